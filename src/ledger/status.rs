@@ -1,0 +1,560 @@
+//! Device status (状態) and device kind (機器種別) vocabularies.
+//! API (implemented by the parsers work): see function docs.
+
+use crate::text;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// 稼働, 稼働中, 使用中, 運用中
+    Active,
+    /// 停止, 休止, 予備, 保管, 未使用
+    Inactive,
+    /// 廃棄, 廃棄済, 撤去, 返却
+    Retired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    Server,
+    Pc,
+    Network,
+    Medical,
+    Other,
+}
+
+/// Status words, as typed; matched after [`text::key`] (NFKC, no spaces, dashes and `ー` folded,
+/// lower case), with a trailing bracketed note removed (`停止(故障)`).
+const STATUS_WORDS: &[(&str, Status)] = &[
+    // Active
+    ("稼働", Status::Active),
+    ("稼働中", Status::Active),
+    ("稼動", Status::Active),
+    ("稼動中", Status::Active),
+    ("使用", Status::Active),
+    ("使用中", Status::Active),
+    ("運用", Status::Active),
+    ("運用中", Status::Active),
+    ("利用", Status::Active),
+    ("利用中", Status::Active),
+    ("貸出中", Status::Active),
+    ("本番", Status::Active),
+    ("本番稼働", Status::Active),
+    ("有効", Status::Active),
+    ("active", Status::Active),
+    ("in use", Status::Active),
+    ("running", Status::Active),
+    ("online", Status::Active),
+    ("production", Status::Active),
+    // Inactive
+    ("停止", Status::Inactive),
+    ("停止中", Status::Inactive),
+    ("休止", Status::Inactive),
+    ("休止中", Status::Inactive),
+    ("予備", Status::Inactive),
+    ("予備機", Status::Inactive),
+    ("保管", Status::Inactive),
+    ("保管中", Status::Inactive),
+    ("未使用", Status::Inactive),
+    ("不使用", Status::Inactive),
+    ("使用停止", Status::Inactive),
+    ("使用中止", Status::Inactive),
+    ("運用停止", Status::Inactive),
+    ("未稼働", Status::Inactive),
+    ("非稼働", Status::Inactive),
+    ("待機", Status::Inactive),
+    ("待機中", Status::Inactive),
+    ("在庫", Status::Inactive),
+    ("故障", Status::Inactive),
+    ("故障中", Status::Inactive),
+    ("修理中", Status::Inactive),
+    ("無効", Status::Inactive),
+    ("inactive", Status::Inactive),
+    ("spare", Status::Inactive),
+    ("standby", Status::Inactive),
+    ("stopped", Status::Inactive),
+    ("offline", Status::Inactive),
+    ("unused", Status::Inactive),
+    // Retired
+    ("廃棄", Status::Retired),
+    ("廃棄済", Status::Retired),
+    ("廃棄済み", Status::Retired),
+    ("撤去", Status::Retired),
+    ("撤去済", Status::Retired),
+    ("撤去済み", Status::Retired),
+    ("返却", Status::Retired),
+    ("返却済", Status::Retired),
+    ("返却済み", Status::Retired),
+    ("リース返却", Status::Retired),
+    ("リース返却済", Status::Retired),
+    ("リース返却済み", Status::Retired),
+    ("廃止", Status::Retired),
+    ("廃止済", Status::Retired),
+    ("廃止済み", Status::Retired),
+    ("除却", Status::Retired),
+    ("除却済", Status::Retired),
+    ("除却済み", Status::Retired),
+    ("売却", Status::Retired),
+    ("売却済", Status::Retired),
+    ("譲渡", Status::Retired),
+    ("譲渡済", Status::Retired),
+    ("retired", Status::Retired),
+    ("disposed", Status::Retired),
+    ("decommissioned", Status::Retired),
+    ("returned", Status::Retired),
+];
+
+/// Kind words matched whole (after [`text::key`] and dropping a trailing bracketed note).
+const KIND_WORDS: &[(&str, DeviceKind)] = &[
+    // Server
+    ("サーバ", DeviceKind::Server),
+    ("サーバー", DeviceKind::Server),
+    ("サーバ機器", DeviceKind::Server),
+    ("サーバー機器", DeviceKind::Server),
+    ("server", DeviceKind::Server),
+    ("nas", DeviceKind::Server),
+    // Pc
+    ("端末", DeviceKind::Pc),
+    ("端末pc", DeviceKind::Pc),
+    ("端末機器", DeviceKind::Pc),
+    ("端末機", DeviceKind::Pc),
+    ("pc", DeviceKind::Pc),
+    ("pc端末", DeviceKind::Pc),
+    ("パソコン", DeviceKind::Pc),
+    ("クライアント", DeviceKind::Pc),
+    ("クライアント端末", DeviceKind::Pc),
+    ("ノートpc", DeviceKind::Pc),
+    ("ノートパソコン", DeviceKind::Pc),
+    ("デスクトップ", DeviceKind::Pc),
+    ("デスクトップpc", DeviceKind::Pc),
+    ("タブレット", DeviceKind::Pc),
+    ("タブレット端末", DeviceKind::Pc),
+    ("シンクライアント", DeviceKind::Pc),
+    ("client", DeviceKind::Pc),
+    ("laptop", DeviceKind::Pc),
+    ("desktop", DeviceKind::Pc),
+    ("tablet", DeviceKind::Pc),
+    // Network
+    ("ネットワーク機器", DeviceKind::Network),
+    ("ネットワーク", DeviceKind::Network),
+    ("nw機器", DeviceKind::Network),
+    ("nw", DeviceKind::Network),
+    ("network", DeviceKind::Network),
+    ("ルータ", DeviceKind::Network),
+    ("ルーター", DeviceKind::Network),
+    ("router", DeviceKind::Network),
+    ("スイッチ", DeviceKind::Network),
+    ("スイッチングハブ", DeviceKind::Network),
+    ("l2スイッチ", DeviceKind::Network),
+    ("l3スイッチ", DeviceKind::Network),
+    ("switch", DeviceKind::Network),
+    ("hub", DeviceKind::Network),
+    ("ハブ", DeviceKind::Network),
+    ("utm", DeviceKind::Network),
+    ("ファイアウォール", DeviceKind::Network),
+    ("ファイアーウォール", DeviceKind::Network),
+    ("firewall", DeviceKind::Network),
+    ("fw", DeviceKind::Network),
+    ("無線lan", DeviceKind::Network),
+    ("無線lanアクセスポイント", DeviceKind::Network),
+    ("無線アクセスポイント", DeviceKind::Network),
+    ("アクセスポイント", DeviceKind::Network),
+    ("ap", DeviceKind::Network),
+    ("vpn", DeviceKind::Network),
+    ("vpn装置", DeviceKind::Network),
+    ("vpn機器", DeviceKind::Network),
+    ("vpnルータ", DeviceKind::Network),
+    ("ゲートウェイ", DeviceKind::Network),
+    ("gateway", DeviceKind::Network),
+    // Medical
+    ("医療機器", DeviceKind::Medical),
+    ("医療用機器", DeviceKind::Medical),
+    ("医用機器", DeviceKind::Medical),
+    ("医療機器端末", DeviceKind::Medical),
+    ("モダリティ", DeviceKind::Medical),
+    ("検査機器", DeviceKind::Medical),
+    ("検査装置", DeviceKind::Medical),
+    ("medical", DeviceKind::Medical),
+    ("modality", DeviceKind::Medical),
+    // Other
+    ("その他", DeviceKind::Other),
+    ("その他機器", DeviceKind::Other),
+    ("周辺機器", DeviceKind::Other),
+    ("プリンタ", DeviceKind::Other),
+    ("プリンター", DeviceKind::Other),
+    ("複合機", DeviceKind::Other),
+    ("other", DeviceKind::Other),
+    ("others", DeviceKind::Other),
+    ("printer", DeviceKind::Other),
+];
+
+/// Kind suffixes (in key form): `ファイルサーバ`, `L3スイッチ`, `ノートパソコン` …
+const KIND_SUFFIXES: &[(&str, DeviceKind)] = &[
+    ("サーバ", DeviceKind::Server),
+    ("サーバー", DeviceKind::Server),
+    ("server", DeviceKind::Server),
+    ("パソコン", DeviceKind::Pc),
+    ("クライアント", DeviceKind::Pc),
+    ("タブレット", DeviceKind::Pc),
+    ("pc", DeviceKind::Pc),
+    ("ルータ", DeviceKind::Network),
+    ("ルーター", DeviceKind::Network),
+    ("スイッチ", DeviceKind::Network),
+    ("アクセスポイント", DeviceKind::Network),
+    ("ファイアウォール", DeviceKind::Network),
+    ("ネットワーク機器", DeviceKind::Network),
+    ("医療機器", DeviceKind::Medical),
+    ("プリンタ", DeviceKind::Other),
+    ("プリンター", DeviceKind::Other),
+];
+
+/// Words a sheet name may contain; a name is read only when exactly one kind matches.
+const SHEET_WORDS: &[(&str, DeviceKind)] = &[
+    ("サーバ", DeviceKind::Server),
+    ("server", DeviceKind::Server),
+    ("端末", DeviceKind::Pc),
+    ("pc", DeviceKind::Pc),
+    ("パソコン", DeviceKind::Pc),
+    ("クライアント", DeviceKind::Pc),
+    ("ネットワーク", DeviceKind::Network),
+    ("nw", DeviceKind::Network),
+    ("network", DeviceKind::Network),
+    ("医療機器", DeviceKind::Medical),
+    ("医療用機器", DeviceKind::Medical),
+    ("モダリティ", DeviceKind::Medical),
+    ("medical", DeviceKind::Medical),
+];
+
+/// Decorations of a sheet name around the kind word: 「サーバ一覧」「サーバー台帳」「PCリスト」.
+const SHEET_SUFFIXES: &[&str] = &[
+    "一覧表",
+    "一覧",
+    "台帳",
+    "管理台帳",
+    "管理表",
+    "リスト",
+    "list",
+    "シート",
+    "sheet",
+    "表",
+];
+
+struct Tables {
+    status: HashMap<String, Status>,
+    kind: HashMap<String, DeviceKind>,
+    kind_suffixes: Vec<(String, DeviceKind)>,
+    sheet_words: Vec<(String, DeviceKind)>,
+    sheet_suffixes: Vec<String>,
+}
+
+/// The vocabularies in [`text::key`] form, built once.
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        status: STATUS_WORDS
+            .iter()
+            .map(|(w, s)| (text::key(w), *s))
+            .collect(),
+        kind: KIND_WORDS.iter().map(|(w, k)| (text::key(w), *k)).collect(),
+        kind_suffixes: KIND_SUFFIXES
+            .iter()
+            .map(|(w, k)| (text::key(w), *k))
+            .collect(),
+        sheet_words: SHEET_WORDS
+            .iter()
+            .map(|(w, k)| (text::key(w), *k))
+            .collect(),
+        sheet_suffixes: SHEET_SUFFIXES.iter().map(|w| text::key(w)).collect(),
+    })
+}
+
+/// Removes one trailing bracketed note (`停止(故障)`, `廃棄【2020】`, `稼働（一部）`) from a key.
+/// NFKC has already turned full-width round and square brackets into ASCII ones.
+fn strip_note(k: &str) -> &str {
+    match k.find(['(', '[', '【', '〔', '<', '「']) {
+        Some(0) | None => k,
+        Some(i) => &k[..i],
+    }
+}
+
+/// Reads a status cell (after NFKC/whitespace folding). `None` = outside the vocabulary (S001).
+pub fn parse_status(raw: &str) -> Option<Status> {
+    let k = text::key(raw);
+    let t = tables();
+    if let Some(s) = t.status.get(k.as_str()) {
+        return Some(*s);
+    }
+    let base = strip_note(&k);
+    if base.len() < k.len() {
+        return t.status.get(base).copied();
+    }
+    None
+}
+
+/// Reads a kind cell: サーバ/サーバー/Server, 端末PC/PC/パソコン/端末/クライアント, ネットワーク機器/NW機器/ルータ/スイッチ/UTM…, 医療機器/モダリティ, その他.
+pub fn parse_kind(raw: &str) -> Option<DeviceKind> {
+    let k = text::key(raw);
+    kind_of_key(strip_note(&k))
+}
+
+fn kind_of_key(k: &str) -> Option<DeviceKind> {
+    if k.is_empty() {
+        return None;
+    }
+    let t = tables();
+    if let Some(kind) = t.kind.get(k) {
+        return Some(*kind);
+    }
+    t.kind_suffixes
+        .iter()
+        .find(|(suffix, _)| k.ends_with(suffix.as_str()))
+        .map(|(_, kind)| *kind)
+}
+
+/// The kind a sheet name implies: 「サーバ一覧」 -> Server, 「端末PC」 -> Pc, 「NW機器」 -> Network.
+///
+/// A generic name (「機器台帳」「台帳」), or one naming several kinds (「サーバ・端末」), gives `None`.
+pub fn kind_from_sheet_name(name: &str) -> Option<DeviceKind> {
+    let k = text::key(name);
+    let t = tables();
+    // Drop a leading sheet number (「1.サーバ」「01_端末」) and decorations (「一覧」「台帳」 …).
+    let mut base = k
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | ':'))
+        .trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, '(' | ')' | '_' | '-'));
+    loop {
+        let before = base.len();
+        for suffix in &t.sheet_suffixes {
+            if let Some(rest) = base.strip_suffix(suffix.as_str()) {
+                base = rest.trim_end_matches(['_', '-', '・']);
+            }
+        }
+        if base.len() == before {
+            break;
+        }
+    }
+    if let Some(kind) = kind_of_key(strip_note(base)) {
+        return Some(kind);
+    }
+    let mut found: Option<DeviceKind> = None;
+    for (word, kind) in &t.sheet_words {
+        if base.contains(word.as_str()) {
+            match found {
+                Some(f) if f != *kind => return None,
+                _ => found = Some(*kind),
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_from_the_spec() {
+        for s in [
+            "稼働",
+            "稼働中",
+            "使用中",
+            "運用中",
+            "利用中",
+            "使用",
+            "運用",
+            "稼動",
+            "稼動中",
+            "active",
+            "Active",
+            "ACTIVE",
+            "in use",
+            "In Use",
+            "ｉｎ　ｕｓｅ",
+            "　稼働中　",
+            "稼 働",
+            "稼働中(一部)",
+        ] {
+            assert_eq!(parse_status(s), Some(Status::Active), "{s}");
+        }
+        for s in [
+            "停止",
+            "停止中",
+            "休止",
+            "休止中",
+            "予備",
+            "保管",
+            "保管中",
+            "未使用",
+            "待機",
+            "在庫",
+            "inactive",
+            "spare",
+            "Spare",
+            "停止(故障)",
+            "停止（故障のため）",
+            "予備【倉庫】",
+            "使用中止",
+            "運用停止",
+            "故障中",
+        ] {
+            assert_eq!(parse_status(s), Some(Status::Inactive), "{s}");
+        }
+        for s in [
+            "廃棄",
+            "廃棄済",
+            "廃棄済み",
+            "撤去",
+            "撤去済",
+            "返却",
+            "返却済",
+            "廃止",
+            "リース返却",
+            "ﾘｰｽ返却",
+            "リ－ス返却",
+            "retired",
+            "Retired",
+            "disposed",
+            "廃棄済（2023/3）",
+        ] {
+            assert_eq!(parse_status(s), Some(Status::Retired), "{s}");
+        }
+    }
+
+    #[test]
+    fn unknown_statuses() {
+        for s in [
+            "",
+            " ",
+            "不明",
+            "?",
+            "稼働?",
+            "(故障)",
+            "廃棄予定",
+            "OK",
+            "😀",
+            "１９２．１６８．．１",
+            "2020/13/45",
+            "令和999年",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_status(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn kinds() {
+        use DeviceKind::*;
+        let cases: &[(&str, DeviceKind)] = &[
+            ("サーバ", Server),
+            ("サーバー", Server),
+            ("ｻｰﾊﾞｰ", Server),
+            ("server", Server),
+            ("Server", Server),
+            ("仮想サーバ", Server),
+            ("物理サーバ", Server),
+            ("ファイルサーバ", Server),
+            ("DBサーバー", Server),
+            ("Webサーバ(本番)", Server),
+            ("NAS", Server),
+            ("端末PC", Pc),
+            ("端末ＰＣ", Pc),
+            ("端末", Pc),
+            ("PC", Pc),
+            ("pc", Pc),
+            ("パソコン", Pc),
+            ("クライアント", Pc),
+            ("ノートPC", Pc),
+            ("ノートパソコン", Pc),
+            ("デスクトップPC", Pc),
+            ("タブレット", Pc),
+            ("端末機器", Pc),
+            ("電子カルテ端末PC", Pc),
+            ("シンクライアント", Pc),
+            ("ネットワーク機器", Network),
+            ("NW機器", Network),
+            ("ＮＷ機器", Network),
+            ("ネットワーク", Network),
+            ("ルータ", Network),
+            ("ルーター", Network),
+            ("スイッチ", Network),
+            ("L2スイッチ", Network),
+            ("L3スイッチ", Network),
+            ("UTM", Network),
+            ("ファイアウォール", Network),
+            ("FW", Network),
+            ("無線LAN", Network),
+            ("無線アクセスポイント", Network),
+            ("AP", Network),
+            ("VPN装置", Network),
+            ("HUB", Network),
+            ("ハブ", Network),
+            ("医療機器", Medical),
+            ("モダリティ", Medical),
+            ("検査機器", Medical),
+            ("その他", Other),
+            ("周辺機器", Other),
+            ("プリンタ", Other),
+            ("プリンター", Other),
+            ("複合機", Other),
+            ("レーザープリンタ", Other),
+        ];
+        for (s, k) in cases {
+            assert_eq!(parse_kind(s), Some(*k), "{s}");
+        }
+        for s in [
+            "",
+            "-",
+            "不明",
+            "機器",
+            "電子カルテ",
+            "😀",
+            "(サーバ)",
+            "令和999年",
+        ] {
+            assert_eq!(parse_kind(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn sheet_names() {
+        use DeviceKind::*;
+        let cases: &[(&str, Option<DeviceKind>)] = &[
+            ("サーバ", Some(Server)),
+            ("サーバ一覧", Some(Server)),
+            ("サーバー台帳", Some(Server)),
+            ("サーバ機器一覧", Some(Server)),
+            ("端末PC", Some(Pc)),
+            ("端末", Some(Pc)),
+            ("PC一覧", Some(Pc)),
+            ("ＰＣ一覧", Some(Pc)),
+            ("クライアント", Some(Pc)),
+            ("端末台帳", Some(Pc)),
+            ("ネットワーク機器", Some(Network)),
+            ("NW機器", Some(Network)),
+            ("ネットワーク", Some(Network)),
+            ("ネットワーク機器一覧", Some(Network)),
+            ("医療機器", Some(Medical)),
+            ("医療機器台帳", Some(Medical)),
+            ("1.サーバ", Some(Server)),
+            ("02_端末PC", Some(Pc)),
+            ("機器台帳(サーバ)", Some(Server)),
+            ("サーバ (2)", Some(Server)),
+            ("機器台帳", None),
+            ("台帳", None),
+            ("一覧", None),
+            ("Sheet1", None),
+            ("表紙", None),
+            ("チェックリスト", None),
+            ("記入例", None),
+            ("サーバ・端末", None),
+            ("", None),
+            ("😀", None),
+        ];
+        for (s, k) in cases {
+            assert_eq!(kind_from_sheet_name(s), *k, "{s}");
+        }
+    }
+}
