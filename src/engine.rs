@@ -1,0 +1,155 @@
+//! One file, end to end: read -> understand -> check. Emitters and the annotated workbook
+//! consume what this returns; they never re-run rules.
+
+use crate::config::Settings;
+use crate::layout::{find_ledger_layout, SheetRole};
+use crate::ledger::{read_ledger_sheet, Ledger};
+use crate::rules::{self, Context, Finding};
+use crate::workbook::{ReadError, Workbook};
+use std::path::{Path, PathBuf};
+
+/// What the report says about one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetInfo {
+    pub name: String,
+    pub role: SheetRole,
+    /// 0-based header row for ledger sheets.
+    pub header_row: Option<u32>,
+    pub device_rows: usize,
+}
+
+/// The result of checking one workbook.
+pub struct Analysis<'a> {
+    pub workbook: &'a Workbook,
+    pub ledger: Ledger<'a>,
+    pub sheets: Vec<SheetInfo>,
+    pub findings: Vec<Finding>,
+}
+
+/// The outcome for one input path, as every emitter sees it.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub error: Option<ReadError>,
+    pub sheets: Vec<SheetInfo>,
+    pub findings: Vec<Finding>,
+    /// The annotated workbook written for this file, if any.
+    pub output: Option<PathBuf>,
+}
+
+impl FileReport {
+    pub fn failed(path: &Path, error: ReadError) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            error: Some(error),
+            sheets: Vec::new(),
+            findings: Vec::new(),
+            output: None,
+        }
+    }
+
+    /// Unsuppressed findings at or above a severity.
+    pub fn count(&self, severity: crate::Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == severity)
+            .count()
+    }
+}
+
+/// Classifies every sheet, builds the ledger and runs every rule.
+pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> {
+    let mut ledger = Ledger::default();
+    let mut sheets = Vec::with_capacity(workbook.sheets.len());
+    let mut checklist_sheets = 0usize;
+    for (i, sheet) in workbook.sheets.iter().enumerate() {
+        let mut info = SheetInfo {
+            name: sheet.name.clone(),
+            role: SheetRole::Other,
+            header_row: None,
+            device_rows: 0,
+        };
+        if crate::checklist::is_checklist(sheet) {
+            info.role = SheetRole::Checklist;
+            checklist_sheets += 1;
+        } else if let Some(layout) = find_ledger_layout(sheet, settings.field_table) {
+            let ls = read_ledger_sheet(i, sheet, layout);
+            info.role = SheetRole::Ledger;
+            info.header_row = Some(ls.layout.header_row);
+            info.device_rows = ls.devices.len();
+            ledger.sheets.push(ls);
+        }
+        sheets.push(info);
+    }
+
+    let ctx = Context {
+        settings,
+        as_of: settings.as_of,
+    };
+    let mut findings = Vec::new();
+    if ledger.sheets.is_empty() && checklist_sheets == 0 {
+        findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
+    }
+    rules::check_ledger(&ledger, &ctx, &mut findings);
+    finish(&mut findings, settings, workbook);
+    Analysis {
+        workbook,
+        ledger,
+        sheets,
+        findings,
+    }
+}
+
+/// Applies select/ignore and severity overrides, then sorts in workbook order.
+fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook) {
+    findings.retain(|f| settings.is_enabled(f.code));
+    for f in findings.iter_mut() {
+        if let Some(s) = settings.severity_overrides.get(f.code) {
+            f.severity = *s;
+        }
+    }
+    let order = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| workbook.sheets.iter().position(|s| &s.name == n))
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by(|a, b| {
+        (order(&a.sheet), a.row, a.col, a.code).cmp(&(order(&b.sheet), b.row, b.col, b.code))
+    });
+}
+
+/// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
+/// error so the rest of a batch goes on.
+pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
+    let work = || -> FileReport {
+        let workbook = match crate::workbook::open_path(path, &settings.limits) {
+            Ok(wb) => wb,
+            Err(e) => return FileReport::failed(path, e),
+        };
+        let analysis = analyze(&workbook, settings);
+        FileReport {
+            path: path.to_path_buf(),
+            error: None,
+            sheets: analysis.sheets,
+            findings: analysis.findings,
+            output: None,
+        }
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(report) => report,
+        Err(payload) => FileReport::failed(
+            path,
+            ReadError::ReaderCrashed {
+                detail: panic_text(&payload),
+            },
+        ),
+    }
+}
+
+pub fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}

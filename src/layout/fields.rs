@@ -1,0 +1,376 @@
+//! The canonical ledger fields (SPEC §4) and their header synonyms, loaded from
+//! `templates/fields.toml` so the checker, the template and the converter share one table.
+
+use crate::text::key;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A canonical ledger field. The order is the standard layout's column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Maker,
+    Os,
+    Software,
+    SoftwareVersion,
+    Ip,
+    Hostname,
+    Location,
+    User,
+    Registered,
+    Status,
+    Kind,
+    Model,
+    Mac,
+    RemoteMaintenance,
+    Note,
+}
+
+impl Field {
+    pub const ALL: [Field; 16] = [
+        Field::Id,
+        Field::Maker,
+        Field::Os,
+        Field::Software,
+        Field::SoftwareVersion,
+        Field::Ip,
+        Field::Hostname,
+        Field::Location,
+        Field::User,
+        Field::Registered,
+        Field::Status,
+        Field::Kind,
+        Field::Model,
+        Field::Mac,
+        Field::RemoteMaintenance,
+        Field::Note,
+    ];
+
+    /// The stable key used in JSON and config (`id`, `ip`, `software_version` …).
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Maker => "maker",
+            Field::Os => "os",
+            Field::Software => "software",
+            Field::SoftwareVersion => "software_version",
+            Field::Ip => "ip",
+            Field::Hostname => "hostname",
+            Field::Location => "location",
+            Field::User => "user",
+            Field::Registered => "registered",
+            Field::Status => "status",
+            Field::Kind => "kind",
+            Field::Model => "model",
+            Field::Mac => "mac",
+            Field::RemoteMaintenance => "remote_maintenance",
+            Field::Note => "note",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == k)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The Japanese label of SPEC §4 (the template's header text).
+    pub fn label(self) -> &'static str {
+        &spec(self).label
+    }
+
+    /// English label for `--lang en` messages.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Field::Id => "management number",
+            Field::Maker => "maker",
+            Field::Os => "OS",
+            Field::Software => "software",
+            Field::SoftwareVersion => "software version",
+            Field::Ip => "IP address",
+            Field::Hostname => "computer name",
+            Field::Location => "location",
+            Field::User => "user",
+            Field::Registered => "registration date",
+            Field::Status => "status",
+            Field::Kind => "device kind",
+            Field::Model => "model",
+            Field::Mac => "MAC address",
+            Field::RemoteMaintenance => "remote maintenance",
+            Field::Note => "note",
+        }
+    }
+
+    pub fn role(self) -> FieldRole {
+        spec(self).role
+    }
+
+    /// Guidance for the template's header note.
+    pub fn note(self) -> &'static str {
+        &spec(self).note
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldRole {
+    Core,
+    Recommended,
+    Optional,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub key: String,
+    pub label: String,
+    pub role: FieldRole,
+    pub synonyms: Vec<String>,
+    #[serde(default)]
+    pub weak: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize)]
+struct FieldFile {
+    field: Vec<FieldSpec>,
+}
+
+/// How strongly a header label names a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchStrength {
+    /// A running number such as 「No.」: only used when nothing better exists.
+    Weak,
+    /// The label contains a synonym (e.g. 「IPアドレス(固定)」).
+    Partial,
+    Exact,
+}
+
+pub struct FieldTable {
+    specs: Vec<FieldSpec>,
+    exact: HashMap<String, Field>,
+    weak: HashMap<String, Field>,
+    /// Synonym keys sorted longest first, for containment matching.
+    contains: Vec<(String, Field)>,
+}
+
+static BUNDLED: OnceLock<FieldTable> = OnceLock::new();
+
+const FIELDS_TOML: &str = include_str!("../../templates/fields.toml");
+
+fn spec(f: Field) -> &'static FieldSpec {
+    &FieldTable::bundled().specs[f.index()]
+}
+
+impl FieldTable {
+    pub fn bundled() -> &'static FieldTable {
+        BUNDLED.get_or_init(|| {
+            FieldTable::from_toml(FIELDS_TOML, &[]).expect("templates/fields.toml is valid")
+        })
+    }
+
+    /// Parses a field table and adds extra synonyms (from `[ledger] synonyms` in daicho.toml).
+    pub fn from_toml(src: &str, extra: &[(Field, String)]) -> Result<FieldTable, String> {
+        let file: FieldFile = toml::from_str(src).map_err(|e| e.to_string())?;
+        let mut specs = file.field;
+        // Index by Field order, whatever the file order.
+        let mut ordered = Vec::with_capacity(Field::ALL.len());
+        for f in Field::ALL {
+            let pos = specs
+                .iter()
+                .position(|s| s.key == f.key())
+                .ok_or_else(|| format!("field '{}' missing from the field table", f.key()))?;
+            ordered.push(specs.swap_remove(pos));
+        }
+        if let Some(s) = specs.first() {
+            return Err(format!("unknown field key '{}'", s.key));
+        }
+        let mut exact = HashMap::new();
+        let mut weak = HashMap::new();
+        let mut contains = Vec::new();
+        for (f, spec) in Field::ALL.into_iter().zip(&ordered) {
+            let syns = spec.synonyms.iter().chain(std::iter::once(&spec.label));
+            for s in syns {
+                let k = key(s);
+                exact.entry(k.clone()).or_insert(f);
+                // Very short keys ("os", "ip", "id") are too ambiguous to match inside longer labels
+                // ("ipad", "position") except as ASCII-delimited words, handled in `match_label`.
+                contains.push((k, f));
+            }
+            for s in &spec.weak {
+                weak.insert(key(s), f);
+            }
+        }
+        for (f, s) in extra {
+            let k = key(s);
+            exact.insert(k.clone(), *f);
+            contains.push((k, *f));
+        }
+        contains.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        contains.dedup();
+        Ok(FieldTable {
+            specs: ordered,
+            exact,
+            weak,
+            contains,
+        })
+    }
+
+    /// Which field a header label names, and how strongly.
+    pub fn match_label(&self, label: &str) -> Option<(Field, MatchStrength)> {
+        let k = key(label);
+        if k.is_empty() {
+            return None;
+        }
+        if let Some(f) = self.exact.get(&k) {
+            return Some((*f, MatchStrength::Exact));
+        }
+        let stripped = strip_decorations(&k);
+        if stripped != k && !stripped.is_empty() {
+            if let Some(f) = self.exact.get(&stripped) {
+                return Some((*f, MatchStrength::Exact));
+            }
+        }
+        if let Some(f) = self.weak.get(&stripped) {
+            return Some((*f, MatchStrength::Weak));
+        }
+        // Long labels such as 「IPアドレス(固定)」「OS・バージョン」「設置場所(部屋)」.
+        if stripped.chars().count() > 40 {
+            return None;
+        }
+        for (syn, f) in &self.contains {
+            let n = syn.chars().count();
+            if n < 2 {
+                continue;
+            }
+            if n <= 3 && syn.is_ascii() {
+                if contains_ascii_word(&stripped, syn) {
+                    return Some((*f, MatchStrength::Partial));
+                }
+            } else if stripped.contains(syn.as_str()) {
+                return Some((*f, MatchStrength::Partial));
+            }
+        }
+        None
+    }
+}
+
+/// Removes bracketed notes, a leading ※ note and required-field markers: 「IPアドレス(※固定)*」 -> 「ipアドレス」.
+fn strip_decorations(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    let mut depth = 0usize;
+    for c in k.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' | '「' | '<' | '《' => depth += 1,
+            ')' | ']' | '】' | '〕' | '」' | '>' | '》' => depth = depth.saturating_sub(1),
+            '※' if depth == 0 => break,
+            '*' | '◎' | '●' | '■' | '◆' | ':' => {}
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `syn` appears in `s` not glued to other ASCII letters ("os名" yes, "cost" no).
+fn contains_ascii_word(s: &str, syn: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = s[from..].find(syn) {
+        let start = from + pos;
+        let end = start + syn.len();
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphabetic();
+        if before_ok && after_ok {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(label: &str) -> Option<Field> {
+        FieldTable::bundled().match_label(label).map(|(f, _)| f)
+    }
+
+    #[test]
+    fn table_loads_with_every_field() {
+        let t = FieldTable::bundled();
+        for f in Field::ALL {
+            assert!(!f.label().is_empty());
+            assert_eq!(t.match_label(f.label()).map(|x| x.0), Some(f), "{}", f.label());
+        }
+    }
+
+    #[test]
+    fn issue_synonyms() {
+        for (label, f) in [
+            ("管理番号", Field::Id),
+            ("資産番号", Field::Id),
+            ("機器番号", Field::Id),
+            ("管理No", Field::Id),
+            ("管理Ｎｏ．", Field::Id),
+            ("メーカー", Field::Maker),
+            ("製造元", Field::Maker),
+            ("OS", Field::Os),
+            ("ＯＳ名", Field::Os),
+            ("OS/ファームウェア", Field::Os),
+            ("ソフトウェア", Field::Software),
+            ("システム名", Field::Software),
+            ("ソフトウェアバージョン", Field::SoftwareVersion),
+            ("バージョン", Field::SoftwareVersion),
+            ("Ver", Field::SoftwareVersion),
+            ("IPアドレス", Field::Ip),
+            ("ＩＰ", Field::Ip),
+            ("IPアドレス(固定)", Field::Ip),
+            ("IP アドレス ※DHCPは「DHCP」", Field::Ip),
+            ("コンピュータ名", Field::Hostname),
+            ("ホスト名", Field::Hostname),
+            ("端末名", Field::Hostname),
+            ("PC名", Field::Hostname),
+            ("設置場所", Field::Location),
+            ("場所", Field::Location),
+            ("設置部署", Field::Location),
+            ("利用者", Field::User),
+            ("使用者", Field::User),
+            ("管理者", Field::User),
+            ("担当者", Field::User),
+            ("登録日", Field::Registered),
+            ("導入日", Field::Registered),
+            ("設置日", Field::Registered),
+            ("状態", Field::Status),
+            ("稼働状況", Field::Status),
+            ("ステータス", Field::Status),
+            ("機器種別", Field::Kind),
+            ("種別", Field::Kind),
+            ("分類", Field::Kind),
+            ("備考", Field::Note),
+            ("MACアドレス", Field::Mac),
+            ("リモート保守の有無", Field::RemoteMaintenance),
+        ] {
+            assert_eq!(m(label), Some(f), "{label}");
+        }
+    }
+
+    #[test]
+    fn running_number_is_weak() {
+        let t = FieldTable::bundled();
+        assert_eq!(t.match_label("No."), Some((Field::Id, MatchStrength::Weak)));
+        assert_eq!(t.match_label("ＮＯ．"), Some((Field::Id, MatchStrength::Weak)));
+    }
+
+    #[test]
+    fn unrelated_labels_do_not_match() {
+        for label in ["", "作成日: 2024/4/1", "機器台帳", "費用", "cost", "position"] {
+            assert_eq!(m(label), None, "{label}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The ledger model: the devices of every ledger sheet of one workbook, and the value parsers
+//! that read their cells.
+
+pub mod date;
+pub mod id;
+pub mod ip;
+pub mod os;
+pub mod status;
+
+pub use status::{DeviceKind, Status};
+
+use crate::layout::{Field, LedgerLayout};
+use crate::workbook::{CellValue, Row, Sheet};
+
+/// One device: a row of a ledger sheet.
+#[derive(Debug, Clone)]
+pub struct Device<'a> {
+    pub row: &'a Row,
+    /// `None` when the status column is missing or blank; an unknown word is also `None` (S001).
+    pub status: Option<Status>,
+    /// From the kind column, else the sheet name, else the OS.
+    pub kind: Option<DeviceKind>,
+}
+
+impl Device<'_> {
+    pub fn is_retired(&self) -> bool {
+        self.status == Some(Status::Retired)
+    }
+}
+
+/// A row under the table that is not a device (「合計 42台」, 「※…」 notes).
+#[derive(Debug, Clone)]
+pub struct SkippedRow {
+    pub row: u32,
+    pub text: String,
+}
+
+/// A sheet recognised as a ledger, with its devices.
+#[derive(Debug)]
+pub struct LedgerSheet<'a> {
+    /// Index of the sheet in the workbook.
+    pub sheet_index: usize,
+    pub sheet: &'a Sheet,
+    pub layout: LedgerLayout,
+    /// The device kind the sheet name implies (「サーバ」, 「端末PC」 …).
+    pub kind_hint: Option<DeviceKind>,
+    pub devices: Vec<Device<'a>>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+impl<'a> LedgerSheet<'a> {
+    pub fn name(&self) -> &str {
+        &self.sheet.name
+    }
+
+    /// The value of a field for a device; `None` when the column is missing or the cell blank.
+    pub fn value(&self, device: &Device<'a>, field: Field) -> Option<&'a CellValue> {
+        let col = self.layout.col(field)?;
+        device.row.get(col).filter(|v| !v.is_blank())
+    }
+
+    /// The text of a field (display form for non-text cells).
+    pub fn text(&self, device: &Device<'a>, field: Field) -> Option<std::borrow::Cow<'a, str>> {
+        self.value(device, field).map(|v| match v {
+            CellValue::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            other => std::borrow::Cow::Owned(other.display()),
+        })
+    }
+}
+
+/// Every ledger sheet of one workbook: one ledger for cross-sheet checks.
+#[derive(Debug, Default)]
+pub struct Ledger<'a> {
+    pub sheets: Vec<LedgerSheet<'a>>,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn device_count(&self) -> usize {
+        self.sheets.iter().map(|s| s.devices.len()).sum()
+    }
+
+    /// Every device with its sheet, in workbook order.
+    pub fn devices(&self) -> impl Iterator<Item = (&LedgerSheet<'a>, &Device<'a>)> {
+        self.sheets
+            .iter()
+            .flat_map(|s| s.devices.iter().map(move |d| (s, d)))
+    }
+}
+
+/// Reads the device rows under a ledger header.
+pub fn read_ledger_sheet<'a>(
+    sheet_index: usize,
+    sheet: &'a Sheet,
+    layout: LedgerLayout,
+) -> LedgerSheet<'a> {
+    let kind_hint = status::kind_from_sheet_name(&sheet.name);
+    let mapped: Vec<u32> = layout.fields().map(|(_, c)| c).collect();
+    let id_col = layout.col(Field::Id);
+    let mut devices = Vec::new();
+    let mut skipped = Vec::new();
+    for row in sheet.grid.rows_from(layout.data_start()) {
+        let filled: Vec<&(u32, CellValue)> = row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
+        if filled.is_empty() {
+            continue;
+        }
+        if let Some(text) = non_device_text(&filled) {
+            skipped.push(SkippedRow { row: row.index, text });
+            continue;
+        }
+        // A pre-numbered empty template row: only a running number, nothing else.
+        let mapped_filled = filled.iter().filter(|(c, _)| mapped.contains(c)).count();
+        let only_running_number = filled.len() == 1
+            && matches!(filled[0].1, CellValue::Number(_))
+            && Some(filled[0].0) != id_col;
+        if mapped_filled == 0 || only_running_number {
+            // Values only outside the table's columns (a stray cell far away, a side note).
+            if mapped_filled == 0 {
+                skipped.push(SkippedRow {
+                    row: row.index,
+                    text: filled[0].1.display(),
+                });
+            }
+            continue;
+        }
+        let cell_text = |f: Field| -> Option<String> {
+            layout
+                .col(f)
+                .and_then(|c| row.get(c))
+                .filter(|v| !v.is_blank())
+                .map(|v| v.display())
+        };
+        let status = cell_text(Field::Status).and_then(|s| status::parse_status(&s));
+        let kind = cell_text(Field::Kind)
+            .and_then(|s| status::parse_kind(&s))
+            .or(kind_hint)
+            .or_else(|| cell_text(Field::Os).and_then(|s| kind_from_os(&s)));
+        devices.push(Device { row, status, kind });
+    }
+    LedgerSheet {
+        sheet_index,
+        sheet,
+        layout,
+        kind_hint,
+        devices,
+        skipped,
+    }
+}
+
+/// Rows such as 「合計 42台」, 「小計」, 「※ 廃棄予定…」, 「以上」: few cells, the first one a
+/// summary or note marker.
+fn non_device_text(filled: &[&(u32, CellValue)]) -> Option<String> {
+    if filled.len() > 3 {
+        return None;
+    }
+    let first = filled[0].1.as_text()?;
+    let t = crate::text::nfkc(crate::text::trim(first));
+    const MARKERS: [&str; 10] = ["※", "*", "注", "合計", "小計", "総計", "計 ", "以上", "備考:", "(注"];
+    let is_note = MARKERS.iter().any(|m| t.starts_with(m))
+        || t == "計"
+        || (t.starts_with('計') && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit() || c == ':'));
+    is_note.then(|| first.to_string())
+}
+
+/// Server and client Windows tell the kind when nothing else does.
+fn kind_from_os(os: &str) -> Option<DeviceKind> {
+    let k = crate::text::key(os);
+    if k.contains("server") || k.starts_with("ws20") || k.contains("サ-バ") {
+        Some(DeviceKind::Server)
+    } else if k.starts_with("win") || k.starts_with("macos") || k.starts_with("osx") {
+        Some(DeviceKind::Pc)
+    } else if k.contains("ios") && (k.contains("cisco") || k.contains("xe"))
+        || k.contains("fortios")
+        || k.contains("rtx")
+        || k.starts_with("rev.")
+    {
+        Some(DeviceKind::Network)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,63 @@
+//! Emitters: one small module per output format, all reading the same [`Run`].
+
+pub mod human;
+pub mod json;
+
+use crate::engine::FileReport;
+use crate::{Lang, Severity};
+use chrono::NaiveDate;
+
+/// Everything one invocation checked.
+pub struct Run {
+    pub as_of: NaiveDate,
+    pub lang: Lang,
+    pub files: Vec<FileReport>,
+}
+
+/// Totals over a run (unsuppressed findings only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub unreadable: usize,
+}
+
+impl Run {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for f in &self.files {
+            if f.error.is_some() {
+                s.unreadable += 1;
+            }
+            s.errors += f.count(Severity::Error);
+            s.warnings += f.count(Severity::Warning);
+            s.infos += f.count(Severity::Info);
+        }
+        s
+    }
+
+    /// Exit code as SPEC §2: 2 if any input could not be read, else 1 if a finding is at or
+    /// above `fail_on`, else 0.
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        let s = self.summary();
+        if s.unreadable > 0 {
+            return 2;
+        }
+        let failing = self.files.iter().any(|f| {
+            f.findings
+                .iter()
+                .any(|x| x.suppressed.is_none() && x.severity >= fail_on)
+        });
+        i32::from(failing)
+    }
+}
+
+/// The path as shown in reports: as given on the command line, with `/` separators.
+pub fn display_path(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
