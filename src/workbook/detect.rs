@@ -1,0 +1,350 @@
+//! Identifying a file's real format from its bytes (the extension lies).
+//!
+//! Magic bytes decide first: a zip is looked into (ODS `mimetype`, `xl/workbook.bin`,
+//! `xl/workbook.xml`), an OLE/CFB file is either a password-protected OOXML package
+//! (`EncryptedPackage` stream) or a BIFF `.xls`. Only bytes with no known magic fall back to the
+//! extension, and then only text extensions are read as text: a text file named `.xlsx` is an
+//! error, never silently re-read as CSV.
+
+use super::guard::short_detail;
+use super::ReadError;
+use std::io::{Cursor, Read};
+use zip::ZipArchive;
+
+/// A spreadsheet format daicho reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+    Tsv,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Xlsx => "Excel (.xlsx)",
+            Format::Xlsb => "Excel (.xlsb)",
+            Format::Xls => "Excel 97-2003 (.xls)",
+            Format::Ods => "OpenDocument (.ods)",
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
+        }
+    }
+
+    /// True for the zip-based formats (their parts are decompressed when read).
+    pub fn is_zip(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xlsb | Format::Ods)
+    }
+}
+
+/// Extensions of binary workbooks daicho reads (lower-case, without dot).
+pub const SPREADSHEET_EXTENSIONS: &[&str] =
+    &["xlsx", "xlsm", "xltx", "xltm", "xls", "xlsb", "ods", "ots"];
+
+/// Extensions read as delimited text.
+pub const TEXT_EXTENSIONS: &[&str] = &["csv", "tsv", "txt"];
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// Decides the format from the first bytes and the extension (lower-cased, without dot).
+pub fn detect_format(bytes: &[u8], extension: &str) -> Result<Format, ReadError> {
+    let ext = normalise_extension(extension);
+    if bytes.is_empty() {
+        return Err(ReadError::EmptyFile);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return detect_zip(bytes, &ext);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return detect_cfb(bytes, &ext);
+    }
+    match ext.as_str() {
+        "tsv" => Ok(Format::Tsv),
+        "csv" | "txt" if first_line_is_tab_separated(bytes) => Ok(Format::Tsv),
+        "csv" | "txt" => Ok(Format::Csv),
+        _ => Err(not_a_spreadsheet(&ext)),
+    }
+}
+
+/// Lower-case, without a leading dot.
+pub(super) fn normalise_extension(extension: &str) -> String {
+    extension.trim_start_matches('.').to_ascii_lowercase()
+}
+
+/// The error for bytes that are no spreadsheet: a spreadsheet or text extension means the file
+/// is not what its name says; any other extension is simply not ours.
+fn not_a_spreadsheet(ext: &str) -> ReadError {
+    if SPREADSHEET_EXTENSIONS.contains(&ext) || TEXT_EXTENSIONS.contains(&ext) {
+        ReadError::NotSpreadsheet {
+            extension: ext.to_string(),
+        }
+    } else {
+        ReadError::UnsupportedExtension(ext.to_string())
+    }
+}
+
+/// Excel's "Text (Tab delimited)" is saved as `.txt`, and some systems write tabs into `.csv`:
+/// a first line with tabs and no commas is tab-separated. Tab and comma bytes never occur
+/// inside CP932 multi-byte characters, so this works before decoding.
+fn first_line_is_tab_separated(bytes: &[u8]) -> bool {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or(bytes);
+    line.contains(&b'\t') && !line.contains(&b',')
+}
+
+/// The zip format the extension suggests, used to label a zip too damaged to look into.
+fn zip_format_for_extension(ext: &str) -> Format {
+    match ext {
+        "ods" | "ots" => Format::Ods,
+        "xlsb" => Format::Xlsb,
+        _ => Format::Xlsx,
+    }
+}
+
+fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt {
+        format: zip_format_for_extension(ext),
+        detail: short_detail(&e),
+    })?;
+
+    let has = |wanted: &str| {
+        archive
+            .file_names()
+            .filter_map(Result::ok)
+            .any(|n| n.eq_ignore_ascii_case(wanted))
+    };
+    let has_mimetype = has("mimetype");
+    let has_workbook_bin = has("xl/workbook.bin");
+    let has_workbook_xml = has("xl/workbook.xml");
+    let has_content_types = has("[Content_Types].xml");
+
+    if has_mimetype {
+        let mime = read_entry_prefix(&mut archive, "mimetype", 256);
+        if mime.starts_with(ODS_MIME) {
+            return Ok(Format::Ods);
+        }
+    }
+    if has_workbook_bin {
+        return Ok(Format::Xlsb);
+    }
+    if has_workbook_xml {
+        return Ok(Format::Xlsx);
+    }
+    // OPC lets the workbook part live elsewhere; the content types say what the package is.
+    if has_content_types {
+        let types = read_entry_prefix(&mut archive, "[Content_Types].xml", 1 << 20);
+        let types = String::from_utf8_lossy(&types);
+        if types.contains("sheet.binary.macroEnabled.main") {
+            return Ok(Format::Xlsb);
+        }
+        if types.contains("spreadsheetml.sheet.main")
+            || types.contains("spreadsheetml.template.main")
+            || types.contains("ms-excel.sheet.macroEnabled.main")
+            || types.contains("ms-excel.template.macroEnabled.main")
+        {
+            return Ok(Format::Xlsx);
+        }
+    }
+    Err(not_a_spreadsheet(ext))
+}
+
+/// At most `limit` bytes of a (small) zip entry; empty if it cannot be read.
+fn read_entry_prefix(archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64) -> Vec<u8> {
+    let Some(index) = (0..archive.len()).find(|&i| {
+        archive
+            .name_for_index(i)
+            .and_then(Result::ok)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Ok(entry) = archive.by_index(index) {
+        // A read error (damaged entry) leaves what was read; detection then falls through.
+        let _ = entry.take(limit).read_to_end(&mut out);
+    }
+    out
+}
+
+fn detect_cfb(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
+    let names = cfb_entry_names(bytes);
+    let has = |wanted: &str| names.iter().any(|n| n.eq_ignore_ascii_case(wanted));
+    if has("EncryptedPackage") {
+        // A password-protected xlsx/xlsm/xlsb: Office wraps the encrypted zip in an OLE file.
+        return Err(ReadError::Encrypted);
+    }
+    if has("Workbook") || has("Book") {
+        return Ok(Format::Xls);
+    }
+    if has("Root Entry") {
+        // A readable directory without a workbook stream: a Word .doc, an Outlook .msg …
+        return Err(not_a_spreadsheet(ext));
+    }
+    // No directory found (truncated or damaged): let the xls reader say what is wrong.
+    Ok(Format::Xls)
+}
+
+/// Names of the directory entries of an OLE/CFB file.
+///
+/// Directory entries are 128 bytes and always start at a 128-byte boundary of the file (the
+/// header is 512 bytes, sectors are 512 or 4096), so scanning those boundaries for well-formed
+/// entries finds the directory without following the FAT chain, which may be damaged. Each
+/// candidate must have a NUL-terminated UTF-16LE name of a consistent length, a valid object
+/// type and colour, so ordinary cell data does not pass for an entry.
+pub(super) fn cfb_entry_names(bytes: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut offset = 512;
+    while offset + 128 <= bytes.len() {
+        if let Some(name) = cfb_entry_name(&bytes[offset..offset + 128]) {
+            names.push(name);
+        }
+        offset += 128;
+    }
+    names
+}
+
+fn cfb_entry_name(entry: &[u8]) -> Option<String> {
+    let name_len = u16::from_le_bytes([entry[64], entry[65]]) as usize;
+    let object_type = entry[66];
+    let colour = entry[67];
+    if !(4..=64).contains(&name_len) || !name_len.is_multiple_of(2) {
+        return None;
+    }
+    if !matches!(object_type, 1 | 2 | 5) || colour > 1 {
+        return None;
+    }
+    let units: Vec<u16> = entry[..name_len]
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    let (terminator, name) = units.split_last()?;
+    if *terminator != 0 || name.contains(&0) {
+        return None;
+    }
+    char::decode_utf16(name.iter().copied())
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// A minimal CFB image: a 512-byte header and one directory sector with the given entries.
+    pub(crate) fn cfb_with(names: &[(&str, u8)]) -> Vec<u8> {
+        let mut bytes = CFB_MAGIC.to_vec();
+        bytes.resize(512, 0);
+        for (name, object_type) in names {
+            let mut entry = vec![0u8; 128];
+            let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
+            for (i, u) in units.iter().enumerate() {
+                entry[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            entry[64..66].copy_from_slice(&((units.len() * 2) as u16).to_le_bytes());
+            entry[66] = *object_type;
+            entry[67] = 1;
+            bytes.extend_from_slice(&entry);
+        }
+        bytes
+    }
+
+    #[test]
+    fn zip_kinds() {
+        let ods = zip_with(&[(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        )]);
+        assert_eq!(detect_format(&ods, "ods"), Ok(Format::Ods));
+        let xlsb = zip_with(&[("xl/workbook.bin", b"")]);
+        assert_eq!(detect_format(&xlsb, "xlsb"), Ok(Format::Xlsb));
+        let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
+        assert_eq!(detect_format(&xlsx, "xlsm"), Ok(Format::Xlsx));
+        // The content wins over the extension.
+        assert_eq!(detect_format(&xlsx, "csv"), Ok(Format::Xlsx));
+        let odt = zip_with(&[("mimetype", b"application/vnd.oasis.opendocument.text")]);
+        assert_eq!(
+            detect_format(&odt, "ods"),
+            Err(ReadError::NotSpreadsheet {
+                extension: "ods".into()
+            })
+        );
+        let docx = zip_with(&[("word/document.xml", b"<w/>")]);
+        assert_eq!(
+            detect_format(&docx, "docx"),
+            Err(ReadError::UnsupportedExtension("docx".into()))
+        );
+        assert_eq!(
+            detect_format(&docx, "XLSX"),
+            Err(ReadError::NotSpreadsheet {
+                extension: "xlsx".into()
+            })
+        );
+    }
+
+    #[test]
+    fn broken_zip_is_corrupt() {
+        let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
+        let half = &xlsx[..xlsx.len() / 2];
+        assert!(matches!(
+            detect_format(half, "xlsx"),
+            Err(ReadError::Corrupt {
+                format: Format::Xlsx,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn ole_kinds() {
+        let encrypted = cfb_with(&[
+            ("Root Entry", 5),
+            ("EncryptionInfo", 2),
+            ("EncryptedPackage", 2),
+        ]);
+        assert_eq!(detect_format(&encrypted, "xlsx"), Err(ReadError::Encrypted));
+        let xls = cfb_with(&[("Root Entry", 5), ("Workbook", 2)]);
+        assert_eq!(detect_format(&xls, "xls"), Ok(Format::Xls));
+        let doc = cfb_with(&[("Root Entry", 5), ("WordDocument", 2)]);
+        assert_eq!(
+            detect_format(&doc, "xls"),
+            Err(ReadError::NotSpreadsheet {
+                extension: "xls".into()
+            })
+        );
+        assert_eq!(detect_format(CFB_MAGIC, "xls"), Ok(Format::Xls));
+    }
+
+    #[test]
+    fn text_and_unknown() {
+        assert_eq!(detect_format(b"", "xlsx"), Err(ReadError::EmptyFile));
+        assert_eq!(detect_format(b"a,b\n", "csv"), Ok(Format::Csv));
+        assert_eq!(detect_format(b"a\tb\n1,5\t2", "CSV"), Ok(Format::Tsv));
+        assert_eq!(detect_format(b"a\tb,c\n", "txt"), Ok(Format::Csv));
+        assert_eq!(detect_format(b"a,b\n", "tsv"), Ok(Format::Tsv));
+        assert_eq!(
+            detect_format(b"a,b\n", ".xlsx"),
+            Err(ReadError::NotSpreadsheet {
+                extension: "xlsx".into()
+            })
+        );
+        assert_eq!(
+            detect_format(b"%PDF-1.4", "pdf"),
+            Err(ReadError::UnsupportedExtension("pdf".into()))
+        );
+    }
+}

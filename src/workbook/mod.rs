@@ -1,0 +1,349 @@
+//! Reading any supported spreadsheet into one sparse [`Grid`] per sheet.
+//!
+//! Every format (xlsx/xlsm/xlsb via calamine's streaming reader, xls/ods via calamine, csv/tsv
+//! via the csv crate with CP932 detection) ends up as the same [`Workbook`], so nothing after
+//! this module knows which program saved the file.
+
+mod csv_reader;
+mod detect;
+mod grid_builder;
+mod guard;
+mod ods_scan;
+mod open;
+mod values;
+mod xls_ods;
+mod xlsx;
+mod xlsx_merges;
+
+pub use detect::{detect_format, Format, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS};
+pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
+
+use chrono::NaiveDateTime;
+use std::fmt;
+
+/// A typed cell value, normalised across formats (xlsx Float vs xls Int, ODS ISO dates …).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    Text(String),
+    Number(f64),
+    /// An Excel date cell (or an ODS date), already converted from the workbook's epoch.
+    DateTime(NaiveDateTime),
+    Bool(bool),
+    /// A formula error such as `#DIV/0!`, kept as Excel shows it.
+    Error(String),
+}
+
+impl CellValue {
+    /// The value as a person sees it in the cell: what findings quote as the raw value.
+    pub fn display(&self) -> String {
+        match self {
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(n) => format_number(*n),
+            CellValue::DateTime(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    dt.format("%Y/%m/%d").to_string()
+                } else {
+                    dt.format("%Y/%m/%d %H:%M").to_string()
+                }
+            }
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::Error(e) => e.clone(),
+        }
+    }
+
+    /// True for text that is empty after trimming (including full-width spaces).
+    pub fn is_blank(&self) -> bool {
+        matches!(self, CellValue::Text(s) if s.trim().is_empty())
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            CellValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Integers print without a fractional part (xlsx stores 42 as 42.0).
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One non-empty row of a sheet: its 0-based index and its cells sorted by column.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub index: u32,
+    pub cells: Vec<(u32, CellValue)>,
+}
+
+impl Row {
+    pub fn get(&self, col: u32) -> Option<&CellValue> {
+        self.cells
+            .binary_search_by_key(&col, |(c, _)| *c)
+            .ok()
+            .map(|i| &self.cells[i].1)
+    }
+}
+
+/// A sparse sheet: only non-empty rows, in ascending order, each with its cells in column order.
+/// Memory is proportional to the cells actually used, never to the bounding box.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    rows: Vec<Row>,
+}
+
+impl Grid {
+    /// Builds a grid from cells in any order; empty text cells are dropped.
+    pub fn from_cells(cells: impl IntoIterator<Item = (u32, u32, CellValue)>) -> Grid {
+        let mut all: Vec<(u32, u32, CellValue)> = cells
+            .into_iter()
+            .filter(|(_, _, v)| !matches!(v, CellValue::Text(s) if s.is_empty()))
+            .collect();
+        all.sort_by_key(|(r, c, _)| (*r, *c));
+        // A later duplicate address wins, as it would in the file.
+        all.dedup_by(|b, a| {
+            if a.0 == b.0 && a.1 == b.1 {
+                std::mem::swap(&mut a.2, &mut b.2);
+                true
+            } else {
+                false
+            }
+        });
+        let mut rows: Vec<Row> = Vec::new();
+        for (r, c, v) in all {
+            match rows.last_mut() {
+                Some(row) if row.index == r => row.cells.push((c, v)),
+                _ => rows.push(Row {
+                    index: r,
+                    cells: vec![(c, v)],
+                }),
+            }
+        }
+        Grid { rows }
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn row(&self, index: u32) -> Option<&Row> {
+        self.rows
+            .binary_search_by_key(&index, |r| r.index)
+            .ok()
+            .map(|i| &self.rows[i])
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> Option<&CellValue> {
+        self.row(row).and_then(|r| r.get(col))
+    }
+
+    /// Rows with index >= `from`, in order.
+    pub fn rows_from(&self, from: u32) -> &[Row] {
+        let start = self.rows.partition_point(|r| r.index < from);
+        &self.rows[start..]
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// 0-based index of the last used column, if any.
+    pub fn max_col(&self) -> Option<u32> {
+        self.rows
+            .iter()
+            .filter_map(|r| r.cells.last().map(|(c, _)| *c))
+            .max()
+    }
+}
+
+/// A merged range, 0-based inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub hidden: bool,
+    pub grid: Grid,
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    /// The merged range that covers a cell, if any.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
+        self.merges.iter().find(|m| {
+            row >= m.first_row && row <= m.last_row && col >= m.first_col && col <= m.last_col
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+}
+
+/// Limits that keep a hostile or absurd file from exhausting memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest input file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Most non-empty cells accepted in one sheet.
+    pub max_cells_per_sheet: usize,
+    /// Largest total uncompressed size of a zip-based workbook's parts, in bytes.
+    pub max_uncompressed_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 200 * 1024 * 1024,
+            max_cells_per_sheet: 10_000_000,
+            max_uncompressed_bytes: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a file could not be read. Each kind maps to one clear message telling the user what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadError {
+    NotFound,
+    /// The path exists but cannot be opened (permissions, a folder, a locked file …).
+    Io(String),
+    EmptyFile,
+    /// Password-protected (encrypted) workbook.
+    Encrypted,
+    /// Looks like a workbook of this format but is damaged (truncated zip, broken XML …).
+    Corrupt { format: Format, detail: String },
+    /// The bytes are not a spreadsheet at all although the extension says so.
+    NotSpreadsheet { extension: String },
+    /// An extension daicho does not read.
+    UnsupportedExtension(String),
+    /// A text file that is neither valid UTF-8 nor CP932.
+    UnknownEncoding,
+    FileTooLarge { bytes: u64, limit: u64 },
+    TooManyCells { sheet: String, limit: usize },
+    DecompressedTooLarge { limit: u64 },
+    /// The reader panicked (or its child process died) on this file.
+    ReaderCrashed { detail: String },
+}
+
+impl ReadError {
+    /// Stable machine-readable kind for the JSON `error.kind` field.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ReadError::NotFound => "not-found",
+            ReadError::Io(_) => "io",
+            ReadError::EmptyFile => "empty-file",
+            ReadError::Encrypted => "password-protected",
+            ReadError::Corrupt { .. } => "corrupt",
+            ReadError::NotSpreadsheet { .. } => "not-a-spreadsheet",
+            ReadError::UnsupportedExtension(_) => "unsupported-format",
+            ReadError::UnknownEncoding => "unknown-encoding",
+            ReadError::FileTooLarge { .. } => "file-too-large",
+            ReadError::TooManyCells { .. } => "too-many-cells",
+            ReadError::DecompressedTooLarge { .. } => "decompressed-too-large",
+            ReadError::ReaderCrashed { .. } => "reader-crashed",
+        }
+    }
+
+    /// What is wrong and what to do, in the user's language.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        use crate::Lang::*;
+        match (self, lang) {
+            (ReadError::NotFound, Ja) => "ファイルが見つかりません。パスを確認してください。".into(),
+            (ReadError::NotFound, En) => "File not found. Check the path.".into(),
+            (ReadError::Io(d), Ja) => format!("ファイルを開けません({d})。アクセス権や、他のプログラムで開いていないかを確認してください。"),
+            (ReadError::Io(d), En) => format!("Cannot open the file ({d}). Check permissions and that no other program holds it."),
+            (ReadError::EmptyFile, Ja) => "ファイルが空です(0バイト)。保存し直したファイルを指定してください。".into(),
+            (ReadError::EmptyFile, En) => "The file is empty (0 bytes). Save the workbook again and retry.".into(),
+            (ReadError::Encrypted, Ja) => "パスワードで保護されたブックは読めません。Excelでパスワードを解除して保存し直してから、もう一度実行してください。".into(),
+            (ReadError::Encrypted, En) => "The workbook is password-protected. Remove the password in Excel, save it again, then rerun.".into(),
+            (ReadError::Corrupt { format, detail }, Ja) => format!("{}ファイルが壊れているため読めません({detail})。Excelで開いて「名前を付けて保存」し直すか、バックアップを使ってください。", format.label()),
+            (ReadError::Corrupt { format, detail }, En) => format!("The {} file is damaged and cannot be read ({detail}). Open it in Excel and save it again, or use a backup.", format.label()),
+            (ReadError::NotSpreadsheet { extension }, Ja) => format!("拡張子は .{extension} ですが、中身が表計算ファイルではありません。正しいファイルか確認してください。"),
+            (ReadError::NotSpreadsheet { extension }, En) => format!("The extension is .{extension} but the content is not a spreadsheet. Check that this is the right file."),
+            (ReadError::UnsupportedExtension(e), Ja) => format!("この形式(.{e})には対応していません。.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv で保存してください。"),
+            (ReadError::UnsupportedExtension(e), En) => format!("Unsupported format (.{e}). Save as .xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv."),
+            (ReadError::UnknownEncoding, Ja) => "文字コードを判別できません(UTF-8でもShift_JISでもありません)。ExcelでCSV(UTF-8)として保存し直してください。".into(),
+            (ReadError::UnknownEncoding, En) => "Unknown text encoding (neither UTF-8 nor Shift_JIS). Save the CSV again as UTF-8 from Excel.".into(),
+            (ReadError::FileTooLarge { bytes, limit }, Ja) => format!("ファイルが大きすぎます({}MB、上限{}MB)。必要なら daicho.toml の [limits] max_file_mb で上限を上げてください。", bytes / 1_048_576, limit / 1_048_576),
+            (ReadError::FileTooLarge { bytes, limit }, En) => format!("File too large ({} MB, limit {} MB). Raise [limits] max_file_mb in daicho.toml if needed.", bytes / 1_048_576, limit / 1_048_576),
+            (ReadError::TooManyCells { sheet, limit }, Ja) => format!("シート「{sheet}」のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください。"),
+            (ReadError::TooManyCells { sheet, limit }, En) => format!("Sheet '{sheet}' has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed."),
+            (ReadError::DecompressedTooLarge { limit }, Ja) => format!("展開後のサイズが上限({}MB)を超えるため読みません(圧縮爆弾の可能性)。正当なファイルなら daicho.toml の [limits] max_uncompressed_mb を上げてください。", limit / 1_048_576),
+            (ReadError::DecompressedTooLarge { limit }, En) => format!("The workbook decompresses beyond the limit ({} MB); refusing (possible zip bomb). If it is genuine, raise [limits] max_uncompressed_mb in daicho.toml.", limit / 1_048_576),
+            (ReadError::ReaderCrashed { .. }, Ja) => "ファイルの内部構造が壊れているため読めませんでした。Excelで開いて保存し直すか、バックアップを使ってください。".into(),
+            (ReadError::ReaderCrashed { .. }, En) => "The file's internal structure is damaged and could not be read. Open it in Excel and save it again, or use a backup.".into(),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(crate::Lang::En))
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Excel-style column letters for a 0-based column index (0 -> A, 26 -> AA).
+pub fn col_letters(mut col: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A1 address for 0-based row and column.
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", col_letters(col), row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(col_letters(0), "A");
+        assert_eq!(col_letters(25), "Z");
+        assert_eq!(col_letters(26), "AA");
+        assert_eq!(col_letters(16383), "XFD");
+        assert_eq!(a1(1048575, 16383), "XFD1048576");
+    }
+
+    #[test]
+    fn grid_is_sparse_and_sorted() {
+        let g = Grid::from_cells(vec![
+            (5, 1, CellValue::Number(1.0)),
+            (0, 0, CellValue::Text("a".into())),
+            (1048575, 16383, CellValue::Text("far".into())),
+            (0, 2, CellValue::Text(String::new())),
+        ]);
+        assert_eq!(g.rows().len(), 3);
+        assert_eq!(g.cell_count(), 3);
+        assert_eq!(g.get(5, 1), Some(&CellValue::Number(1.0)));
+        assert_eq!(g.get(0, 2), None);
+        assert_eq!(g.rows_from(1).len(), 2);
+    }
+}
