@@ -99,12 +99,16 @@ pub fn read_ledger_sheet<'a>(
     let mut devices = Vec::new();
     let mut skipped = Vec::new();
     for row in sheet.grid.rows_from(layout.data_start()) {
-        let filled: Vec<&(u32, CellValue)> = row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
+        let filled: Vec<&(u32, CellValue)> =
+            row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
         if filled.is_empty() {
             continue;
         }
-        if let Some(text) = non_device_text(&filled) {
-            skipped.push(SkippedRow { row: row.index, text });
+        if let Some(text) = non_device_text(&filled).or_else(|| repeated_header(&layout, &filled)) {
+            skipped.push(SkippedRow {
+                row: row.index,
+                text,
+            });
             continue;
         }
         // A pre-numbered empty template row: only a running number, nothing else.
@@ -154,11 +158,57 @@ fn non_device_text(filled: &[&(u32, CellValue)]) -> Option<String> {
     }
     let first = filled[0].1.as_text()?;
     let t = crate::text::nfkc(crate::text::trim(first));
-    const MARKERS: [&str; 10] = ["※", "*", "注", "合計", "小計", "総計", "計 ", "以上", "備考:", "(注"];
+    const MARKERS: [&str; 17] = [
+        "※",
+        "*",
+        "注",
+        "合計",
+        "小計",
+        "総計",
+        "計 ",
+        "以上",
+        "以下余白",
+        "備考:",
+        "(注",
+        "最終更新",
+        "更新日",
+        "作成日",
+        "作成者",
+        "記入者",
+        "確認者",
+    ];
     let is_note = MARKERS.iter().any(|m| t.starts_with(m))
         || t == "計"
-        || (t.starts_with('計') && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit() || c == ':'));
+        || (t.starts_with('計')
+            && t.chars()
+                .nth(1)
+                .is_some_and(|c| c.is_ascii_digit() || c == ':'));
     is_note.then(|| first.to_string())
+}
+
+/// A header repeated inside the table (printed page headers copied along with the rows): most
+/// mapped cells hold their own column's header label.
+fn repeated_header(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Option<String> {
+    let mut mapped = 0;
+    let mut same = 0;
+    for (col, value) in filled {
+        let Some(column) = layout
+            .columns
+            .iter()
+            .find(|c| c.col == *col && c.field.is_some())
+        else {
+            continue;
+        };
+        mapped += 1;
+        let label = column.header.rsplit(" / ").next().unwrap_or(&column.header);
+        if value
+            .as_text()
+            .is_some_and(|t| crate::text::key(t) == crate::text::key(label))
+        {
+            same += 1;
+        }
+    }
+    (mapped >= 2 && same * 2 > mapped).then(|| filled[0].1.display())
 }
 
 /// Server and client Windows tell the kind when nothing else does.
