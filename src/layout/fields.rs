@@ -210,7 +210,7 @@ impl FieldTable {
             exact.insert(k.clone(), *f);
             contains.push((k, *f));
         }
-        contains.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        contains.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
         contains.dedup();
         Ok(FieldTable {
             specs: ordered,
