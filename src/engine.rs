@@ -122,7 +122,7 @@ fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook)
 /// error so the rest of a batch goes on.
 pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
     let work = || -> FileReport {
-        let workbook = match crate::workbook::open_path(path, &settings.limits) {
+        let workbook = match crate::isolate::open_path(path, &settings.limits) {
             Ok(wb) => wb,
             Err(e) => return FileReport::failed(path, e),
         };

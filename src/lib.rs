@@ -11,6 +11,7 @@ pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod isolate;
 pub mod layout;
 pub mod ledger;
 pub mod paths;
