@@ -69,8 +69,11 @@ fn corrupt(e: &dyn std::fmt::Display) -> ReadError {
 fn scan_tables(bytes: &[u8]) -> Result<Vec<(String, TableScan)>, ReadError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     let content = archive.by_name("content.xml").map_err(|e| corrupt(&e))?;
-    let mut xml = Reader::from_reader(BufReader::new(content));
+    let mut xml = Reader::from_reader(BufReader::with_capacity(1 << 16, content));
+    xml.config_mut().check_end_names = false;
     let mut buf = Vec::new();
+    let mut row_buf = Vec::new();
+    let mut skip_buf = Vec::new();
     let mut tables = Vec::new();
     let mut current: Option<(String, TableState)> = None;
     loop {
@@ -95,7 +98,7 @@ fn scan_tables(bytes: &[u8]) -> Result<Vec<(String, TableScan)>, ReadError> {
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let repeats = repeat(&e, "table:number-rows-repeated");
                 let mut row = RowState::default();
-                read_row(&mut xml, &mut row)?;
+                read_row(&mut xml, &mut row, &mut row_buf, &mut skip_buf)?;
                 if let Some((_, state)) = current.as_mut() {
                     state.add_row(&row, repeats);
                 }
@@ -177,11 +180,15 @@ impl TableState {
 }
 
 /// Reads the cells of one `table:table-row` up to its end tag.
-fn read_row<R: std::io::BufRead>(xml: &mut Reader<R>, row: &mut RowState) -> Result<(), ReadError> {
-    let mut buf = Vec::new();
+fn read_row<R: std::io::BufRead>(
+    xml: &mut Reader<R>,
+    row: &mut RowState,
+    buf: &mut Vec<u8>,
+    skip_buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
     loop {
         buf.clear();
-        let event = xml.read_event_into(&mut buf).map_err(|e| corrupt(&e))?;
+        let event = xml.read_event_into(buf).map_err(|e| corrupt(&e))?;
         let (cell, has_content) = match &event {
             Event::Start(e) => (e, true),
             Event::Empty(e) => (e, false),
@@ -193,49 +200,73 @@ fn read_row<R: std::io::BufRead>(xml: &mut Reader<R>, row: &mut RowState) -> Res
         if name.as_ref() != "table:table-cell" && name.as_ref() != "table:covered-table-cell" {
             continue;
         }
-        let repeats = repeat(cell, "table:number-columns-repeated");
-        let cols = repeat(cell, "table:number-columns-spanned");
-        let rows = repeat(cell, "table:number-rows-spanned");
-        let non_empty = has_value(cell);
+        let attrs = CellAttrs::of(cell);
         if has_content {
             // Skip the cell's paragraphs, annotations and any nested table.
-            let end = cell.to_end().into_owned();
-            xml.read_to_end_into(end.name(), &mut Vec::new())
+            xml.read_to_end_into(name, skip_buf)
                 .map_err(|e| corrupt(&e))?;
         }
-        let repeats = repeats.min(MAX_COLUMNS.saturating_sub(row.col));
+        let repeats = attrs.repeats.min(MAX_COLUMNS.saturating_sub(row.col));
         if repeats == 0 {
             continue;
         }
-        if non_empty {
+        if attrs.non_empty {
             let last = row.col + repeats - 1;
             row.used = Some(match row.used {
                 Some((first, _)) => (first, last),
                 None => (row.col, last),
             });
         }
-        if cols > 1 || rows > 1 {
-            row.spans.push((row.col, cols, rows));
+        if attrs.cols > 1 || attrs.rows > 1 {
+            row.spans.push((row.col, attrs.cols, attrs.rows));
         }
         row.col += repeats;
     }
 }
 
-/// True when calamine would give the cell a value or a formula: any `office:*value*` attribute,
-/// a value type, or a formula. (An empty string cell still counts, as it does in calamine.)
-fn has_value(cell: &BytesStart<'_>) -> bool {
-    cell.attributes().with_checks(false).flatten().any(|a| {
-        let key = a.key.as_ref();
-        key == "table:formula"
-            || (key.starts_with("office:") && key.ends_with("value"))
-            || key == "office:value-type"
-    })
+/// What the scan needs from a cell's attributes, read in one pass.
+struct CellAttrs {
+    repeats: u64,
+    cols: u64,
+    rows: u64,
+    /// True when calamine would give the cell a value or a formula: any `office:*value*`
+    /// attribute, a value type, or a formula. (An empty string cell still counts, as it does
+    /// in calamine.)
+    non_empty: bool,
 }
 
-/// A repeat or span count (default 1, at least 1).
+impl CellAttrs {
+    fn of(cell: &BytesStart<'_>) -> CellAttrs {
+        let mut attrs = CellAttrs {
+            repeats: 1,
+            cols: 1,
+            rows: 1,
+            non_empty: false,
+        };
+        for a in cell.attributes().with_checks(false).flatten() {
+            let count = || a.value.trim().parse::<u64>().unwrap_or(1).max(1);
+            match a.key.as_ref() {
+                "table:number-columns-repeated" => attrs.repeats = count(),
+                "table:number-columns-spanned" => attrs.cols = count(),
+                "table:number-rows-spanned" => attrs.rows = count(),
+                "table:formula" | "office:value-type" => attrs.non_empty = true,
+                key if key.starts_with("office:") && key.ends_with("value") => {
+                    attrs.non_empty = true
+                }
+                _ => {}
+            }
+        }
+        attrs
+    }
+}
+
+/// A repeat count (default 1, at least 1).
 fn repeat(e: &BytesStart<'_>, key: &str) -> u64 {
-    attr(e, key)
-        .and_then(|v| v.trim().parse::<u64>().ok())
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| a.value.trim().parse::<u64>().ok())
         .unwrap_or(1)
         .max(1)
 }
