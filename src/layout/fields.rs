@@ -268,7 +268,7 @@ fn strip_decorations(k: &str) -> String {
             '(' | '[' | '【' | '〔' | '「' | '<' | '《' => depth += 1,
             ')' | ']' | '】' | '〕' | '」' | '>' | '》' => depth = depth.saturating_sub(1),
             '※' if depth == 0 => break,
-            '*' | '◎' | '●' | '■' | '◆' | ':' => {}
+            '*' | '◎' | '●' | '■' | '◆' | ':' | '・' | '･' | '/' | '_' | '.' => {}
             _ if depth == 0 => out.push(c),
             _ => {}
         }
@@ -306,7 +306,12 @@ mod tests {
         let t = FieldTable::bundled();
         for f in Field::ALL {
             assert!(!f.label().is_empty());
-            assert_eq!(t.match_label(f.label()).map(|x| x.0), Some(f), "{}", f.label());
+            assert_eq!(
+                t.match_label(f.label()).map(|x| x.0),
+                Some(f),
+                "{}",
+                f.label()
+            );
         }
     }
 
@@ -354,6 +359,9 @@ mod tests {
             ("分類", Field::Kind),
             ("備考", Field::Note),
             ("MACアドレス", Field::Mac),
+            ("OS・バージョン", Field::Os),
+            ("OS/バージョン", Field::Os),
+            ("ソフトウェア・バージョン", Field::SoftwareVersion),
             ("リモート保守の有無", Field::RemoteMaintenance),
         ] {
             assert_eq!(m(label), Some(f), "{label}");
@@ -364,12 +372,22 @@ mod tests {
     fn running_number_is_weak() {
         let t = FieldTable::bundled();
         assert_eq!(t.match_label("No."), Some((Field::Id, MatchStrength::Weak)));
-        assert_eq!(t.match_label("ＮＯ．"), Some((Field::Id, MatchStrength::Weak)));
+        assert_eq!(
+            t.match_label("ＮＯ．"),
+            Some((Field::Id, MatchStrength::Weak))
+        );
     }
 
     #[test]
     fn unrelated_labels_do_not_match() {
-        for label in ["", "作成日: 2024/4/1", "機器台帳", "費用", "cost", "position"] {
+        for label in [
+            "",
+            "作成日: 2024/4/1",
+            "機器台帳",
+            "費用",
+            "cost",
+            "position",
+        ] {
             assert_eq!(m(label), None, "{label}");
         }
     }

@@ -98,10 +98,20 @@ pub fn read_ledger_sheet<'a>(
     let id_col = layout.col(Field::Id);
     let mut devices = Vec::new();
     let mut skipped = Vec::new();
+    // 「■サーバ」-style section rows inside one sheet set the kind of the rows under them.
+    let mut section_kind: Option<DeviceKind> = None;
     for row in sheet.grid.rows_from(layout.data_start()) {
         let filled: Vec<&(u32, CellValue)> =
             row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
         if filled.is_empty() {
+            continue;
+        }
+        if let Some((text, kind)) = section_row(&filled) {
+            section_kind = kind.or(section_kind);
+            skipped.push(SkippedRow {
+                row: row.index,
+                text,
+            });
             continue;
         }
         if let Some(text) = non_device_text(&filled).or_else(|| repeated_header(&layout, &filled)) {
@@ -136,6 +146,7 @@ pub fn read_ledger_sheet<'a>(
         let status = cell_text(Field::Status).and_then(|s| status::parse_status(&s));
         let kind = cell_text(Field::Kind)
             .and_then(|s| status::parse_kind(&s))
+            .or(section_kind)
             .or(kind_hint)
             .or_else(|| cell_text(Field::Os).and_then(|s| kind_from_os(&s)));
         devices.push(Device { row, status, kind });
@@ -186,6 +197,22 @@ fn non_device_text(filled: &[&(u32, CellValue)]) -> Option<String> {
     is_note.then(|| first.to_string())
 }
 
+/// A one-cell section label inside the table: 「■サーバ」, 「【端末PC】」, 「＜ネットワーク機器＞」.
+fn section_row(filled: &[&(u32, CellValue)]) -> Option<(String, Option<DeviceKind>)> {
+    if filled.len() != 1 {
+        return None;
+    }
+    let raw = filled[0].1.as_text()?;
+    let t = crate::text::nfkc(crate::text::trim(raw));
+    let marked = t.starts_with(['■', '□', '◆', '◇', '●', '【', '[', '<', '《', '〈']);
+    let inner: String = t
+        .chars()
+        .filter(|c| !"■□◆◇●【】[]<>《》〈〉".contains(*c))
+        .collect();
+    let kind = status::parse_kind(crate::text::trim(&inner));
+    (marked || kind.is_some()).then(|| (raw.to_string(), kind))
+}
+
 /// A header repeated inside the table (printed page headers copied along with the rows): most
 /// mapped cells hold their own column's header label.
 fn repeated_header(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Option<String> {
@@ -226,5 +253,83 @@ fn kind_from_os(os: &str) -> Option<DeviceKind> {
         Some(DeviceKind::Network)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{find_ledger_layout, FieldTable};
+    use crate::workbook::Grid;
+
+    fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if v.is_empty() {
+                    continue;
+                }
+                let value = match v.parse::<f64>() {
+                    Ok(n) if c == 0 => CellValue::Number(n),
+                    _ => CellValue::Text(v.to_string()),
+                };
+                cells.push((r as u32, c as u32, value));
+            }
+        }
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            grid: Grid::from_cells(cells),
+            merges: vec![],
+        }
+    }
+
+    fn read(s: &Sheet) -> LedgerSheet<'_> {
+        let layout = find_ledger_layout(s, FieldTable::bundled()).expect("ledger");
+        read_ledger_sheet(0, s, layout)
+    }
+
+    #[test]
+    fn non_device_rows_are_skipped() {
+        let s = sheet(
+            "端末PC",
+            &[
+                &["No.", "管理番号", "OS", "IPアドレス", "状態"],
+                &["1", "P1", "Win10", "192.168.1.1", "稼働"],
+                &["No.", "管理番号", "OS", "IPアドレス", "状態"],
+                &["2", "P2", "Win11", "DHCP", "廃棄"],
+                &["3"],
+                &["4"],
+                &["合計 2台"],
+                &["※ 廃棄した機器も残すこと"],
+                &["以下余白"],
+            ],
+        );
+        let l = read(&s);
+        let rows: Vec<u32> = l.devices.iter().map(|d| d.row.index).collect();
+        assert_eq!(rows, vec![1, 3]);
+        assert_eq!(l.devices[0].kind, Some(DeviceKind::Pc));
+        assert_eq!(l.devices[1].status, Some(Status::Retired));
+        assert_eq!(l.skipped.len(), 6);
+    }
+
+    #[test]
+    fn section_rows_set_the_kind() {
+        let s = sheet(
+            "機器台帳",
+            &[
+                &["管理番号", "OS", "IPアドレス", "設置場所"],
+                &["■サーバ"],
+                &["S1", "Linux", "192.168.0.1", "サーバ室"],
+                &["【ネットワーク機器】"],
+                &["N1", "独自", "192.168.0.254", "サーバ室"],
+            ],
+        );
+        let l = read(&s);
+        let kinds: Vec<_> = l.devices.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![Some(DeviceKind::Server), Some(DeviceKind::Network)]
+        );
     }
 }
