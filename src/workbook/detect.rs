@@ -207,7 +207,8 @@ pub(super) fn cfb_entry_names(bytes: &[u8]) -> Vec<String> {
     names
 }
 
-fn cfb_entry_name(entry: &[u8]) -> Option<String> {
+/// The name of a 128-byte directory entry, if it is a well-formed one.
+pub(super) fn cfb_entry_name(entry: &[u8]) -> Option<String> {
     let name_len = u16::from_le_bytes([entry[64], entry[65]]) as usize;
     let object_type = entry[66];
     let colour = entry[67];

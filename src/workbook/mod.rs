@@ -12,6 +12,7 @@ mod ods_scan;
 mod open;
 mod values;
 mod xls_ods;
+mod xls_scan;
 mod xlsx;
 mod xlsx_merges;
 

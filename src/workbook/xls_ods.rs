@@ -1,8 +1,8 @@
 //! .xls (BIFF) and .ods through calamine's whole-sheet readers.
 //!
 //! Neither format has a streaming reader in calamine: both parse every sheet into a dense
-//! range when the workbook is opened. That is bounded for .xls (65,536 × 256 cells per sheet)
-//! and, for .ods, checked beforehand by [`super::ods_scan`]. The ranges are then turned into
+//! range when the workbook is opened, sized by what the file claims; both are checked
+//! beforehand ([`super::xls_scan`], [`super::ods_scan`]). The ranges are then turned into
 //! sparse grids with absolute coordinates: `Range::used_cells` is relative to `Range::start()`,
 //! which skips leading empty rows and columns.
 
@@ -10,6 +10,7 @@ use super::grid_builder::GridBuilder;
 use super::guard::short_detail;
 use super::ods_scan::scan_ods;
 use super::values::from_data;
+use super::xls_scan::check_xls;
 use super::xlsx::merge_from;
 use super::{CellValue, Format, Grid, Limits, ReadError, Sheet};
 use calamine::{Data, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Xls, XlsError};
@@ -17,6 +18,7 @@ use std::io::Cursor;
 
 /// Reads every worksheet of an .xls file, with its merged ranges.
 pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    check_xls(bytes, limits)?;
     let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();
     for meta in book.sheets_metadata().to_vec() {

@@ -110,17 +110,13 @@ pub(super) fn merge_from(d: &Dimensions) -> Merge {
     }
 }
 
-/// True for a zip entry encrypted with a password (not Office encryption, which is OLE-wrapped
-/// and caught by format detection, but still a password the user has to remove).
-fn is_zip_password(e: &zip::result::ZipError) -> bool {
-    matches!(e, zip::result::ZipError::UnsupportedArchive(msg)
-        if *msg == zip::result::ZipError::PASSWORD_REQUIRED)
-}
+// A zip part flagged as zip-encrypted stays `Corrupt`: Office never encrypts that way (its
+// password protection is the OLE `EncryptedPackage`, caught by format detection), and a flipped
+// flag bit in a damaged file looks exactly the same.
 
 fn xlsx_error(e: XlsxError) -> ReadError {
     match e {
         XlsxError::Password => ReadError::Encrypted,
-        XlsxError::Zip(ref z) if is_zip_password(z) => ReadError::Encrypted,
         other => ReadError::Corrupt {
             format: Format::Xlsx,
             detail: short_detail(&other),
@@ -131,7 +127,6 @@ fn xlsx_error(e: XlsxError) -> ReadError {
 fn xlsb_error(e: XlsbError) -> ReadError {
     match e {
         XlsbError::Password => ReadError::Encrypted,
-        XlsbError::Zip(ref z) if is_zip_password(z) => ReadError::Encrypted,
         other => ReadError::Corrupt {
             format: Format::Xlsb,
             detail: short_detail(&other),
