@@ -139,6 +139,22 @@ fn xlsx_values_addresses_merges_and_hidden_sheets() {
 }
 
 #[test]
+fn dates_follow_the_1904_epoch() {
+    let xlsx = ledger_xlsx();
+    let workbook_xml = xlsx_parts_with(&xlsx, "")
+        .into_iter()
+        .find(|(name, _)| name == "xl/workbook.xml")
+        .map(|(_, data)| String::from_utf8(data).unwrap())
+        .unwrap();
+    assert!(workbook_xml.contains("<workbookPr "));
+    let patched = workbook_xml.replace("<workbookPr ", "<workbookPr date1904=\"1\" ");
+    let bytes = replace_entry(&xlsx, "xl/workbook.xml", patched.as_bytes());
+    let book = open_bytes(&bytes, "xlsx", &Limits::default()).unwrap();
+    // The stored serial of 2019-05-01 counts 1,462 days more from 1904-01-01.
+    assert_eq!(sheet(&book, "台帳").grid.get(2, 3), Some(&date(2023, 5, 2)));
+}
+
+#[test]
 fn open_path_reads_upper_case_extensions() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("機器台帳 2024.XLSX");
