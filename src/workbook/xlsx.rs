@@ -23,6 +23,14 @@ const MAX_COL: u32 = 16_383;
 /// Reads every worksheet of an xlsx/xlsm file. Chart sheets and dialog/macro sheets are skipped.
 pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    if book.sheets_metadata().is_empty() {
+        // Excel never saves a workbook without a sheet; calamine reads a missing or empty
+        // xl/workbook.xml as "no sheets", which would otherwise pass as an empty workbook.
+        return Err(ReadError::Corrupt {
+            format: Format::Xlsx,
+            detail: "the workbook part lists no sheets (xl/workbook.xml missing or damaged)".into(),
+        });
+    }
     let mut merges = merges_by_sheet(bytes);
     let mut sheets = Vec::new();
     for meta in book.sheets_metadata().to_vec() {

@@ -1,0 +1,231 @@
+//! Hostile inputs (SPEC §9): the corpus in fixtures/hostile/files (made by
+//! fixtures/hostile/gen_hostile.py, described in fixtures/hostile/manifest.json) is checked in one
+//! batch. Every file must be reported — findings or a clear error —, nothing may panic or print
+//! raw panic text, the exit code is 0/1/2, and the inputs are byte-identical afterwards.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const AS_OF: &str = "2026-11-25";
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile")
+}
+
+/// name -> expectation ("ok", "error" or "any").
+fn manifest() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(corpus_dir().join("manifest.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    doc.as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, entry)| (name.clone(), entry["expect"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// Words that only appear in raw panic or allocator output.
+const RAW_PANIC_TEXT: &[&str] = &[
+    "panicked",
+    "RUST_BACKTRACE",
+    "stack backtrace",
+    "memory allocation of",
+    "calamine-0",
+    "called `Option::unwrap()`",
+    "called `Result::unwrap()`",
+    "index out of bounds",
+];
+
+fn assert_no_raw_panic_text(what: &str, text: &str) {
+    for needle in RAW_PANIC_TEXT {
+        assert!(
+            !text.contains(needle),
+            "{what} contains {needle:?}:\n{text}"
+        );
+    }
+}
+
+fn run_check(files: &[PathBuf], extra: &[&str]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--no-progress",
+        ])
+        .args(extra)
+        .args(files)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let code = out.status.code().expect("daicho was killed by a signal");
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"));
+    (code, doc, stderr)
+}
+
+fn file_name(entry: &Value) -> String {
+    let path = entry["path"].as_str().unwrap();
+    Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn hostile_corpus_in_one_batch() {
+    let expected = manifest();
+    let dir = corpus_dir().join("files");
+    let files: Vec<PathBuf> = expected.keys().map(|n| dir.join(n)).collect();
+    let before: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+
+    let (code, doc, stderr) = run_check(&files, &[]);
+
+    assert!((0..=2).contains(&code), "exit code {code}");
+    assert_eq!(code, 2, "the corpus holds unreadable files");
+    assert_no_raw_panic_text("stderr", &stderr);
+
+    let reported = doc["files"].as_array().unwrap();
+    assert_eq!(reported.len(), files.len(), "every input is reported once");
+    let mut seen = BTreeMap::new();
+    for entry in reported {
+        let name = file_name(entry);
+        let expect = expected
+            .get(&name)
+            .unwrap_or_else(|| panic!("unexpected file {name} in the report"));
+        assert!(
+            seen.insert(name.clone(), ()).is_none(),
+            "{name} reported twice"
+        );
+        let error = &entry["error"];
+        if error.is_null() {
+            assert!(
+                entry["sheets"].is_array() && entry["diagnostics"].is_array(),
+                "{name}"
+            );
+            assert_ne!(expect, "error", "{name} should be reported as unreadable");
+        } else {
+            assert_ne!(expect, "ok", "{name} should be read normally, got {error}");
+            let kind = error["kind"].as_str().unwrap();
+            let message = error["message"].as_str().unwrap();
+            assert!(!kind.is_empty() && !message.is_empty(), "{name}: {error}");
+            // Japanese by default: the message says what is wrong and what to do.
+            assert!(
+                !message.is_ascii(),
+                "{name}: message not in Japanese: {message}"
+            );
+            assert_no_raw_panic_text(&name, message);
+        }
+    }
+    assert_eq!(
+        doc["summary"]["files"].as_u64(),
+        Some(files.len() as u64),
+        "summary counts every file"
+    );
+
+    for (file, bytes) in files.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read(file).unwrap(),
+            bytes,
+            "{} was modified",
+            file.display()
+        );
+    }
+    // Nothing was written beside the inputs.
+    let now: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(
+        now.len(),
+        files.len(),
+        "files appeared in {}",
+        dir.display()
+    );
+}
+
+#[test]
+fn messages_in_english_too() {
+    let dir = corpus_dir().join("files");
+    let files: Vec<PathBuf> = [
+        "flip_xls_00.xls",
+        "truncated_xlsx_50.xlsx",
+        "no_sheet_part.xlsx",
+        "bomb_lying_sizes.xlsx",
+        "pdf_named.xlsx",
+    ]
+    .iter()
+    .map(|n| dir.join(n))
+    .collect();
+    let (code, doc, stderr) = run_check(&files, &["--lang", "en"]);
+    assert_eq!(code, 2);
+    assert_no_raw_panic_text("stderr", &stderr);
+    for entry in doc["files"].as_array().unwrap() {
+        let message = entry["error"]["message"].as_str().unwrap_or_default();
+        // English text (a sheet name quoted inside may still be Japanese).
+        assert!(message.starts_with(|c: char| c.is_ascii_uppercase()), "{entry}");
+        assert!(!message.contains("ファイル"), "{entry}");
+    }
+}
+
+/// The stray value in XFD1048576 is not hostile: the ledger is checked like the baseline, with
+/// the same findings.
+#[test]
+fn stray_far_cell_is_checked_normally() {
+    let dir = corpus_dir().join("files");
+    let (_, base, _) = run_check(&[dir.join("baseline.xlsx")], &[]);
+    let (_, stray, _) = run_check(&[dir.join("stray_xfd1048576.xlsx")], &[]);
+    let codes = |doc: &Value| {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].clone(), d["cell"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(stray["files"][0]["error"].is_null());
+    assert_eq!(codes(&base), codes(&stray));
+}
+
+/// Overwrites the uncompressed size in every local and central zip header.
+fn patch_uncompressed_sizes(bytes: &mut [u8], size: u32) {
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        match &bytes[i..i + 4] {
+            b"PK\x03\x04" => bytes[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
+            b"PK\x01\x02" => bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// A zip whose headers declare ~1.4 GB per part is refused from the central directory alone,
+/// with a message naming the limit and how to raise it.
+#[test]
+fn declared_bomb_is_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(corpus_dir().join("files/bomb_small_80mb.xlsx")).unwrap();
+    patch_uncompressed_sizes(&mut bytes, 1_400_000_000);
+    let bomb = dir.path().join("bomb.xlsx");
+    std::fs::write(&bomb, &bytes).unwrap();
+    let (code, doc, _) = run_check(&[bomb.clone()], &[]);
+    assert_eq!(code, 2);
+    let error = &doc["files"][0]["error"];
+    assert_eq!(error["kind"], "decompressed-too-large", "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("daicho.toml") && message.contains("[limits]"),
+        "{message}"
+    );
+    let (_, doc, _) = run_check(&[bomb], &["--lang", "en"]);
+    let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("limit") && message.contains("daicho.toml"),
+        "{message}"
+    );
+}
