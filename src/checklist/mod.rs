@@ -1,23 +1,180 @@
 //! The MHLW cybersecurity checklist: editions as data, reading a hospital's checklist sheet in
 //! any layout, linting it (C001–C007) and filling it in from the ledger.
+//!
+//! - [`edition`] — `templates/checklist/*.toml` (and `--checklist FILE`).
+//! - [`read`] finds item rows, answer columns and header fields in any layout.
+//! - [`derive`] — what the same workbook's ledger says (根拠, proposals, contradictions).
+//! - [`lint`] — C001–C007.
+//! - [`render`] — the filled-in sheet (also the template's blank form).
+
+pub mod derive;
+pub mod edition;
+pub mod lint;
+pub mod parse;
+pub mod read;
+pub mod render;
+
+pub use derive::Evidence;
+pub use edition::{Catalog, Edition, Form, Tag};
+pub use read::{is_rendered_sheet, ChecklistSheet};
+pub use render::render_sheet;
 
 use crate::config::Settings;
 use crate::engine::Analysis;
-use crate::rules::Rule;
-use crate::workbook::Sheet;
+use crate::layout::find_ledger_layout;
+use crate::ledger::{read_ledger_sheet, Ledger};
+use crate::rules::{Context, Finding, Rule};
+use crate::workbook::{Sheet, Workbook};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = lint::RULES;
 
 /// Whether a sheet is a checklist (item rows such as 2-(1) / 2-① with answer columns).
-pub fn is_checklist(_sheet: &Sheet) -> bool {
-    false
+pub fn is_checklist(sheet: &Sheet) -> bool {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    read::is_checklist_with(sheet, CATALOG.get_or_init(Catalog::bundled))
 }
 
-/// Adds the filled-in checklist sheet to an annotated workbook being written.
+/// What the checklist part of an analysis found: the sheets read, the ledger's evidence, and the
+/// editions of the run (for filling in).
+#[derive(Debug, Clone)]
+pub struct ChecklistAnalysis {
+    pub sheets: Vec<ChecklistSheet>,
+    pub evidence: Evidence,
+    pub catalog: Catalog,
+    /// The form filled in from the ledger when the workbook has no checklist (`[checklist] form`).
+    pub default_form: Form,
+    /// `[facility] name`, written into a blank 医療機関名.
+    pub facility: Option<String>,
+}
+
+impl Default for ChecklistAnalysis {
+    fn default() -> Self {
+        ChecklistAnalysis {
+            sheets: Vec::new(),
+            evidence: Evidence::default(),
+            catalog: Catalog::bundled(),
+            default_form: Form::Hospital,
+            facility: None,
+        }
+    }
+}
+
+/// Checks that the run's checklist options are usable (`--edition`, `--checklist`, `--ledger`);
+/// the message says what is wrong. Call before checking files (exit code 2 on error).
+pub fn validate_settings(settings: &Settings) -> Result<(), String> {
+    Catalog::from_settings(settings).map_err(|e| e.get(settings.lang).to_string())?;
+    if let Some(p) = &settings.ledger_file {
+        external_evidence(p, settings)?;
+    }
+    Ok(())
+}
+
+/// Reads the checklist sheets of a workbook, lints them (C001–C007) and derives the ledger's
+/// evidence. `findings` holds the ledger rules' findings so far (ID001, OS001 … feed C005);
+/// checklist findings are appended.
+pub fn check(
+    workbook: &Workbook,
+    checklist_sheets: &[usize],
+    ledger: &Ledger<'_>,
+    findings: &mut Vec<Finding>,
+    settings: &Settings,
+) -> ChecklistAnalysis {
+    let catalog = Catalog::from_settings(settings).unwrap_or_else(|_| Catalog::bundled());
+    let evidence = match &settings.ledger_file {
+        Some(p) => external_evidence(p, settings).unwrap_or_else(|e| Evidence {
+            summary: e.clone(),
+            ledger: derive::ItemEvidence {
+                text: e,
+                ..Default::default()
+            },
+            ..Default::default()
+        }),
+        None => derive::derive(ledger, findings, None),
+    };
+    let mut sheets = Vec::new();
+    for &i in checklist_sheets {
+        let Some(sheet) = workbook.sheets.get(i) else {
+            continue;
+        };
+        if let Some(cs) = read::read_sheet(i, sheet, &catalog, settings.as_of) {
+            lint::check_sheet(&cs, &evidence, settings.as_of, findings);
+            sheets.push(cs);
+        }
+    }
+    ChecklistAnalysis {
+        sheets,
+        evidence,
+        catalog,
+        default_form: settings
+            .form
+            .map(Form::from)
+            .filter(|f| *f != Form::Vendor)
+            .unwrap_or(Form::Hospital),
+        facility: settings.facility.clone(),
+    }
+}
+
+/// The evidence of a separate ledger file (`--ledger FILE`), derived once per run.
+fn external_evidence(path: &Path, settings: &Settings) -> Result<Evidence, String> {
+    type Cache = Mutex<HashMap<PathBuf, Result<Evidence, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = cache.lock() {
+        if let Some(r) = map.get(path) {
+            return r.clone();
+        }
+    }
+    let result = crate::workbook::open_path(path, &settings.limits)
+        .map_err(|e| match settings.lang {
+            crate::Lang::Ja => format!(
+                "台帳ファイル「{}」を読めません: {}",
+                path.display(),
+                e.message(settings.lang)
+            ),
+            crate::Lang::En => format!(
+                "Cannot read the ledger file '{}': {}",
+                path.display(),
+                e.message(settings.lang)
+            ),
+        })
+        .map(|wb| {
+            let mut ledger = Ledger::default();
+            for (i, sheet) in wb.sheets.iter().enumerate() {
+                if is_checklist(sheet) {
+                    continue;
+                }
+                if let Some(layout) = find_ledger_layout(sheet, settings.field_table) {
+                    ledger.sheets.push(read_ledger_sheet(i, sheet, layout));
+                }
+            }
+            let ctx = Context {
+                settings,
+                as_of: settings.as_of,
+            };
+            let mut findings = Vec::new();
+            crate::rules::check_ledger(&ledger, &ctx, &mut findings);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string());
+            derive::derive(&ledger, &findings, Some(&name))
+        });
+    if let Ok(mut map) = cache.lock() {
+        map.insert(path.to_path_buf(), result.clone());
+    }
+    result
+}
+
+/// Adds the filled-in checklist sheet(s) to an annotated workbook being written: one per
+/// checklist sheet of the input (answers carried over, never overwritten), or — for a workbook
+/// with a ledger and no checklist — the default edition's 医療機関確認用 filled from the ledger.
 pub fn add_filled_sheet(
-    _book: &mut rust_xlsxwriter::Workbook,
-    _analysis: &Analysis<'_>,
+    book: &mut rust_xlsxwriter::Workbook,
+    analysis: &Analysis<'_>,
     _settings: &Settings,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    Ok(())
+    render::render_for(book, &analysis.checklist).map(|_| ())
 }

@@ -1,0 +1,403 @@
+//! Checklist sheets end to end: the fixtures of fixtures/checklist (built by
+//! fixtures/checklist/gen.py in several layouts and formats) are checked by the real binary and
+//! compared with their `<file>.expected.json`; the annotated workbook's filled-in sheet is read back.
+
+use assert_cmd::Command;
+use daicho::checklist::{self, edition::find_bundled, Form};
+use daicho::workbook::{open_path, CellValue, Limits, Sheet, Workbook};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+const AS_OF: &str = "2026-11-25";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/checklist")
+        .join(name)
+}
+
+fn check_json(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+const FIXTURES: &[&str] = &[
+    "r6_single_column.xlsx",
+    "r6_single_column.xls",
+    "r7_marks.xlsx",
+    "r7_marks.ods",
+    "r5_rounds.xlsx",
+    "r5_rounds.xls",
+    "r7_retyped.xlsx",
+    "r8_unknown.xlsx",
+    "ledger_and_checklist.xlsx",
+    "ledger_and_checklist.ods",
+];
+
+#[test]
+fn planted_checklist_problems_are_found_at_their_rows_and_clean_rows_stay_clean() {
+    let paths: Vec<PathBuf> = FIXTURES.iter().map(|f| fixture(f)).collect();
+    let args: Vec<&str> = paths.iter().map(|p| p.to_str().unwrap()).collect();
+    let doc = check_json(&args);
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), FIXTURES.len());
+    let (mut planted, mut found) = (0usize, 0usize);
+    let mut problems = Vec::new();
+    for (name, file) in FIXTURES.iter().zip(files) {
+        assert!(file["error"].is_null(), "{name}: {}", file["error"]);
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture(&format!("{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        let diags = file["diagnostics"].as_array().unwrap();
+        // Every sheet with planted checklist findings is recognised as a checklist.
+        for p in expected["planted"].as_array().unwrap() {
+            if p["code"].as_str().unwrap().starts_with('C') {
+                let sheet = file["sheets"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["name"] == p["sheet"]);
+                assert_eq!(
+                    sheet.map(|s| s["role"].as_str().unwrap()),
+                    Some("checklist"),
+                    "{name}: {}",
+                    p["sheet"]
+                );
+            }
+        }
+        assert!(
+            diags.iter().all(|d| d["code"] != "L001"),
+            "{name}: a checklist-only workbook is not L001"
+        );
+        for p in expected["planted"].as_array().unwrap() {
+            planted += 1;
+            let hit = diags.iter().find(|d| {
+                d["sheet"] == p["sheet"] && d["row"] == p["row"] && d["code"] == p["code"]
+            });
+            match hit {
+                Some(d) => {
+                    found += 1;
+                    assert_eq!(d["severity"], p["severity"], "{name}: {p}");
+                    if !p["cell"].is_null() {
+                        assert_eq!(d["cell"], p["cell"], "{name}: {p}");
+                    }
+                }
+                None => problems.push(format!("{name}: missed {p}")),
+            }
+        }
+        for c in expected["clean_rows"].as_array().unwrap() {
+            let info_ok = c["info_ok"].as_bool().unwrap_or(false);
+            for d in diags
+                .iter()
+                .filter(|d| d["sheet"] == c["sheet"] && d["row"] == c["row"])
+            {
+                if d["severity"] != "info" || !info_ok {
+                    problems.push(format!(
+                        "{name}: {} on clean row {}: {}",
+                        d["code"], c["row"], d["message"]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(planted >= 50, "only {planted} planted findings");
+    assert!(
+        found * 100 >= planted * 95,
+        "found {found}/{planted}:\n{}",
+        problems.join("\n")
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_checklist_only_workbook_has_no_l001_but_its_ledger_item_is_c005() {
+    let doc = check_json(&[fixture("r6_single_column.xlsx").to_str().unwrap()]);
+    let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["code"] != "L001"));
+    let c005: Vec<&Value> = diags.iter().filter(|d| d["code"] == "C005").collect();
+    assert_eq!(c005.len(), 1, "{c005:?}");
+    assert!(c005[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("台帳のシートがありません"));
+}
+
+#[test]
+fn c005_comes_from_the_same_workbook_only() {
+    // A batch of a ledger-only workbook and a checklist-only one: the checklist's 2-(1) はい is
+    // still contradicted (its own workbook has no ledger), whatever the other file holds.
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.xlsx");
+    let doc = check_json(&[
+        clean.to_str().unwrap(),
+        fixture("r6_single_column.xlsx").to_str().unwrap(),
+    ]);
+    let files = doc["files"].as_array().unwrap();
+    assert!(files[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| !d["code"].as_str().unwrap().starts_with('C')));
+    assert!(files[1]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "C005"));
+    // --ledger names the ledger explicitly: the duplicate-free clean ledger supports 2-(1).
+    let doc = check_json(&[
+        "--ledger",
+        clean.to_str().unwrap(),
+        fixture("r6_single_column.xlsx").to_str().unwrap(),
+    ]);
+    let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["code"] != "C005"), "{diags:?}");
+}
+
+#[test]
+fn bad_checklist_options_exit_2_with_a_reason() {
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--as-of", AS_OF, "--edition", "r99"])
+        .arg(fixture("r7_marks.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("r99"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("mine.toml");
+    std::fs::write(&bad, "id = \"r8\"\nname = \"令和8年度版\"\n").unwrap();
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--as-of", AS_OF, "--checklist"])
+        .arg(&bad)
+        .arg(fixture("r7_marks.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mine.toml"));
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--as-of", AS_OF, "--ledger"])
+        .arg(dir.path().join("missing.xlsx"))
+        .arg(fixture("r7_marks.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_users_own_edition_reads_an_unknown_sheet() {
+    // The 令和8年度版 sheet is C006 throughout; with its definition it is checked normally.
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("r8.toml");
+    std::fs::write(
+        &def,
+        r#"id = "r8"
+name = "令和8年度版"
+form = "hospital"
+title = "医療機関におけるサイバーセキュリティ対策チェックリスト"
+source = "出典: 厚生労働省「医療機関におけるサイバーセキュリティ対策チェックリスト」(令和8年度版)を編集・加工して作成"
+numbering = "circled"
+year_keys = ["令和8年度"]
+
+[[field]]
+label = "医療機関名"
+required = true
+
+[[section]]
+number = 1
+title = "体制構築"
+[[section]]
+number = 2
+title = "医療情報システムの管理・運用"
+[[section]]
+number = 3
+title = "インシデント発生に備えた対応"
+
+[[item]]
+number = "1-①"
+text = "医療情報システム安全管理責任者を設置している。"
+[[item]]
+number = "2-①"
+text = "サーバ、端末PC、ネットワーク機器の台帳管理を行っている。"
+tag = "ledger"
+[[item]]
+number = "2-②"
+text = "生成AIの業務利用に関するルールを定めている。"
+[[item]]
+number = "2-③"
+text = "バックアップを世代管理し、オフラインでも保管している。"
+[[item]]
+number = "3-①"
+text = "年1回以上、インシデント対応訓練を実施している。"
+"#,
+    )
+    .unwrap();
+    let doc = check_json(&[
+        "--checklist",
+        def.to_str().unwrap(),
+        fixture("r8_unknown.xlsx").to_str().unwrap(),
+    ]);
+    let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // Only the ledger item's はい is left: this workbook has no ledger.
+    assert_eq!(codes, vec!["C005"], "{diags:?}");
+}
+
+fn filled_sheet<'a>(book: &'a Workbook, name: &str) -> &'a Sheet {
+    book.sheets
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| {
+            panic!(
+                "no sheet {name}: {:?}",
+                book.sheets.iter().map(|s| &s.name).collect::<Vec<_>>()
+            )
+        })
+}
+
+fn text_at(sheet: &Sheet, row: u32, col: u32) -> String {
+    sheet
+        .grid
+        .get(row, col)
+        .map(CellValue::display)
+        .unwrap_or_default()
+}
+
+/// The row of an item number in column A of the filled sheet.
+fn item_row(sheet: &Sheet, number: &str) -> u32 {
+    sheet
+        .grid
+        .rows()
+        .iter()
+        .find(|r| r.get(0).and_then(CellValue::as_text) == Some(number))
+        .map(|r| r.index)
+        .unwrap_or_else(|| panic!("item {number} not on the filled sheet"))
+}
+
+fn annotate(input: &Path, dir: &Path) -> Workbook {
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--annotate", "--as-of", AS_OF, "--out-dir"])
+        .arg(dir)
+        .arg(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+    let path = dir.join(format!("{stem}.checked.xlsx"));
+    open_path(&path, &Limits::default()).unwrap()
+}
+
+fn sheet_xml(path: &Path, sheet_no: usize) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{sheet_no}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+#[test]
+fn the_filled_sheet_lists_every_item_carries_answers_and_explains_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = annotate(&fixture("ledger_and_checklist.xlsx"), dir.path());
+    let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
+    assert!(checklist::is_rendered_sheet(sheet));
+    let r7 = find_bundled(Some("r7"), Form::Hospital).unwrap();
+    for item in &r7.items {
+        let row = item_row(sheet, &item.number);
+        assert_eq!(text_at(sheet, row, 1), item.text);
+        // Every answer of the input was はい: carried over, never replaced by a proposal.
+        assert_eq!(text_at(sheet, row, 3), "はい", "{}", item.number);
+    }
+    let ledger = text_at(sheet, item_row(sheet, "2-①"), 9);
+    assert!(ledger.contains("機器台帳1シート・6台を確認"), "{ledger}");
+    assert!(ledger.contains("管理番号の重複1件"), "{ledger}");
+    let patch = text_at(sheet, item_row(sheet, "2-⑥"), 9);
+    assert!(patch.contains("PC-002 Win8"), "{patch}");
+    assert_eq!(text_at(sheet, 5, 2), "くすのき病院");
+    // Dropdowns on the answer cells, in the sheet written last (the filled sheet).
+    let path = dir.path().join("ledger_and_checklist.checked.xlsx");
+    let xml = sheet_xml(&path, book.sheets.len());
+    assert!(
+        xml.matches("<dataValidation ").count() >= r7.items.len(),
+        "dropdowns missing"
+    );
+    assert!(xml.contains("\"はい,いいえ\""));
+    // The findings summary of the annotated workbook is not a checklist.
+    let summary = filled_sheet(&book, "チェック結果");
+    assert!(!checklist::is_checklist(summary));
+}
+
+#[test]
+fn a_ledger_without_a_checklist_still_gets_a_filled_sheet_with_proposals() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.xlsx");
+    let book = annotate(&clean, dir.path());
+    let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
+    let row = item_row(sheet, "2-①");
+    assert_eq!(
+        text_at(sheet, row, 3),
+        "はい",
+        "2-① proposed from a clean ledger"
+    );
+    assert!(text_at(sheet, row, 9).contains("機器台帳1シート・6台を確認"));
+    // Items the ledger cannot inform stay blank for a human.
+    assert_eq!(text_at(sheet, item_row(sheet, "1-①"), 3), "");
+    assert_eq!(text_at(sheet, item_row(sheet, "2-⑧"), 3), "");
+    // The proposal is marked with a note.
+    let path = dir.path().join("clean.checked.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
+    let mut notes = String::new();
+    for n in names.iter().filter(|n| n.starts_with("xl/comments")) {
+        zip.by_name(n).unwrap().read_to_string(&mut notes).unwrap();
+    }
+    assert!(notes.contains("daichoによる提案(台帳から推定)。確認して確定してください"));
+}
+
+#[test]
+fn an_unknown_edition_is_not_transcribed() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = annotate(&fixture("r8_unknown.xlsx"), dir.path());
+    let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
+    // Header fields are carried over; answers are not guessed.
+    assert_eq!(text_at(sheet, 5, 2), "あおば病院");
+    for number in ["1-①", "2-①", "3-①"] {
+        assert_eq!(text_at(sheet, item_row(sheet, number), 3), "", "{number}");
+    }
+}
+
+#[test]
+fn ledger_sheets_are_not_checklists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for f in [
+        "seed.xlsx",
+        "clean.xlsx",
+        "messy/hospital_a.xlsx",
+        "messy/hospital_a.ods",
+        "structure/missing_columns.xlsx",
+        "structure/no_ledger.xlsx",
+    ] {
+        let book = open_path(&root.join(f), &Limits::default()).unwrap();
+        for sheet in &book.sheets {
+            assert!(!checklist::is_checklist(sheet), "{f}: {}", sheet.name);
+        }
+    }
+}
