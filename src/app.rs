@@ -1,7 +1,7 @@
 //! Dispatching commands and deciding the exit code, in one place.
 
-use crate::cli::{CheckArgs, Cli, Command, CommonArgs, DropArgs, OutputFormat, RulesArgs};
-use crate::config::Settings;
+use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs};
+use crate::config::{ConfigError, Overrides, Resolver, Settings};
 use crate::engine::{check_file, FileReport};
 use crate::paths::{expand, Expanded};
 use crate::report::{self, Run};
@@ -10,6 +10,8 @@ use crate::workbook::ReadError;
 use crate::Lang;
 use clap::Parser;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Runs daicho with the process arguments; returns the exit code.
 pub fn main() -> i32 {
@@ -24,7 +26,8 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules(args)) => rules(&args),
-        Some(Command::Config(_)) | Some(Command::Template(_)) | Some(Command::Convert(_)) => {
+        Some(Command::Config(args)) => config(&args),
+        Some(Command::Template(_)) | Some(Command::Convert(_)) => {
             eprintln!("not available in this build");
             2
         }
@@ -32,49 +35,127 @@ pub fn main() -> i32 {
     }
 }
 
-fn settings(common: &CommonArgs) -> Settings {
+/// What the command line says, before any daicho.toml.
+fn overrides(common: &CommonArgs) -> Overrides {
     let as_of = common
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut s = Settings::new(as_of);
-    s.lang = common.lang;
-    s
+    let mut o = Overrides::new(as_of);
+    o.lang = common.lang;
+    o.edition = common.edition.clone();
+    o
 }
 
-/// Expands the arguments and checks every file; unreadable paths become failed reports.
-fn check_paths(paths: &[std::path::PathBuf], settings: &Settings) -> Vec<FileReport> {
-    let mut reports = Vec::new();
+fn config_error(e: &ConfigError, lang: Lang) -> i32 {
+    eprintln!("{}", e.message(lang));
+    2
+}
+
+/// Expands the arguments (files, folders, globs) and checks every file in parallel, each with the
+/// settings of its daicho.toml. Order: arguments as given, files sorted within each. Unreadable
+/// paths become failed reports; a broken daicho.toml stops the run.
+fn check_paths(paths: &[PathBuf], resolver: &mut Resolver, progress: bool) -> Result<Vec<FileReport>, ConfigError> {
+    use rayon::prelude::*;
+    enum Job {
+        Check(PathBuf, Arc<Settings>),
+        Failed(FileReport),
+    }
+    let lang = resolver.defaults().lang;
+    let mut jobs = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut scan = false;
     for arg in paths {
-        match expand(arg) {
+        let expanded = expand(arg);
+        scan |= expanded.is_scan(arg);
+        match expanded {
             Expanded::Files(files) => {
                 for f in files {
-                    reports.push(check_file(&f, settings));
+                    if seen.insert(f.clone()) {
+                        let s = resolver.settings_for(&f)?;
+                        jobs.push(Job::Check(f, s));
+                    }
                 }
             }
-            Expanded::Missing(p) => reports.push(FileReport::failed(&p, ReadError::NotFound)),
-            Expanded::EmptyFolder(p) => reports.push(FileReport::failed(
+            Expanded::Missing(p) => jobs.push(Job::Failed(FileReport::failed(&p, ReadError::NotFound))),
+            Expanded::EmptyFolder(p) => jobs.push(Job::Failed(FileReport::failed(
                 &p,
-                ReadError::Io("folder contains no spreadsheets / 表計算ファイルがありません".into()),
-            )),
+                ReadError::Io(match lang {
+                    Lang::Ja => "フォルダに表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません".into(),
+                    Lang::En => "the folder holds no spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)".into(),
+                }),
+            ))),
+            Expanded::NoMatch(p) => jobs.push(Job::Failed(FileReport::failed(
+                &p,
+                ReadError::Io(match lang {
+                    Lang::Ja => "パターンに一致する表計算ファイルがありません".into(),
+                    Lang::En => "no spreadsheet matches the pattern".into(),
+                }),
+            ))),
         }
     }
-    reports
+    let bar = if progress && scan {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        let label = match lang {
+            Lang::Ja => "検査中",
+            Lang::En => "checking",
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!("{label} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}")) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut reports: Vec<FileReport> = jobs
+        .par_iter()
+        .map(|job| {
+            let report = match job {
+                Job::Check(path, settings) => {
+                    bar.set_message(report::display_path(path));
+                    check_file(path, settings)
+                }
+                Job::Failed(report) => report.clone(),
+            };
+            bar.inc(1);
+            report
+        })
+        .collect();
+    bar.finish_and_clear();
+    // Exceptions that matched nothing, reported once per daicho.toml on its first readable file.
+    let mut done: Vec<*const Settings> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if let Job::Check(_, settings) = job {
+            let key = Arc::as_ptr(settings);
+            if reports[i].error.is_none() && !done.contains(&key) {
+                done.push(key);
+                reports[i].findings.extend(crate::suppress::unused_exceptions(settings));
+            }
+        }
+    }
+    Ok(reports)
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let mut settings = settings(&args.common);
-    settings.select = args.select.clone();
-    settings.ignore = args.ignore.clone();
-    settings.fail_on = args.fail_on.severity();
-    let files = check_paths(&args.paths, &settings);
-    let run = Run {
-        as_of: settings.as_of,
-        lang: settings.lang,
-        files,
+    let lang = args.common.lang;
+    let mut cli = overrides(&args.common);
+    cli.select = args.select.clone();
+    cli.ignore = args.ignore.clone();
+    cli.fail_on = args.fail_on.severity();
+    let (as_of, fail_on) = (cli.as_of, cli.fail_on);
+    let progress = !args.no_progress && !args.quiet && std::io::stderr().is_terminal();
+    let checked = Resolver::new(cli, args.common.config.as_deref())
+        .and_then(|mut r| check_paths(&args.paths, &mut r, progress));
+    let files = match checked {
+        Ok(files) => files,
+        Err(e) => return config_error(&e, lang),
     };
+    let run = Run { as_of, lang, files };
     let text = match args.format {
         OutputFormat::Json => report::json::render(&run),
-        _ => report::human::render(
+        OutputFormat::Sarif => report::sarif::render(&run),
+        OutputFormat::Junit => report::junit::render(&run, fail_on),
+        OutputFormat::Github => report::github::render(&run),
+        OutputFormat::Human => report::human::render(
             &run,
             &report::human::Style {
                 color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -83,7 +164,17 @@ fn check(args: CheckArgs) -> i32 {
         ),
     };
     print_out(&text);
-    run.exit_code(settings.fail_on)
+    run.exit_code(fail_on)
+}
+
+/// `daicho config --example`.
+fn config(args: &ConfigArgs) -> i32 {
+    if args.example {
+        print_out(crate::config::EXAMPLE);
+        return 0;
+    }
+    eprintln!("使い方: daicho config --example  (コメント付きの daicho.toml の例を表示します / prints a commented daicho.toml)");
+    2
 }
 
 fn dropped(args: DropArgs) -> i32 {
@@ -91,13 +182,16 @@ fn dropped(args: DropArgs) -> i32 {
         let _ = <Cli as clap::CommandFactory>::command().print_help();
         return 2;
     }
-    let settings = settings(&args.common);
-    let files = check_paths(&args.paths, &settings);
-    let run = Run {
-        as_of: settings.as_of,
-        lang: settings.lang,
-        files,
+    let lang = args.common.lang;
+    let cli = overrides(&args.common);
+    let (as_of, fail_on) = (cli.as_of, cli.fail_on);
+    let checked = Resolver::new(cli, args.common.config.as_deref())
+        .and_then(|mut r| check_paths(&args.paths, &mut r, std::io::stderr().is_terminal()));
+    let files = match checked {
+        Ok(files) => files,
+        Err(e) => return config_error(&e, lang),
     };
+    let run = Run { as_of, lang, files };
     let text = report::human::render(
         &run,
         &report::human::Style {
@@ -106,7 +200,7 @@ fn dropped(args: DropArgs) -> i32 {
         false,
     );
     print_out(&text);
-    run.exit_code(settings.fail_on)
+    run.exit_code(fail_on)
 }
 
 fn rules(args: &RulesArgs) -> i32 {

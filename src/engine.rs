@@ -91,7 +91,7 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
     }
     rules::check_ledger(&ledger, &ctx, &mut findings);
-    finish(&mut findings, settings, workbook);
+    finish(&mut findings, settings, workbook, &ledger);
     Analysis {
         workbook,
         ledger,
@@ -100,14 +100,15 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
     }
 }
 
-/// Applies select/ignore and severity overrides, then sorts in workbook order.
-fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook) {
+/// Applies select/ignore, severity overrides and suppressions, then sorts in workbook order.
+fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook, ledger: &Ledger<'_>) {
     findings.retain(|f| settings.is_enabled(f.code));
     for f in findings.iter_mut() {
         if let Some(s) = settings.severity_overrides.get(f.code) {
             f.severity = *s;
         }
     }
+    crate::suppress::apply(findings, ledger, settings);
     let order = |name: &Option<String>| {
         name.as_ref()
             .and_then(|n| workbook.sheets.iter().position(|s| &s.name == n))

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod paths;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod text;
 pub mod workbook;
 

@@ -59,6 +59,7 @@ pub fn registry() -> &'static [Rule] {
             id::RULES,
             os::RULES,
             crate::checklist::RULES,
+            crate::suppress::RULES,
         ]
         .concat();
         v.sort_by_key(|r| family_order(r.code));
@@ -68,7 +69,7 @@ pub fn registry() -> &'static [Rule] {
 
 fn family_order(code: &str) -> (usize, &str) {
     let prefix = code.trim_end_matches(|c: char| c.is_ascii_digit());
-    let order = ["L", "F", "IP", "ID", "OS", "D", "S", "C"]
+    let order = ["L", "F", "IP", "ID", "OS", "D", "S", "C", "X"]
         .iter()
         .position(|p| *p == prefix)
         .unwrap_or(99);
@@ -96,6 +97,8 @@ pub struct Finding {
     pub fix: Option<String>,
     /// Why the finding is acknowledged (config exception or inline marker), if it is.
     pub suppressed: Option<String>,
+    /// Where the acknowledgement comes from (daicho.toml or an inline marker), when suppressed.
+    pub suppression_kind: Option<crate::suppress::SuppressionKind>,
 }
 
 impl Finding {
@@ -113,6 +116,7 @@ impl Finding {
             message,
             fix: None,
             suppressed: None,
+            suppression_kind: None,
         }
     }
 
