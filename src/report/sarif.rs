@@ -3,8 +3,8 @@
 //! - `runs[0].tool.driver.rules`: every rule of the registry, with its documentation as help.
 //! - `results`: one per finding, suppressed ones included with `suppressions` (`external` for a
 //!   daicho.toml exception, `inSource` for a `daicho:ignore` marker) so viewers show them as
-//!   dismissed. The workbook is the artifact location; `sheet!cell` is a logical location (a cell
-//!   has no line number). `partialFingerprints` are computed here from rule, file, sheet, cell
+//!   dismissed. The workbook is the artifact location (region: line 1, which GitHub needs to
+//!   place an alert); `sheet!cell` is a logical location. `partialFingerprints` are computed here from rule, file, sheet, cell
 //!   and value, because a workbook has no text lines to fingerprint.
 //! - Unreadable inputs are not results: each is a `toolExecutionNotifications` entry (level
 //!   `error`, descriptor id = the JSON `error.kind`) and `executionSuccessful` is false, so result
@@ -145,6 +145,17 @@ struct Location {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+/// A workbook has no text lines; GitHub code scanning still needs a region to place an alert, so
+/// results point at line 1 (as scanners of other binary artifacts do) and the cell is the
+/// logical location.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
 }
 
 #[derive(Serialize)]
@@ -335,6 +346,7 @@ fn location(file: &FileReport, f: Option<&Finding>) -> Location {
             artifact_location: ArtifactLocation {
                 uri: artifact_uri(file),
             },
+            region: f.map(|_| Region { start_line: 1 }),
         },
         logical_locations: logical,
     }
