@@ -44,7 +44,12 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
         for file in &run.files {
             let _ = writeln!(out, "{}", style.paint("1", &display_path(&file.path)));
             if let Some(e) = &file.error {
-                let _ = writeln!(out, "  {} {}", style.severity(Severity::Error, "×"), e.message(lang));
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    style.severity(Severity::Error, "×"),
+                    e.message(lang)
+                );
                 out.push('\n');
                 continue;
             }
@@ -55,8 +60,13 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
                     if let Some(name) = &f.sheet {
                         let info = file.sheets.iter().find(|s| &s.name == name);
                         let detail = match (info.map(|s| s.role.as_str()), lang) {
-                            (Some("ledger"), Lang::Ja) => format!("(台帳・{}台)", info.map(|s| s.device_rows).unwrap_or(0)),
-                            (Some("ledger"), Lang::En) => format!("(ledger, {} devices)", info.map(|s| s.device_rows).unwrap_or(0)),
+                            (Some("ledger"), Lang::Ja) => {
+                                format!("(台帳・{}台)", info.map(|s| s.device_rows).unwrap_or(0))
+                            }
+                            (Some("ledger"), Lang::En) => format!(
+                                "(ledger, {} devices)",
+                                info.map(|s| s.device_rows).unwrap_or(0)
+                            ),
                             (Some("checklist"), Lang::Ja) => "(チェックリスト)".to_string(),
                             (Some("checklist"), Lang::En) => "(checklist)".to_string(),
                             _ => String::new(),
@@ -123,9 +133,14 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
 
 fn summary(out: &mut String, run: &Run, style: &Style) {
     let s = run.summary();
+    let acknowledged: usize = run
+        .files
+        .iter()
+        .map(|f| f.findings.iter().filter(|x| x.suppressed.is_some()).count())
+        .sum();
     let line = match run.lang {
         Lang::Ja => format!(
-            "{}ファイル: {} {}件 / {} {}件 / {} {}件 / 読めないファイル {}件",
+            "{}ファイル: {} {}件 / {} {}件 / {} {}件 / 読めないファイル {}件{}",
             s.files,
             style.severity(Severity::Error, "エラー"),
             s.errors,
@@ -133,10 +148,15 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
             s.warnings,
             style.severity(Severity::Info, "情報"),
             s.infos,
-            s.unreadable
+            s.unreadable,
+            if acknowledged > 0 {
+                format!(" (承認済み {acknowledged}件は数えていません)")
+            } else {
+                String::new()
+            }
         ),
         Lang::En => format!(
-            "{} file(s): {} {} / {} {} / {} {} / unreadable {}",
+            "{} file(s): {} {} / {} {} / {} {} / unreadable {}{}",
             s.files,
             s.errors,
             style.severity(Severity::Error, "errors"),
@@ -144,7 +164,12 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
             style.severity(Severity::Warning, "warnings"),
             s.infos,
             style.severity(Severity::Info, "infos"),
-            s.unreadable
+            s.unreadable,
+            if acknowledged > 0 {
+                format!(" ({acknowledged} acknowledged, not counted)")
+            } else {
+                String::new()
+            }
         ),
     };
     let _ = writeln!(out, "{line}");

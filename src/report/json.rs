@@ -47,6 +47,10 @@ fn file(f: &FileReport, run: &Run) -> Value {
             "message": d.message.get(run.lang),
             "fix": d.fix.as_ref().map(|v| json!({"value": v})),
             "suppressed": d.suppressed.is_some(),
+            "suppression": d.suppressed.as_ref().map(|reason| json!({
+                "kind": d.suppression_kind.map(|k| k.as_str()).unwrap_or("external"),
+                "reason": reason,
+            })),
         })).collect::<Vec<_>>(),
         "output": f.output.as_ref().map(|p| display_path(p)),
     })
