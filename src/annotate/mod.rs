@@ -1,0 +1,362 @@
+//! The annotated workbook (`<stem>.checked.xlsx`): a new .xlsx, never the input.
+//!
+//! 1. 「チェック結果」: file, as-of date, counts, and one row per finding linking to its cell.
+//! 2. Every original sheet in order, values at their original addresses with their types, merged
+//!    ranges kept, the ledger header styled and frozen, each flagged cell filled by severity with
+//!    one note (capped per workbook: LibreOffice needs minutes to open 10k+ notes).
+//! 3. The filled-in checklist sheet ([`crate::checklist::add_filled_sheet`]).
+//!
+//! The file is written to a temporary file in the target folder and renamed over the output, so
+//! a crash never leaves half a workbook and an output open in Excel gives a clear message.
+
+mod names;
+mod output;
+mod sheet;
+mod styles;
+mod summary;
+
+pub use output::{default_output, fallback_dirs, plan_outputs, AnnotateError, Target, Written};
+pub use styles::{FONT_NAME, FONT_SIZE};
+
+use crate::config::Settings;
+use crate::engine::Analysis;
+use crate::rules::Finding;
+use crate::workbook::{CellValue, Sheet};
+use crate::Lang;
+use sheet::{Mark, SheetPlan};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use styles::{Fill, Styles};
+
+/// The name of the summary sheet.
+pub const SUMMARY_SHEET_NAME: &str = "チェック結果";
+/// Written in A1 of the summary sheet; marks the sheet as daicho's own when a `.checked.xlsx` is
+/// checked again.
+pub const SUMMARY_MARKER: &str = "daicho チェック結果";
+/// The filled-in checklist sheet writes this (alone or followed by a title) in a cell of its
+/// first row, so that the sheet is not read back as the hospital's checklist.
+pub const CHECKLIST_MARKER: &str = "daicho 記入済みチェックリスト";
+
+/// How many cells get a note, per workbook. Every flagged cell gets its fill regardless.
+pub const DEFAULT_MAX_NOTES: usize = 2000;
+/// Sheets with more cells than this are written in rust_xlsxwriter's constant-memory mode.
+pub const DEFAULT_CONSTANT_MEMORY_CELLS: usize = 50_000;
+
+/// Whether a sheet is one daicho wrote itself (the summary or the filled-in checklist of an
+/// earlier `.checked.xlsx`): such sheets are not data and are neither linted nor copied again.
+pub fn is_daicho_sheet(sheet: &Sheet) -> bool {
+    let Some(first) = sheet.grid.rows().first() else {
+        return false;
+    };
+    first.index == 0
+        && first.cells.iter().any(|(_, v)| {
+            matches!(v, CellValue::Text(s) if {
+                let s = s.trim_start();
+                s.starts_with(SUMMARY_MARKER) || s.starts_with(CHECKLIST_MARKER)
+            })
+        })
+}
+
+/// Tuning knobs (tests lower them to exercise the capped and constant-memory paths).
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub max_notes: usize,
+    pub constant_memory_cells: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_notes: DEFAULT_MAX_NOTES,
+            constant_memory_cells: DEFAULT_CONSTANT_MEMORY_CELLS,
+        }
+    }
+}
+
+/// What was put in the workbook.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub flagged_cells: usize,
+    pub notes: usize,
+    pub notes_left_out: usize,
+}
+
+/// Writes the annotated workbook of `analysis` (read from `source`) to `out`, through a temporary
+/// file in `out`'s folder. Never touches `source`.
+pub fn write(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    source: &Path,
+    out: &Path,
+) -> Result<Written, AnnotateError> {
+    let target = Target {
+        path: out.to_path_buf(),
+        fallback: false,
+    };
+    output::write_target(analysis, settings, source, &target, Options::default())
+}
+
+/// [`write`] with a [`Target`] (which may fall back to the Documents folder) and options.
+pub fn write_to(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    source: &Path,
+    target: &Target,
+    options: Options,
+) -> Result<Written, AnnotateError> {
+    output::write_target(analysis, settings, source, target, options)
+}
+
+/// Builds the annotated workbook in memory (constant-memory sheets stream to temp files).
+pub fn build(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    file_name: &str,
+    options: Options,
+) -> Result<(rust_xlsxwriter::Workbook, Stats), rust_xlsxwriter::XlsxError> {
+    let lang = settings.lang;
+    let workbook = analysis.workbook;
+    let styles = Styles::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.set_default_format(&styles::base(), 20, 64)?;
+
+    // Output names: originals keep theirs (made valid and unique), the summary yields if taken.
+    let copied: Vec<usize> = (0..workbook.sheets.len())
+        .filter(|i| !is_daicho_sheet(&workbook.sheets[*i]))
+        .collect();
+    let mut names = names::NameBook::new();
+    let mut out_names: Vec<Option<String>> = vec![None; workbook.sheets.len()];
+    for &i in &copied {
+        let fallback = format!("Sheet{}", i + 1);
+        out_names[i] = Some(names.claim(&workbook.sheets[i].name, &fallback));
+    }
+    let summary_name = names.claim(SUMMARY_SHEET_NAME, SUMMARY_SHEET_NAME);
+
+    // Where each finding lands, and the marks of every cell.
+    let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
+    let mut marks: Vec<BTreeMap<(u32, u32), Vec<usize>>> =
+        vec![BTreeMap::new(); workbook.sheets.len()];
+    let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
+    for (fi, f) in analysis.findings.iter().enumerate() {
+        let si = match &f.sheet {
+            Some(name) => sheet_index(name),
+            None => copied.first().copied(),
+        };
+        let Some(si) = si.filter(|i| out_names[*i].is_some()) else {
+            targets.push(None);
+            continue;
+        };
+        let (row, col) = locate(analysis, si, f);
+        targets.push(Some(summary::Target {
+            sheet: out_names[si].clone().unwrap_or_default(),
+            row,
+            col,
+        }));
+        marks[si].entry((row, col)).or_default().push(fi);
+    }
+
+    // Notes: most severe cells first, up to the cap.
+    let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
+    for (si, sheet_marks) in marks.iter().enumerate() {
+        for ((r, c), fis) in sheet_marks {
+            ranked.push((
+                std::cmp::Reverse(cell_fill(&analysis.findings, fis)),
+                si,
+                *r,
+                *c,
+            ));
+        }
+    }
+    let flagged_cells = ranked.len();
+    ranked.sort_unstable();
+    let noted: HashSet<(usize, u32, u32)> = ranked
+        .iter()
+        .take(options.max_notes)
+        .map(|(_, si, r, c)| (*si, *r, *c))
+        .collect();
+
+    let file_name_owned = file_name.to_string();
+    let stats = Stats {
+        flagged_cells,
+        notes: noted.len(),
+        notes_left_out: flagged_cells - noted.len(),
+    };
+
+    // 1. The summary sheet (first, and active).
+    {
+        let ws = add_sheet(
+            &mut book,
+            analysis.findings.len() > options.constant_memory_cells / 8,
+        )?;
+        ws.set_name(&summary_name)?;
+        summary::write(
+            ws,
+            &summary::Summary {
+                file_name: file_name_owned,
+                as_of: settings.as_of,
+                lang,
+                sheets: &analysis.sheets,
+                findings: &analysis.findings,
+                targets: &targets,
+                flagged_cells: stats.flagged_cells,
+                notes_written: stats.notes,
+                notes_left_out: stats.notes_left_out,
+            },
+            &styles,
+        )?;
+    }
+
+    // 2. Every original sheet, in order.
+    for &si in &copied {
+        let sheet = &workbook.sheets[si];
+        let ledger = analysis.ledger.sheets.iter().find(|l| l.sheet_index == si);
+        let mut header_rows = Vec::new();
+        let mut header_cols = None;
+        let mut width_from_row = 0;
+        let mut width_skip_rows = Vec::new();
+        if let Some(l) = ledger {
+            width_skip_rows = l.skipped.iter().map(|s| s.row).collect();
+            width_skip_rows.sort_unstable();
+            header_rows.push(l.layout.header_row);
+            if let Some(p) = l.layout.parent_row {
+                header_rows.push(p);
+            }
+            width_from_row = l.layout.parent_row.unwrap_or(l.layout.header_row);
+            let first = l.layout.columns.iter().map(|c| c.col).min();
+            let last = l.layout.columns.iter().map(|c| c.col).max();
+            header_cols = first.zip(last);
+        }
+        let plan = SheetPlan {
+            sheet,
+            header_rows,
+            header_cols,
+            width_from_row,
+            width_skip_rows,
+            marks: marks[si]
+                .iter()
+                .map(|(&(r, c), fis)| {
+                    let note = noted
+                        .contains(&(si, r, c))
+                        .then(|| note_text(&analysis.findings, fis, lang));
+                    (
+                        (r, c),
+                        Mark {
+                            fill: cell_fill(&analysis.findings, fis),
+                            note,
+                        },
+                    )
+                })
+                .collect(),
+        };
+        let ws = add_sheet(
+            &mut book,
+            sheet.grid.cell_count() > options.constant_memory_cells,
+        )?;
+        ws.set_name(out_names[si].as_deref().unwrap_or_default())?;
+        sheet::write_sheet(ws, &plan, &styles)?;
+    }
+
+    // 3. The filled-in checklist, then make sure its names do not clash with the originals'.
+    let before = book.worksheets().len();
+    crate::checklist::add_filled_sheet(&mut book, analysis, settings)?;
+    let added: Vec<String> = book.worksheets()[before..]
+        .iter()
+        .map(|w| w.name())
+        .collect();
+    for (k, name) in added.iter().enumerate() {
+        let unique = names.claim(name, "daicho");
+        if &unique != name {
+            book.worksheet_from_index(before + k)?.set_name(&unique)?;
+        }
+    }
+    Ok((book, stats))
+}
+
+/// Adds a worksheet, in constant-memory mode (rows streamed to a temp file) when asked and the
+/// temp folder is usable, else in the standard mode.
+fn add_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    constant_memory: bool,
+) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+    if constant_memory && book.add_worksheet_with_constant_memory().is_ok() {
+        let last = book.worksheets().len().saturating_sub(1);
+        return book.worksheet_from_index(last);
+    }
+    Ok(book.add_worksheet())
+}
+
+/// The cell a finding is drawn on: its own cell; a finding with a row but no column → the row's
+/// first value; a finding with neither (L001, sheet-level) → the ledger header's first cell or
+/// A1. A cell inside a merged range is drawn on the range's top-left cell, where Excel shows it.
+fn locate(analysis: &Analysis<'_>, si: usize, f: &Finding) -> (u32, u32) {
+    let sheet = &analysis.workbook.sheets[si];
+    let ledger = analysis.ledger.sheets.iter().find(|l| l.sheet_index == si);
+    let (row, col) = match (f.row, f.col) {
+        (Some(r), Some(c)) => (r, c),
+        (Some(r), None) => (
+            r,
+            sheet
+                .grid
+                .row(r)
+                .and_then(|row| row.cells.first().map(|(c, _)| *c))
+                .unwrap_or(0),
+        ),
+        (None, _) => match ledger {
+            Some(l) => (
+                l.layout.header_row,
+                l.layout.columns.iter().map(|c| c.col).min().unwrap_or(0),
+            ),
+            None => (0, 0),
+        },
+    };
+    match sheet.merge_at(row, col) {
+        Some(m) => (m.first_row, m.first_col),
+        None => (row, col),
+    }
+}
+
+/// The fill of a cell: its most severe unacknowledged finding, or grey when all are acknowledged.
+fn cell_fill(findings: &[Finding], on_cell: &[usize]) -> Fill {
+    on_cell
+        .iter()
+        .map(|i| &findings[*i])
+        .filter(|f| f.suppressed.is_none())
+        .map(|f| f.severity)
+        .max()
+        .map_or(Fill::Acknowledged, Fill::Severity)
+}
+
+/// One note for every finding on a cell: severity, code and name, message, fix.
+fn note_text(findings: &[Finding], on_cell: &[usize], lang: Lang) -> String {
+    let mut parts = Vec::with_capacity(on_cell.len());
+    let mut sorted: Vec<&Finding> = on_cell.iter().map(|i| &findings[*i]).collect();
+    sorted.sort_by_key(|f| (f.suppressed.is_some(), std::cmp::Reverse(f.severity)));
+    for f in sorted {
+        let mut part = format!(
+            "【{}】{} {}\n{}",
+            f.severity.label(lang),
+            f.code,
+            f.name(),
+            f.message.get(lang)
+        );
+        if let Some(fix) = &f.fix {
+            part.push_str(&match lang {
+                Lang::Ja => format!("\n修正案: {fix}"),
+                Lang::En => format!("\nSuggested fix: {fix}"),
+            });
+        }
+        if let Some(reason) = &f.suppressed {
+            part.push_str(&match lang {
+                Lang::Ja => format!("\n承認済み: {reason}"),
+                Lang::En => format!("\nAcknowledged: {reason}"),
+            });
+        }
+        parts.push(part);
+    }
+    let text = parts.join("\n\n");
+    // Excel's limit for a note's text.
+    names::truncate_units(&text, 30_000).to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,341 @@
+//! Where the annotated workbook goes and how it gets there safely: a temporary file in the target
+//! folder, renamed over the output once complete.
+
+use super::Options;
+use crate::config::Settings;
+use crate::engine::Analysis;
+use crate::Lang;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+/// Where one annotated workbook should be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub path: PathBuf,
+    /// When the folder cannot be written (a read-only share, a mail attachment's temp folder),
+    /// write to the user's Documents folder instead (then Desktop, then the temp folder).
+    pub fallback: bool,
+}
+
+/// The workbook that was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// The folder that could not be written, when the output went to a fallback folder.
+    pub fell_back_from: Option<PathBuf>,
+    pub stats: super::Stats,
+}
+
+/// Why the annotated workbook could not be written. Each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnnotateError {
+    /// The folder cannot be written (permissions, read-only media, missing and not creatable).
+    NotWritable { dir: PathBuf, detail: String },
+    /// The output exists and cannot be replaced: almost always open in Excel.
+    Locked { path: PathBuf, detail: String },
+    /// Writing the temporary file failed (disk full …).
+    Io { path: PathBuf, detail: String },
+    /// The output path is the input itself.
+    SameAsInput { path: PathBuf },
+    /// rust_xlsxwriter refused the content (a bug in daicho; the message carries its reason).
+    Xlsx(String),
+    /// Building the workbook panicked (a bug in daicho).
+    Crashed(String),
+}
+
+impl AnnotateError {
+    pub fn message(&self, lang: Lang) -> String {
+        let shown = |p: &Path| crate::report::display_path(p);
+        match (self, lang) {
+            (AnnotateError::NotWritable { dir, detail }, Lang::Ja) => format!(
+                "フォルダ「{}」に書き込めないため、チェック結果のブックを保存できませんでした({detail})。書き込めるフォルダを --out-dir で指定してください。",
+                shown(dir)
+            ),
+            (AnnotateError::NotWritable { dir, detail }, Lang::En) => format!(
+                "Cannot write the annotated workbook: the folder '{}' is not writable ({detail}). Choose a writable folder with --out-dir.",
+                shown(dir)
+            ),
+            (AnnotateError::Locked { path, detail }, Lang::Ja) => format!(
+                "「{}」を上書きできません({detail})。Excelなどで開いている場合は閉じてから、もう一度実行してください。",
+                shown(path)
+            ),
+            (AnnotateError::Locked { path, detail }, Lang::En) => format!(
+                "Cannot replace '{}' ({detail}). If it is open in Excel or another program, close it and run again.",
+                shown(path)
+            ),
+            (AnnotateError::Io { path, detail }, Lang::Ja) => format!(
+                "「{}」を書き込めませんでした({detail})。ディスクの空き容量とアクセス権を確認してください。",
+                shown(path)
+            ),
+            (AnnotateError::Io { path, detail }, Lang::En) => format!(
+                "Could not write '{}' ({detail}). Check the free disk space and permissions.",
+                shown(path)
+            ),
+            (AnnotateError::SameAsInput { path }, Lang::Ja) => format!(
+                "出力先「{}」が入力ファイルと同じなので書き込みません。--out-dir で別のフォルダを指定してください。",
+                shown(path)
+            ),
+            (AnnotateError::SameAsInput { path }, Lang::En) => format!(
+                "The output '{}' would be the input file itself; not writing. Choose another folder with --out-dir.",
+                shown(path)
+            ),
+            (AnnotateError::Xlsx(d), Lang::Ja) => format!(
+                "チェック結果のブックを作れませんでした({d})。daicho の不具合です。入力ファイルを添えて報告してください。"
+            ),
+            (AnnotateError::Xlsx(d), Lang::En) => format!(
+                "Could not build the annotated workbook ({d}). This is a bug in daicho; please report it with the input file."
+            ),
+            (AnnotateError::Crashed(_), Lang::Ja) => {
+                "チェック結果のブックの作成中に内部エラーが起きました。daicho の不具合です。入力ファイルを添えて報告してください。".to_string()
+            }
+            (AnnotateError::Crashed(_), Lang::En) => {
+                "An internal error occurred while building the annotated workbook. This is a bug in daicho; please report it with the input file.".to_string()
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for AnnotateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for AnnotateError {}
+
+/// `<stem>.checked.xlsx` beside the input, or in `out_dir`.
+pub fn default_output(input: &Path, out_dir: Option<&Path>) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "daicho".to_string());
+    let dir = match out_dir {
+        Some(d) => d.to_path_buf(),
+        // `seed.xlsx` given bare has the parent "": the output is then `seed.checked.xlsx`.
+        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    dir.join(format!("{stem}.checked.xlsx"))
+}
+
+/// One output per input, never two the same: when `a.xlsx` and `a.csv` (or two `a.xlsx` of
+/// different folders into one `--out-dir`) meet, the later one is named `a.csv.checked.xlsx`,
+/// then `a (2).checked.xlsx` ….
+pub fn plan_outputs(inputs: &[PathBuf], out_dir: Option<&Path>) -> Vec<PathBuf> {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let key = |p: &Path| p.to_string_lossy().to_lowercase();
+    inputs
+        .iter()
+        .map(|input| {
+            let first = default_output(input, out_dir);
+            if used.insert(key(&first)) {
+                return first;
+            }
+            let dir = first.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = input
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let second = dir.join(format!("{name}.checked.xlsx"));
+            if used.insert(key(&second)) {
+                return second;
+            }
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for n in 2u32.. {
+                let candidate = dir.join(format!("{stem} ({n}).checked.xlsx"));
+                if used.insert(key(&candidate)) {
+                    return candidate;
+                }
+            }
+            unreachable!("u32 names exhausted")
+        })
+        .collect()
+}
+
+fn parent_dir(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Folders to try when the input's folder cannot be written: Documents, then Desktop (under
+/// %USERPROFILE% on Windows, $HOME elsewhere, when they exist), then the temp folder.
+pub fn fallback_dirs() -> Vec<PathBuf> {
+    let home = if cfg!(windows) {
+        std::env::var_os("USERPROFILE").or_else(|| std::env::var_os("HOME"))
+    } else {
+        std::env::var_os("HOME")
+    };
+    let mut dirs = Vec::new();
+    if let Some(home) = home.map(PathBuf::from) {
+        for sub in ["Documents", "Desktop"] {
+            let d = home.join(sub);
+            if d.is_dir() {
+                dirs.push(d);
+            }
+        }
+    }
+    dirs.push(std::env::temp_dir());
+    dirs
+}
+
+/// Opens the temporary file in `dir` (creating `dir` if missing).
+fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, AnnotateError> {
+    let not_writable = |e: std::io::Error| AnnotateError::NotWritable {
+        dir: dir.to_path_buf(),
+        detail: e.to_string(),
+    };
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir).map_err(not_writable)?;
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".daicho-").suffix(".tmp");
+    // A temporary file is private (0600); the output is an ordinary file others on the share may
+    // read, so create it as `File::create` would (0666 less the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir).map_err(not_writable)
+}
+
+pub(super) fn write_target(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    source: &Path,
+    target: &Target,
+    options: Options,
+) -> Result<Written, AnnotateError> {
+    if same_file(source, &target.path) {
+        return Err(AnnotateError::SameAsInput {
+            path: target.path.clone(),
+        });
+    }
+    let file_name = target
+        .path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "daicho.checked.xlsx".into());
+    let wanted_dir = parent_dir(&target.path);
+    let (tmp, path, fell_back_from) = match temp_in(&wanted_dir) {
+        Ok(tmp) => (tmp, target.path.clone(), None),
+        Err(first_error) if target.fallback => {
+            let mut found = None;
+            for dir in fallback_dirs() {
+                if let Ok(tmp) = temp_in(&dir) {
+                    found = Some((tmp, dir.join(&file_name)));
+                    break;
+                }
+            }
+            match found {
+                Some((tmp, path)) => (tmp, path, Some(wanted_dir.clone())),
+                None => return Err(first_error),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+
+    let source_name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (mut book, stats) = super::build(analysis, settings, &source_name, options)
+        .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+    let mut file = tmp;
+    book.save_to_writer(&mut file).map_err(|e| match e {
+        rust_xlsxwriter::XlsxError::IoError(io) => AnnotateError::Io {
+            path: path.clone(),
+            detail: io.to_string(),
+        },
+        other => AnnotateError::Xlsx(other.to_string()),
+    })?;
+    drop(book);
+    file.as_file().sync_all().map_err(|e| AnnotateError::Io {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    file.persist(&path).map_err(|e| {
+        let detail = e.error.to_string();
+        if path.exists() || is_sharing_violation(&e.error) {
+            AnnotateError::Locked {
+                path: path.clone(),
+                detail,
+            }
+        } else {
+            AnnotateError::Io {
+                path: path.clone(),
+                detail,
+            }
+        }
+    })?;
+    Ok(Written {
+        path,
+        fell_back_from,
+        stats,
+    })
+}
+
+/// Windows' ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): the file is open elsewhere.
+fn is_sharing_violation(e: &std::io::Error) -> bool {
+    cfg!(windows)
+        && (matches!(e.raw_os_error(), Some(32) | Some(33))
+            || e.kind() == ErrorKind::PermissionDenied)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_sit_beside_inputs_and_never_collide() {
+        let inputs = vec![
+            PathBuf::from("dir/a.xlsx"),
+            PathBuf::from("dir/a.csv"),
+            PathBuf::from("other/a.xlsx"),
+            PathBuf::from("b.xls"),
+        ];
+        let beside = plan_outputs(&inputs, None);
+        assert_eq!(
+            beside,
+            vec![
+                PathBuf::from("dir/a.checked.xlsx"),
+                PathBuf::from("dir/a.csv.checked.xlsx"),
+                PathBuf::from("other/a.checked.xlsx"),
+                PathBuf::from("b.checked.xlsx"),
+            ]
+        );
+        let out = Path::new("out");
+        let into = plan_outputs(&inputs, Some(out));
+        assert_eq!(
+            into,
+            vec![
+                PathBuf::from("out/a.checked.xlsx"),
+                PathBuf::from("out/a.csv.checked.xlsx"),
+                PathBuf::from("out/a.xlsx.checked.xlsx"),
+                PathBuf::from("out/b.checked.xlsx"),
+            ]
+        );
+        // A checked copy checked again gets its own name, never its input's.
+        assert_eq!(
+            default_output(Path::new("x/a.checked.xlsx"), None),
+            PathBuf::from("x/a.checked.checked.xlsx")
+        );
+    }
+
+    #[test]
+    fn fallback_ends_with_the_temp_folder() {
+        assert_eq!(fallback_dirs().last(), Some(&std::env::temp_dir()));
+    }
+}

@@ -1,0 +1,333 @@
+//! The first sheet, 「チェック結果」: what was checked, the counts, and one row per finding with
+//! a link that jumps to the cell.
+
+use super::styles::{Fill, Styles};
+use super::SUMMARY_MARKER;
+use crate::engine::SheetInfo;
+use crate::layout::SheetRole;
+use crate::rules::Finding;
+use crate::{Lang, Severity};
+use rust_xlsxwriter::{Url, Worksheet, XlsxError};
+use std::collections::BTreeMap;
+use unicode_width::UnicodeWidthStr;
+
+/// Excel refuses more hyperlinks than this on one worksheet; later rows show the address as text.
+const MAX_LINKS: usize = 65_530;
+/// Rows available for findings below the header block.
+const MAX_FINDING_ROWS: usize = 1_000_000;
+
+/// Where a finding points in the annotated workbook.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The sheet's name in the output (a CSV stem may have been shortened).
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+pub struct Summary<'a> {
+    pub file_name: String,
+    pub as_of: chrono::NaiveDate,
+    pub lang: Lang,
+    pub sheets: &'a [SheetInfo],
+    pub findings: &'a [Finding],
+    /// For each finding, the cell its link jumps to (None for L001 on a workbook without sheets).
+    pub targets: &'a [Option<Target>],
+    pub flagged_cells: usize,
+    pub notes_written: usize,
+    pub notes_left_out: usize,
+}
+
+fn t(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(), XlsxError> {
+    let lang = s.lang;
+    let title = match lang {
+        Lang::Ja => SUMMARY_MARKER.to_string(),
+        Lang::En => format!("{SUMMARY_MARKER} (check results)"),
+    };
+    ws.write_string_with_format(0, 0, &title, &styles.title)?;
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+
+    let mut row = 1u32;
+    let mut line = |ws: &mut Worksheet, label: String, value: String| -> Result<u32, XlsxError> {
+        ws.write_string_with_format(row, 0, &label, &styles.label)?;
+        ws.write_string_with_format(row, 1, &value, &styles.text)?;
+        row += 1;
+        Ok(row - 1)
+    };
+    line(ws, t(lang, "ファイル", "File"), s.file_name.clone())?;
+    let as_of_row = line(ws, t(lang, "判定日", "As of"), String::new())?;
+    ws.write_datetime_with_format(as_of_row, 1, s.as_of, &styles.date)?;
+    line(
+        ws,
+        t(lang, "注意", "Note"),
+        t(
+            lang,
+            "値のみのコピーです。修正は元のブックで行ってください。",
+            "This is a values-only copy for checking. Make corrections in the original workbook.",
+        ),
+    )?;
+
+    let count = |sev: Severity| {
+        s.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == sev)
+            .count()
+    };
+    let acknowledged = s.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let counts = match lang {
+        Lang::Ja => format!(
+            "エラー {}件 / 警告 {}件 / 情報 {}件 / 承認済み {}件",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            acknowledged
+        ),
+        Lang::En => format!(
+            "{} errors / {} warnings / {} infos / {} acknowledged",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            acknowledged
+        ),
+    };
+    line(ws, t(lang, "件数", "Counts"), counts)?;
+
+    let mut by_rule: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+    for f in s.findings {
+        let order = crate::rules::registry()
+            .iter()
+            .position(|r| r.code == f.code)
+            .unwrap_or(usize::MAX);
+        *by_rule.entry((order, f.code)).or_default() += 1;
+    }
+    let rules = if by_rule.is_empty() {
+        t(lang, "なし", "none")
+    } else {
+        by_rule
+            .iter()
+            .map(|((_, code), n)| match lang {
+                Lang::Ja => format!("{code} {n}件"),
+                Lang::En => format!("{code} ×{n}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    line(ws, t(lang, "ルール別", "By rule"), rules)?;
+
+    let sheets = s
+        .sheets
+        .iter()
+        .filter(|i| !(i.role == SheetRole::Other && i.name.is_empty()))
+        .map(|i| match (i.role, lang) {
+            (SheetRole::Ledger, Lang::Ja) => format!("{}(台帳・{}台)", i.name, i.device_rows),
+            (SheetRole::Ledger, Lang::En) => {
+                format!("{} (ledger, {} devices)", i.name, i.device_rows)
+            }
+            (SheetRole::Checklist, Lang::Ja) => format!("{}(チェックリスト)", i.name),
+            (SheetRole::Checklist, Lang::En) => format!("{} (checklist)", i.name),
+            (SheetRole::Other, Lang::Ja) => format!("{}(その他)", i.name),
+            (SheetRole::Other, Lang::En) => format!("{} (other)", i.name),
+        })
+        .collect::<Vec<_>>()
+        .join(match lang {
+            Lang::Ja => "、",
+            Lang::En => ", ",
+        });
+    line(ws, t(lang, "シート", "Sheets"), sheets)?;
+
+    let marks = if s.notes_left_out > 0 {
+        match lang {
+            Lang::Ja => format!(
+                "指摘のあるセル{}か所に色を付けました。メモは重大度の高い順に{}か所まで付け、残り{}か所は色のみです(指摘はすべて下の一覧にあります)。",
+                s.flagged_cells, s.notes_written, s.notes_left_out
+            ),
+            Lang::En => format!(
+                "{} flagged cells are filled. Notes were added to {} of them, most severe first; {} cells have a fill only (every finding is listed below).",
+                s.flagged_cells, s.notes_written, s.notes_left_out
+            ),
+        }
+    } else {
+        match lang {
+            Lang::Ja => format!("指摘のあるセル{}か所に色とメモを付けました(赤=エラー、黄=警告、青=情報、灰色=承認済み)。", s.flagged_cells),
+            Lang::En => format!(
+                "{} flagged cells carry a fill and a note (red = error, yellow = warning, blue = info, grey = acknowledged).",
+                s.flagged_cells
+            ),
+        }
+    };
+    line(ws, t(lang, "色とメモ", "Marks"), marks)?;
+
+    // The findings table.
+    row += 1;
+    let header_row = row;
+    let heads: [(&str, &str); 9] = [
+        ("重大度", "Severity"),
+        ("コード", "Code"),
+        ("ルール", "Rule"),
+        ("シート", "Sheet"),
+        ("セル", "Cell"),
+        ("値", "Value"),
+        ("内容", "Message"),
+        ("修正案", "Suggested fix"),
+        ("承認済み", "Acknowledged"),
+    ];
+    // Column widths first: the wrapped columns' widths decide each row's height.
+    let shown = s.findings.len().min(MAX_FINDING_ROWS);
+    let mut widths: Vec<usize> = heads
+        .iter()
+        .map(|(ja, en)| t(lang, ja, en).width_cjk() + 4)
+        .collect();
+    for (i, f) in s.findings.iter().take(shown).enumerate() {
+        let sheet_text = s
+            .targets
+            .get(i)
+            .and_then(Option::as_ref)
+            .map(|t| t.sheet.as_str())
+            .or(f.sheet.as_deref())
+            .unwrap_or("");
+        let texts = [
+            (2, f.name()),
+            (3, sheet_text),
+            (5, f.value.as_deref().unwrap_or("")),
+            (6, f.message.get(lang)),
+            (7, f.fix.as_deref().unwrap_or("")),
+            (8, f.suppressed.as_deref().unwrap_or("")),
+        ];
+        for (c, text) in texts {
+            widths[c] = widths[c].max(longest_line(text) + 2);
+        }
+    }
+    // Column B also holds the as-of date of the block above.
+    const MIN: [usize; 9] = [8, 11, 8, 8, 8, 8, 20, 12, 12];
+    const MAX: [usize; 9] = [10, 11, 26, 20, 10, 24, 60, 30, 24];
+    for (c, w) in widths.iter_mut().enumerate() {
+        *w = (*w).clamp(MIN[c], MAX[c]);
+        ws.set_column_width(c as u16, *w as f64)?;
+    }
+
+    for (c, (ja, en)) in heads.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, t(lang, ja, en), &styles.table_header)?;
+    }
+    row += 1;
+
+    for (i, f) in s.findings.iter().take(shown).enumerate() {
+        let fill = if f.suppressed.is_some() {
+            Fill::Acknowledged
+        } else {
+            Fill::Severity(f.severity)
+        };
+        ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
+        ws.write_string_with_format(row, 1, f.code, &styles.text)?;
+        ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
+        let target = s.targets.get(i).and_then(Option::as_ref);
+        let sheet_text = target
+            .map(|t| t.sheet.clone())
+            .or_else(|| f.sheet.clone())
+            .unwrap_or_default();
+        ws.write_string_with_format(row, 3, &sheet_text, &styles.text)?;
+        if let Some(target) = target {
+            let shown_cell = f
+                .cell()
+                .unwrap_or_else(|| crate::workbook::a1(target.row, target.col));
+            if i < MAX_LINKS {
+                let anchor = format!(
+                    "internal:{}!{}",
+                    quote(&target.sheet),
+                    crate::workbook::a1(target.row, target.col)
+                );
+                ws.write_url_with_format(
+                    row,
+                    4,
+                    Url::new(anchor).set_text(&shown_cell),
+                    &styles.link,
+                )?;
+            } else {
+                ws.write_string_with_format(row, 4, &shown_cell, &styles.text)?;
+            }
+        }
+        let value = f.value.as_deref().unwrap_or("");
+        ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
+        let message = f.message.get(lang);
+        ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
+        let fix = f.fix.as_deref().unwrap_or("");
+        ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
+        let ack = f.suppressed.as_deref().unwrap_or("");
+        ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;
+        // Rows do not grow to fit wrapped text by themselves in every program: size them.
+        let lines = [(5, value), (6, message), (7, fix), (8, ack)]
+            .iter()
+            .map(|(c, text)| wrapped_lines(text, widths[*c]))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(row, 18.0 * lines as f64)?;
+        }
+        row += 1;
+    }
+    if shown < s.findings.len() {
+        let more = match lang {
+            Lang::Ja => format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
+            Lang::En => format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
+        };
+        ws.write_string_with_format(row, 0, more, &styles.label)?;
+    }
+
+    let last_row = header_row + shown as u32;
+    ws.autofilter(header_row, 0, last_row, 8)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+fn longest_line(text: &str) -> usize {
+    text.lines()
+        .map(UnicodeWidthStr::width_cjk)
+        .max()
+        .unwrap_or(0)
+}
+
+/// How many lines `text` takes in a wrapped column `width` characters wide (capped at 10).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let room = width.saturating_sub(1).max(1);
+    let lines: usize = text
+        .lines()
+        .map(|l| l.width_cjk().div_ceil(room).max(1))
+        .sum();
+    lines.clamp(1, 10)
+}
+
+/// A sheet name as it appears in a reference: always quoted, apostrophes doubled, which Excel and
+/// LibreOffice accept for every name (Japanese names, spaces, names that look like cells).
+pub fn quote(sheet: &str) -> String {
+    format!("'{}'", sheet.replace('\'', "''"))
+}
+
+fn clip(s: &str) -> &str {
+    super::names::truncate_units(s, 32_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_quoted_for_links() {
+        assert_eq!(quote("機器台帳"), "'機器台帳'");
+        assert_eq!(quote("Bob's PCs"), "'Bob''s PCs'");
+    }
+
+    #[test]
+    fn wrapped_rows_are_counted_in_display_width() {
+        assert_eq!(wrapped_lines("", 60), 1);
+        assert_eq!(wrapped_lines(&"あ".repeat(30), 60), 2);
+        assert_eq!(wrapped_lines("a\nb", 60), 2);
+    }
+}

@@ -1,0 +1,400 @@
+//! Drag-and-drop mode (`daicho FILE...`, no subcommand): check each file, write
+//! `<stem>.checked.xlsx` beside it, print a short summary per file, and — on Windows, when the
+//! console window belongs to daicho alone (launched from Explorer) — wait for Enter so the window
+//! does not vanish before it is read.
+
+use crate::annotate::{plan_outputs, Target, Written};
+use crate::config::Settings;
+use crate::engine::{check_file_with, Annotated, FileReport};
+use crate::paths::{expand, Expanded};
+use crate::report::{display_path, Run};
+use crate::rules::Finding;
+use crate::workbook::ReadError;
+use crate::{Lang, Severity};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How many problems the per-file summary lists.
+const TOP_PROBLEMS: usize = 5;
+
+/// One input's outcome.
+pub struct Outcome {
+    pub report: FileReport,
+    pub annotated: Annotated,
+}
+
+/// Expands files, folders and globs, checks each file and writes its annotated workbook to
+/// `<stem>.checked.xlsx` beside it (or in `out_dir`). With `fallback`, an unwritable input folder
+/// sends the output to Documents / Desktop / the temp folder instead.
+pub fn annotate_paths(
+    paths: &[PathBuf],
+    out_dir: Option<&Path>,
+    settings: &Settings,
+    fallback: bool,
+) -> Vec<Outcome> {
+    enum Item {
+        File(PathBuf),
+        Failed(FileReport),
+    }
+    let mut items = Vec::new();
+    for arg in paths {
+        match expand(arg) {
+            Expanded::Files(files) => items.extend(files.into_iter().map(Item::File)),
+            Expanded::Missing(p) => items.push(Item::Failed(FileReport::failed(&p, ReadError::NotFound))),
+            Expanded::EmptyFolder(p) => items.push(Item::Failed(FileReport::failed(
+                &p,
+                ReadError::Io("folder contains no spreadsheets / 表計算ファイルがありません".into()),
+            ))),
+            Expanded::NoMatch(p) => items.push(Item::Failed(FileReport::failed(
+                &p,
+                ReadError::Io("no spreadsheet matches the pattern / パターンに一致する表計算ファイルがありません".into()),
+            ))),
+        }
+    }
+    let files: Vec<PathBuf> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::File(p) => Some(p.clone()),
+            Item::Failed(_) => None,
+        })
+        .collect();
+    let mut outputs = plan_outputs(&files, out_dir).into_iter();
+    items
+        .into_iter()
+        .map(|item| match item {
+            Item::File(path) => {
+                let target = Target {
+                    path: outputs
+                        .next()
+                        .unwrap_or_else(|| crate::annotate::default_output(&path, out_dir)),
+                    fallback: fallback && out_dir.is_none(),
+                };
+                let (report, annotated) = check_file_with(&path, settings, Some(&target));
+                Outcome { report, annotated }
+            }
+            Item::Failed(report) => Outcome {
+                report,
+                annotated: None,
+            },
+        })
+        .collect()
+}
+
+/// `daicho check --annotate`: the reports, with every output that could not be written reported
+/// on stderr. The bool says whether any output failed (exit code 2).
+pub fn annotate_for_check(
+    paths: &[PathBuf],
+    out_dir: Option<&Path>,
+    settings: &Settings,
+) -> (Vec<FileReport>, bool) {
+    let mut failed = false;
+    let reports = annotate_paths(paths, out_dir, settings, false)
+        .into_iter()
+        .map(|o| {
+            if let Some(Err(e)) = &o.annotated {
+                failed = true;
+                eprintln!(
+                    "{}: {}",
+                    display_path(&o.report.path),
+                    e.message(settings.lang)
+                );
+            }
+            o.report
+        })
+        .collect();
+    (reports, failed)
+}
+
+/// Runs drag-and-drop mode; returns the exit code.
+pub fn run(paths: &[PathBuf], out_dir: Option<&Path>, settings: &Settings) -> i32 {
+    let lang = settings.lang;
+    if paths.is_empty() {
+        print(&usage_hint(lang));
+        pause_if_own_console(lang);
+        return 2;
+    }
+    let outcomes = annotate_paths(paths, out_dir, settings, true);
+    let mut text = String::new();
+    for o in &outcomes {
+        text.push_str(&file_summary(o, lang));
+        text.push('\n');
+    }
+    let failed_outputs = outcomes.iter().any(|o| matches!(o.annotated, Some(Err(_))));
+    let run = Run {
+        as_of: settings.as_of,
+        lang,
+        files: outcomes.into_iter().map(|o| o.report).collect(),
+    };
+    text.push_str(&totals(&run));
+    print(&text);
+    pause_if_own_console(lang);
+    if failed_outputs {
+        2
+    } else {
+        run.exit_code(settings.fail_on)
+    }
+}
+
+/// What to do when daicho is started without files (double-clicked).
+pub fn usage_hint(lang: Lang) -> String {
+    match lang {
+        Lang::Ja => "daicho — 機器台帳・チェックリストの検査\n\n\
+             使い方: 検査したいExcelファイル(.xlsx/.xls/.ods/.csv など)やフォルダを、\n\
+             この daicho.exe のアイコンの上にドラッグ&ドロップしてください。\n\
+             同じフォルダに「<名前>.checked.xlsx」(問題の箇所に色とメモを付けたコピー)ができます。\n\n\
+             コマンドラインからは: daicho 台帳.xlsx  /  詳しくは daicho --help\n"
+            .to_string(),
+        Lang::En => "daicho — lint device ledgers and checklists\n\n\
+             Usage: drag Excel files (.xlsx/.xls/.ods/.csv …) or folders onto daicho.exe.\n\
+             An annotated copy '<name>.checked.xlsx' appears beside each file.\n\n\
+             From a command line: daicho ledger.xlsx  /  more: daicho --help\n"
+            .to_string(),
+    }
+}
+
+/// The short per-file summary: counts, the top problems, where the output went.
+pub fn file_summary(o: &Outcome, lang: Lang) -> String {
+    let r = &o.report;
+    let mut out = String::new();
+    let _ = writeln!(out, "■ {}", display_path(&r.path));
+    if let Some(e) = &r.error {
+        let head = match lang {
+            Lang::Ja => "読めませんでした",
+            Lang::En => "could not be read",
+        };
+        let _ = writeln!(out, "  × {head}: {}", e.message(lang));
+        return out;
+    }
+    let (e, w, i) = (
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Info),
+    );
+    let acknowledged = r.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let counts = match lang {
+        Lang::Ja => format!("エラー {e}件 / 警告 {w}件 / 情報 {i}件"),
+        Lang::En => format!("{e} errors / {w} warnings / {i} infos"),
+    };
+    let ack = match (acknowledged, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Ja) => format!("(承認済み {n}件)"),
+        (n, Lang::En) => format!(" ({n} acknowledged)"),
+    };
+    let _ = writeln!(out, "  {counts}{ack}");
+
+    let top = top_problems(&r.findings);
+    if top.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::Ja => "問題は見つかりませんでした。",
+                Lang::En => "No problems found.",
+            }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::Ja => "おもな問題:",
+                Lang::En => "Top problems:",
+            }
+        );
+        for (f, n) in &top {
+            let place = match (&f.sheet, f.cell()) {
+                (Some(s), Some(c)) => format!(" {s}!{c}"),
+                (Some(s), None) => format!(" {s}"),
+                _ => String::new(),
+            };
+            let mark = match f.severity {
+                Severity::Error => "×",
+                Severity::Warning => "⚠",
+                Severity::Info => "ℹ",
+            };
+            let more = match (n, lang) {
+                (1, _) => String::new(),
+                (n, Lang::Ja) => format!(" ほか{}件", n - 1),
+                (n, Lang::En) => format!(" and {} more", n - 1),
+            };
+            let _ = writeln!(
+                out,
+                "    {mark} {}{place}{more}  {}",
+                f.code,
+                f.message.get(lang)
+            );
+        }
+        let shown: usize = top.iter().map(|(_, n)| n).sum();
+        let rest = r
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count()
+            .saturating_sub(shown);
+        if rest > 0 {
+            let _ = writeln!(
+                out,
+                "    {}",
+                match lang {
+                    Lang::Ja => format!("…ほか{rest}件(すべてチェック結果のブックに載っています)"),
+                    Lang::En => format!("… and {rest} more (all listed in the annotated workbook)"),
+                }
+            );
+        }
+    }
+
+    match &o.annotated {
+        Some(Ok(w)) => out.push_str(&written_line(w, lang)),
+        Some(Err(err)) => {
+            let head = match lang {
+                Lang::Ja => "チェック結果のブックを保存できませんでした",
+                Lang::En => "The annotated workbook was not written",
+            };
+            let _ = writeln!(out, "  × {head}: {}", err.message(lang));
+        }
+        None => {}
+    }
+    out
+}
+
+fn written_line(w: &Written, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(from) = &w.fell_back_from {
+        let where_ = w.path.parent().map(display_path).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::Ja => format!(
+                    "元のフォルダ「{}」に書き込めないため、「{where_}」に保存しました。",
+                    display_path(from)
+                ),
+                Lang::En => format!(
+                    "The folder '{}' is not writable, so the output went to '{where_}'.",
+                    display_path(from)
+                ),
+            }
+        );
+    }
+    let label = match lang {
+        Lang::Ja => "→ チェック結果: ",
+        Lang::En => "→ Annotated workbook: ",
+    };
+    let _ = writeln!(out, "  {label}{}", display_path(&w.path));
+    out
+}
+
+/// The most severe problems, one line per rule: the rule's first finding and how many more it has.
+fn top_problems(findings: &[Finding]) -> Vec<(&Finding, usize)> {
+    let mut groups: Vec<(&Finding, usize)> = Vec::new();
+    for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+        match groups.iter_mut().find(|(g, _)| g.code == f.code) {
+            Some((first, n)) => {
+                *n += 1;
+                if f.severity > first.severity {
+                    *first = f;
+                }
+            }
+            None => groups.push((f, 1)),
+        }
+    }
+    groups.sort_by_key(|(f, _)| std::cmp::Reverse(f.severity));
+    groups.truncate(TOP_PROBLEMS);
+    groups
+}
+
+fn totals(run: &Run) -> String {
+    let s = run.summary();
+    match run.lang {
+        Lang::Ja => format!(
+            "{}ファイルを検査しました: エラー {}件 / 警告 {}件 / 情報 {}件 / 読めないファイル {}件\n",
+            s.files, s.errors, s.warnings, s.infos, s.unreadable
+        ),
+        Lang::En => format!(
+            "Checked {} file(s): {} errors / {} warnings / {} infos / {} unreadable\n",
+            s.files, s.errors, s.warnings, s.infos, s.unreadable
+        ),
+    }
+}
+
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// On Windows, when this process is the only one attached to its console (double-click or
+/// drag-and-drop from Explorer), waits for Enter so the window stays open.
+pub fn pause_if_own_console(lang: Lang) {
+    if !owns_console() {
+        return;
+    }
+    print(match lang {
+        Lang::Ja => "\nEnterキーを押すと閉じます…",
+        Lang::En => "\nPress Enter to close…",
+    });
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+}
+
+#[cfg(windows)]
+fn owns_console() -> bool {
+    let mut ids = [0u32; 4];
+    // SAFETY: `ids` is a valid, writable buffer of `ids.len()` u32 values.
+    let n = unsafe {
+        windows_sys::Win32::System::Console::GetConsoleProcessList(
+            ids.as_mut_ptr(),
+            ids.len() as u32,
+        )
+    };
+    // 1: the console was created for daicho alone (Explorer). 2+: a shell shares it. 0: none.
+    n == 1
+}
+
+#[cfg(not(windows))]
+fn owns_console() -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Text;
+
+    #[test]
+    fn top_problems_are_most_severe_first() {
+        let f = |code: &'static str, sev: Severity| {
+            Finding::new(code, Text::new("m", "m")).severity(sev)
+        };
+        let findings = vec![
+            f("OS003", Severity::Info),
+            f("F002", Severity::Warning),
+            f("IP002", Severity::Error),
+            f("F002", Severity::Warning),
+            f("OS001", Severity::Error),
+            f("D001", Severity::Warning),
+            f("S001", Severity::Warning),
+        ];
+        let codes: Vec<(&str, usize)> = top_problems(&findings)
+            .iter()
+            .map(|(f, n)| (f.code, *n))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("IP002", 1),
+                ("OS001", 1),
+                ("F002", 2),
+                ("D001", 1),
+                ("S001", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn hint_says_to_drop_files() {
+        assert!(usage_hint(Lang::Ja).contains("ドラッグ&ドロップ"));
+        assert!(!owns_console() || cfg!(windows));
+    }
+}

@@ -1,0 +1,461 @@
+//! The annotated workbook end to end: run the real binary on the fixtures, then read the output
+//! back with independent readers — calamine (values, types, formulas, fills) and, where python3
+//! has openpyxl (CI installs it), openpyxl (notes, fills, fonts) — and check the input is untouched.
+
+use assert_cmd::Command;
+use calamine::{Data, Reader};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const AS_OF: &str = "2026-11-25";
+const FIXTURES: [&str; 5] = [
+    "seed.xlsx",
+    "messy/hospital_a.xlsx",
+    "messy/hospital_a.xls",
+    "messy/hospital_a.ods",
+    "messy/clinic_b.csv",
+];
+/// The severity fills (error, warning, info).
+const FILLS: [(u8, u8, u8); 3] = [(0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), (0xDD, 0xEB, 0xF7)];
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+fn daicho() -> Command {
+    let mut cmd = Command::cargo_bin("daicho").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `daicho check --annotate` on one fixture into a fresh folder; returns the folder and the
+/// written workbook's path.
+fn annotate(rel: &str) -> (tempfile::TempDir, PathBuf, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = daicho()
+        .args([
+            "check",
+            "--annotate",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .arg(fixture(rel))
+        .output()
+        .expect("run");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{rel}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let written = json["files"][0]["output"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{rel}: no output in {json}"));
+    assert!(
+        written.starts_with(dir.path()) && written.exists(),
+        "{rel}: {written:?}"
+    );
+    (dir, written, json)
+}
+
+/// A cell value in comparable terms.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Text(String),
+    Num(f64),
+    Bool(bool),
+    Date(chrono::NaiveDateTime),
+}
+
+fn val(d: &Data) -> Option<Val> {
+    Some(match d {
+        Data::Empty => return None,
+        Data::String(s) if s.is_empty() => return None,
+        Data::String(s) => Val::Text(s.clone()),
+        Data::Int(i) => Val::Num(*i as f64),
+        Data::Float(f) => Val::Num(*f),
+        Data::Bool(b) => Val::Bool(*b),
+        Data::DateTime(dt) => Val::Date(dt.as_datetime()?),
+        Data::DateTimeIso(s) => Val::Date(
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+                .or_else(|_| {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                })
+                .ok()?,
+        ),
+        Data::DurationIso(s) => Val::Text(s.clone()),
+        Data::Error(e) => Val::Text(e.to_string()),
+    })
+}
+
+type Cells = BTreeMap<(String, u32, u32), Val>;
+
+/// Every non-empty cell of every sheet, at absolute addresses, read by calamine.
+fn calamine_cells(path: &Path) -> (Vec<String>, Cells) {
+    let mut book = calamine::open_workbook_auto(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let names = book.sheet_names();
+    let mut cells = Cells::new();
+    for name in &names {
+        let range = book
+            .worksheet_range(name)
+            .unwrap_or_else(|e| panic!("{path:?} {name}: {e}"));
+        let Some((r0, c0)) = range.start() else {
+            continue;
+        };
+        for (r, c, d) in range.used_cells() {
+            if let Some(v) = val(d) {
+                cells.insert((name.clone(), r0 + r as u32, c0 + c as u32), v);
+            }
+        }
+    }
+    (names, cells)
+}
+
+/// The input side for CSV (calamine does not read CSV): daicho's reader.
+fn daicho_cells(path: &Path) -> (Vec<String>, Cells) {
+    let wb = daicho::workbook::open_path(path, &daicho::workbook::Limits::default()).expect("read");
+    let mut cells = Cells::new();
+    for s in &wb.sheets {
+        for row in s.grid.rows() {
+            for (c, v) in &row.cells {
+                let v = match v {
+                    daicho::workbook::CellValue::Text(t) => Val::Text(t.clone()),
+                    daicho::workbook::CellValue::Number(n) => Val::Num(*n),
+                    daicho::workbook::CellValue::Bool(b) => Val::Bool(*b),
+                    daicho::workbook::CellValue::DateTime(d) => Val::Date(*d),
+                    daicho::workbook::CellValue::Error(e) => Val::Text(e.clone()),
+                };
+                cells.insert((s.name.clone(), row.index, *c), v);
+            }
+        }
+    }
+    (wb.sheets.iter().map(|s| s.name.clone()).collect(), cells)
+}
+
+fn same(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Date(x), Val::Date(y)) => (*x - *y).num_seconds().abs() < 1,
+        (Val::Num(x), Val::Num(y)) => x == y || (x - y).abs() < 1e-9 * x.abs().max(1.0),
+        _ => a == b,
+    }
+}
+
+#[test]
+fn every_value_keeps_its_address_and_type_and_the_input_is_untouched() {
+    for rel in FIXTURES {
+        let input = fixture(rel);
+        let before = std::fs::read(&input).expect("read input");
+        let (_dir, written, _) = annotate(rel);
+        assert_eq!(
+            std::fs::read(&input).expect("read input"),
+            before,
+            "{rel} was modified"
+        );
+
+        let (in_names, in_cells) = if rel.ends_with(".csv") {
+            daicho_cells(&input)
+        } else {
+            calamine_cells(&input)
+        };
+        let (out_names, out_cells) = calamine_cells(&written);
+        assert_eq!(out_names[0], "チェック結果", "{rel}: summary first");
+        assert_eq!(
+            &out_names[1..=in_names.len()],
+            in_names.as_slice(),
+            "{rel}: sheets in order with their names"
+        );
+        for (key, v) in &in_cells {
+            let got = out_cells.get(key);
+            assert!(
+                got.is_some_and(|g| same(v, g)),
+                "{rel} {}!({},{}) {v:?} became {got:?}",
+                key.0,
+                key.1,
+                key.2
+            );
+        }
+        // Nothing was added to the original sheets either.
+        let extra: Vec<_> = out_cells
+            .keys()
+            .filter(|k| in_names.contains(&k.0) && !in_cells.contains_key(*k))
+            .collect();
+        assert!(extra.is_empty(), "{rel}: cells added: {extra:?}");
+
+        let mut book = calamine::open_workbook_auto(&written).expect("open output");
+        for name in &out_names {
+            let formulas = book.worksheet_formula(name).expect("formulas");
+            assert!(
+                formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+                "{rel}: a formula in {name}"
+            );
+        }
+    }
+}
+
+/// Planted problems of a fixture: (sheet, 1-based row, code, cell).
+fn planted(rel: &str) -> Vec<(String, u32, String, Option<String>)> {
+    let text =
+        std::fs::read_to_string(fixture(&format!("{rel}.expected.json"))).expect("expected.json");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    v["planted"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p["sheet"].as_str().unwrap_or_default().to_string(),
+                        p["row"].as_u64().unwrap_or(0) as u32,
+                        p["code"].as_str().unwrap_or_default().to_string(),
+                        p["cell"].as_str().map(str::to_string),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn cell_ref(row0: u32, col0: u32) -> String {
+    daicho::workbook::a1(row0, col0)
+}
+
+#[test]
+fn planted_problems_are_filled_in_their_rows() {
+    for rel in FIXTURES {
+        let (_dir, written, _) = annotate(rel);
+        let mut book = calamine::open_workbook_auto(&written).expect("open");
+        let calamine::Sheets::Xlsx(xlsx) = &mut book else {
+            panic!("xlsx")
+        };
+        let mut filled: BTreeSet<(String, u32)> = BTreeSet::new();
+        let mut filled_cells: BTreeSet<(String, String)> = BTreeSet::new();
+        for name in xlsx.sheet_names().into_iter().skip(1) {
+            let styles = xlsx.worksheet_style(&name).expect("styles");
+            for (r, c, st) in styles.cells() {
+                let color = st.fill.as_ref().and_then(|f| f.get_color());
+                if color.is_some_and(|c| FILLS.contains(&(c.red, c.green, c.blue))) {
+                    filled.insert((name.clone(), r + 1));
+                    filled_cells.insert((name.clone(), cell_ref(r, c)));
+                }
+            }
+        }
+        let planted = planted(rel);
+        assert!(!planted.is_empty(), "{rel}");
+        let in_row = planted
+            .iter()
+            .filter(|(s, r, _, _)| filled.contains(&(s.clone(), *r)))
+            .count();
+        assert!(
+            in_row * 100 >= planted.len() * 95,
+            "{rel}: only {in_row}/{} planted rows filled",
+            planted.len()
+        );
+        let at_cell = planted
+            .iter()
+            .filter(|(s, _, _, c)| {
+                c.as_ref()
+                    .is_some_and(|c| filled_cells.contains(&(s.clone(), c.clone())))
+            })
+            .count();
+        let with_cell = planted.iter().filter(|p| p.3.is_some()).count();
+        assert!(
+            at_cell * 100 >= with_cell * 95,
+            "{rel}: only {at_cell}/{with_cell} planted cells filled"
+        );
+    }
+}
+
+fn openpyxl_available() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("note: python3 with openpyxl not found; skipping the openpyxl cross-check");
+    }
+    ok
+}
+
+/// What openpyxl sees: per sheet, each cell's note text, fill colour and font name.
+const OPENPYXL_DUMP: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames, "cells": []}
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
+            if c.comment is None and fill is None and c.value is None:
+                continue
+            out["cells"].append({
+                "sheet": ws.title, "cell": c.coordinate,
+                "note": c.comment.text if c.comment is not None else None,
+                "author": c.comment.author if c.comment is not None else None,
+                "fill": fill if isinstance(fill, str) else None,
+                "font": c.font.name if c.font is not None else None,
+            })
+print(json.dumps(out, ensure_ascii=False))
+"#;
+
+#[test]
+fn openpyxl_sees_notes_fills_and_japanese_fonts() {
+    if !openpyxl_available() {
+        return;
+    }
+    for rel in ["seed.xlsx", "messy/hospital_a.xlsx", "messy/clinic_b.csv"] {
+        let (_dir, written, json) = annotate(rel);
+        let out = std::process::Command::new("python3")
+            .args(["-c", OPENPYXL_DUMP])
+            .arg(&written)
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dump: Value = serde_json::from_slice(&out.stdout).expect("dump");
+        let cells = dump["cells"].as_array().cloned().unwrap_or_default();
+        let at = |sheet: &str, cell: &str| {
+            cells
+                .iter()
+                .find(|c| c["sheet"] == sheet && c["cell"] == cell)
+                .cloned()
+        };
+
+        // Every styled cell uses the Japanese font.
+        for c in &cells {
+            assert_ne!(c["font"].as_str(), Some("Calibri"), "{rel}: {c}");
+        }
+        // Each diagnostic with a cell: its note names the code and the message, the cell is filled.
+        for d in json["files"][0]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let (Some(sheet), Some(cell)) = (d["sheet"].as_str(), d["cell"].as_str()) else {
+                continue;
+            };
+            let Some(c) = at(sheet, cell) else {
+                // A cell inside a merged range is drawn on the range's top-left cell.
+                continue;
+            };
+            let note = c["note"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{rel} {sheet}!{cell}: no note ({c})"));
+            let code = d["code"].as_str().unwrap_or_default();
+            assert!(note.contains(code), "{rel} {sheet}!{cell}: {note}");
+            assert!(
+                note.contains(d["message"].as_str().unwrap_or_default()),
+                "{rel} {sheet}!{cell}: {note}"
+            );
+            if let Some(fix) = d["fix"]["value"].as_str() {
+                assert!(
+                    note.contains(fix),
+                    "{rel} {sheet}!{cell}: fix missing: {note}"
+                );
+            }
+            assert_eq!(c["author"].as_str(), Some("daicho"));
+            assert!(!note.starts_with("daicho:"), "no author prefix: {note}");
+            let fill = c["fill"].as_str().unwrap_or_default().to_uppercase();
+            assert!(
+                ["FFFFC7CE", "FFFFEB9C", "FFDDEBF7", "FFEDEDED"].contains(&fill.as_str()),
+                "{rel} {sheet}!{cell}: fill {fill}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_checked_copy_checked_again_ignores_daichos_own_sheets() {
+    let (_dir, written, first) = annotate("messy/hospital_a.xlsx");
+    let out = daicho()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(&written)
+        .output()
+        .expect("run");
+    let again: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let diags = again["files"][0]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        diags.iter().all(|d| d["sheet"] != "チェック結果"),
+        "{again}"
+    );
+    let summary = again["files"][0]["sheets"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "チェック結果").cloned());
+    assert_eq!(
+        summary.map(|s| s["role"].clone()),
+        Some(Value::from("other"))
+    );
+    let codes = |v: &Value| {
+        let mut c: Vec<String> = v["files"][0]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| format!("{}{}{}", d["code"], d["sheet"], d["cell"]))
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(
+        codes(&again),
+        codes(&first),
+        "the same findings as the original"
+    );
+}
+
+#[test]
+fn an_output_that_cannot_be_replaced_or_written_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Stand-in for a workbook held open by Excel (on Windows the rename fails with a sharing
+    // violation): the output path is taken by something that cannot be replaced.
+    std::fs::create_dir(dir.path().join("seed.checked.xlsx")).expect("mkdir");
+    std::fs::write(dir.path().join("seed.checked.xlsx").join("x"), b"x").expect("fill");
+    let out = daicho()
+        .args(["check", "--annotate", "--as-of", AS_OF, "--out-dir"])
+        .arg(dir.path())
+        .arg(fixture("seed.xlsx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("seed.checked.xlsx") && stderr.contains("閉じてから、もう一度実行"),
+        "{stderr}"
+    );
+
+    // A folder that cannot be created (a file is in the way): not writable, choose another.
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"x").expect("file");
+    let out = daicho()
+        .args([
+            "check",
+            "--annotate",
+            "--lang",
+            "en",
+            "--as-of",
+            AS_OF,
+            "--out-dir",
+        ])
+        .arg(blocker.join("sub"))
+        .arg(fixture("seed.xlsx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not writable") && stderr.contains("--out-dir"),
+        "{stderr}"
+    );
+}
