@@ -178,6 +178,9 @@ pub struct ConvertArgs {
     /// Write the change log here (csv/json output; default stderr).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Overwrite existing outputs.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod convert;
 pub mod engine;
 pub mod isolate;
 pub mod layout;
@@ -18,6 +19,7 @@ pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+pub mod template;
 pub mod text;
 pub mod workbook;
 

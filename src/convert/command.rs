@@ -1,0 +1,198 @@
+//! The `daicho convert` command: inputs -> outputs, messages and the exit code.
+
+use super::{convert_file, export, log, standard_workbook, ConvertError};
+use crate::cli::{ConvertArgs, ConvertFormat};
+use crate::config::{Overrides, Resolver};
+use crate::paths::{expand, is_daicho_output, Expanded};
+use crate::template::save::{same_file, write_atomically, SaveError};
+use crate::Lang;
+use std::path::{Path, PathBuf};
+
+fn extension(format: ConvertFormat) -> &'static str {
+    match format {
+        ConvertFormat::Xlsx => "xlsx",
+        ConvertFormat::Csv => "csv",
+        ConvertFormat::Json => "json",
+    }
+}
+
+/// `<stem>.standard.<ext>` beside the input, in the `-o` folder, or `-o` itself for one input.
+pub fn output_path(
+    input: &Path,
+    output: Option<&Path>,
+    format: ConvertFormat,
+    several: bool,
+) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "ledger".into());
+    let name = format!("{stem}.standard.{}", extension(format));
+    match output {
+        None => input.with_file_name(name),
+        Some(o) if several || o.is_dir() => o.join(name),
+        Some(o) => o.to_path_buf(),
+    }
+}
+
+/// The inputs named on the command line: files as given; folders and globs expanded (without
+/// daicho's own outputs). Paths that name nothing are errors of their own.
+fn inputs(args: &ConvertArgs, lang: Lang) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for arg in &args.paths {
+        match expand(arg) {
+            Expanded::Files(found) => {
+                let scanned = arg.is_dir() || found.len() > 1;
+                for f in found {
+                    let own = f
+                        .file_name()
+                        .is_some_and(|n| is_daicho_output(&n.to_string_lossy()));
+                    if (!scanned || !own) && !files.contains(&f) {
+                        files.push(f);
+                    }
+                }
+            }
+            Expanded::Missing(p) => {
+                errors.push((p, crate::workbook::ReadError::NotFound.message(lang)));
+            }
+            _ => errors.push((
+                arg.clone(),
+                match lang {
+                    Lang::Ja => "変換できる表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません。".into(),
+                    Lang::En => "No spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv) to convert.".into(),
+                },
+            )),
+        }
+    }
+    (files, errors)
+}
+
+/// Runs `daicho convert`; returns the exit code (0 all converted, 2 any input not converted or a
+/// usage/config error). Findings that remain in a converted ledger do not change the exit code:
+/// `daicho check` is the command that judges a ledger.
+pub fn run(args: &ConvertArgs) -> i32 {
+    let lang = args.common.lang;
+    let mut cli = Overrides::new(
+        args.common
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+    );
+    cli.lang = lang;
+    cli.edition = args.common.edition.clone();
+    let mut resolver = match Resolver::new(cli, args.common.config.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}", e.message(lang));
+            return 2;
+        }
+    };
+    let (files, mut failed) = inputs(args, lang);
+    let several = files.len() + failed.len() > 1;
+    if several {
+        if let Some(o) = &args.output {
+            if o.is_file() {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Ja => format!("入力が複数あるときは -o にフォルダーを指定してください(「{}」はファイルです)。", o.display()),
+                        Lang::En => format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
+                    }
+                );
+                return 2;
+            }
+            if let Err(e) = std::fs::create_dir_all(o) {
+                eprintln!(
+                    "{}",
+                    SaveError::Io {
+                        path: o.clone(),
+                        detail: e.to_string()
+                    }
+                    .message(lang)
+                );
+                return 2;
+            }
+        }
+    }
+    // Refuse an existing log file before doing any work.
+    if let Some(log_path) = &args.log {
+        if !args.force && log_path.exists() {
+            eprintln!("{}", SaveError::Exists(log_path.clone()).message(lang));
+            return 2;
+        }
+    }
+    let mut log_text = String::new();
+    for input in &files {
+        let out = output_path(input, args.output.as_deref(), args.format, several);
+        let settings = match resolver.settings_for(input) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{}", e.message(lang));
+                return 2;
+            }
+        };
+        match convert_one(input, &out, args, &settings) {
+            Ok(text) => {
+                log_text.push_str(&text);
+            }
+            Err(e) => failed.push((input.clone(), e.message(lang))),
+        }
+    }
+    for (path, message) in &failed {
+        eprintln!("{}: {message}", crate::report::display_path(path));
+    }
+    if let Some(log_path) = &args.log {
+        if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
+            eprintln!("{}", e.message(lang));
+            return 2;
+        }
+    }
+    if failed.is_empty() {
+        0
+    } else {
+        2
+    }
+}
+
+/// Converts one file and writes its output; returns the log text (for csv/json it is also
+/// printed to stderr unless `--log` is given).
+fn convert_one(
+    input: &Path,
+    out: &Path,
+    args: &ConvertArgs,
+    settings: &crate::config::Settings,
+) -> Result<String, ConvertError> {
+    let lang = settings.lang;
+    if same_file(input, out) {
+        return Err(ConvertError::Save(SaveError::IsInput(out.to_path_buf())));
+    }
+    if !args.force && out.exists() {
+        return Err(ConvertError::Save(SaveError::Exists(out.to_path_buf())));
+    }
+    let work = || convert_file(input, settings);
+    let conv =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+            Err(ConvertError::Read(
+                crate::workbook::ReadError::ReaderCrashed {
+                    detail: crate::engine::panic_text(&p),
+                },
+            ))
+        })?;
+    let shown_out = crate::report::display_path(out);
+    let bytes = match args.format {
+        ConvertFormat::Xlsx => standard_workbook(&conv, Some((&shown_out, lang)))
+            .map_err(|e| ConvertError::Write(e.to_string()))?,
+        ConvertFormat::Csv => {
+            export::csv_bytes(&conv, args.encoding).map_err(ConvertError::Unencodable)?
+        }
+        ConvertFormat::Json => export::json_text(&conv).into_bytes(),
+    };
+    write_atomically(out, &bytes, args.force).map_err(ConvertError::Save)?;
+    let text = log::render_text(&conv, &shown_out, lang);
+    match args.format {
+        ConvertFormat::Xlsx => println!("{}", log::summary_line(&conv, &shown_out, lang)),
+        _ if args.log.is_none() => eprint!("{text}"),
+        _ => eprintln!("{}", log::summary_line(&conv, &shown_out, lang)),
+    }
+    Ok(text)
+}

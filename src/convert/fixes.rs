@@ -1,0 +1,351 @@
+//! The safe fixes `daicho convert` applies to one value. Each function returns the fixed value
+//! only when the fix changes nothing a person meant: a spelling, a width, a cell type. Anything
+//! that would need a guess (a placeholder, a partial date, a word outside the vocabulary) is left
+//! as typed, and the checker flags it on the converted ledger.
+
+use crate::ledger::date::parse_date_text;
+use crate::ledger::ip::{parse_ip_address, parse_ip_cell, IpCell, IpParse};
+use crate::ledger::os::OsTable;
+use crate::ledger::status::{parse_kind, parse_status};
+use crate::template::vocab;
+use crate::text;
+use chrono::NaiveDate;
+
+/// The kinds of safe fix, each with a stable code for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fix {
+    /// Spaces before and after the value removed.
+    Trim,
+    /// Full-width characters, inner spaces or leading zeros of IPv4 octets removed.
+    IpCanonical,
+    /// Full-width letters, digits and dashes of a management number made half-width.
+    IdHalfWidth,
+    /// Date text (和暦, 2020年12月1日, R2.12.1 …) written as a date cell.
+    DateCell,
+    /// A status word spelled as the standard one (稼働中 -> 稼働).
+    StatusWord,
+    /// A device-kind word spelled as the standard one (サーバー -> サーバ).
+    KindWord,
+    /// The device kind taken from the sheet name or a section row (「■サーバ」) of the source.
+    KindFromLayout,
+    /// An OS name in its canonical spelling (Win10 -> Windows 10).
+    OsSpelling,
+}
+
+impl Fix {
+    pub fn code(self) -> &'static str {
+        match self {
+            Fix::Trim => "trim-spaces",
+            Fix::IpCanonical => "ip-canonical",
+            Fix::IdHalfWidth => "id-half-width",
+            Fix::DateCell => "date-cell",
+            Fix::StatusWord => "status-word",
+            Fix::KindWord => "kind-word",
+            Fix::KindFromLayout => "kind-from-sheet",
+            Fix::OsSpelling => "os-spelling",
+        }
+    }
+
+    pub fn describe(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::*;
+        match (self, lang) {
+            (Fix::Trim, Ja) => "前後の空白を削除",
+            (Fix::Trim, En) => "surrounding spaces removed",
+            (Fix::IpCanonical, Ja) => {
+                "IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)"
+            }
+            (Fix::IpCanonical, En) => {
+                "IP address in canonical form (half-width, no inner spaces or leading zeros)"
+            }
+            (Fix::IdHalfWidth, Ja) => "管理番号の全角英数字・記号を半角に",
+            (Fix::IdHalfWidth, En) => {
+                "full-width letters/digits of the management number made half-width"
+            }
+            (Fix::DateCell, Ja) => "日付の文字列(和暦など)を日付セルに",
+            (Fix::DateCell, En) => "date text (Japanese era etc.) written as a date cell",
+            (Fix::StatusWord, Ja) => "状態を標準の語に",
+            (Fix::StatusWord, En) => "status spelled as the standard word",
+            (Fix::KindWord, Ja) => "機器種別を標準の語に",
+            (Fix::KindWord, En) => "device kind spelled as the standard word",
+            (Fix::KindFromLayout, Ja) => "シート名・区分行から機器種別を記入",
+            (Fix::KindFromLayout, En) => "device kind taken from the sheet name or section row",
+            (Fix::OsSpelling, Ja) => "OS名を正式な表記に(版・エディションは入力のまま)",
+            (Fix::OsSpelling, En) => "OS name in canonical spelling (edition and version as typed)",
+        }
+    }
+}
+
+/// Trims ASCII and full-width spaces; `None` when nothing changes.
+pub fn trimmed(s: &str) -> Option<&str> {
+    let t = text::trim(s);
+    (t.len() != s.len()).then_some(t)
+}
+
+/// An IP cell with every plain address (no label attached) that is typed non-canonically
+/// (full-width, inner spaces, octet leading zeros) replaced by its canonical form. Separators,
+/// labels and anything unreadable or a placeholder stay as typed. `None` when nothing changes.
+pub fn ip_cell(s: &str) -> Option<String> {
+    let IpCell::Entries(entries) = parse_ip_cell(s) else {
+        return None;
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut changed = false;
+    for entry in &entries {
+        let IpParse::Valid {
+            canonical,
+            non_canonical: Some(_),
+            ..
+        } = &entry.parsed
+        else {
+            continue;
+        };
+        // Only an entry that is the address alone; `１９２．１６８．１．５(管理用)` keeps its form
+        // rather than risk touching the label.
+        if !matches!(parse_ip_address(&entry.raw), IpParse::Valid { .. }) {
+            continue;
+        }
+        let Some(pos) = rest.find(entry.raw.as_str()) else {
+            continue;
+        };
+        out.push_str(&rest[..pos]);
+        out.push_str(canonical);
+        rest = &rest[pos + entry.raw.len()..];
+        changed = true;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// A management number with full-width ASCII (`ＰＣ－０１０`), the ideographic space and dash
+/// look-alikes (`‐ − ―`) made half-width. Other characters (kana, kanji, `①`) are kept: NFKC
+/// would change their meaning. `None` when nothing changes.
+pub fn id_half_width(s: &str) -> Option<String> {
+    if s.is_ascii() {
+        return None;
+    }
+    let out: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
+            _ => c,
+        })
+        .collect();
+    (out != s).then_some(out)
+}
+
+/// Date text that names one whole day and nothing else (`令和2年12月1日`, `R2.12.1`, `2020/12/1`,
+/// `H30/4/1`, `令和元年5月1日`) as that date. A month without a day, a time or a weekday, a
+/// plain number (an Excel serial typed as text?) or a date that does not exist is left as typed.
+pub fn date_text(s: &str) -> Option<NaiveDate> {
+    let n = text::nfkc(text::trim(s));
+    if n.is_empty() || n.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    const ERA_CHARS: &str = "明治大正昭和平成令和元年月日MTSHRmtshr/.- ";
+    if !n
+        .chars()
+        .all(|c| c.is_ascii_digit() || ERA_CHARS.contains(c))
+    {
+        return None;
+    }
+    // Year (or 元), month and day: exactly three numbers.
+    let mut groups = 0;
+    let mut in_digits = false;
+    for c in n.chars() {
+        let digit = c.is_ascii_digit();
+        if (digit && !in_digits) || c == '元' {
+            groups += 1;
+        }
+        in_digits = digit;
+    }
+    if groups != 3 {
+        return None;
+    }
+    parse_date_text(&n).ok()
+}
+
+/// The standard status word for a status typed in another spelling (`稼働中` -> `稼働`,
+/// `廃棄済み` -> `廃棄`). A word with a bracketed note (`停止(故障)`) keeps its note, so it is
+/// left as typed; an unknown word is left for S001. `None` when nothing changes.
+pub fn status_word(s: &str) -> Option<&'static str> {
+    let status = parse_status(s)?;
+    if has_note(s) {
+        return None;
+    }
+    let word = vocab::status_word(status);
+    (word != s).then_some(word)
+}
+
+/// Kind words that are only other spellings of the five categories. Specific device words
+/// (ルータ, プリンタ, タブレット, NAS …) are information and stay as typed.
+const CATEGORY_SPELLINGS: &[&str] = &[
+    "サーバ",
+    "サーバー",
+    "サーバ機器",
+    "サーバー機器",
+    "server",
+    "端末",
+    "端末pc",
+    "pc端末",
+    "端末機器",
+    "端末機",
+    "pc",
+    "パソコン",
+    "クライアント",
+    "クライアント端末",
+    "client",
+    "ネットワーク機器",
+    "ネットワーク",
+    "nw機器",
+    "nw",
+    "network",
+    "医療機器",
+    "医療用機器",
+    "医用機器",
+    "medical",
+    "その他",
+    "その他機器",
+    "other",
+    "others",
+];
+
+/// The standard kind word for another spelling of one of the five categories (`サーバー`,
+/// `Server`, `PC`, `NW機器`). `None` when nothing changes or the word is specific.
+pub fn kind_word(s: &str) -> Option<&'static str> {
+    let k = text::key(s);
+    if !CATEGORY_SPELLINGS.iter().any(|w| text::key(w) == k) {
+        return None;
+    }
+    let word = vocab::kind_word(parse_kind(s)?);
+    (word != s).then_some(word)
+}
+
+/// The canonical spelling of an OS name, keeping every edition and version word typed (see
+/// [`OsTable::canonical_spelling`]). `None` when nothing changes.
+pub fn os_spelling(table: &OsTable, s: &str) -> Option<String> {
+    table.canonical_spelling(s).filter(|c| c != s)
+}
+
+fn has_note(s: &str) -> bool {
+    text::nfkc(s).contains(['(', '[', '【', '〔', '<', '「'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trimming() {
+        assert_eq!(trimmed(" 稼働　"), Some("稼働"));
+        assert_eq!(trimmed("稼働"), None);
+    }
+
+    #[test]
+    fn ip_fixes_only_plain_addresses() {
+        assert_eq!(
+            ip_cell("１９２．１６８．１．５").as_deref(),
+            Some("192.168.1.5")
+        );
+        assert_eq!(ip_cell("192.168.010.054").as_deref(), Some("192.168.10.54"));
+        assert_eq!(ip_cell("192.168. 1.7").as_deref(), Some("192.168.1.7"));
+        assert_eq!(
+            ip_cell("192.168.001.010、１９２．１６８．１．６").as_deref(),
+            Some("192.168.1.10、192.168.1.6")
+        );
+        for unchanged in [
+            "192.168.1.5",
+            "192.168.〇.〇",
+            "192.168.x.x",
+            "192.168.1.300",
+            "DHCP",
+            "-",
+            "192.168.1.20, 192.168.2.20",
+            "",
+        ] {
+            assert_eq!(ip_cell(unchanged), None, "{unchanged}");
+        }
+    }
+
+    #[test]
+    fn ip_fix_keeps_placeholders_beside_a_fixed_address() {
+        assert_eq!(
+            ip_cell("192.168.〇.〇, 192.168.001.5").as_deref(),
+            Some("192.168.〇.〇, 192.168.1.5")
+        );
+    }
+
+    #[test]
+    fn management_numbers() {
+        assert_eq!(id_half_width("ＰＣ－０１０").as_deref(), Some("PC-010"));
+        assert_eq!(id_half_width("００１").as_deref(), Some("001"));
+        assert_eq!(id_half_width("PC‐010").as_deref(), Some("PC-010"));
+        assert_eq!(id_half_width("PC-010"), None);
+        // Kana and circled numbers keep their meaning.
+        assert_eq!(id_half_width("サーバ①"), None);
+    }
+
+    #[test]
+    fn dates_that_name_a_day() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(date_text("令和2年12月1日"), d(2020, 12, 1));
+        assert_eq!(date_text("令和元年5月1日"), d(2019, 5, 1));
+        assert_eq!(date_text("R2.12.1"), d(2020, 12, 1));
+        assert_eq!(date_text("H30/4/1"), d(2018, 4, 1));
+        assert_eq!(date_text("2020/12/1"), d(2020, 12, 1));
+        assert_eq!(date_text("２０２０年１２月１日"), d(2020, 12, 1));
+        assert_eq!(date_text(" 2019年5月1日 "), d(2019, 5, 1));
+        for kept in [
+            "2020年4月",
+            "令和2年",
+            "2020/13/45",
+            "令和2年2月30日",
+            "2020/12/1 10:00",
+            "2020/12/1(火)",
+            "43586",
+            "20201201",
+            "未定",
+            "",
+        ] {
+            assert_eq!(date_text(kept), None, "{kept}");
+        }
+    }
+
+    #[test]
+    fn status_words() {
+        assert_eq!(status_word("稼働中"), Some("稼働"));
+        assert_eq!(status_word("運用中"), Some("稼働"));
+        assert_eq!(status_word("廃棄済み"), Some("廃棄"));
+        assert_eq!(status_word("予備"), Some("停止"));
+        assert_eq!(status_word("稼働"), None);
+        assert_eq!(status_word("停止(故障)"), None);
+        assert_eq!(status_word("修理中"), None);
+    }
+
+    #[test]
+    fn kind_words() {
+        assert_eq!(kind_word("サーバー"), Some("サーバ"));
+        assert_eq!(kind_word("PC"), Some("端末PC"));
+        assert_eq!(kind_word("NW機器"), Some("ネットワーク機器"));
+        assert_eq!(kind_word("サーバ"), None);
+        assert_eq!(kind_word("ルータ"), None);
+        assert_eq!(kind_word("プリンタ"), None);
+    }
+
+    #[test]
+    fn category_spellings_are_kind_words() {
+        for w in CATEGORY_SPELLINGS {
+            assert!(parse_kind(w).is_some(), "{w}");
+        }
+    }
+
+    #[test]
+    fn os_names() {
+        let t = OsTable::bundled();
+        assert_eq!(os_spelling(t, "Win10").as_deref(), Some("Windows 10"));
+        assert_eq!(os_spelling(t, "Windows 10"), None);
+        assert_eq!(os_spelling(t, "独自OS"), None);
+    }
+}

@@ -1,0 +1,488 @@
+//! The conversion log: every change (source sheet and cell, field, before, after, fix), every
+//! value deliberately left as typed, every row and sheet left out, and the findings that remain
+//! on the converted ledger — as the 変換ログ sheet of an .xlsx output and as text for csv/json.
+
+use super::fixes::Fix;
+use super::Conversion;
+use crate::layout::{Field, SheetRole};
+use crate::rules::Finding;
+use crate::template::style;
+use crate::workbook::{a1, col_letters};
+use crate::{Lang, Severity, Text};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+pub const LOG_SHEET_NAME: &str = "変換ログ";
+
+/// A place in the source workbook (0-based row and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub sheet: String,
+    pub row: u32,
+    pub col: Option<u32>,
+}
+
+impl Place {
+    /// `G8`, or `8行目` when the value had no cell of its own (a kind taken from the sheet name).
+    pub fn cell(&self, lang: Lang) -> String {
+        match (self.col, lang) {
+            (Some(c), _) => a1(self.row, c),
+            (None, Lang::Ja) => format!("{}行目", self.row + 1),
+            (None, Lang::En) => format!("row {}", self.row + 1),
+        }
+    }
+
+    pub fn show(&self, lang: Lang) -> String {
+        format!("{}!{}", self.sheet, self.cell(lang))
+    }
+}
+
+/// One value changed by safe fixes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub place: Place,
+    pub field: Field,
+    /// The device's management number as converted (to find the row in the result).
+    pub id: Option<String>,
+    pub before: String,
+    pub after: String,
+    pub fixes: Vec<Fix>,
+}
+
+/// A value a fix would have changed, left as typed because changing it needs a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub place: Place,
+    pub field: Field,
+    pub value: String,
+    pub reason: Text,
+}
+
+/// A row or sheet of the source that is not in the converted ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeftOut {
+    /// A row under a ledger header that is not a device (「合計 16台」, 「※…」, 「■サーバ」).
+    Row { place: Place, text: String },
+    /// A sheet that is not a ledger (cover, notes, checklist).
+    Sheet { name: String, role: SheetRole },
+}
+
+/// A finding of the checker on the converted ledger, with where its cell came from.
+#[derive(Debug, Clone)]
+pub struct Remaining {
+    pub finding: Finding,
+    pub source: Option<Place>,
+    pub id: Option<String>,
+}
+
+fn fixes_text(fixes: &[Fix], lang: Lang) -> String {
+    fixes
+        .iter()
+        .map(|f| f.describe(lang))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn fix_codes(fixes: &[Fix]) -> String {
+    fixes.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
+}
+
+fn field_label(f: Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => f.label(),
+        Lang::En => f.label_en(),
+    }
+}
+
+fn role_text(role: SheetRole, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (SheetRole::Checklist, Lang::Ja) => {
+            "チェックリストのシートです(台帳ではないため変換しません)"
+        }
+        (SheetRole::Checklist, Lang::En) => "a checklist sheet (not a ledger, not converted)",
+        (_, Lang::Ja) => "台帳として認識できないシートです",
+        (_, Lang::En) => "not recognised as a ledger",
+    }
+}
+
+fn severity_counts(remaining: &[Remaining]) -> (usize, usize, usize) {
+    let count = |s: Severity| {
+        remaining
+            .iter()
+            .filter(|r| r.finding.suppressed.is_none() && r.finding.severity == s)
+            .count()
+    };
+    (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    )
+}
+
+/// One line summing up a conversion.
+pub fn summary_line(conv: &Conversion, output: &str, lang: Lang) -> String {
+    let (e, w, i) = severity_counts(&conv.remaining);
+    let input = crate::report::display_path(&conv.input);
+    match lang {
+        Lang::Ja => format!(
+            "変換しました: {input} → {output} (機器 {}台、変更 {}件、そのまま残した値 {}件、除外した行 {}件、残る指摘: エラー {e} / 警告 {w} / 情報 {i})",
+            conv.devices.len(),
+            conv.changes.len(),
+            conv.kept.len(),
+            conv.left_out_rows(),
+        ),
+        Lang::En => format!(
+            "Converted: {input} -> {output} ({} devices, {} changes, {} values left as typed, {} rows left out; remaining: {e} errors / {w} warnings / {i} infos)",
+            conv.devices.len(),
+            conv.changes.len(),
+            conv.kept.len(),
+            conv.left_out_rows(),
+        ),
+    }
+}
+
+/// The whole log as text (for csv/json output: stderr or `--log FILE`).
+pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let mut out = String::new();
+    out.push_str(&summary_line(conv, output, lang));
+    out.push('\n');
+    for c in &conv.changes {
+        out.push_str(&format!(
+            "{} {} {}{}: 「{}」→「{}」 ({})\n",
+            if ja { "変更" } else { "changed" },
+            c.place.show(lang),
+            field_label(c.field, lang),
+            c.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
+            c.before,
+            c.after,
+            fix_codes(&c.fixes),
+        ));
+    }
+    for k in &conv.kept {
+        out.push_str(&format!(
+            "{} {} {}: 「{}」 {}\n",
+            if ja { "そのまま" } else { "kept" },
+            k.place.show(lang),
+            field_label(k.field, lang),
+            k.value,
+            k.reason.get(lang),
+        ));
+    }
+    for (sheet, f) in &conv.missing_columns {
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "列なし シート「{sheet}」に「{}」の列がありませんでした。変換後は空欄です。\n",
+                f.label()
+            ),
+            Lang::En => format!(
+                "no column: sheet '{sheet}' had no {} column; it is blank after conversion.\n",
+                f.label_en()
+            ),
+        });
+    }
+    for l in &conv.left_out {
+        out.push_str(&match (l, lang) {
+            (LeftOut::Row { place, text }, Lang::Ja) => {
+                format!(
+                    "除外 {}: 「{text}」(機器の行ではありません)\n",
+                    place.show(lang)
+                )
+            }
+            (LeftOut::Row { place, text }, Lang::En) => {
+                format!(
+                    "left out {}: 「{text}」 (not a device row)\n",
+                    place.show(lang)
+                )
+            }
+            (LeftOut::Sheet { name, role }, Lang::Ja) => {
+                format!("除外 シート「{name}」: {}\n", role_text(*role, lang))
+            }
+            (LeftOut::Sheet { name, role }, Lang::En) => {
+                format!("left out sheet '{name}': {}\n", role_text(*role, lang))
+            }
+        });
+    }
+    for r in &conv.remaining {
+        let f = &r.finding;
+        let place = r
+            .source
+            .as_ref()
+            .map(|p| p.show(lang))
+            .or_else(|| crate::report::place(f))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{} {} {} {}{}{}: {}{}\n",
+            if ja { "残る指摘" } else { "remaining" },
+            f.code,
+            f.severity.label(lang),
+            place,
+            r.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
+            f.field
+                .map(|x| format!(" {}", field_label(x, lang)))
+                .unwrap_or_default(),
+            f.message.get(lang),
+            if f.suppressed.is_some() {
+                if ja {
+                    " (承認済み)"
+                } else {
+                    " (acknowledged)"
+                }
+            } else {
+                ""
+            },
+        ));
+    }
+    out
+}
+
+struct SheetWriter<'a> {
+    sheet: &'a mut Worksheet,
+    row: u32,
+    cell: Format,
+    widths: Vec<usize>,
+}
+
+impl SheetWriter<'_> {
+    fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.sheet
+            .write_string_with_format(self.row, 0, text, &style::heading())?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn header(&mut self, labels: &[&str]) -> Result<(), XlsxError> {
+        let fmt = style::header(0xD9D9D9);
+        for (c, l) in labels.iter().enumerate() {
+            self.sheet
+                .write_string_with_format(self.row, c as u16, *l, &fmt)?;
+            self.widen(c, l);
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    fn line(&mut self, values: &[&str]) -> Result<(), XlsxError> {
+        for (c, v) in values.iter().enumerate() {
+            if !v.is_empty() {
+                self.sheet
+                    .write_string_with_format(self.row, c as u16, *v, &self.cell)?;
+            }
+            self.widen(c, v);
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    fn widen(&mut self, col: usize, text: &str) {
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, 0);
+        }
+        self.widths[col] = self.widths[col].max(style::display_width(text).min(70));
+    }
+}
+
+/// Adds the 変換ログ sheet. Its header labels avoid the ledger's field names, so the sheet is
+/// never taken for a ledger when the converted workbook is checked.
+pub fn add_log_sheet(
+    book: &mut Workbook,
+    conv: &Conversion,
+    output: &str,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(LOG_SHEET_NAME)?;
+    sheet.write_string_with_format(0, 0, LOG_SHEET_NAME, &style::title())?;
+    sheet.write_string_with_format(1, 0, summary_line(conv, output, lang), &style::guide())?;
+    let mut w = SheetWriter {
+        sheet,
+        row: 2,
+        cell: style::cell(),
+        widths: Vec::new(),
+    };
+    let ja = lang == Lang::Ja;
+
+    w.heading(if ja {
+        "■ 変更した値"
+    } else {
+        "■ Changed values"
+    })?;
+    w.header(if ja {
+        &[
+            "元のシート",
+            "元のセル",
+            "機器(管理番号)",
+            "項目",
+            "変更前",
+            "変更後",
+            "修正の内容",
+            "修正コード",
+        ]
+    } else {
+        &[
+            "source sheet",
+            "source cell",
+            "device (number)",
+            "item",
+            "before",
+            "after",
+            "fix",
+            "fix code",
+        ]
+    })?;
+    if conv.changes.is_empty() {
+        w.line(&[if ja {
+            "(変更はありません)"
+        } else {
+            "(no changes)"
+        }])?;
+    }
+    for c in &conv.changes {
+        w.line(&[
+            &c.place.sheet,
+            &c.place.cell(lang),
+            c.id.as_deref().unwrap_or(""),
+            field_label(c.field, lang),
+            &c.before,
+            &c.after,
+            &fixes_text(&c.fixes, lang),
+            &fix_codes(&c.fixes),
+        ])?;
+    }
+
+    if !conv.kept.is_empty() {
+        w.heading(if ja {
+            "■ 推測になるため、そのまま残した値"
+        } else {
+            "■ Values left as typed (fixing them would be a guess)"
+        })?;
+        w.header(if ja {
+            &["元のシート", "元のセル", "項目", "値", "理由"]
+        } else {
+            &["source sheet", "source cell", "item", "value", "reason"]
+        })?;
+        for k in &conv.kept {
+            w.line(&[
+                &k.place.sheet,
+                &k.place.cell(lang),
+                field_label(k.field, lang),
+                &k.value,
+                k.reason.get(lang),
+            ])?;
+        }
+    }
+
+    if !conv.missing_columns.is_empty() {
+        w.heading(if ja {
+            "■ 元のシートになかった列(変換後は空欄)"
+        } else {
+            "■ Columns missing in a source sheet (blank after conversion)"
+        })?;
+        w.header(if ja {
+            &["元のシート", "項目"]
+        } else {
+            &["source sheet", "item"]
+        })?;
+        for (sheet, f) in &conv.missing_columns {
+            w.line(&[sheet, field_label(*f, lang)])?;
+        }
+    }
+
+    if !conv.left_out.is_empty() {
+        w.heading(if ja {
+            "■ 変換しなかった行・シート"
+        } else {
+            "■ Rows and sheets left out"
+        })?;
+        w.header(if ja {
+            &["元のシート", "元のセル", "内容", "理由"]
+        } else {
+            &["source sheet", "source cell", "content", "reason"]
+        })?;
+        for l in &conv.left_out {
+            match l {
+                LeftOut::Row { place, text } => w.line(&[
+                    &place.sheet,
+                    &place.cell(lang),
+                    text,
+                    if ja {
+                        "機器の行ではありません"
+                    } else {
+                        "not a device row"
+                    },
+                ])?,
+                LeftOut::Sheet { name, role } => w.line(&[name, "", "", role_text(*role, lang)])?,
+            }
+        }
+    }
+
+    w.heading(if ja {
+        "■ 変換後に残る指摘(daicho check の結果)"
+    } else {
+        "■ Findings that remain (daicho check on the result)"
+    })?;
+    w.header(if ja {
+        &[
+            "コード",
+            "重大度",
+            "変換後のセル",
+            "元のセル",
+            "機器(管理番号)",
+            "項目",
+            "値",
+            "内容",
+        ]
+    } else {
+        &[
+            "code",
+            "severity",
+            "converted cell",
+            "source cell",
+            "device (number)",
+            "item",
+            "value",
+            "message",
+        ]
+    })?;
+    if conv.remaining.is_empty() {
+        w.line(&[if ja {
+            "(指摘はありません)"
+        } else {
+            "(no findings)"
+        }])?;
+    }
+    for r in &conv.remaining {
+        let f = &r.finding;
+        let mut message = f.message.get(lang).to_string();
+        if f.suppressed.is_some() {
+            message.push_str(if ja {
+                " (承認済み)"
+            } else {
+                " (acknowledged)"
+            });
+        }
+        w.line(&[
+            f.code,
+            f.severity.label(lang),
+            &f.cell().unwrap_or_default(),
+            &r.source.as_ref().map(|p| p.show(lang)).unwrap_or_default(),
+            r.id.as_deref().unwrap_or(""),
+            f.field.map(|x| field_label(x, lang)).unwrap_or(""),
+            f.value.as_deref().unwrap_or(""),
+            &message,
+        ])?;
+    }
+    let widths = std::mem::take(&mut w.widths);
+    for (c, width) in widths.iter().enumerate() {
+        w.sheet
+            .set_column_width(c as u16, style::column_width(*width, 8, 60))?;
+    }
+    w.sheet.set_landscape();
+    w.sheet.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// Column letters for messages about columns.
+pub fn column_name(col: u32) -> String {
+    col_letters(col)
+}

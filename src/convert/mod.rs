@@ -1,0 +1,673 @@
+//! `daicho convert`: any ledger daicho can read, in the standard layout of the template.
+//!
+//! read (any format) -> understand (the checker's own analysis: ledger sheets, devices, skipped
+//! rows) -> [`convert`] (one standard row per device, safe fixes logged) -> check the result (the
+//! converted sheet is written, read back and analysed like any input) -> write xlsx (standard
+//! sheet + 変換ログ), csv or json. The input is never modified.
+
+pub mod command;
+pub mod export;
+pub mod fixes;
+pub mod log;
+
+use crate::config::Settings;
+use crate::engine::{analyze, Analysis};
+use crate::layout::{Field, SheetRole};
+use crate::ledger::id::exact_key;
+use crate::ledger::{DeviceKind, LedgerSheet};
+use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
+use crate::workbook::{CellValue, ReadError, Workbook};
+use crate::{Lang, Text};
+use fixes::Fix;
+use log::{Change, Kept, LeftOut, Place, Remaining};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where a converted device came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub sheet: String,
+    /// 0-based row in the source sheet.
+    pub row: u32,
+    /// The source column of each field (`None` when the sheet had no such column).
+    pub field_cols: [Option<u32>; Field::ALL.len()],
+    /// The source column of each extra column.
+    pub extra_cols: Vec<Option<u32>>,
+}
+
+/// A ledger in the standard layout, with everything the log reports.
+#[derive(Debug)]
+pub struct Conversion {
+    pub input: PathBuf,
+    pub devices: Vec<StandardRow>,
+    pub sources: Vec<Source>,
+    /// Header texts of the columns daicho does not know, kept after the standard ones.
+    pub extra_columns: Vec<String>,
+    pub changes: Vec<Change>,
+    pub kept: Vec<Kept>,
+    pub left_out: Vec<LeftOut>,
+    /// Standard columns a source ledger sheet did not have (core and recommended only).
+    pub missing_columns: Vec<(String, Field)>,
+    /// Findings of the checker on the converted ledger (filled by [`check_result`]).
+    pub remaining: Vec<Remaining>,
+}
+
+impl Conversion {
+    pub fn left_out_rows(&self) -> usize {
+        self.left_out
+            .iter()
+            .filter(|l| matches!(l, LeftOut::Row { .. }))
+            .count()
+    }
+}
+
+/// Sheets daicho writes itself: not data, and not worth a log line when converting its outputs.
+fn is_own_sheet(name: &str) -> bool {
+    name == log::LOG_SHEET_NAME || name == template::USAGE_SHEET_NAME
+}
+
+/// The unknown columns of one ledger sheet: (source column, header text), in column order.
+fn sheet_extra_columns(ls: &LedgerSheet<'_>) -> Vec<(u32, String)> {
+    let used: Vec<u32> = ls.layout.fields().map(|(_, c)| c).collect();
+    let mut cols: Vec<u32> = ls.layout.columns.iter().map(|c| c.col).collect();
+    for d in &ls.devices {
+        cols.extend(d.row.cells.iter().map(|(c, _)| *c));
+    }
+    cols.sort_unstable();
+    cols.dedup();
+    cols.into_iter()
+        .filter(|c| !used.contains(c))
+        .map(|c| {
+            let header = ls
+                .layout
+                .columns
+                .iter()
+                .find(|x| x.col == c)
+                .map(|x| x.header.clone())
+                .unwrap_or_else(|| format!("(見出しなし) {}列", log::column_name(c)));
+            (c, header)
+        })
+        .collect()
+}
+
+/// The kind the source's own structure gives a device: a section row above it (「■サーバ」) or
+/// the sheet name. Never the OS (that would be a guess).
+fn structural_kind(ls: &LedgerSheet<'_>, row: u32) -> Option<DeviceKind> {
+    let section = ls
+        .skipped
+        .iter()
+        .filter(|s| s.row < row)
+        // A section label is a row of one cell (「■サーバ」), as the ledger reader takes it.
+        .filter(|s| {
+            ls.sheet
+                .grid
+                .row(s.row)
+                .is_some_and(|r| r.cells.iter().filter(|(_, v)| !v.is_blank()).count() == 1)
+        })
+        .filter_map(|s| {
+            let t = crate::text::nfkc(crate::text::trim(&s.text));
+            let inner: String = t
+                .chars()
+                .filter(|c| !"■□◆◇●【】[]<>《》〈〉".contains(*c))
+                .collect();
+            crate::ledger::status::parse_kind(crate::text::trim(&inner))
+        })
+        .next_back();
+    section.or(ls.kind_hint)
+}
+
+/// Applies the safe fixes of one field to a source value. Returns the converted value and the
+/// fixes applied (empty when the value is unchanged).
+fn fix_value(
+    field: Field,
+    value: &CellValue,
+    settings: &Settings,
+) -> (Option<CellValue>, Vec<Fix>) {
+    let CellValue::Text(raw) = value else {
+        return (Some(value.clone()), Vec::new());
+    };
+    let mut fixes = Vec::new();
+    let mut text: String = match fixes::trimmed(raw) {
+        Some(t) => {
+            fixes.push(Fix::Trim);
+            t.to_string()
+        }
+        None => raw.clone(),
+    };
+    if text.is_empty() {
+        return (None, fixes);
+    }
+    match field {
+        Field::Ip => {
+            if let Some(t) = fixes::ip_cell(&text) {
+                text = t;
+                fixes.push(Fix::IpCanonical);
+            }
+        }
+        Field::Registered => {
+            if let Some(d) = fixes::date_text(&text) {
+                fixes.push(Fix::DateCell);
+                return (
+                    Some(CellValue::DateTime(d.and_time(chrono::NaiveTime::MIN))),
+                    fixes,
+                );
+            }
+        }
+        Field::Status => {
+            if let Some(w) = fixes::status_word(&text) {
+                text = w.to_string();
+                fixes.push(Fix::StatusWord);
+            }
+        }
+        Field::Kind => {
+            if let Some(w) = fixes::kind_word(&text) {
+                text = w.to_string();
+                fixes.push(Fix::KindWord);
+            }
+        }
+        Field::Os => {
+            if let Some(t) = fixes::os_spelling(settings.os_table, &text) {
+                text = t;
+                fixes.push(Fix::OsSpelling);
+            }
+        }
+        _ => {}
+    }
+    (Some(CellValue::Text(text)), fixes)
+}
+
+/// How a value reads in the log.
+fn shown(v: Option<&CellValue>) -> String {
+    v.map(|v| v.display()).unwrap_or_default()
+}
+
+/// Builds the standard ledger from an analysis: every device once, in workbook order, with safe
+/// fixes applied and logged. The findings on the result are added by [`check_result`].
+pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Conversion {
+    let ledger = &analysis.ledger;
+    // Extra columns across sheets: the same header text in two sheets is one column; a header
+    // repeated within a sheet gets a column per occurrence.
+    let mut extra_columns: Vec<String> = Vec::new();
+    let mut extra_index: HashMap<(String, usize), usize> = HashMap::new();
+    let mut sheet_extras: Vec<Vec<(u32, usize)>> = Vec::new();
+    for ls in &ledger.sheets {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut map = Vec::new();
+        for (col, header) in sheet_extra_columns(ls) {
+            let nth = seen.entry(header.clone()).or_insert(0);
+            let key = (header.clone(), *nth);
+            *nth += 1;
+            let idx = *extra_index.entry(key).or_insert_with(|| {
+                extra_columns.push(header);
+                extra_columns.len() - 1
+            });
+            map.push((col, idx));
+        }
+        sheet_extras.push(map);
+    }
+
+    let mut conv = Conversion {
+        input: input.to_path_buf(),
+        devices: Vec::with_capacity(ledger.device_count()),
+        sources: Vec::with_capacity(ledger.device_count()),
+        extra_columns,
+        changes: Vec::new(),
+        kept: Vec::new(),
+        left_out: Vec::new(),
+        missing_columns: Vec::new(),
+        remaining: Vec::new(),
+    };
+    // Changes are collected per device and get the device's converted number at the end.
+    let mut pending: Vec<(usize, Change)> = Vec::new();
+    let extra_len = conv.extra_columns.len();
+
+    for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
+        let name = ls.name().to_string();
+        for f in Field::ALL {
+            if !ls.layout.has(f) && f.role() != crate::layout::FieldRole::Optional {
+                conv.missing_columns.push((name.clone(), f));
+            }
+        }
+        for device in &ls.devices {
+            let row = device.row.index;
+            let index = conv.devices.len();
+            let mut out = StandardRow::new(extra_len);
+            let mut source = Source {
+                sheet: name.clone(),
+                row,
+                field_cols: [None; Field::ALL.len()],
+                extra_cols: vec![None; extra_len],
+            };
+            for f in Field::ALL {
+                let Some(col) = ls.layout.col(f) else {
+                    continue;
+                };
+                source.field_cols[f.index()] = Some(col);
+                let Some(value) = device.row.get(col) else {
+                    continue;
+                };
+                let (fixed, applied) = fix_value(f, value, settings);
+                if !applied.is_empty() {
+                    pending.push((
+                        index,
+                        Change {
+                            place: Place {
+                                sheet: name.clone(),
+                                row,
+                                col: Some(col),
+                            },
+                            field: f,
+                            id: None,
+                            before: value.display(),
+                            after: shown(fixed.as_ref()),
+                            fixes: applied,
+                        },
+                    ));
+                }
+                out.set(f, fixed);
+            }
+            if out.get(Field::Kind).is_none() {
+                // Only what the checker itself concluded from the sheet's structure.
+                if let Some(kind) = structural_kind(ls, row).filter(|k| device.kind == Some(*k)) {
+                    let word = vocab::kind_word(kind);
+                    out.set(Field::Kind, Some(CellValue::Text(word.to_string())));
+                    pending.push((
+                        index,
+                        Change {
+                            place: Place {
+                                sheet: name.clone(),
+                                row,
+                                col: ls.layout.col(Field::Kind),
+                            },
+                            field: Field::Kind,
+                            id: None,
+                            before: String::new(),
+                            after: word.to_string(),
+                            fixes: vec![Fix::KindFromLayout],
+                        },
+                    ));
+                }
+            }
+            for &(col, idx) in extras {
+                if let Some(v) = device.row.get(col) {
+                    out.extra[idx] = Some(v.clone());
+                    source.extra_cols[idx] = Some(col);
+                }
+            }
+            conv.devices.push(out);
+            conv.sources.push(source);
+        }
+        for s in &ls.skipped {
+            conv.left_out.push(LeftOut::Row {
+                place: Place {
+                    sheet: name.clone(),
+                    row: s.row,
+                    col: first_col_of(ls, s.row),
+                },
+                text: s.text.clone(),
+            });
+        }
+    }
+    half_width_ids(&mut conv, &mut pending);
+    for (index, mut change) in pending {
+        change.id = conv.devices[index].get(Field::Id).map(|v| v.display());
+        conv.changes.push(change);
+    }
+    conv.changes.sort_by(|a, b| {
+        (&a.place.sheet, a.place.row, a.place.col).cmp(&(&b.place.sheet, b.place.row, b.place.col))
+    });
+    // Keep workbook order of sheets, not alphabetical.
+    let order: HashMap<&str, usize> = analysis
+        .workbook
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    conv.changes.sort_by_key(|c| {
+        order
+            .get(c.place.sheet.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+
+    for info in &analysis.sheets {
+        if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
+            conv.left_out.push(LeftOut::Sheet {
+                name: info.name.clone(),
+                role: info.role,
+            });
+        }
+    }
+    conv
+}
+
+/// The column of the first non-blank cell of a source row (for the log's cell address).
+fn first_col_of(ls: &LedgerSheet<'_>, row: u32) -> Option<u32> {
+    ls.sheet
+        .grid
+        .row(row)
+        .and_then(|r| r.cells.iter().find(|(_, v)| !v.is_blank()).map(|(c, _)| *c))
+}
+
+/// Makes full-width management numbers half-width, unless that would make two different
+/// numbers equal: then every number of that group stays as typed and the log says why.
+fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
+    let id_text = |row: &StandardRow| -> Option<String> { row.get(Field::Id).map(|v| v.display()) };
+    let mut candidates: Vec<Option<String>> = Vec::with_capacity(conv.devices.len());
+    // Group devices by the number they would have after the fix.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, row) in conv.devices.iter().enumerate() {
+        let Some(id) = id_text(row) else {
+            candidates.push(None);
+            continue;
+        };
+        let candidate = match row.get(Field::Id) {
+            Some(CellValue::Text(t)) => fixes::id_half_width(t),
+            _ => None,
+        };
+        groups
+            .entry(exact_key(candidate.as_deref().unwrap_or(&id)))
+            .or_default()
+            .push(i);
+        candidates.push(candidate);
+    }
+    for members in groups.values() {
+        let originals: std::collections::HashSet<String> = members
+            .iter()
+            .filter_map(|&i| id_text(&conv.devices[i]).map(|t| exact_key(&t)))
+            .collect();
+        let collides = originals.len() > 1;
+        for &i in members {
+            let Some(after) = candidates[i].take() else {
+                continue;
+            };
+            let Some(col) = conv.sources[i].field_cols[Field::Id.index()] else {
+                continue;
+            };
+            let before = id_text(&conv.devices[i]).unwrap_or_default();
+            let place = Place {
+                sheet: conv.sources[i].sheet.clone(),
+                row: conv.sources[i].row,
+                col: Some(col),
+            };
+            if collides {
+                let others: Vec<String> = members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| {
+                        let s = &conv.sources[j];
+                        let cell = s.field_cols[Field::Id.index()]
+                            .map(|c| crate::workbook::a1(s.row, c))
+                            .unwrap_or_default();
+                        format!("{}!{cell}", s.sheet)
+                    })
+                    .collect();
+                conv.kept.push(Kept {
+                    place,
+                    field: Field::Id,
+                    value: before.clone(),
+                    reason: Text::new(
+                        format!("半角にすると「{after}」となり、{} の管理番号と同じになるため、そのままにしました(どちらが正しいか確認してください)。", others.join("、")),
+                        format!("Half-width it would read 「{after}」, the same as the number at {}; left as typed (check which is right).", others.join(", ")),
+                    ),
+                });
+                continue;
+            }
+            // Merge with a trim change already logged for the same cell.
+            let existing = pending
+                .iter_mut()
+                .find(|(j, c)| *j == i && c.field == Field::Id);
+            match existing {
+                Some((_, c)) => {
+                    c.after = after.clone();
+                    c.fixes.push(Fix::IdHalfWidth);
+                }
+                None => pending.push((
+                    i,
+                    Change {
+                        place,
+                        field: Field::Id,
+                        id: None,
+                        before,
+                        after: after.clone(),
+                        fixes: vec![Fix::IdHalfWidth],
+                    },
+                )),
+            }
+            conv.devices[i].set(Field::Id, Some(CellValue::Text(after)));
+        }
+    }
+}
+
+/// The standard workbook: the ledger sheet, then (when given) the 変換ログ sheet.
+pub fn standard_workbook(
+    conv: &Conversion,
+    log_for: Option<(&str, Lang)>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = style::new_workbook()?;
+    template::write_ledger_sheet(
+        &mut book,
+        LEDGER_SHEET_NAME,
+        &conv.devices,
+        &conv.extra_columns,
+    )?;
+    if let Some((output, lang)) = log_for {
+        log::add_log_sheet(&mut book, conv, output, lang)?;
+    }
+    book.save_to_buffer()
+}
+
+/// Runs the checker on the converted ledger exactly as `daicho check` would read it (written,
+/// read back, analysed) and records the findings with the source cell of each.
+pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), ConvertError> {
+    let bytes = standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
+    let book = crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
+        .map_err(ConvertError::Reread)?;
+    let analysis = analyze(&book, settings);
+    let mut remaining = Vec::with_capacity(analysis.findings.len());
+    for f in analysis.findings {
+        let device = f
+            .row
+            .filter(|r| f.sheet.as_deref() == Some(LEDGER_SHEET_NAME) && *r >= FIRST_DATA_ROW)
+            .map(|r| (r - FIRST_DATA_ROW) as usize)
+            .filter(|i| *i < conv.devices.len());
+        let (source, id) = match device {
+            Some(i) => {
+                let s = &conv.sources[i];
+                let col = match (f.field, f.col) {
+                    (Some(field), _) => s.field_cols[field.index()],
+                    (None, Some(c)) if c as usize >= Field::ALL.len() => s
+                        .extra_cols
+                        .get(c as usize - Field::ALL.len())
+                        .copied()
+                        .flatten(),
+                    _ => None,
+                };
+                (
+                    Some(Place {
+                        sheet: s.sheet.clone(),
+                        row: s.row,
+                        col,
+                    }),
+                    conv.devices[i].get(Field::Id).map(|v| v.display()),
+                )
+            }
+            None => (None, None),
+        };
+        remaining.push(Remaining {
+            finding: f,
+            source,
+            id,
+        });
+    }
+    conv.remaining = remaining;
+    Ok(())
+}
+
+#[derive(Debug)]
+pub enum ConvertError {
+    Read(ReadError),
+    /// No sheet of the input is a ledger.
+    NoLedger,
+    Write(String),
+    /// The converted ledger could not be read back (a bug).
+    Reread(ReadError),
+    Save(template::save::SaveError),
+    /// CP932 cannot hold some characters of the ledger.
+    Unencodable(Vec<export::Unencodable>),
+}
+
+impl ConvertError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ConvertError::Read(e), lang) => e.message(lang),
+            (ConvertError::NoLedger, Lang::Ja) => "台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。".into(),
+            (ConvertError::NoLedger, Lang::En) => "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows.".into(),
+            (ConvertError::Write(d), Lang::Ja) => format!("変換結果を作れませんでした({d})。"),
+            (ConvertError::Write(d), Lang::En) => format!("Could not build the converted ledger ({d})."),
+            (ConvertError::Reread(e), Lang::Ja) => format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)),
+            (ConvertError::Reread(e), Lang::En) => format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En)),
+            (ConvertError::Save(e), lang) => e.message(lang),
+            (ConvertError::Unencodable(list), lang) => export::unencodable_message(list, lang),
+        }
+    }
+}
+
+/// Reads, converts and checks one input.
+pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, ConvertError> {
+    let workbook: Workbook =
+        crate::isolate::open_path(path, &settings.limits).map_err(ConvertError::Read)?;
+    let analysis = analyze(&workbook, settings);
+    if analysis.ledger.sheets.is_empty() {
+        return Err(ConvertError::NoLedger);
+    }
+    let mut conv = convert(path, &analysis, settings);
+    check_result(&mut conv, settings)?;
+    Ok(conv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::{Format, Grid, Sheet};
+
+    fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    cells.push((r as u32, c as u32, CellValue::Text(v.to_string())));
+                }
+            }
+        }
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            grid: Grid::from_cells(cells),
+            merges: Vec::new(),
+        }
+    }
+
+    fn settings() -> Settings {
+        Settings::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"))
+    }
+
+    fn run(sheets: Vec<Sheet>) -> Conversion {
+        let wb = Workbook { format: Format::Xlsx, sheets };
+        let s = settings();
+        let analysis = analyze(&wb, &s);
+        let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);
+        check_result(&mut conv, &s).expect("check");
+        conv
+    }
+
+    fn text(conv: &Conversion, i: usize, f: Field) -> String {
+        conv.devices[i].get(f).map(|v| v.display()).unwrap_or_default()
+    }
+
+    #[test]
+    fn sheets_merge_with_kinds_extras_and_fixes() {
+        let conv = run(vec![
+            sheet("表紙", &[&["医療機関名", "さくら病院"]]),
+            sheet(
+                "サーバ",
+                &[
+                    &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "保守契約"],
+                    &[" SV-1 ", "WS2012R2", "192.168.001.010", "サーバ室", "稼働中", "A社"],
+                    &["合計 1台"],
+                ],
+            ),
+            sheet(
+                "台帳",
+                &[
+                    &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "保守契約", ""],
+                    &["■端末PC"],
+                    &["ＰＣ－１", "Win10", "DHCP", "受付", "停止(故障)", "B社", "メモ"],
+                    &["PC-2", "Windows 11 Pro 25H2", "192.168.〇.〇", "受付", "稼働", "", ""],
+                ],
+            ),
+        ]);
+        assert_eq!(conv.devices.len(), 3);
+        assert_eq!(conv.extra_columns, vec!["保守契約".to_string(), "(見出しなし) G列".to_string()]);
+        assert_eq!(text(&conv, 0, Field::Id), "SV-1");
+        assert_eq!(text(&conv, 0, Field::Os), "Windows Server 2012 R2");
+        assert_eq!(text(&conv, 0, Field::Ip), "192.168.1.10");
+        assert_eq!(text(&conv, 0, Field::Status), "稼働");
+        assert_eq!(text(&conv, 0, Field::Kind), "サーバ");
+        assert_eq!(text(&conv, 1, Field::Id), "PC-1");
+        assert_eq!(text(&conv, 1, Field::Kind), "端末PC", "from the section row");
+        assert_eq!(text(&conv, 1, Field::Status), "停止(故障)", "a note is kept");
+        assert_eq!(text(&conv, 2, Field::Ip), "192.168.〇.〇");
+        assert_eq!(conv.devices[1].extra[1], Some(CellValue::Text("メモ".into())));
+        // Trim and half-width of one cell are one change.
+        let id_change = conv.changes.iter().find(|c| c.field == Field::Id && c.place.sheet == "サーバ").expect("id change");
+        assert_eq!((id_change.before.as_str(), id_change.after.as_str()), (" SV-1 ", "SV-1"));
+        let pc1 = conv.changes.iter().find(|c| c.field == Field::Id && c.place.sheet == "台帳").expect("pc-1");
+        assert_eq!(pc1.fixes, vec![Fix::IdHalfWidth]);
+        assert_eq!(pc1.id.as_deref(), Some("PC-1"));
+        // Left out: the total row and the section row, and the cover sheet.
+        assert_eq!(conv.left_out_rows(), 2);
+        assert!(conv.left_out.iter().any(|l| matches!(l, LeftOut::Sheet { name, .. } if name == "表紙")));
+        // Remaining findings point back at the source.
+        let ip002 = conv.remaining.iter().find(|r| r.finding.code == "IP002").expect("IP002");
+        assert_eq!(ip002.source.as_ref().map(|p| p.show(Lang::Ja)).as_deref(), Some("台帳!C4"));
+        assert!(conv.remaining.iter().all(|r| r.finding.code != "IP003"));
+    }
+
+    #[test]
+    fn half_width_that_would_collide_is_kept() {
+        let conv = run(vec![sheet(
+            "台帳",
+            &[
+                &["管理番号", "OS", "IPアドレス", "設置場所"],
+                &["PC-010", "Windows 11 Pro 25H2", "DHCP", "ICU"],
+                &["ＰＣ－０１０", "Windows 11 Pro 25H2", "DHCP", "ICU"],
+                &["ＰＣ－０１１", "Windows 11 Pro 25H2", "DHCP", "ICU"],
+            ],
+        )]);
+        assert_eq!(text(&conv, 1, Field::Id), "ＰＣ－０１０");
+        assert_eq!(text(&conv, 2, Field::Id), "PC-011");
+        assert_eq!(conv.kept.len(), 1);
+        assert!(conv.kept[0].reason.ja.contains("台帳!A2"), "{}", conv.kept[0].reason.ja);
+        assert!(conv.remaining.iter().any(|r| r.finding.code == "ID002"));
+    }
+
+    #[test]
+    fn a_standard_ledger_converts_to_itself() {
+        let conv = run(vec![sheet(
+            "台帳",
+            &[
+                &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "機器種別"],
+                &["PC-1", "Windows 11 Pro 25H2", "192.168.1.1", "受付", "稼働", "端末PC"],
+            ],
+        )]);
+        assert!(conv.changes.is_empty(), "{:?}", conv.changes);
+        let bytes = standard_workbook(&conv, None).expect("write");
+        let wb = crate::workbook::open_bytes(&bytes, "xlsx", &Default::default()).expect("read");
+        let s = settings();
+        let again = convert(Path::new("x.xlsx"), &analyze(&wb, &s), &s);
+        assert!(again.changes.is_empty() && again.kept.is_empty() && again.left_out.is_empty());
+        assert_eq!(again.devices, conv.devices);
+    }
+}

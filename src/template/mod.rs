@@ -1,0 +1,147 @@
+//! `daicho template`: a blank workbook a hospital can start from — the standard ledger sheet, the
+//! checklist sheet of the chosen edition and form, and a 使い方 sheet — generated from the same
+//! data the checker reads (field table, vocabularies, rule registry), so template and checker
+//! cannot disagree.
+//!
+//! The standard ledger sheet writer ([`write_ledger_sheet`]) is shared with `daicho convert`.
+
+mod ledger_sheet;
+pub mod save;
+pub mod style;
+mod usage;
+pub mod vocab;
+
+pub use ledger_sheet::{
+    extra_col, field_col, header_note_text, write_ledger_sheet, StandardRow, FIRST_DATA_ROW,
+    GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
+};
+pub use usage::USAGE_SHEET_NAME;
+
+use crate::cli::{Form, TemplateArgs};
+use crate::Lang;
+use save::{write_atomically, SaveError};
+use std::path::PathBuf;
+
+/// The file `daicho template` writes when no `-o` is given (in the current folder).
+pub const DEFAULT_FILE_NAME: &str = "機器台帳テンプレート.xlsx";
+
+/// What to put in the template.
+#[derive(Debug, Clone)]
+pub struct TemplateOptions {
+    /// Checklist edition (`r6`, `r7` …); `None` = the newest.
+    pub edition: Option<String>,
+    pub form: Form,
+}
+
+#[derive(Debug)]
+pub enum TemplateError {
+    /// The workbook writer failed (a bug, or a limit such as a sheet name).
+    Write(String),
+    Save(SaveError),
+    /// `--edition` names no bundled edition of the form.
+    UnknownEdition {
+        id: String,
+        form: &'static str,
+        available: Vec<String>,
+    },
+}
+
+impl TemplateError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (TemplateError::Write(d), Lang::Ja) => {
+                format!("テンプレートを作れませんでした({d})。開発者に報告してください。")
+            }
+            (TemplateError::Write(d), Lang::En) => {
+                format!("Could not build the template ({d}). Please report this.")
+            }
+            (TemplateError::Save(e), lang) => e.message(lang),
+            (TemplateError::UnknownEdition { id, form, available }, Lang::Ja) => format!(
+                "チェックリストの版「{id}」({form})は同梱されていません。使える版: {}",
+                available.join(", ")
+            ),
+            (TemplateError::UnknownEdition { id, form, available }, Lang::En) => format!(
+                "No bundled checklist edition '{id}' ({form}). Available: {}",
+                available.join(", ")
+            ),
+        }
+    }
+}
+
+impl From<rust_xlsxwriter::XlsxError> for TemplateError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        TemplateError::Write(e.to_string())
+    }
+}
+
+/// Builds the template workbook and returns the .xlsx bytes.
+pub fn build(opts: &TemplateOptions) -> Result<Vec<u8>, TemplateError> {
+    let mut book = style::new_workbook()?;
+    write_ledger_sheet(&mut book, LEDGER_SHEET_NAME, &[], &[])?;
+    let checklist_sheet = add_checklist_sheet(&mut book, opts)?;
+    usage::add_usage_sheet(&mut book, LEDGER_SHEET_NAME, checklist_sheet.as_deref())?;
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title("機器台帳テンプレート")
+            .set_comment("daicho template"),
+    );
+    Ok(book.save_to_buffer()?)
+}
+
+/// The blank checklist sheet of the edition and form, drawn by the checklist renderer (the same
+/// one that fills in the checklist of an annotated workbook); returns its sheet name.
+fn add_checklist_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    opts: &TemplateOptions,
+) -> Result<Option<String>, TemplateError> {
+    use crate::checklist::{edition, Form as ChecklistForm};
+    let form = match opts.form {
+        Form::Hospital => ChecklistForm::Hospital,
+        Form::Vendor => ChecklistForm::Vendor,
+        Form::Pharmacy => ChecklistForm::Pharmacy,
+    };
+    let Some(edition) = edition::find_bundled(opts.edition.as_deref(), form) else {
+        return match &opts.edition {
+            Some(id) => Err(TemplateError::UnknownEdition {
+                id: id.clone(),
+                form: form.label(),
+                available: edition::bundled_ids(),
+            }),
+            None => Ok(None),
+        };
+    };
+    Ok(Some(crate::checklist::render_sheet(book, &edition, None, None)?))
+}
+
+/// `daicho template`: writes the template; returns the exit code.
+pub fn run(args: &TemplateArgs) -> i32 {
+    let lang = args.lang;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE_NAME));
+    // Refuse before doing any work when the file is there.
+    if !args.force && path.exists() {
+        eprintln!("{}", SaveError::Exists(path).message(lang));
+        return 2;
+    }
+    let opts = TemplateOptions {
+        edition: args.edition.clone(),
+        form: args.form,
+    };
+    let result = build(&opts)
+        .and_then(|bytes| write_atomically(&path, &bytes, args.force).map_err(TemplateError::Save));
+    match result {
+        Ok(()) => {
+            match lang {
+                Lang::Ja => println!("テンプレートを作成しました: {}", path.display()),
+                Lang::En => println!("Template written: {}", path.display()),
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{}", e.message(lang));
+            2
+        }
+    }
+}
