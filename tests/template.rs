@@ -22,7 +22,9 @@ fn daicho() -> Command {
 }
 
 fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(p)
 }
 
 fn make_template(dir: &Path, extra: &[&str]) -> PathBuf {
@@ -32,20 +34,36 @@ fn make_template(dir: &Path, extra: &[&str]) -> PathBuf {
         .args(extra)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     path
 }
 
 fn check(path: &Path) -> Value {
     let out = daicho()
-        .args(["check", "--format", "json", "--as-of", AS_OF, path.to_str().expect("path")])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            path.to_str().expect("path"),
+        ])
         .output()
         .expect("run");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn diagnostics(json: &Value) -> Vec<Value> {
-    json["files"][0]["diagnostics"].as_array().cloned().unwrap_or_default()
+    json["files"][0]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[test]
@@ -61,7 +79,10 @@ fn fresh_template_reports_only_what_an_empty_form_is() {
             .iter()
             .filter(|d| !EMPTY_FORM_CODES.contains(&d["code"].as_str().unwrap_or("")))
             .collect();
-        assert!(unexpected.is_empty(), "{form}: findings about the template itself: {unexpected:#?}");
+        assert!(
+            unexpected.is_empty(),
+            "{form}: findings about the template itself: {unexpected:#?}"
+        );
         let l004: Vec<&Value> = diags.iter().filter(|d| d["code"] == "L004").collect();
         assert_eq!(l004.len(), 1, "{form}: {diags:#?}");
         assert_eq!(l004[0]["sheet"], LEDGER_SHEET_NAME);
@@ -70,34 +91,108 @@ fn fresh_template_reports_only_what_an_empty_form_is() {
             .as_array()
             .expect("sheets")
             .iter()
-            .map(|s| (s["name"].as_str().unwrap_or("").into(), s["role"].as_str().unwrap_or("").into()))
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap_or("").into(),
+                    s["role"].as_str().unwrap_or("").into(),
+                )
+            })
             .collect();
-        assert_eq!(roles[0], ("機器台帳".to_string(), "ledger".to_string()), "{roles:?}");
-        assert_eq!(roles.last(), Some(&("使い方".to_string(), "other".to_string())), "{roles:?}");
-        let checklist = roles.iter().find(|(_, r)| r == "checklist");
-        if let Some((name, _)) = checklist {
-            assert!(name.starts_with("チェックリスト"), "{name}");
-            // An unanswered form: every item lacks an answer.
-            assert!(diags.iter().any(|d| d["code"] == "C001"), "{form}: {diags:#?}");
-        }
+        assert_eq!(
+            roles[0],
+            ("機器台帳".to_string(), "ledger".to_string()),
+            "{roles:?}"
+        );
+        assert_eq!(
+            roles.last(),
+            Some(&("使い方".to_string(), "other".to_string())),
+            "{roles:?}"
+        );
+        let label = match form {
+            "hospital" => "医療機関確認用",
+            "vendor" => "事業者確認用",
+            _ => "薬局確認用",
+        };
+        assert_eq!(roles.len(), 3, "{roles:?}");
+        assert_eq!(
+            roles[1],
+            (format!("チェックリスト({label})"), "checklist".to_string()),
+            "{roles:?}"
+        );
+        // An unanswered form: items without an answer, blank form fields.
+        assert!(
+            diags.iter().any(|d| d["code"] == "C001"),
+            "{form}: {diags:#?}"
+        );
+        assert!(
+            diags.iter().any(|d| d["code"] == "C007"),
+            "{form}: {diags:#?}"
+        );
         let codes: BTreeSet<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
         eprintln!("{form}: {codes:?}, sheets {roles:?}");
     }
 }
 
 #[test]
+fn editions_are_the_bundled_ones() {
+    let dir = tempfile::tempdir().expect("dir");
+    for edition in ["r6", "r7"] {
+        let path = make_template(dir.path(), &["--edition", edition, "--force"]);
+        let json = check(&path);
+        let sheets = json["files"][0]["sheets"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            sheets.iter().any(|s| s["role"] == "checklist"),
+            "{edition}: {sheets:?}"
+        );
+    }
+    let out = daicho()
+        .args(["template", "--edition", "r99", "-o"])
+        .arg(dir.path().join("x.xlsx"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("r99") && err.contains("r6") && err.contains("r7"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.xlsx").exists());
+}
+
+#[test]
 fn default_name_refusal_and_force() {
     let dir = tempfile::tempdir().expect("dir");
-    let run = |args: &[&str]| daicho().current_dir(dir.path()).args(args).output().expect("run");
+    let run = |args: &[&str]| {
+        daicho()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("run")
+    };
     let out = run(&["template"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let path = dir.path().join("機器台帳テンプレート.xlsx");
     let first = std::fs::read(&path).expect("default file name");
     let out = run(&["template"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("すでにあります") && err.contains("--force"), "{err}");
-    assert_eq!(std::fs::read(&path).expect("read"), first, "overwritten without --force");
+    assert!(
+        err.contains("すでにあります") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        first,
+        "overwritten without --force"
+    );
     let out = run(&["template", "--lang", "en"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     let out = run(&["template", "--force"]);
@@ -140,20 +235,43 @@ fn ledger_sheet_structure() {
     let sheet = &wb.sheets[0];
     assert_eq!(sheet.name, LEDGER_SHEET_NAME);
     // Title row, guide row, then exactly the labels in field-table order.
-    assert_eq!(sheet.grid.get(0, 0), Some(&CellValue::Text("機器台帳".into())));
-    let header: Vec<String> = sheet.grid.row(2).expect("header").cells.iter().map(|(_, v)| v.display()).collect();
+    assert_eq!(
+        sheet.grid.get(0, 0),
+        Some(&CellValue::Text("機器台帳".into()))
+    );
+    let header: Vec<String> = sheet
+        .grid
+        .row(2)
+        .expect("header")
+        .cells
+        .iter()
+        .map(|(_, v)| v.display())
+        .collect();
     let labels: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
     assert_eq!(header, labels);
     assert_eq!(sheet.grid.rows().len(), 3, "no data rows");
 
     let xml = zip_part(&path, "xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"topLeftCell="B4""#), "frozen header");
-    assert!(xml.contains(r#"<autoFilter ref="A3:P3""#), "autofilter: {xml}");
-    for list in ["&quot;稼働,停止,廃棄&quot;", "&quot;サーバ,端末PC,ネットワーク機器,医療機器,その他&quot;", "&quot;有,無&quot;"] {
-        assert!(xml.contains(list) || xml.contains(&list.replace("&quot;", "\"")), "dropdown {list}: {xml}");
+    assert!(
+        xml.contains(r#"<autoFilter ref="A3:P3""#),
+        "autofilter: {xml}"
+    );
+    for list in [
+        "&quot;稼働,停止,廃棄&quot;",
+        "&quot;サーバ,端末PC,ネットワーク機器,医療機器,その他&quot;",
+        "&quot;有,無&quot;",
+    ] {
+        assert!(
+            xml.contains(list) || xml.contains(&list.replace("&quot;", "\"")),
+            "dropdown {list}: {xml}"
+        );
     }
     assert!(xml.contains("K4:K1003"), "状態 dropdown covers 1000 rows");
-    assert!(xml.contains("promptTitle=\"IPアドレスの書き方\""), "IP input message");
+    assert!(
+        xml.contains("promptTitle=\"IPアドレスの書き方\""),
+        "IP input message"
+    );
     // Every header cell has its note, with the field table's guidance.
     let notes = zip_part(&path, "xl/comments1.xml");
     for f in Field::ALL {
@@ -171,7 +289,11 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
     let dir = tempfile::tempdir().expect("dir");
     let path = make_template(dir.path(), &[]);
     let wb = open_path(&path, &Limits::default()).expect("open");
-    let usage = wb.sheets.iter().find(|s| s.name == "使い方").expect("使い方 sheet");
+    let usage = wb
+        .sheets
+        .iter()
+        .find(|s| s.name == "使い方")
+        .expect("使い方 sheet");
     let texts: Vec<String> = usage
         .grid
         .rows()
@@ -180,10 +302,18 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
         .collect();
     for r in daicho::rules::registry() {
         assert!(texts.iter().any(|t| t == r.code), "rule {} missing", r.code);
-        assert!(texts.iter().any(|t| t == r.summary.0), "summary of {} missing", r.code);
+        assert!(
+            texts.iter().any(|t| t == r.summary.0),
+            "summary of {} missing",
+            r.code
+        );
     }
     for f in Field::ALL {
-        assert!(texts.iter().any(|t| t == f.label()), "field {} missing", f.label());
+        assert!(
+            texts.iter().any(|t| t == f.label()),
+            "field {} missing",
+            f.label()
+        );
     }
     assert!(texts.iter().any(|t| t.contains("ドラッグ&ドロップ")));
     assert!(texts.iter().any(|t| t.contains("daicho check")));
@@ -213,9 +343,18 @@ fn libreoffice_opens_the_template() {
         .arg(&path)
         .output()
         .expect("soffice");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = dir.path().join("t.pdf");
-    assert!(std::fs::metadata(&pdf).map(|m| m.len() > 1000).unwrap_or(false), "no PDF");
+    assert!(
+        std::fs::metadata(&pdf)
+            .map(|m| m.len() > 1000)
+            .unwrap_or(false),
+        "no PDF"
+    );
 }
 
 /// The seed's planted findings, moved to the template's rows: (1-based row, code, field).
@@ -284,14 +423,21 @@ book.save(sys.argv[2])
         .arg(&path)
         .output()
         .expect("python3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = check(&path);
     let diags = diagnostics(&json);
     // Seed rows 2..5 are template rows 4..7.
     assert_eq!(ledger_findings(&diags), seed_expected(2), "{diags:#?}");
     let others: Vec<&Value> = diags
         .iter()
-        .filter(|d| d["sheet"] != LEDGER_SHEET_NAME && !EMPTY_FORM_CODES.contains(&d["code"].as_str().unwrap_or("")))
+        .filter(|d| {
+            d["sheet"] != LEDGER_SHEET_NAME
+                && !EMPTY_FORM_CODES.contains(&d["code"].as_str().unwrap_or(""))
+        })
         .collect();
     assert!(others.is_empty(), "{others:#?}");
 }

@@ -56,11 +56,25 @@ impl TemplateError {
                 format!("Could not build the template ({d}). Please report this.")
             }
             (TemplateError::Save(e), lang) => e.message(lang),
-            (TemplateError::UnknownEdition { id, form, available }, Lang::Ja) => format!(
+            (
+                TemplateError::UnknownEdition {
+                    id,
+                    form,
+                    available,
+                },
+                Lang::Ja,
+            ) => format!(
                 "チェックリストの版「{id}」({form})は同梱されていません。使える版: {}",
                 available.join(", ")
             ),
-            (TemplateError::UnknownEdition { id, form, available }, Lang::En) => format!(
+            (
+                TemplateError::UnknownEdition {
+                    id,
+                    form,
+                    available,
+                },
+                Lang::En,
+            ) => format!(
                 "No bundled checklist edition '{id}' ({form}). Available: {}",
                 available.join(", ")
             ),
@@ -110,7 +124,9 @@ fn add_checklist_sheet(
             None => Ok(None),
         };
     };
-    Ok(Some(crate::checklist::render_sheet(book, &edition, None, None)?))
+    Ok(Some(crate::checklist::render_sheet(
+        book, &edition, None, None,
+    )?))
 }
 
 /// `daicho template`: writes the template; returns the exit code.

@@ -8,12 +8,12 @@
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-/// The font of every cell and note daicho writes (Windows 10 and later ship it; LibreOffice
-/// substitutes a Japanese Gothic font elsewhere).
-pub const FONT: &str = "游ゴシック";
+/// The font of every cell and note daicho writes: the annotated workbook's, so every workbook
+/// daicho writes looks the same.
+pub const FONT: &str = crate::annotate::FONT_NAME;
+pub const FONT_SIZE: f64 = crate::annotate::FONT_SIZE;
 /// Excel's character set number for Shift_JIS fonts.
 const FONT_CHARSET: u8 = 128;
-pub const FONT_SIZE: f64 = 11.0;
 
 /// A format with the Japanese font and nothing else.
 pub fn base() -> Format {
