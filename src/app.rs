@@ -27,8 +27,10 @@ pub fn main() -> i32 {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules(args)) => rules(&args),
         Some(Command::Config(args)) => config(&args),
-        Some(Command::Template(args)) => crate::template::run(&args),
-        Some(Command::Convert(args)) => crate::convert::command::run(&args),
+        Some(Command::Template(_)) | Some(Command::Convert(_)) => {
+            eprintln!("not available in this build");
+            2
+        }
         None => dropped(cli.dropped),
     }
 }
@@ -42,6 +44,17 @@ fn overrides(common: &CommonArgs) -> Overrides {
     o.lang = common.lang;
     o.edition = common.edition.clone();
     o
+}
+
+/// One set of settings for modes that use one (drag-and-drop, `--annotate`): `--config`, else the
+/// daicho.toml governing the first path, else defaults. A config error ends the run (exit 2).
+fn settings(cli: Overrides, common: &CommonArgs, paths: &[PathBuf]) -> Result<Arc<Settings>, i32> {
+    let lang = cli.lang;
+    let resolved = Resolver::new(cli, common.config.as_deref()).and_then(|mut r| match paths.first() {
+        Some(p) => r.settings_for(p),
+        None => Ok(r.defaults()),
+    });
+    resolved.map_err(|e| config_error(&e, lang))
 }
 
 fn config_error(e: &ConfigError, lang: Lang) -> i32 {
@@ -140,12 +153,20 @@ fn check(args: CheckArgs) -> i32 {
     cli.ignore = args.ignore.clone();
     cli.fail_on = args.fail_on.severity();
     let (as_of, fail_on) = (cli.as_of, cli.fail_on);
-    let progress = !args.no_progress && !args.quiet && std::io::stderr().is_terminal();
-    let checked = Resolver::new(cli, args.common.config.as_deref())
-        .and_then(|mut r| check_paths(&args.paths, &mut r, progress));
-    let files = match checked {
-        Ok(files) => files,
-        Err(e) => return config_error(&e, lang),
+    let (files, outputs_failed) = if args.annotate {
+        let settings = match settings(cli, &args.common, &args.paths) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        crate::dropmode::annotate_for_check(&args.paths, args.out_dir.as_deref(), &settings)
+    } else {
+        let progress = !args.no_progress && !args.quiet && std::io::stderr().is_terminal();
+        let checked = Resolver::new(cli, args.common.config.as_deref())
+            .and_then(|mut r| check_paths(&args.paths, &mut r, progress));
+        match checked {
+            Ok(files) => (files, false),
+            Err(e) => return config_error(&e, lang),
+        }
     };
     let run = Run { as_of, lang, files };
     let text = match args.format {
@@ -162,6 +183,9 @@ fn check(args: CheckArgs) -> i32 {
         ),
     };
     print_out(&text);
+    if outputs_failed {
+        return 2;
+    }
     run.exit_code(fail_on)
 }
 
@@ -175,30 +199,13 @@ fn config(args: &ConfigArgs) -> i32 {
     2
 }
 
+/// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
 fn dropped(args: DropArgs) -> i32 {
-    if args.paths.is_empty() {
-        let _ = <Cli as clap::CommandFactory>::command().print_help();
-        return 2;
-    }
-    let lang = args.common.lang;
-    let cli = overrides(&args.common);
-    let (as_of, fail_on) = (cli.as_of, cli.fail_on);
-    let checked = Resolver::new(cli, args.common.config.as_deref())
-        .and_then(|mut r| check_paths(&args.paths, &mut r, std::io::stderr().is_terminal()));
-    let files = match checked {
-        Ok(files) => files,
-        Err(e) => return config_error(&e, lang),
+    let settings = match settings(overrides(&args.common), &args.common, &args.paths) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let run = Run { as_of, lang, files };
-    let text = report::human::render(
-        &run,
-        &report::human::Style {
-            color: std::io::stdout().is_terminal(),
-        },
-        false,
-    );
-    print_out(&text);
-    run.exit_code(fail_on)
+    crate::dropmode::run(&args.paths, args.out_dir.as_deref(), &settings)
 }
 
 fn rules(args: &RulesArgs) -> i32 {

@@ -69,6 +69,11 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
             header_row: None,
             device_rows: 0,
         };
+        if crate::annotate::is_daicho_sheet(sheet) {
+            // daicho's own summary / filled checklist in a `.checked.xlsx`: not data.
+            sheets.push(info);
+            continue;
+        }
         if crate::checklist::is_checklist(sheet) {
             info.role = SheetRole::Checklist;
             checklist_sheets += 1;
@@ -122,27 +127,46 @@ fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook,
 /// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
 /// error so the rest of a batch goes on.
 pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
-    let work = || -> FileReport {
+    check_file_with(path, settings, None).0
+}
+
+/// What writing the annotated workbook gave, when one was requested and the input was readable.
+pub type Annotated = Option<Result<crate::annotate::Written, crate::annotate::AnnotateError>>;
+
+/// [`check_file`], also writing the annotated workbook to `annotate` while the workbook and its
+/// analysis are in memory; the report's `output` is the path written.
+pub fn check_file_with(path: &Path, settings: &Settings, annotate: Option<&crate::annotate::Target>) -> (FileReport, Annotated) {
+    let work = || -> (FileReport, Annotated) {
         let workbook = match crate::isolate::open_path(path, &settings.limits) {
             Ok(wb) => wb,
-            Err(e) => return FileReport::failed(path, e),
+            Err(e) => return (FileReport::failed(path, e), None),
         };
         let analysis = analyze(&workbook, settings);
-        FileReport {
+        let written = annotate.map(|target| {
+            let write = || crate::annotate::write_to(&analysis, settings, path, target, Default::default());
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(write))
+                .unwrap_or_else(|p| Err(crate::annotate::AnnotateError::Crashed(panic_text(&p))))
+        });
+        let output = written.as_ref().and_then(|w| w.as_ref().ok()).map(|w| w.path.clone());
+        let report = FileReport {
             path: path.to_path_buf(),
             error: None,
             sheets: analysis.sheets,
             findings: analysis.findings,
-            output: None,
-        }
+            output,
+        };
+        (report, written)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok(report) => report,
-        Err(payload) => FileReport::failed(
-            path,
-            ReadError::ReaderCrashed {
-                detail: panic_text(&payload),
-            },
+        Ok(done) => done,
+        Err(payload) => (
+            FileReport::failed(
+                path,
+                ReadError::ReaderCrashed {
+                    detail: panic_text(&payload),
+                },
+            ),
+            None,
         ),
     }
 }

@@ -6,11 +6,12 @@
 //! mapping) -> `ledger` (devices and value parsers) / `checklist` -> `rules` (findings) ->
 //! `report` (emitters) / `annotate` (the annotated workbook).
 
+pub mod annotate;
 pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
-pub mod convert;
+pub mod dropmode;
 pub mod engine;
 pub mod isolate;
 pub mod layout;
@@ -19,7 +20,6 @@ pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod suppress;
-pub mod template;
 pub mod text;
 pub mod workbook;
 
