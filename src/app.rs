@@ -27,10 +27,8 @@ pub fn main() -> i32 {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules(args)) => rules(&args),
         Some(Command::Config(args)) => config(&args),
-        Some(Command::Template(_)) | Some(Command::Convert(_)) => {
-            eprintln!("not available in this build");
-            2
-        }
+        Some(Command::Template(args)) => crate::template::run(&args),
+        Some(Command::Convert(args)) => crate::convert::command::run(&args),
         None => dropped(cli.dropped),
     }
 }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod convert;
 pub mod dropmode;
 pub mod engine;
 pub mod isolate;
@@ -20,6 +21,7 @@ pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+pub mod template;
 pub mod text;
 pub mod workbook;
 
