@@ -1,0 +1,14 @@
+//! Status and device-kind words, sheet-name kinds, management-number keys, text helpers.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = daicho::ledger::status::parse_status(&text);
+    let _ = daicho::ledger::status::parse_kind(&text);
+    let _ = daicho::ledger::status::kind_from_sheet_name(&text);
+    let _ = daicho::ledger::id::exact_key(&text);
+    let _ = daicho::ledger::id::loose_key(&text);
+    let _ = daicho::text::is_not_applicable(&text);
+    let _ = daicho::text::is_placeholder(&text);
+});
