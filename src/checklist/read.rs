@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 /// Rows from the top examined for items (a checklist is a few dozen rows).
 const SCAN_ROWS: u32 = 400;
+/// Rows from the top examined to decide whether a sheet is a checklist at all.
+const DETECT_ROWS: u32 = 200;
 /// Columns examined.
 const SCAN_COLS: u32 = 64;
 /// Bigram similarity from which a cell is taken for an item's text.
@@ -178,20 +180,35 @@ fn is_rule_code(s: &str) -> bool {
 }
 
 /// Whether a short cell is an answer-ish label or value (はい, いいえ, 1回目, 確認日, ○ …).
-fn is_answerish(s: &str) -> bool {
-    let k = text::key(s);
-    if k.chars().count() > 14 {
+/// Whether a short cell (as a [`text::key`]) is an answer-ish label or value (はい, いいえ, 1回目,
+/// 確認日, ○ …).
+fn is_answerish(k: &str) -> bool {
+    if k.is_empty() || k.chars().count() > 14 {
         return false;
     }
-    let (role, round) = classify_label(s);
+    let (role, round) = classify_key(k);
     matches!(
         role,
         Some(Role::Yes | Role::No | Role::Answer | Role::CheckDate | Role::TargetDate)
     ) || round.is_some()
         || matches!(
-            parse_answer(&CellValue::Text(s.to_string())),
-            Answer::Yes | Answer::No | Answer::Both
+            k,
+            "はい" | "いいえ" | "○" | "〇" | "◯" | "×" | "済" | "未" | "yes"
         )
+        || (k.contains("はい") && k.contains("いいえ"))
+}
+
+/// Whether a cell can start with an item number at all (a cheap test before parsing).
+fn may_be_numbered(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || matches!(c, '(' | '（' | '〔' | '［' | '[' | '問' | '第')
+            || ('\u{2460}'..='\u{24FF}').contains(&c)
+            || ('\u{2776}'..='\u{2793}').contains(&c)
+            || ('\u{3251}'..='\u{325F}').contains(&c)
+            || ('\u{32B1}'..='\u{32BF}').contains(&c)
+    })
 }
 
 fn scan_row(row: &Row, catalog: &Catalog) -> RowScan {
@@ -214,11 +231,11 @@ fn scan_row(row: &Row, catalog: &Catalog) -> RowScan {
         if is_rule_code(s) {
             scan.code_like = true;
         }
-        if is_answerish(s) {
+        if !scan.answerish && s.chars().count() <= 20 && is_answerish(&text::key(s)) {
             scan.answerish = true;
         }
         let mut candidate = s.to_string();
-        if scan.number.is_none() {
+        if scan.number.is_none() && may_be_numbered(s) {
             if let Some(no) = parse_item_number(s) {
                 scan.number = Some((no, s.to_string(), *col));
                 continue;
@@ -310,12 +327,12 @@ fn known_section_title(title: &str, catalog: &Catalog) -> bool {
         .any(|s| Bigrams::new(&match_key(&s.title)).similarity(&key) >= 0.6)
 }
 
-fn scan_sheet(sheet: &Sheet, catalog: &Catalog) -> Vec<RowScan> {
+fn scan_sheet(sheet: &Sheet, catalog: &Catalog, rows: u32) -> Vec<RowScan> {
     sheet
         .grid
         .rows()
         .iter()
-        .take_while(|r| r.index < SCAN_ROWS)
+        .take_while(|r| r.index < rows)
         .map(|r| scan_row(r, catalog))
         .collect()
 }
@@ -352,7 +369,11 @@ pub fn is_checklist_with(sheet: &Sheet, catalog: &Catalog) -> bool {
     if is_rendered_sheet(sheet) {
         return true;
     }
-    let scan = scan_sheet(sheet, catalog);
+    // A ledger header (two of 管理番号 / OS / IPアドレス) settles it cheaply.
+    if looks_like_ledger(sheet) {
+        return false;
+    }
+    let scan = scan_sheet(sheet, catalog, DETECT_ROWS);
     if scan.iter().filter(|s| s.code_like).count() >= 3 {
         return false;
     }
@@ -360,17 +381,18 @@ pub fn is_checklist_with(sheet: &Sheet, catalog: &Catalog) -> bool {
         .iter()
         .filter(|s| !s.gate && !s.matches.is_empty())
         .count();
-    if text_rows >= 3 {
+    let gate = scan.iter().any(|s| s.gate);
+    let answerish = scan.iter().filter(|s| s.answerish).count();
+    // Item texts quoted in prose (a how-to sheet) come without answer cells or the gate.
+    if text_rows >= 3 && (answerish >= 1 || gate) {
         return true;
     }
     let numbered = scan
         .iter()
         .filter(|s| !s.gate && s.number.is_some() && s.text.is_some())
         .count();
-    let gate = scan.iter().any(|s| s.gate);
-    let answerish = scan.iter().filter(|s| s.answerish).count();
     let enough = numbered >= 3 || (gate && numbered + text_rows >= 2);
-    enough && answerish >= 1 && !looks_like_ledger(sheet)
+    enough && answerish >= 1
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -392,7 +414,11 @@ enum Role {
 
 /// What a header label names, and which round (0 = 1回目, 1 = 2回目) it belongs to.
 fn classify_label(s: &str) -> (Option<Role>, Option<usize>) {
-    let k = text::key(s);
+    classify_key(&text::key(s))
+}
+
+/// [`classify_label`] of a label already put through [`text::key`].
+fn classify_key(k: &str) -> (Option<Role>, Option<usize>) {
     if k.is_empty() || k.chars().count() > 20 {
         return (None, None);
     }
@@ -406,20 +432,21 @@ fn classify_label(s: &str) -> (Option<Role>, Option<usize>) {
     } else {
         None
     };
-    let mut base = k.clone();
-    for r in [
-        "1回目", "2回目", "第1回", "第2回", "初回", "1回", "2回", "(", ")", "【", "】", "[", "]",
-        "<", ">",
-    ] {
-        base = base.replace(r, "");
+    let mut base: String = k
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '【' | '】' | '[' | ']' | '<' | '>'))
+        .collect();
+    if base.contains('回') {
+        for r in ["1回目", "2回目", "第1回", "第2回", "初回", "1回", "2回"] {
+            base = base.replace(r, "");
+        }
     }
     let base = base.trim_matches(|c: char| matches!(c, ':' | '・' | '/' | '-' | '_'));
     let role = if base.is_empty() {
         None
-    } else if base.contains("目標")
-        || base.contains("予定日")
-        || base.contains("期限")
-        || base.contains("対応予定")
+    } else if ["目標", "予定日", "期限", "期日", "対応予定", "改善予定"]
+        .iter()
+        .any(|w| base.contains(w))
     {
         Some(Role::TargetDate)
     } else if [
@@ -444,7 +471,7 @@ fn classify_label(s: &str) -> (Option<Role>, Option<usize>) {
         Some(Role::Yes)
     } else if matches!(
         base,
-        "いいえ" | "no" | "いいえ○" | "○いいえ" | "いいえ(○)" | "イイエ"
+        "いいえ" | "いいえ○" | "○いいえ" | "いいえ(○)" | "イイエ"
     ) {
         Some(Role::No)
     } else if base.contains("回答")
@@ -551,12 +578,30 @@ fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -> Layout {
     let Some((_, header)) = best else {
         return layout;
     };
-    let parent = header
-        .checked_sub(1)
-        .filter(|p| *p >= from && !skip.contains(p));
+    // Rows above the header belong to it when they hold round or answer labels, or a merged
+    // group label (「1回目」 over 「はい」「いいえ」「確認日」); not when they are form fields.
+    let belongs = |r: u32| -> bool {
+        r >= from
+            && !skip.contains(&r)
+            && sheet.grid.row(r).is_some_and(|row| {
+                row.cells.iter().any(|(c, v)| {
+                    v.as_text().is_some_and(|s| {
+                        let (role, round) = classify_label(s);
+                        round.is_some()
+                            || matches!(
+                                role,
+                                Some(Role::Yes | Role::No | Role::Answer | Role::TargetDate)
+                            )
+                    }) || sheet
+                        .merge_at(r, *c)
+                        .is_some_and(|m| m.last_col > m.first_col && m.last_row < header)
+                })
+            })
+    };
+    let parent = header.checked_sub(1).filter(|p| belongs(*p));
     let grand = parent
         .and_then(|p| p.checked_sub(1))
-        .filter(|g| *g >= from && !skip.contains(g));
+        .filter(|g| belongs(*g));
     layout.header_rows = [Some(header), parent, grand]
         .into_iter()
         .flatten()
@@ -761,6 +806,19 @@ fn title_year(title_key: &str) -> Option<String> {
     re.find(title_key).map(|m| m.as_str().to_string())
 }
 
+/// Whether a row matched to an item by its number alone may stand for that item: without text,
+/// or with a text at least loosely like the item's (a reworded line, not a different question).
+/// Unverified wordings get more slack.
+fn number_match_ok(item: &super::edition::Item, text: Option<&str>) -> bool {
+    match text {
+        None => true,
+        Some(t) => {
+            let floor = if item.unverified { 0.25 } else { 0.3 };
+            item.similarity(&Bigrams::new(&match_key(t))) >= floor
+        }
+    }
+}
+
 struct Detected {
     edition: Option<Arc<Edition>>,
     named: Option<String>,
@@ -803,13 +861,8 @@ fn detect_edition(
                 score += if agrees { 1.0 } else { 0.7 };
                 items.insert(m.1);
             } else if let Some(i) = by_no {
-                let text_ok = match &scan.text {
-                    None => true,
-                    Some((t, _)) => {
-                        ed.items[i].unverified
-                            || ed.items[i].similarity(&Bigrams::new(&match_key(t))) >= 0.3
-                    }
-                };
+                let text_ok =
+                    number_match_ok(&ed.items[i], scan.text.as_ref().map(|t| t.0.as_str()));
                 if text_ok {
                     score += if scan.text.is_none() { 0.8 } else { 0.6 };
                     items.insert(i);
@@ -991,7 +1044,7 @@ pub fn read_sheet(
     catalog: &Catalog,
     as_of: NaiveDate,
 ) -> Option<ChecklistSheet> {
-    let scans = scan_sheet(sheet, catalog);
+    let scans = scan_sheet(sheet, catalog, SCAN_ROWS);
     let first_item = scans.iter().find(|s| s.is_item())?.row;
     let gate_scan = scans.iter().find(|s| s.gate);
     let first_row = sheet.grid.rows().first().map(|r| r.index).unwrap_or(0);
@@ -1038,6 +1091,7 @@ pub fn read_sheet(
     let mut current: Option<usize> = None;
     let mut section: Option<u32> = None;
     let mut last_index: Option<u32> = None;
+    let mut last_text: Option<Bigrams> = None;
     let mut heading_since = false;
     for scan in scans.iter().filter(|s| s.row >= first_item) {
         if header_rows.contains(&scan.row) || scan.gate {
@@ -1072,11 +1126,25 @@ pub fn read_sheet(
         if scan.is_item() {
             let sec = match scan.number.as_ref().map(|n| n.0) {
                 Some(no) => {
-                    let s = match no.section {
+                    let text_key = scan.text.as_ref().map(|t| Bigrams::new(&match_key(&t.0)));
+                    // A section in its own cell counts when it fits the sequence (not a running No.).
+                    let cell_section = section_cell(sheet, scan).filter(|cs| {
+                        Some(*cs) == section
+                            || (no.index == 1 && section.is_none_or(|cur| *cs == cur + 1))
+                    });
+                    let s = match no.section.or(cell_section) {
                         Some(s) => s,
                         None => {
                             if let (Some(li), Some(cur)) = (last_index, section) {
-                                if no.index < li && !heading_since {
+                                // (1) again after (3) starts the next section; the same number
+                                // again is the next target of the same item unless its text differs.
+                                let other_text = match (&text_key, &last_text) {
+                                    (Some(a), Some(b)) => a.similarity(b) < TEXT_MATCH,
+                                    _ => false,
+                                };
+                                if (no.index < li || (no.index == li && other_text))
+                                    && !heading_since
+                                {
                                     section = Some(cur + 1);
                                 }
                             }
@@ -1085,6 +1153,7 @@ pub fn read_sheet(
                     };
                     section = Some(s);
                     last_index = Some(no.index);
+                    last_text = text_key;
                     heading_since = false;
                     Some(s)
                 }
@@ -1200,14 +1269,8 @@ pub fn read_sheet(
                 by_text.or_else(|| {
                     let no = p.scan.number.as_ref()?.0;
                     let i = ed.item_by_no(&no, p.section)?;
-                    let ok = match &p.scan.text {
-                        None => true,
-                        Some((t, _)) => {
-                            ed.items[i].unverified
-                                || ed.items[i].similarity(&Bigrams::new(&match_key(t))) >= 0.3
-                        }
-                    };
-                    ok.then_some(i)
+                    number_match_ok(&ed.items[i], p.scan.text.as_ref().map(|t| t.0.as_str()))
+                        .then_some(i)
                 })
             }
             (None, None) => None,
@@ -1301,6 +1364,21 @@ pub fn read_sheet(
             layout.rounds[1].target.is_some(),
         ],
     })
+}
+
+/// A section number in its own cell left of an item number without one: 2 | ① | 台帳管理….
+fn section_cell(sheet: &Sheet, scan: &RowScan) -> Option<u32> {
+    let (_, _, col) = scan.number.as_ref()?;
+    let v = (0..*col).rev().find_map(|c| cell(sheet, scan.row, c))?;
+    match v {
+        CellValue::Number(n) if n.fract() == 0.0 && (1.0..=20.0).contains(n) => Some(*n as u32),
+        CellValue::Text(t) => text::nfkc(text::trim(t))
+            .trim_end_matches(['.', '、'])
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=20).contains(n)),
+        _ => None,
+    }
 }
 
 fn mode(values: &[u32]) -> Option<u32> {
