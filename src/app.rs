@@ -150,6 +150,11 @@ fn check(args: CheckArgs) -> i32 {
     cli.select = args.select.clone();
     cli.ignore = args.ignore.clone();
     cli.fail_on = args.fail_on.severity();
+    cli.checklist_file = args.checklist.clone();
+    cli.ledger_file = args.ledger.clone();
+    if let Err(code) = checklist_options_ok(&cli) {
+        return code;
+    }
     let (as_of, fail_on) = (cli.as_of, cli.fail_on);
     let (files, outputs_failed) = if args.annotate {
         let settings = match settings(cli, &args.common, &args.paths) {
@@ -187,6 +192,20 @@ fn check(args: CheckArgs) -> i32 {
     run.exit_code(fail_on)
 }
 
+/// `--edition`, `--checklist FILE` and `--ledger FILE` must be usable before any file is
+/// checked; otherwise the reason is printed and the run ends with exit code 2.
+fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
+    let mut s = Settings::new(cli.as_of);
+    s.lang = cli.lang;
+    s.edition = cli.edition.clone();
+    s.checklist_file = cli.checklist_file.clone();
+    s.ledger_file = cli.ledger_file.clone();
+    crate::checklist::validate_settings(&s).map_err(|msg| {
+        eprintln!("{msg}");
+        2
+    })
+}
+
 /// `daicho config --example`.
 fn config(args: &ConfigArgs) -> i32 {
     if args.example {
@@ -199,6 +218,9 @@ fn config(args: &ConfigArgs) -> i32 {
 
 /// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
 fn dropped(args: DropArgs) -> i32 {
+    if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
+        return code;
+    }
     let settings = match settings(overrides(&args.common), &args.common, &args.paths) {
         Ok(s) => s,
         Err(code) => return code,

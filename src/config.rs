@@ -51,6 +51,10 @@ pub struct Settings {
     pub edition: Option<String>,
     /// Checklist form (`[checklist] form`).
     pub form: Option<Form>,
+    /// `--checklist FILE`: the user's own checklist edition definition.
+    pub checklist_file: Option<PathBuf>,
+    /// `--ledger FILE`: the ledger the checklist is cross-checked against (default: the same workbook).
+    pub ledger_file: Option<PathBuf>,
     /// `[[exceptions]]`: acknowledged findings by management number.
     pub exceptions: Vec<Exception>,
     /// The daicho.toml these settings came from, if any.
@@ -90,6 +94,8 @@ impl Settings {
             facility: None,
             edition: None,
             form: None,
+            checklist_file: None,
+            ledger_file: None,
             exceptions: Vec::new(),
             config_path: None,
         }
@@ -127,6 +133,8 @@ impl Settings {
         if cli.edition.is_some() {
             s.edition = cli.edition.clone();
         }
+        s.checklist_file = cli.checklist_file.clone();
+        s.ledger_file = cli.ledger_file.clone();
         Ok(s)
     }
 }
@@ -140,6 +148,8 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     pub fail_on: Severity,
     pub edition: Option<String>,
+    pub checklist_file: Option<PathBuf>,
+    pub ledger_file: Option<PathBuf>,
 }
 
 impl Overrides {
@@ -151,6 +161,8 @@ impl Overrides {
             ignore: Vec::new(),
             fail_on: Severity::Error,
             edition: None,
+            checklist_file: None,
+            ledger_file: None,
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Analysis<'a> {
     pub ledger: Ledger<'a>,
     pub sheets: Vec<SheetInfo>,
     pub findings: Vec<Finding>,
+    /// The checklist sheets read, and the ledger's evidence for filling in the checklist.
+    pub checklist: crate::checklist::ChecklistAnalysis,
 }
 
 /// The outcome for one input path, as every emitter sees it.
@@ -62,6 +64,7 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
     let mut ledger = Ledger::default();
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut checklist_sheets = 0usize;
+    let mut checklist_indices = Vec::new();
     for (i, sheet) in workbook.sheets.iter().enumerate() {
         let mut info = SheetInfo {
             name: sheet.name.clone(),
@@ -77,6 +80,7 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         if crate::checklist::is_checklist(sheet) {
             info.role = SheetRole::Checklist;
             checklist_sheets += 1;
+            checklist_indices.push(i);
         } else if let Some(layout) = find_ledger_layout(sheet, settings.field_table) {
             let ls = read_ledger_sheet(i, sheet, layout);
             info.role = SheetRole::Ledger;
@@ -96,12 +100,14 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
     }
     rules::check_ledger(&ledger, &ctx, &mut findings);
+    let checklist = crate::checklist::check(workbook, &checklist_indices, &ledger, &mut findings, settings);
     finish(&mut findings, settings, workbook, &ledger);
     Analysis {
         workbook,
         ledger,
         sheets,
         findings,
+        checklist,
     }
 }
 
