@@ -290,7 +290,13 @@ pub fn add_log_sheet(
     output: &str,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    let sheet = book.add_worksheet();
+    let lines = conv.changes.len() + conv.kept.len() + conv.left_out.len() + conv.remaining.len();
+    // Rows are written strictly top to bottom, so a long log can be streamed.
+    let sheet = if lines * 8 > crate::template::CONSTANT_MEMORY_CELLS {
+        book.add_worksheet_with_constant_memory()?
+    } else {
+        book.add_worksheet()
+    };
     sheet.set_name(LOG_SHEET_NAME)?;
     sheet.write_string_with_format(0, 0, LOG_SHEET_NAME, &style::title())?;
     sheet.write_string_with_format(1, 0, summary_line(conv, output, lang), &style::guide())?;

@@ -90,14 +90,11 @@ fn sheet_extra_columns(ls: &LedgerSheet<'_>) -> Vec<(u32, String)> {
         .collect()
 }
 
-/// The kind the source's own structure gives a device: a section row above it (「■サーバ」) or
-/// the sheet name. Never the OS (that would be a guess).
-fn structural_kind(ls: &LedgerSheet<'_>, row: u32) -> Option<DeviceKind> {
-    let section = ls
-        .skipped
+/// The section labels of a ledger sheet (「■サーバ」, 「【端末PC】」: a skipped row of one cell that
+/// names a kind), as (row, kind) in row order.
+fn section_kinds(ls: &LedgerSheet<'_>) -> Vec<(u32, DeviceKind)> {
+    ls.skipped
         .iter()
-        .filter(|s| s.row < row)
-        // A section label is a row of one cell (「■サーバ」), as the ledger reader takes it.
         .filter(|s| {
             ls.sheet
                 .grid
@@ -110,10 +107,20 @@ fn structural_kind(ls: &LedgerSheet<'_>, row: u32) -> Option<DeviceKind> {
                 .chars()
                 .filter(|c| !"■□◆◇●【】[]<>《》〈〉".contains(*c))
                 .collect();
-            crate::ledger::status::parse_kind(crate::text::trim(&inner))
+            crate::ledger::status::parse_kind(crate::text::trim(&inner)).map(|k| (s.row, k))
         })
-        .next_back();
-    section.or(ls.kind_hint)
+        .collect()
+}
+
+/// The kind the source's own structure gives a device: the nearest section row above it or the
+/// sheet name. Never the OS (that would be a guess).
+fn structural_kind(
+    ls: &LedgerSheet<'_>,
+    sections: &[(u32, DeviceKind)],
+    row: u32,
+) -> Option<DeviceKind> {
+    let above = sections.partition_point(|(r, _)| *r < row);
+    above.checked_sub(1).map(|i| sections[i].1).or(ls.kind_hint)
 }
 
 /// Applies the safe fixes of one field to a source value. Returns the converted value and the
@@ -228,6 +235,7 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
                 conv.missing_columns.push((name.clone(), f));
             }
         }
+        let sections = section_kinds(ls);
         for device in &ls.devices {
             let row = device.row.index;
             let index = conv.devices.len();
@@ -268,7 +276,9 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
             }
             if out.get(Field::Kind).is_none() {
                 // Only what the checker itself concluded from the sheet's structure.
-                if let Some(kind) = structural_kind(ls, row).filter(|k| device.kind == Some(*k)) {
+                if let Some(kind) =
+                    structural_kind(ls, &sections, row).filter(|k| device.kind == Some(*k))
+                {
                     let word = vocab::kind_word(kind);
                     out.set(Field::Kind, Some(CellValue::Text(word.to_string())));
                     pending.push((
@@ -330,6 +340,16 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
             .copied()
             .unwrap_or(usize::MAX)
     });
+    conv.kept.sort_by_key(|k| {
+        (
+            order
+                .get(k.place.sheet.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+            k.place.row,
+            k.place.col,
+        )
+    });
 
     for info in &analysis.sheets {
         if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
@@ -372,6 +392,13 @@ fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
             .push(i);
         candidates.push(candidate);
     }
+    // Where each device's management-number change (a trim) already is in `pending`.
+    let mut id_change: HashMap<usize, usize> = pending
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| c.field == Field::Id)
+        .map(|(pos, (i, _))| (*i, pos))
+        .collect();
     for members in groups.values() {
         let originals: std::collections::HashSet<String> = members
             .iter()
@@ -415,25 +442,26 @@ fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
                 continue;
             }
             // Merge with a trim change already logged for the same cell.
-            let existing = pending
-                .iter_mut()
-                .find(|(j, c)| *j == i && c.field == Field::Id);
-            match existing {
-                Some((_, c)) => {
+            match id_change.get(&i) {
+                Some(&pos) => {
+                    let c = &mut pending[pos].1;
                     c.after = after.clone();
                     c.fixes.push(Fix::IdHalfWidth);
                 }
-                None => pending.push((
-                    i,
-                    Change {
-                        place,
-                        field: Field::Id,
-                        id: None,
-                        before,
-                        after: after.clone(),
-                        fixes: vec![Fix::IdHalfWidth],
-                    },
-                )),
+                None => {
+                    id_change.insert(i, pending.len());
+                    pending.push((
+                        i,
+                        Change {
+                            place,
+                            field: Field::Id,
+                            id: None,
+                            before,
+                            after: after.clone(),
+                            fixes: vec![Fix::IdHalfWidth],
+                        },
+                    ));
+                }
             }
             conv.devices[i].set(Field::Id, Some(CellValue::Text(after)));
         }
@@ -574,7 +602,10 @@ mod tests {
     }
 
     fn run(sheets: Vec<Sheet>) -> Conversion {
-        let wb = Workbook { format: Format::Xlsx, sheets };
+        let wb = Workbook {
+            format: Format::Xlsx,
+            sheets,
+        };
         let s = settings();
         let analysis = analyze(&wb, &s);
         let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);
@@ -583,7 +614,10 @@ mod tests {
     }
 
     fn text(conv: &Conversion, i: usize, f: Field) -> String {
-        conv.devices[i].get(f).map(|v| v.display()).unwrap_or_default()
+        conv.devices[i]
+            .get(f)
+            .map(|v| v.display())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -593,45 +627,118 @@ mod tests {
             sheet(
                 "サーバ",
                 &[
-                    &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "保守契約"],
-                    &[" SV-1 ", "WS2012R2", "192.168.001.010", "サーバ室", "稼働中", "A社"],
+                    &[
+                        "管理番号",
+                        "OS",
+                        "IPアドレス",
+                        "設置場所",
+                        "状態",
+                        "保守契約",
+                    ],
+                    &[
+                        " SV-1 ",
+                        "WS2012R2",
+                        "192.168.001.010",
+                        "サーバ室",
+                        "稼働中",
+                        "A社",
+                    ],
                     &["合計 1台"],
                 ],
             ),
             sheet(
                 "台帳",
                 &[
-                    &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "保守契約", ""],
+                    &[
+                        "管理番号",
+                        "OS",
+                        "IPアドレス",
+                        "設置場所",
+                        "状態",
+                        "保守契約",
+                        "",
+                    ],
                     &["■端末PC"],
-                    &["ＰＣ－１", "Win10", "DHCP", "受付", "停止(故障)", "B社", "メモ"],
-                    &["PC-2", "Windows 11 Pro 25H2", "192.168.〇.〇", "受付", "稼働", "", ""],
+                    &[
+                        "ＰＣ－１",
+                        "Win10",
+                        "DHCP",
+                        "受付",
+                        "停止(故障)",
+                        "B社",
+                        "メモ",
+                    ],
+                    &[
+                        "PC-2",
+                        "Windows 11 Pro 25H2",
+                        "192.168.〇.〇",
+                        "受付",
+                        "稼働",
+                        "",
+                        "",
+                    ],
                 ],
             ),
         ]);
         assert_eq!(conv.devices.len(), 3);
-        assert_eq!(conv.extra_columns, vec!["保守契約".to_string(), "(見出しなし) G列".to_string()]);
+        assert_eq!(
+            conv.extra_columns,
+            vec!["保守契約".to_string(), "(見出しなし) G列".to_string()]
+        );
         assert_eq!(text(&conv, 0, Field::Id), "SV-1");
         assert_eq!(text(&conv, 0, Field::Os), "Windows Server 2012 R2");
         assert_eq!(text(&conv, 0, Field::Ip), "192.168.1.10");
         assert_eq!(text(&conv, 0, Field::Status), "稼働");
         assert_eq!(text(&conv, 0, Field::Kind), "サーバ");
         assert_eq!(text(&conv, 1, Field::Id), "PC-1");
-        assert_eq!(text(&conv, 1, Field::Kind), "端末PC", "from the section row");
-        assert_eq!(text(&conv, 1, Field::Status), "停止(故障)", "a note is kept");
+        assert_eq!(
+            text(&conv, 1, Field::Kind),
+            "端末PC",
+            "from the section row"
+        );
+        assert_eq!(
+            text(&conv, 1, Field::Status),
+            "停止(故障)",
+            "a note is kept"
+        );
         assert_eq!(text(&conv, 2, Field::Ip), "192.168.〇.〇");
-        assert_eq!(conv.devices[1].extra[1], Some(CellValue::Text("メモ".into())));
+        assert_eq!(
+            conv.devices[1].extra[1],
+            Some(CellValue::Text("メモ".into()))
+        );
         // Trim and half-width of one cell are one change.
-        let id_change = conv.changes.iter().find(|c| c.field == Field::Id && c.place.sheet == "サーバ").expect("id change");
-        assert_eq!((id_change.before.as_str(), id_change.after.as_str()), (" SV-1 ", "SV-1"));
-        let pc1 = conv.changes.iter().find(|c| c.field == Field::Id && c.place.sheet == "台帳").expect("pc-1");
+        let id_change = conv
+            .changes
+            .iter()
+            .find(|c| c.field == Field::Id && c.place.sheet == "サーバ")
+            .expect("id change");
+        assert_eq!(
+            (id_change.before.as_str(), id_change.after.as_str()),
+            (" SV-1 ", "SV-1")
+        );
+        let pc1 = conv
+            .changes
+            .iter()
+            .find(|c| c.field == Field::Id && c.place.sheet == "台帳")
+            .expect("pc-1");
         assert_eq!(pc1.fixes, vec![Fix::IdHalfWidth]);
         assert_eq!(pc1.id.as_deref(), Some("PC-1"));
         // Left out: the total row and the section row, and the cover sheet.
         assert_eq!(conv.left_out_rows(), 2);
-        assert!(conv.left_out.iter().any(|l| matches!(l, LeftOut::Sheet { name, .. } if name == "表紙")));
+        assert!(conv
+            .left_out
+            .iter()
+            .any(|l| matches!(l, LeftOut::Sheet { name, .. } if name == "表紙")));
         // Remaining findings point back at the source.
-        let ip002 = conv.remaining.iter().find(|r| r.finding.code == "IP002").expect("IP002");
-        assert_eq!(ip002.source.as_ref().map(|p| p.show(Lang::Ja)).as_deref(), Some("台帳!C4"));
+        let ip002 = conv
+            .remaining
+            .iter()
+            .find(|r| r.finding.code == "IP002")
+            .expect("IP002");
+        assert_eq!(
+            ip002.source.as_ref().map(|p| p.show(Lang::Ja)).as_deref(),
+            Some("台帳!C4")
+        );
         assert!(conv.remaining.iter().all(|r| r.finding.code != "IP003"));
     }
 
@@ -649,7 +756,11 @@ mod tests {
         assert_eq!(text(&conv, 1, Field::Id), "ＰＣ－０１０");
         assert_eq!(text(&conv, 2, Field::Id), "PC-011");
         assert_eq!(conv.kept.len(), 1);
-        assert!(conv.kept[0].reason.ja.contains("台帳!A2"), "{}", conv.kept[0].reason.ja);
+        assert!(
+            conv.kept[0].reason.ja.contains("台帳!A2"),
+            "{}",
+            conv.kept[0].reason.ja
+        );
         assert!(conv.remaining.iter().any(|r| r.finding.code == "ID002"));
     }
 
@@ -658,8 +769,22 @@ mod tests {
         let conv = run(vec![sheet(
             "台帳",
             &[
-                &["管理番号", "OS", "IPアドレス", "設置場所", "状態", "機器種別"],
-                &["PC-1", "Windows 11 Pro 25H2", "192.168.1.1", "受付", "稼働", "端末PC"],
+                &[
+                    "管理番号",
+                    "OS",
+                    "IPアドレス",
+                    "設置場所",
+                    "状態",
+                    "機器種別",
+                ],
+                &[
+                    "PC-1",
+                    "Windows 11 Pro 25H2",
+                    "192.168.1.1",
+                    "受付",
+                    "稼働",
+                    "端末PC",
+                ],
             ],
         )]);
         assert!(conv.changes.is_empty(), "{:?}", conv.changes);

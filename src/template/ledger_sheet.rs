@@ -24,6 +24,8 @@ pub const FIRST_DATA_ROW: u32 = 3;
 const MIN_INPUT_ROWS: u32 = 1000;
 const SPARE_INPUT_ROWS: u32 = 500;
 const LAST_EXCEL_ROW: u32 = 1_048_575;
+/// Above this many cells a sheet is written in rust_xlsxwriter's constant-memory mode.
+pub const CONSTANT_MEMORY_CELLS: usize = 50_000;
 
 /// The guide line under the title.
 pub const GUIDE: &str = "1行に1台ずつ記入します。見出しにマウスを合わせると書き方が出ます。状態・機器種別・リモート保守は一覧から選べます。見出しの色: 赤=必須、黄=推奨、青=任意、灰=元の台帳にあった列。";
@@ -144,7 +146,12 @@ pub fn write_ledger_sheet(
         return Err(XlsxError::RowColumnLimitError);
     }
     let last_col = (total_cols - 1) as u16;
-    let sheet = book.add_worksheet();
+    // Big ledgers are streamed to disk row by row (rows below are written strictly in order).
+    let sheet = if devices.len() * total_cols > CONSTANT_MEMORY_CELLS {
+        book.add_worksheet_with_constant_memory()?
+    } else {
+        book.add_worksheet()
+    };
     sheet.set_name(name)?;
 
     let cell = style::cell();
