@@ -238,6 +238,21 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     if blank_list.len() > 3 {
         ledger_text.push_str("ほか未記入あり。");
     }
+    // Template residue (〇〇, 192.168.〇.〇 …): recorded in form only.
+    let placeholders = findings
+        .iter()
+        .filter(live)
+        .filter(|f| matches!(f.code, "F002" | "IP002"))
+        .count();
+    if placeholders > 0 {
+        ledger_text.push_str(&format!("仮の値(〇〇など)のままの欄が{placeholders}件。"));
+    }
+    // Core values (管理番号, OS, IPアドレス) left blank for a device.
+    let core_blanks: usize = blank_list
+        .iter()
+        .filter(|((_, f), _)| matches!(f, Field::Id | Field::Os | Field::Ip))
+        .map(|(_, n)| n)
+        .sum();
     let mut why_ja = Vec::new();
     let mut why_en = Vec::new();
     if devices == 0 {
@@ -254,11 +269,15 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     }
     let ledger_ev = ItemEvidence {
         text: ledger_text,
-        proposal: Some(if why_ja.is_empty() {
-            Answer::Yes
+        // はい only for a ledger with nothing essential missing; where core values are blank or
+        // still placeholders the ledger neither confirms nor contradicts: no proposal.
+        proposal: if !why_ja.is_empty() {
+            Some(Answer::No)
+        } else if core_blanks == 0 && placeholders == 0 {
+            Some(Answer::Yes)
         } else {
-            Answer::No
-        }),
+            None
+        },
         contradiction: (!why_ja.is_empty())
             .then(|| Text::new(why_ja.join("。"), why_en.join("; "))),
     };

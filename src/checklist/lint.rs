@@ -166,9 +166,15 @@ pub fn check_sheet(
     let name = cs.name.as_str();
     check_fields(cs, out);
     let Some(edition) = cs.edition.as_ref() else {
-        let (what_ja, what_en) = match &cs.named_edition {
-            Some(n) => (format!("{n}版"), format!("the {n} edition")),
-            None => ("この版".to_string(), "this edition".to_string()),
+        let (why_ja, why_en) = match &cs.named_edition {
+            Some(n) => (
+                format!("{n}版のチェックリストの定義がないため"),
+                format!("daicho has no definition of the {n} edition"),
+            ),
+            None => (
+                "どの版のチェックリストか判別できないため".to_string(),
+                "the checklist's edition is not recognised".to_string(),
+            ),
         };
         for row in cs.rows.iter().filter(|r| !r.sub_row) {
             let (ja, en) = row_label(cs, row);
@@ -176,8 +182,8 @@ pub fn check_sheet(
                 Finding::new(
                     "C006",
                     Text::new(
-                        format!("{ja}: {what_ja}のチェックリストの定義がないため、項目を照合できません(回答は転記しません)。定義ファイルを --checklist FILE で指定してください。"),
-                        format!("{en}: daicho has no definition of {what_en}, so the item cannot be checked (answers are not carried over). Pass its definition with --checklist FILE."),
+                        format!("{ja}: {why_ja}、項目を照合できません(回答は転記しません)。その版の定義ファイルを --checklist FILE で指定してください。"),
+                        format!("{en}: {why_en}, so the item cannot be checked (answers are not carried over). Pass the edition's definition with --checklist FILE."),
                     ),
                 )
                 .at(name, row.row, row.col)

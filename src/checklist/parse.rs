@@ -79,7 +79,7 @@ fn number_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // section (optional) + separator, then (n) | <n> | -n (plain needs a section and a dash)
-        static_regex(r"^(?:問)?(?:(\d{1,2})(?:-|の|\.|_)?)?(?:\((\d{1,2})\)|<(\d{1,2})>)|^(?:問)?(\d{1,2})-(\d{1,2})(?:[^\d.]|$)")
+        static_regex(r"^(?:問)?(?:(\d{1,2})(?:-|の|\.|_)?)?(?:\((\d{1,2})\)|<(\d{1,2})>)|^(?:問)?(\d{1,2})-(\d{1,2})(?:[^\d.]|$)|^(?:問|[qQ])(\d{1,2})(?:[^\d.]|$)")
     })
 }
 
@@ -115,10 +115,17 @@ pub fn split_item_number(s: &str) -> Option<(ItemNo, String)> {
             index: idx,
             style: Numbering::Circled,
         }
-    } else {
+    } else if let Some(idx) = num(5) {
         ItemNo {
             section: num(4),
-            index: num(5)?,
+            index: idx,
+            style: Numbering::Plain,
+        }
+    } else {
+        // 問3 / Q3: a question number without a section.
+        ItemNo {
+            section: None,
+            index: num(6)?,
             style: Numbering::Plain,
         }
     };
@@ -682,6 +689,9 @@ mod tests {
         assert_eq!(parse_item_number("３－１２"), no(Some(3), 12, Plain));
         assert_eq!(parse_item_number("2①"), no(Some(2), 1, Circled));
         assert_eq!(parse_item_number("2の(3)"), no(Some(2), 3, Paren));
+        assert_eq!(parse_item_number("問3"), no(None, 3, Plain));
+        assert_eq!(parse_item_number("Q12"), no(None, 12, Plain));
+        assert_eq!(parse_item_number("問2-1"), no(Some(2), 1, Plain));
     }
 
     #[test]
