@@ -203,6 +203,12 @@ fn default_name_refusal_and_force() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["機器台帳テンプレート.xlsx"]);
+    // A folder as -o gets the default name inside it.
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let out = run(&["template", "-o", "sub"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(sub.join("機器台帳テンプレート.xlsx").exists());
 }
 
 #[test]

@@ -132,10 +132,11 @@ fn add_checklist_sheet(
 /// `daicho template`: writes the template; returns the exit code.
 pub fn run(args: &TemplateArgs) -> i32 {
     let lang = args.lang;
-    let path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE_NAME));
+    let path = match &args.output {
+        Some(dir) if dir.is_dir() => dir.join(DEFAULT_FILE_NAME),
+        Some(file) => file.clone(),
+        None => PathBuf::from(DEFAULT_FILE_NAME),
+    };
     // Refuse before doing any work when the file is there.
     if !args.force && path.exists() {
         eprintln!("{}", SaveError::Exists(path).message(lang));
