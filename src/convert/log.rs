@@ -239,8 +239,12 @@ struct SheetWriter<'a> {
     sheet: &'a mut Worksheet,
     row: u32,
     cell: Format,
+    wrapped: Format,
     widths: Vec<usize>,
 }
+
+/// The widest a log column gets (display columns); longer text wraps.
+const MAX_WIDTH: usize = 60;
 
 impl SheetWriter<'_> {
     fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
@@ -265,8 +269,14 @@ impl SheetWriter<'_> {
     fn line(&mut self, values: &[&str]) -> Result<(), XlsxError> {
         for (c, v) in values.iter().enumerate() {
             if !v.is_empty() {
+                // Long messages wrap inside their column instead of running across the sheet.
+                let format = if style::display_width(v) > MAX_WIDTH {
+                    &self.wrapped
+                } else {
+                    &self.cell
+                };
                 self.sheet
-                    .write_string_with_format(self.row, c as u16, *v, &self.cell)?;
+                    .write_string_with_format(self.row, c as u16, *v, format)?;
             }
             self.widen(c, v);
         }
@@ -278,7 +288,7 @@ impl SheetWriter<'_> {
         if self.widths.len() <= col {
             self.widths.resize(col + 1, 0);
         }
-        self.widths[col] = self.widths[col].max(style::display_width(text).min(70));
+        self.widths[col] = self.widths[col].max(style::display_width(text).min(MAX_WIDTH));
     }
 }
 
@@ -304,6 +314,7 @@ pub fn add_log_sheet(
         sheet,
         row: 2,
         cell: style::cell(),
+        wrapped: style::wrapped(),
         widths: Vec::new(),
     };
     let ja = lang == Lang::Ja;
@@ -481,7 +492,7 @@ pub fn add_log_sheet(
     let widths = std::mem::take(&mut w.widths);
     for (c, width) in widths.iter().enumerate() {
         w.sheet
-            .set_column_width(c as u16, style::column_width(*width, 8, 60))?;
+            .set_column_width(c as u16, style::column_width(*width, 8, MAX_WIDTH))?;
     }
     w.sheet.set_landscape();
     w.sheet.set_print_fit_to_pages(1, 0);
