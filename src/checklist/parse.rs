@@ -881,4 +881,35 @@ mod tests {
         let e = Bigrams::new(&match_key("接続元制限を実施している。"));
         assert!(d.similarity(&e) < 0.4);
     }
+
+    #[test]
+    fn parsers_never_panic_on_odd_text() {
+        // Deterministic pseudo-random strings from characters that trip byte-index code.
+        const POOL: &[char] = &[
+            '1', '2', '0', '-', '(', ')', '（', '）', '①', '⑳', '㉑', '❶', '⑴', '【', '】', 'ー',
+            '－', '問', 'Q', '.', '、', '。', '月', '日', '年', '度', '令', '和', '元', 'R', '/',
+            ' ', '\u{3000}', '\n', '٣', '𝟙', 'é', 'ｶ', 'ﾞ', '〇', '○', 'は', 'い', 'え', '※', '済',
+            '未', '\u{200B}', '\u{FEFF}', 'サ', 'ー', 'バ',
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let s: String = (0..len)
+                .map(|i| POOL[((seed >> (i % 48)) as usize + i * 7) % POOL.len()])
+                .collect();
+            let _ = parse_item_number(&s);
+            let _ = split_item_number(&s);
+            let _ = parse_section_heading(&s);
+            let _ = parse_answer(&CellValue::Text(s.clone()));
+            let _ = is_marked(&CellValue::Text(s.clone()), true);
+            let _ = parse_form_date(&CellValue::Text(s.clone()), as_of);
+            let _ = parse_targets(&s);
+            let _ = strip_target_suffix(&s);
+            let _ = Bigrams::new(&match_key(&s)).similarity(&Bigrams::new("サ-バ"));
+        }
+    }
 }

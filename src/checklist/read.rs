@@ -203,7 +203,10 @@ fn may_be_numbered(s: &str) -> bool {
     s.chars().next().is_some_and(|c| {
         c.is_ascii_digit()
             || ('０'..='９').contains(&c)
-            || matches!(c, '(' | '（' | '〔' | '［' | '[' | '問' | '第' | 'Q' | 'q' | 'Ｑ')
+            || matches!(
+                c,
+                '(' | '（' | '〔' | '［' | '[' | '問' | '第' | 'Q' | 'q' | 'Ｑ'
+            )
             || ('\u{2460}'..='\u{24FF}').contains(&c)
             || ('\u{2776}'..='\u{2793}').contains(&c)
             || ('\u{3251}'..='\u{325F}').contains(&c)
