@@ -138,6 +138,7 @@ pub struct TemplateArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+    /// Message language.
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
 }
@@ -165,11 +166,13 @@ pub enum Encoding {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
+    /// Ledgers to convert (files, folders or globs); each gets its own output.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output file (one input) or folder.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Output format: the standard workbook (with a 変換ログ sheet), CSV or JSON.
     #[arg(long, value_enum, default_value_t = ConvertFormat::Xlsx)]
     pub format: ConvertFormat,
     /// CSV encoding.
