@@ -8,7 +8,49 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC, with the dash and tilde look-alikes NFKC leaves alone mapped to ASCII. The katakana
 /// long vowel `ー` is kept (it is part of words such as サーバ); [`key`] folds it too.
 pub fn nfkc(s: &str) -> String {
-    s.nfkc().map(fold_dash).collect()
+    let mut out = String::with_capacity(s.len());
+    for_each_nfkc(s, |c| out.push(fold_dash(c)));
+    out
+}
+
+/// Feeds the NFKC form of `s` to `f`, skipping the normaliser when `s` is already NFKC (ASCII,
+/// and most kana/kanji text: the quick check is a table lookup per char, normalising is a
+/// decomposition and recomposition with an allocation). Called for every cell, so it matters.
+fn for_each_nfkc(s: &str, f: impl FnMut(char)) {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    if s.chars().all(is_plain_nfkc) || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        s.chars().for_each(f);
+    } else {
+        s.nfkc().for_each(f);
+    }
+}
+
+/// Characters that are NFKC-stable, have no combining class and never combine with what
+/// precedes them: ASCII, common Japanese punctuation, hiragana, katakana and CJK unified
+/// ideographs. A string of only these is already NFKC (a combining mark that could compose with
+/// them, such as U+3099, is not in this set). Much cheaper than the library's quick check.
+fn is_plain_nfkc(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{7F}'
+        | '\u{3001}'..='\u{3002}' // 、。
+        | '\u{3005}'               // 々
+        | '\u{3008}'..='\u{3011}' // 〈〉《》「」『』【】
+        | '\u{3041}'..='\u{3096}' // hiragana
+        | '\u{30A1}'..='\u{30FA}' // katakana
+        | '\u{30FC}'..='\u{30FE}' // ー ヽ ヾ
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+    )
+}
+
+/// `char::to_lowercase`, skipping the case tables for kana and kanji (which have no case).
+fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
+    }
 }
 
 /// Maps the dashes people type (and Excel autocorrects to) onto `-`.
@@ -32,12 +74,23 @@ pub fn fold_dash_and_long_vowel(c: char) -> char {
 /// A key for comparing labels: NFKC, dashes folded, all whitespace (incl. U+3000) removed,
 /// lower-cased.
 pub fn key(s: &str) -> String {
-    nfkc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(fold_dash_and_long_vowel)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // NFKC and the dash folds leave ASCII alone.
+        out.extend(
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| c.to_ascii_lowercase()),
+        );
+        return out;
+    }
+    for_each_nfkc(s, |c| {
+        let c = fold_dash(c);
+        if !c.is_whitespace() {
+            push_lowercase(&mut out, fold_dash_and_long_vowel(c));
+        }
+    });
+    out
 }
 
 /// Trim ASCII and full-width whitespace.
@@ -47,10 +100,25 @@ pub fn trim(s: &str) -> &str {
 
 /// Cell text that deliberately answers "not applicable" (`-`, `なし`, `N/A` …).
 pub fn is_not_applicable(s: &str) -> bool {
+    // The longest answer is 4 characters after normalisation, and NFKC never shortens text into
+    // one of them (it only merges a base with a combining mark, and none of the answers has
+    // one): most cells are longer and need no key at all.
+    if s.chars().filter(|c| !c.is_whitespace()).nth(8).is_some() {
+        return false;
+    }
     let k = key(s);
     matches!(
         k.as_str(),
-        "-" | "--" | "―" | "なし" | "無し" | "無" | "該当なし" | "該当無し" | "n/a" | "na" | "対象外"
+        "-" | "--"
+            | "―"
+            | "なし"
+            | "無し"
+            | "無"
+            | "該当なし"
+            | "該当無し"
+            | "n/a"
+            | "na"
+            | "対象外"
     )
 }
 
@@ -85,9 +153,106 @@ mod tests {
         assert_eq!(key("ME‐001"), "me-001");
     }
 
+    /// The fast paths give exactly what the plain definition gives.
+    #[test]
+    fn fast_paths_match_the_definition() {
+        fn key_reference(s: &str) -> String {
+            s.nfkc()
+                .map(fold_dash)
+                .collect::<String>()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(fold_dash_and_long_vowel)
+                .flat_map(char::to_lowercase)
+                .collect()
+        }
+        let samples = [
+            "",
+            " ",
+            "ＩＰ アドレス",
+            " 管理　番号 ",
+            "ＭＥ－００１",
+            "ME‐001",
+            "Windows 10 Pro",
+            "ｶﾞｲﾄﾞ",
+            "か\u{3099}",
+            "㍻",
+            "①番診察室",
+            "髙﨑",
+            "N/A",
+            "Ｎ／Ａ",
+            "\u{2010}\u{FF70}ー",
+            "Ⅲ",
+            "ＡＢＣ\u{0301}",
+            "\u{1E9E}",
+            "İ",
+            "ΣΑΣ",
+            "\u{00A0}x\u{3000}y\u{2028}",
+            "…",
+            "〜～",
+            "該当なし",
+            " な し ",
+            "-\u{0301}",
+            "e\u{0301}",
+            "\u{FB01}",
+            "\u{212B}",
+        ];
+        // Plus pseudo-random strings over a mix of ASCII, kana, full-width, combining marks and
+        // compatibility characters.
+        let alphabet: Vec<char> =
+            "aZ 0-_./?\t\u{3000}あがか\u{3099}ｶﾞﾞＡａ１－―ー〇○㍻①Ⅲ…「」漢々ヾゔ\u{0301}\u{00A0}İ"
+                .chars()
+                .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut generated = Vec::new();
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(state % 15) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            generated.push(s);
+        }
+        for s in samples.iter().map(|s| s.to_string()).chain(generated) {
+            assert_eq!(key(&s), key_reference(&s), "key({s:?})");
+            assert_eq!(
+                nfkc(&s),
+                s.nfkc().map(fold_dash).collect::<String>(),
+                "nfkc({s:?})"
+            );
+            let k = key_reference(&s);
+            let reference = matches!(
+                k.as_str(),
+                "-" | "--"
+                    | "―"
+                    | "なし"
+                    | "無し"
+                    | "無"
+                    | "該当なし"
+                    | "該当無し"
+                    | "n/a"
+                    | "na"
+                    | "対象外"
+            );
+            assert_eq!(is_not_applicable(&s), reference, "is_not_applicable({s:?})");
+        }
+    }
+
     #[test]
     fn not_applicable_markers() {
-        for s in ["-", "－", "―", "なし", "無し", "該当なし", "N/A", "n/a", " ー "] {
+        for s in [
+            "-",
+            "－",
+            "―",
+            "なし",
+            "無し",
+            "該当なし",
+            "N/A",
+            "n/a",
+            " ー ",
+        ] {
             assert!(is_not_applicable(s), "{s}");
         }
         assert!(!is_not_applicable("192.168.1.1"));
