@@ -271,7 +271,10 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
         text: ledger_text,
         // はい only for a ledger with nothing essential missing; where core values are blank or
         // still placeholders the ledger neither confirms nor contradicts: no proposal.
-        proposal: if !why_ja.is_empty() {
+        proposal: if devices == 0 {
+            // An empty ledger (a fresh template) proposes nothing.
+            None
+        } else if !why_ja.is_empty() {
             Some(Answer::No)
         } else if core_blanks == 0 && placeholders == 0 {
             Some(Answer::Yes)

@@ -258,11 +258,19 @@ fn scan_row(row: &Row, catalog: &Catalog) -> RowScan {
         }
         let (body, targets) = strip_target_suffix(&candidate);
         let key = Bigrams::new(&match_key(&body));
+        // A note appended after 「※」 (or on the next line) should not hide the item's text.
+        let head = body
+            .split_once('※')
+            .map(|(h, _)| h)
+            .filter(|h| cjk_count(h) >= 5)
+            .map(|h| Bigrams::new(&match_key(strip_target_suffix(h).0.as_str())));
         let mut top = 0.0f64;
         for (ei, ed) in catalog.editions.iter().enumerate() {
             let mut best: Option<(usize, f64)> = None;
             for (ii, item) in ed.items.iter().enumerate() {
-                let sim = item.similarity(&key);
+                let sim = item
+                    .similarity(&key)
+                    .max(head.as_ref().map_or(0.0, |h| item.similarity(h)));
                 if sim >= TEXT_MATCH && best.is_none_or(|(_, b)| sim > b) {
                     best = Some((ii, sim));
                 }

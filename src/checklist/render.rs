@@ -128,10 +128,11 @@ pub fn unique_sheet_name(book: &mut Workbook, wanted: &str) -> String {
     if !taken.contains(&wanted.to_lowercase()) {
         return wanted.to_string();
     }
-    for n in 2.. {
-        let suffix = format!("_{n}");
+    // The input had a sheet of that name (a filled-in template): 「…記入済」, then 「…記入済2」 ….
+    for n in 1.. {
+        let suffix = if n == 1 { "記入済".to_string() } else { format!("記入済{n}") };
         let mut base: String = wanted.to_string();
-        while base.encode_utf16().count() + suffix.len() > 31 {
+        while base.encode_utf16().count() + suffix.encode_utf16().count() > 31 {
             base.pop();
         }
         let cand = format!("{base}{suffix}");
@@ -731,7 +732,7 @@ mod tests {
             .set_name("チェックリスト(医療機関確認用)")
             .unwrap();
         let name = render_sheet(&mut book, &ed, None, None).unwrap();
-        assert_eq!(name, "チェックリスト(医療機関確認用)_2");
+        assert_eq!(name, "チェックリスト(医療機関確認用)記入済");
         assert!(book.save_to_buffer().is_ok());
     }
 }
