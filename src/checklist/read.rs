@@ -1056,14 +1056,27 @@ pub fn read_sheet(
     as_of: NaiveDate,
 ) -> Option<ChecklistSheet> {
     let scans = scan_sheet(sheet, catalog, SCAN_ROWS);
-    let first_item = scans.iter().find(|s| s.is_item())?.row;
     let gate_scan = scans.iter().find(|s| s.gate);
     let first_row = sheet.grid.rows().first().map(|r| r.index).unwrap_or(0);
-
     let mut skip: HashSet<u32> = HashSet::new();
     if let Some(g) = gate_scan {
         skip.insert(g.row);
     }
+    // The table starts at the first row holding a known item's text (numbered notes such as
+    // 「(1) 各項目について…」 above the table are not items), from its header row on; without
+    // any known text, at the first numbered row.
+    let first_known = scans.iter().find(|s| s.is_item() && !s.matches.is_empty());
+    let first_item = match first_known {
+        Some(known) => {
+            let layout = find_layout(sheet, known.row, &skip);
+            let table_from = layout.header_rows.iter().max().map(|h| h + 1).unwrap_or(known.row);
+            scans
+                .iter()
+                .find(|s| s.is_item() && s.row >= table_from)
+                .map_or(known.row, |s| s.row)
+        }
+        None => scans.iter().find(|s| s.is_item())?.row,
+    };
     let mut layout = find_layout(sheet, first_item, &skip);
 
     // Walk the table: item rows, per-target sub-rows, section headings, notes.
