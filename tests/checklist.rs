@@ -39,6 +39,10 @@ const FIXTURES: &[&str] = &[
     "r8_unknown.xlsx",
     "ledger_and_checklist.xlsx",
     "ledger_and_checklist.ods",
+    "r7_one_header_row.xlsx",
+    "r6_text_only.xlsx",
+    "gate_no.xlsx",
+    "ledger_per_kind.xlsx",
 ];
 
 #[test]
