@@ -1069,7 +1069,12 @@ pub fn read_sheet(
     let first_item = match first_known {
         Some(known) => {
             let layout = find_layout(sheet, known.row, &skip);
-            let table_from = layout.header_rows.iter().max().map(|h| h + 1).unwrap_or(known.row);
+            let table_from = layout
+                .header_rows
+                .iter()
+                .max()
+                .map(|h| h + 1)
+                .unwrap_or(known.row);
             scans
                 .iter()
                 .find(|s| s.is_item() && s.row >= table_from)
@@ -1241,24 +1246,29 @@ pub fn read_sheet(
     }
 
     // Title, form and edition.
+    // The whole text above the table names the form; only the title (the first rows) and the
+    // sheet name name the edition, not an instruction such as 「令和7年度中に対応」.
     let mut title = String::new();
-    for row in sheet
+    let mut title_top = sheet.name.clone();
+    let above = sheet
         .grid
         .rows()
         .iter()
         .take_while(|r| r.index < first_item)
-    {
-        if header_rows.contains(&row.index) {
-            continue;
-        }
+        .filter(|r| !header_rows.contains(&r.index));
+    for (n, row) in above.enumerate() {
         for (_, v) in &row.cells {
             if let Some(s) = v.as_text() {
                 title.push_str(s);
                 title.push(' ');
+                if n < 3 {
+                    title_top.push(' ');
+                    title_top.push_str(s);
+                }
             }
         }
     }
-    let title_key = text::key(&title);
+    let title_key = text::key(&title_top);
     let form = Form::from_title(&title).or_else(|| Form::from_title(&sheet.name));
     let main: Vec<&RowScan> = pending
         .iter()
