@@ -131,9 +131,12 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         ));
                         continue;
                     }
-                    IpParse::Valid { addr, prefix, canonical, non_canonical } => {
-                        (addr, prefix, canonical, non_canonical)
-                    }
+                    IpParse::Valid {
+                        addr,
+                        prefix,
+                        canonical,
+                        non_canonical,
+                    } => (addr, prefix, canonical, non_canonical),
                 };
                 if let Some(nc) = non_canonical {
                     let (ja, en) = match nc {
@@ -144,7 +147,9 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     out.push(
                         here(
                             "IP003",
-                            format!("「{e}」に{ja}が含まれています。「{canonical}」と書いてください。"),
+                            format!(
+                                "「{e}」に{ja}が含まれています。「{canonical}」と書いてください。"
+                            ),
                             format!("「{e}」 contains {en}. Write 「{canonical}」."),
                         )
                         .fix(fixed_cell(&raw, e, &canonical)),
@@ -161,16 +166,31 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     match networks.iter().find(|n| n.contains(addr)) {
                         None => out.push(here(
                             "IP005",
-                            format!("「{e}」は設定で宣言したネットワーク({})の外です。", list(networks)),
-                            format!("「{e}」 is outside the declared networks ({}).", list(networks)),
+                            format!(
+                                "「{e}」は設定で宣言したネットワーク({})の外です。",
+                                list(networks)
+                            ),
+                            format!(
+                                "「{e}」 is outside the declared networks ({}).",
+                                list(networks)
+                            ),
                         )),
-                        Some(net) if net.prefix() < 31 && net.prefix() < 127
-                            && (addr == net.network() || addr == net.broadcast()) =>
+                        Some(net)
+                            if net.prefix() < 31
+                                && net.prefix() < 127
+                                && (addr == net.network() || addr == net.broadcast()) =>
                         {
-                            let which = if addr == net.network() { ("ネットワークアドレス", "the network address") } else { ("ブロードキャストアドレス", "the broadcast address") };
+                            let which = if addr == net.network() {
+                                ("ネットワークアドレス", "the network address")
+                            } else {
+                                ("ブロードキャストアドレス", "the broadcast address")
+                            };
                             out.push(here(
                                 "IP006",
-                                format!("「{e}」は {net} の{}です。機器には割り当てられません。", which.0),
+                                format!(
+                                    "「{e}」は {net} の{}です。機器には割り当てられません。",
+                                    which.0
+                                ),
                                 format!("「{e}」 is {} of {net}; no device can have it.", which.1),
                             ));
                         }
@@ -220,7 +240,10 @@ fn fixed_cell(raw: &str, entry: &str, canonical: &str) -> String {
 }
 
 fn list(nets: &[ipnetwork::IpNetwork]) -> String {
-    nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+    nets.iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn reserved(addr: IpAddr) -> Option<(&'static str, &'static str)> {
@@ -231,7 +254,10 @@ fn reserved(addr: IpAddr) -> Option<(&'static str, &'static str)> {
             } else if a.is_unspecified() {
                 Some(("未指定アドレス(0.0.0.0)", "the unspecified address"))
             } else if a.is_link_local() {
-                Some(("リンクローカルアドレス(DHCPで取得できなかったときの値)", "link-local (what a device takes when DHCP fails)"))
+                Some((
+                    "リンクローカルアドレス(DHCPで取得できなかったときの値)",
+                    "link-local (what a device takes when DHCP fails)",
+                ))
             } else if a.is_multicast() {
                 Some(("マルチキャストアドレス", "a multicast address"))
             } else if a.is_broadcast() {
@@ -245,11 +271,40 @@ fn reserved(addr: IpAddr) -> Option<(&'static str, &'static str)> {
                 Some(("ループバックアドレス", "a loopback address"))
             } else if a.is_unspecified() {
                 Some(("未指定アドレス(::)", "the unspecified address"))
+            } else if a.is_unicast_link_local() {
+                Some((
+                    "リンクローカルアドレス(fe80::/10、機器が自動で付けるアドレス)",
+                    "link-local (fe80::/10, self-assigned)",
+                ))
             } else if a.is_multicast() {
                 Some(("マルチキャストアドレス", "a multicast address"))
             } else {
                 None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_addresses() {
+        for a in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "169.254.10.20",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "fe80::1",
+            "ff02::1",
+        ] {
+            assert!(reserved(a.parse().expect("addr")).is_some(), "{a}");
+        }
+        for a in ["192.168.1.10", "10.0.0.1", "2001:db8::10"] {
+            assert!(reserved(a.parse().expect("addr")).is_none(), "{a}");
         }
     }
 }
