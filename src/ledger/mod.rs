@@ -114,7 +114,9 @@ pub fn read_ledger_sheet<'a>(
             });
             continue;
         }
-        if let Some(text) = non_device_text(&filled).or_else(|| repeated_header(&layout, &filled)) {
+        if let Some(text) =
+            non_device_text(&layout, &filled).or_else(|| repeated_header(&layout, &filled))
+        {
             skipped.push(SkippedRow {
                 row: row.index,
                 text,
@@ -161,26 +163,28 @@ pub fn read_ledger_sheet<'a>(
     }
 }
 
-/// Rows such as 「合計 42台」, 「小計」, 「※ 廃棄予定…」, 「以上」: few cells, the first one a
-/// summary or note marker.
-fn non_device_text(filled: &[&(u32, CellValue)]) -> Option<String> {
+/// Rows such as 「合計 42台」, 「小計」, 「※ 廃棄予定…」, 「以下余白」, 「作成者: …」: few cells, the first
+/// one a summary or note marker, and no management number, OS or IP beside it (a device whose
+/// number happens to start with 「注」 or 「計」 is still a device).
+fn non_device_text(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Option<String> {
     if filled.len() > 3 {
         return None;
     }
-    let first = filled[0].1.as_text()?;
+    let (marker_col, first) = (filled[0].0, filled[0].1.as_text()?);
     let t = crate::text::nfkc(crate::text::trim(first));
-    const MARKERS: [&str; 17] = [
+    const MARKERS: [&str; 18] = [
         "※",
-        "*",
-        "注",
+        "注:",
+        "注)",
+        "(注",
         "合計",
         "小計",
         "総計",
+        "計:",
         "計 ",
         "以上",
         "以下余白",
         "備考:",
-        "(注",
         "最終更新",
         "更新日",
         "作成日",
@@ -188,13 +192,15 @@ fn non_device_text(filled: &[&(u32, CellValue)]) -> Option<String> {
         "記入者",
         "確認者",
     ];
-    let is_note = MARKERS.iter().any(|m| t.starts_with(m))
-        || t == "計"
-        || (t.starts_with('計')
-            && t.chars()
-                .nth(1)
-                .is_some_and(|c| c.is_ascii_digit() || c == ':'));
-    is_note.then(|| first.to_string())
+    let is_note = t == "計" || t == "以上" || MARKERS.iter().any(|m| t.starts_with(m));
+    let core_cols: Vec<u32> = [Field::Id, Field::Os, Field::Ip]
+        .into_iter()
+        .filter_map(|f| layout.col(f))
+        .collect();
+    let device_values = filled
+        .iter()
+        .any(|(c, _)| *c != marker_col && core_cols.contains(c));
+    (is_note && !device_values).then(|| first.to_string())
 }
 
 /// A one-cell section label inside the table: 「■サーバ」, 「【端末PC】」, 「＜ネットワーク機器＞」.
@@ -311,6 +317,24 @@ mod tests {
         assert_eq!(l.devices[0].kind, Some(DeviceKind::Pc));
         assert_eq!(l.devices[1].status, Some(Status::Retired));
         assert_eq!(l.skipped.len(), 6);
+    }
+
+    #[test]
+    fn devices_that_look_like_notes_are_kept() {
+        let s = sheet(
+            "端末PC",
+            &[
+                &["管理番号", "OS", "IPアドレス", "状態"],
+                &["*003", "Win8", "", "稼働"],
+                &["注射PC", "Win8"],
+                &["計測PC-1", "Windows 11 Pro 25H2", "DHCP", "稼働"],
+                &["※ 廃棄予定"],
+            ],
+        );
+        let l = read(&s);
+        let rows: Vec<u32> = l.devices.iter().map(|d| d.row.index).collect();
+        assert_eq!(rows, vec![1, 2, 3]);
+        assert_eq!(l.skipped.len(), 1);
     }
 
     #[test]
