@@ -71,6 +71,8 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let table = &ctx.settings.os_table;
     let window = chrono::Days::new(ctx.settings.os_warning_days);
     let warn_until = ctx.as_of.checked_add_days(window).unwrap_or(chrono::NaiveDate::MAX);
+    // A ledger repeats a handful of OS spellings over thousands of rows: judge each once.
+    let mut verdicts: std::collections::HashMap<String, OsVerdict> = Default::default();
     for sheet in &ledger.sheets {
         let Some(col) = sheet.layout.col(Field::Os) else {
             continue;
@@ -94,7 +96,10 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .field(Field::Os)
                     .value(raw.as_ref())
             };
-            match table.judge(&raw) {
+            if !verdicts.contains_key(raw.as_ref()) {
+                verdicts.insert(raw.to_string(), table.judge(&raw));
+            }
+            match &verdicts[raw.as_ref()] {
                 OsVerdict::Known(rel) => {
                     let esu = rel.extended.filter(|_| {
                         sheet
