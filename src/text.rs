@@ -124,12 +124,23 @@ pub fn is_not_applicable(s: &str) -> bool {
 
 /// Template residue: `〇〇`, `○○`, `xxx`, `TBD`, `未定`, `?` … anywhere in the text.
 pub fn is_placeholder(s: &str) -> bool {
+    if s.chars().all(is_plain_nfkc) {
+        // Plain text keys to itself minus whitespace, lower-cased: it cannot hold the marks
+        // below, and past 4 characters only the `xxx…` prefix or all-`?` can match. This spares
+        // a key for almost every cell.
+        let mut chars = s.chars().filter(|c| !c.is_whitespace());
+        if chars.clone().nth(4).is_some() {
+            let xxx = chars.clone().take(3).all(|c| c.eq_ignore_ascii_case(&'x'));
+            return xxx || chars.all(|c| c == '?');
+        }
+    }
     let k = key(s);
     if k.is_empty() {
         return false;
     }
     const MARKS: [&str; 6] = ["〇〇", "○○", "◯◯", "●●", "△△", "□□"];
-    if MARKS.iter().any(|m| k.contains(m)) {
+    const MARK_CHARS: [char; 6] = ['〇', '○', '◯', '●', '△', '□'];
+    if k.contains(MARK_CHARS) && MARKS.iter().any(|m| k.contains(m)) {
         return true;
     }
     if k.chars().all(|c| matches!(c, '?' | '？')) {
@@ -200,7 +211,7 @@ mod tests {
         // Plus pseudo-random strings over a mix of ASCII, kana, full-width, combining marks and
         // compatibility characters.
         let alphabet: Vec<char> =
-            "aZ 0-_./?\t\u{3000}あがか\u{3099}ｶﾞﾞＡａ１－―ー〇○㍻①Ⅲ…「」漢々ヾゔ\u{0301}\u{00A0}İ"
+            "aZ 0-_./?\t\u{3000}あがか\u{3099}ｶﾞﾞＡａ１－―ー〇○㍻①Ⅲ…「」漢々ヾゔxXxX??○●\u{0301}\u{00A0}İ"
                 .chars()
                 .collect();
         let mut state = 0x2545_F491_4F6C_DD1Du64;
@@ -237,6 +248,26 @@ mod tests {
                     | "対象外"
             );
             assert_eq!(is_not_applicable(&s), reference, "is_not_applicable({s:?})");
+            let placeholder = !k.is_empty()
+                && (["〇〇", "○○", "◯◯", "●●", "△△", "□□"]
+                    .iter()
+                    .any(|m| k.contains(m))
+                    || k.chars().all(|c| matches!(c, '?' | '？'))
+                    || matches!(
+                        k.as_str(),
+                        "xxx"
+                            | "xxxx"
+                            | "tbd"
+                            | "未定"
+                            | "未確認"
+                            | "不明"
+                            | "要確認"
+                            | "調査中"
+                            | "***"
+                            | "..."
+                    )
+                    || k.starts_with("xxx"));
+            assert_eq!(is_placeholder(&s), placeholder, "is_placeholder({s:?})");
         }
     }
 
