@@ -4,7 +4,7 @@
 //! as typed, and the checker flags it on the converted ledger.
 
 use crate::ledger::date::parse_date_text;
-use crate::ledger::ip::{parse_ip_address, parse_ip_cell, IpCell, IpParse};
+use crate::ledger::ip;
 use crate::ledger::os::OsTable;
 use crate::ledger::status::{parse_kind, parse_status};
 use crate::template::vocab;
@@ -81,40 +81,11 @@ pub fn trimmed(s: &str) -> Option<&str> {
     (t.len() != s.len()).then_some(t)
 }
 
-/// An IP cell with every plain address (no label attached) that is typed non-canonically
-/// (full-width, inner spaces, octet leading zeros) replaced by its canonical form. Separators,
-/// labels and anything unreadable or a placeholder stay as typed. `None` when nothing changes.
+/// An IP cell with every address typed non-canonically (full-width, inner spaces, octet leading
+/// zeros) in its canonical form; labels, separators, placeholders and unreadable entries stay as
+/// typed. The same text IP003 proposes as its fix. `None` when nothing changes.
 pub fn ip_cell(s: &str) -> Option<String> {
-    let IpCell::Entries(entries) = parse_ip_cell(s) else {
-        return None;
-    };
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    let mut changed = false;
-    for entry in &entries {
-        let IpParse::Valid {
-            canonical,
-            non_canonical: Some(_),
-            ..
-        } = &entry.parsed
-        else {
-            continue;
-        };
-        // Only an entry that is the address alone; `１９２．１６８．１．５(管理用)` keeps its form
-        // rather than risk touching the label.
-        if !matches!(parse_ip_address(&entry.raw), IpParse::Valid { .. }) {
-            continue;
-        }
-        let Some(pos) = rest.find(entry.raw.as_str()) else {
-            continue;
-        };
-        out.push_str(&rest[..pos]);
-        out.push_str(canonical);
-        rest = &rest[pos + entry.raw.len()..];
-        changed = true;
-    }
-    out.push_str(rest);
-    changed.then_some(out)
+    ip::canonical_cell(s)
 }
 
 /// A management number with full-width ASCII (`ＰＣ－０１０`), the ideographic space and dash
@@ -244,7 +215,15 @@ mod tests {
     }
 
     #[test]
-    fn ip_fixes_only_plain_addresses() {
+    fn ip_fixes_keep_labels() {
+        assert_eq!(
+            ip_cell("１９２．１６８．１．５(管理用)").as_deref(),
+            Some("192.168.1.5(管理用)")
+        );
+        assert_eq!(
+            ip_cell("192.168.010.054 プリンタ").as_deref(),
+            Some("192.168.10.54 プリンタ")
+        );
         assert_eq!(
             ip_cell("１９２．１６８．１．５").as_deref(),
             Some("192.168.1.5")

@@ -4,6 +4,7 @@
 use crate::text;
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 
 /// What one IP cell holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,10 @@ pub enum IpCell {
 pub struct IpEntry {
     /// The entry as typed (one part of the cell).
     pub raw: String,
+    /// Where the address itself is in the cell text given to [`parse_ip_cell`], in bytes: the
+    /// address without its label (`１９２．１６８．１．５` of `１９２．１６８．１．５(管理用)`). For an
+    /// unreadable entry, the whole entry.
+    pub span: Range<usize>,
     pub parsed: IpParse,
 }
 
@@ -72,7 +77,7 @@ pub fn parse_ip_cell(raw: &str) -> IpCell {
         match classify_word(part) {
             Some(Word::Dhcp) => dhcp = true,
             Some(Word::NotApplicable) => not_applicable = true,
-            None => parse_entry(part, &mut entries),
+            None => parse_entry(raw, part, &mut entries),
         }
     }
     if entries.is_empty() {
@@ -84,6 +89,47 @@ pub fn parse_ip_cell(raw: &str) -> IpCell {
         }
     }
     IpCell::Entries(entries)
+}
+
+/// The cell with every address typed non-canonically (full-width, inner spaces, leading zeros)
+/// replaced by its canonical form; labels, separators, placeholders and unreadable entries stay
+/// as typed, and spaces around the whole cell are dropped. `None` when no address changes.
+///
+/// `１９２．１６８．１．５(管理用)` -> `192.168.1.5(管理用)`,
+/// `192.168.010.054 プリンタ、192.168.1.6` -> `192.168.10.54 プリンタ、192.168.1.6`.
+pub fn canonical_cell(raw: &str) -> Option<String> {
+    let IpCell::Entries(entries) = parse_ip_cell(raw) else {
+        return None;
+    };
+    let mut out = String::with_capacity(raw.len());
+    let mut copied = 0;
+    let mut changed = false;
+    for entry in &entries {
+        let IpParse::Valid {
+            canonical,
+            non_canonical: Some(_),
+            ..
+        } = &entry.parsed
+        else {
+            continue;
+        };
+        let span = entry.span.clone();
+        let Some(before) = raw.get(copied..span.start) else {
+            continue;
+        };
+        if span.end > raw.len() || !raw.is_char_boundary(span.end) {
+            continue;
+        }
+        out.push_str(before);
+        out.push_str(canonical);
+        copied = span.end;
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&raw[copied..]);
+    Some(text::trim(&out).to_string())
 }
 
 /// Parses one address as typed (no separators, no label): full-width, inner spaces, leading
@@ -270,20 +316,33 @@ fn is_ok(p: &IpParse) -> bool {
     !matches!(p, IpParse::Invalid)
 }
 
-fn push(out: &mut Vec<IpEntry>, raw: &str, parsed: IpParse) {
+/// Records one entry: `part` as typed, `addr` the address text inside it (both slices of `cell`).
+fn push(out: &mut Vec<IpEntry>, cell: &str, part: &str, addr: &str, parsed: IpParse) {
     out.push(IpEntry {
-        raw: raw.to_string(),
+        raw: part.to_string(),
+        span: span_in(cell, text::trim(addr)),
         parsed,
     });
 }
 
+/// The byte range of `inner` in `outer`; `inner` is always a slice of `outer` here (every entry
+/// and address is cut from the cell text), so the pointer difference is its offset.
+fn span_in(outer: &str, inner: &str) -> Range<usize> {
+    let start = (inner.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    if start > outer.len() || outer.len() - start < inner.len() {
+        debug_assert!(false, "span_in: not a slice of the cell");
+        return 0..0;
+    }
+    start..start + inner.len()
+}
+
 /// Parses one entry of a cell (one address, or two separated by spaces), trying the ways people
 /// attach labels when the text as a whole is not an address.
-fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
+fn parse_entry(cell: &str, part: &str, out: &mut Vec<IpEntry>) {
     let addr = strip_label(part);
     let parsed = parse_ip_address(addr);
     if is_ok(&parsed) {
-        return push(out, part, parsed);
+        return push(out, cell, part, addr, parsed);
     }
     // Several addresses separated by spaces, or an address and a word (`192.168.1.10 プリンタ`,
     // `管理用 192.168.1.10`).
@@ -296,7 +355,7 @@ fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
         let parsed: Vec<IpParse> = tokens.iter().map(|t| parse_ip_address(t)).collect();
         if parsed.iter().all(|p| matches!(p, IpParse::Valid { .. })) {
             for (t, p) in tokens.iter().zip(parsed) {
-                push(out, t, p);
+                push(out, cell, t, t, p);
             }
             return;
         }
@@ -308,7 +367,7 @@ fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
                 .all(|(i, t)| i == only || !t.chars().any(|c| c.is_numeric()));
             if others_are_words {
                 if let Some(p) = parsed.into_iter().nth(only) {
-                    return push(out, part, p);
+                    return push(out, cell, part, tokens[only], p);
                 }
             }
         }
@@ -317,9 +376,10 @@ fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
     if let Some((i, c)) = addr.char_indices().find(|&(_, c)| c == ':' || c == '：') {
         let label = text::trim(&addr[..i]);
         if !label.is_empty() && !label.chars().all(|c| c.is_ascii_hexdigit()) {
-            let p = parse_ip_address(&addr[i + c.len_utf8()..]);
+            let after = &addr[i + c.len_utf8()..];
+            let p = parse_ip_address(after);
             if is_ok(&p) {
-                return push(out, part, p);
+                return push(out, cell, part, after, p);
             }
         }
     }
@@ -328,7 +388,7 @@ fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
         if i > 0 {
             let p = parse_ip_address(&addr[..i]);
             if is_ok(&p) {
-                return push(out, part, p);
+                return push(out, cell, part, &addr[..i], p);
             }
         }
     }
@@ -336,13 +396,13 @@ fn parse_entry(part: &str, out: &mut Vec<IpEntry>) {
     if let Some(inner) = bracket_contents(part) {
         let p = parse_ip_address(inner);
         if is_ok(&p) {
-            return push(out, part, p);
+            return push(out, cell, part, inner, p);
         }
     }
     if text::is_placeholder(addr) {
-        return push(out, part, IpParse::Placeholder);
+        return push(out, cell, part, part, IpParse::Placeholder);
     }
-    push(out, part, IpParse::Invalid)
+    push(out, cell, part, part, IpParse::Invalid)
 }
 
 /// Whitespace, and the invisible characters that end up inside pasted addresses.
@@ -914,6 +974,72 @@ mod tests {
     }
 
     #[test]
+    fn spans_point_at_the_address() {
+        let cell = " １９２．１６８．１．５(管理用)、iLO: 192.168.010.054 ,192.168.1.7プリンタ";
+        let e = entries(cell);
+        let at: Vec<&str> = e.iter().map(|e| &cell[e.span.clone()]).collect();
+        assert_eq!(
+            at,
+            ["１９２．１６８．１．５", "192.168.010.054", "192.168.1.7"]
+        );
+        let cell = "192.168.1.1 192.168.1.2\n[fe80::1]\nDHCP(192.168.1.9)\n192.168.x.x (予定)";
+        let e = entries(cell);
+        let at: Vec<&str> = e.iter().map(|e| &cell[e.span.clone()]).collect();
+        assert_eq!(
+            at,
+            [
+                "192.168.1.1",
+                "192.168.1.2",
+                "fe80::1",
+                "192.168.1.9",
+                "192.168.x.x"
+            ]
+        );
+    }
+
+    #[test]
+    fn canonical_cells_keep_labels_and_separators() {
+        for (typed, fixed) in [
+            ("１９２．１６８．１．５", "192.168.1.5"),
+            ("１９２．１６８．１．５(管理用)", "192.168.1.5(管理用)"),
+            ("192.168.010.054 プリンタ", "192.168.10.54 プリンタ"),
+            ("管理用：１９２．１６８．１．５", "管理用：192.168.1.5"),
+            ("iLO: 192.168. 1.7", "iLO: 192.168.1.7"),
+            ("１９２．１６８．１．５プリンタ", "192.168.1.5プリンタ"),
+            ("本体（１９２．１６８．１．５）", "本体（192.168.1.5）"),
+            (
+                "192.168.001.010、１９２．１６８．１．６",
+                "192.168.1.10、192.168.1.6",
+            ),
+            (
+                "192.168.1.5(本体)，１９２．１６８．１．６（iLO）；192.168.001.7",
+                "192.168.1.5(本体)，192.168.1.6（iLO）；192.168.1.7",
+            ),
+            ("192.168.〇.〇, 192.168.001.5", "192.168.〇.〇, 192.168.1.5"),
+            ("192.168.1.300\n１０．０．０．１", "192.168.1.300\n10.0.0.1"),
+            ("１９２．１６８．０１０．０５４／２４", "192.168.10.54/24"),
+            ("DHCP, 192.168.01.5", "DHCP, 192.168.1.5"),
+            ("2001:0db8::0001 (管理)", "2001:db8::1 (管理)"),
+            (" 192.168.01.5 ", "192.168.1.5"),
+        ] {
+            assert_eq!(canonical_cell(typed).as_deref(), Some(fixed), "{typed}");
+        }
+        for unchanged in [
+            "192.168.1.5",
+            "192.168.1.5(管理用)",
+            "192.168.〇.〇",
+            "192.168.1.300",
+            "DHCP",
+            "-",
+            "192.168.1.20, 192.168.2.20",
+            "",
+            " 192.168.1.5 ",
+        ] {
+            assert_eq!(canonical_cell(unchanged), None, "{unchanged}");
+        }
+    }
+
+    #[test]
     fn not_applicable_and_dhcp() {
         for s in [
             "-",
@@ -998,6 +1124,7 @@ mod tests {
         ] {
             let _ = parse_ip_cell(s);
             let _ = parse_ip_address(s);
+            let _ = canonical_cell(s);
         }
         assert_eq!(one("\u{FEFF}192.168.1.1").clone(), {
             IpParse::Valid {

@@ -3,7 +3,7 @@
 
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::Field;
-use crate::ledger::ip::{parse_ip_cell, IpCell, IpParse, NonCanonical};
+use crate::ledger::ip::{canonical_cell, parse_ip_cell, IpCell, IpParse, NonCanonical};
 use crate::ledger::Ledger;
 use crate::{Severity, Text};
 use std::collections::HashMap;
@@ -112,6 +112,8 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let mut in_this_cell: Vec<IpAddr> = Vec::new();
+            // The IP003 fix: the whole cell with every address canonical (computed once).
+            let mut cell_fix: Option<Option<String>> = None;
             for entry in entries {
                 let e = &entry.raw;
                 let (addr, prefix, canonical, non_canonical) = match entry.parsed {
@@ -144,16 +146,15 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         NonCanonical::InnerSpace => ("途中の空白", "spaces inside"),
                         NonCanonical::LeadingZeros => ("先頭のゼロ", "leading zeros"),
                     };
-                    out.push(
-                        here(
-                            "IP003",
-                            format!(
-                                "「{e}」に{ja}が含まれています。「{canonical}」と書いてください。"
-                            ),
-                            format!("「{e}」 contains {en}. Write 「{canonical}」."),
-                        )
-                        .fix(fixed_cell(&raw, e, &canonical)),
+                    let mut finding = here(
+                        "IP003",
+                        format!("「{e}」に{ja}が含まれています。「{canonical}」と書いてください。"),
+                        format!("「{e}」 contains {en}. Write 「{canonical}」."),
                     );
+                    if let Some(fixed) = cell_fix.get_or_insert_with(|| canonical_cell(&raw)) {
+                        finding = finding.fix(fixed.clone());
+                    }
+                    out.push(finding);
                 }
                 if let Some((ja, en)) = reserved(addr) {
                     out.push(here(
@@ -227,15 +228,6 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-    }
-}
-
-/// The cell's text with one entry replaced by its canonical form.
-fn fixed_cell(raw: &str, entry: &str, canonical: &str) -> String {
-    if raw.trim() == entry.trim() {
-        canonical.to_string()
-    } else {
-        raw.replacen(entry, canonical, 1)
     }
 }
 
