@@ -24,6 +24,7 @@ pub mod suppress;
 pub mod template;
 pub mod text;
 pub mod workbook;
+pub mod xlsx_out;
 
 use serde::Serialize;
 

@@ -8,7 +8,8 @@
 
 use super::styles::{Fill, NumKind, Styles, FONT_NAME};
 use crate::workbook::{CellValue, Merge, Sheet};
-use chrono::{Datelike, Timelike};
+use crate::xlsx_out::{excel_can_show, write_cell, CellFormats};
+use chrono::Timelike;
 use rust_xlsxwriter::{IgnoreError, Note, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use unicode_width::UnicodeWidthStr;
@@ -16,8 +17,6 @@ use unicode_width::UnicodeWidthStr;
 /// Excel's sheet limits (0-based maxima).
 const MAX_ROW: u32 = 1_048_575;
 const MAX_COL: u32 = 16_383;
-/// Excel's limit on the characters of one cell.
-const MAX_CELL_CHARS: usize = 32_767;
 /// Widest column we set, in character units; wider text wraps into the next cells visually.
 const MAX_COL_WIDTH: f64 = 60.0;
 /// A merged range covering more cells than this is left unmerged: rust_xlsxwriter writes a
@@ -146,8 +145,7 @@ pub fn write_sheet(
 
         for &(c, v) in &cells {
             match (v, fmt_of(c, v)) {
-                (Some(v), Some(fmt)) => write_value(ws, r, c, v, fmt)?,
-                (Some(v), None) => write_plain(ws, r, c, v)?,
+                (Some(v), fmt) => write_cell(ws, r, col(c), v, fmt.map(CellFormats::all))?,
                 (None, Some(fmt)) => {
                     ws.write_blank(r, col(c), fmt)?;
                 }
@@ -173,65 +171,6 @@ pub fn write_sheet(
     Ok(notes)
 }
 
-/// Writes a value with its type. Text is always a string cell, so `=SUM(A1)` or `+81…` typed as
-/// text stays text and never becomes a formula.
-fn write_value(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u32,
-    v: &CellValue,
-    fmt: &rust_xlsxwriter::Format,
-) -> Result<(), XlsxError> {
-    match v {
-        CellValue::Text(s) => {
-            ws.write_string_with_format(r, col(c), clip(s), fmt)?;
-        }
-        CellValue::Number(n) if n.is_finite() => {
-            ws.write_number_with_format(r, col(c), *n, fmt)?;
-        }
-        CellValue::Number(n) => {
-            ws.write_string_with_format(r, col(c), crate::workbook::format_number(*n), fmt)?;
-        }
-        CellValue::DateTime(dt) if excel_can_show(dt) => {
-            ws.write_datetime_with_format(r, col(c), dt, fmt)?;
-        }
-        CellValue::DateTime(_) => {
-            ws.write_string_with_format(r, col(c), v.display(), fmt)?;
-        }
-        CellValue::Bool(b) => {
-            ws.write_boolean_with_format(r, col(c), *b, fmt)?;
-        }
-        CellValue::Error(e) => {
-            ws.write_string_with_format(r, col(c), clip(e), fmt)?;
-        }
-    }
-    Ok(())
-}
-
-/// [`write_value`] for a cell in the default format (never a date: dates carry a number format).
-fn write_plain(ws: &mut Worksheet, r: u32, c: u32, v: &CellValue) -> Result<(), XlsxError> {
-    match v {
-        CellValue::Text(s) | CellValue::Error(s) => {
-            ws.write_string(r, col(c), clip(s))?;
-        }
-        CellValue::Number(n) if n.is_finite() => {
-            ws.write_number(r, col(c), *n)?;
-        }
-        CellValue::Bool(b) => {
-            ws.write_boolean(r, col(c), *b)?;
-        }
-        other => {
-            ws.write_string(r, col(c), other.display())?;
-        }
-    }
-    Ok(())
-}
-
-/// Excel dates run from 1900-01-01 to 9999-12-31; anything else is kept as its text.
-fn excel_can_show(dt: &chrono::NaiveDateTime) -> bool {
-    (1900..=9999).contains(&dt.year())
-}
-
 fn num_kind(v: &CellValue) -> NumKind {
     match v {
         CellValue::DateTime(dt) if excel_can_show(dt) => {
@@ -243,14 +182,6 @@ fn num_kind(v: &CellValue) -> NumKind {
         }
         _ => NumKind::General,
     }
-}
-
-/// Text longer than Excel's cell limit (only possible from CSV) is cut to fit.
-fn clip(s: &str) -> &str {
-    if s.len() <= MAX_CELL_CHARS {
-        return s;
-    }
-    super::names::truncate_units(s, MAX_CELL_CHARS)
 }
 
 fn note(text: &str) -> Note {
@@ -394,11 +325,5 @@ mod tests {
         assert_eq!(display_width(&CellValue::Text("〇〇電子カルテ".into())), 14);
         assert_eq!(display_width(&CellValue::Text("ab\nabcdef".into())), 6);
         assert_eq!(display_width(&CellValue::Number(42.0)), 2);
-    }
-
-    #[test]
-    fn huge_text_is_clipped_at_a_character_boundary() {
-        let s = "あ".repeat(40_000);
-        assert_eq!(clip(&s).chars().count(), MAX_CELL_CHARS);
     }
 }

@@ -7,9 +7,9 @@ use super::style;
 use super::vocab;
 use crate::layout::{Field, FieldRole};
 use crate::workbook::CellValue;
+use crate::xlsx_out::{write_cell, CellFormats};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, IgnoreError, Note, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DataValidationErrorStyle, IgnoreError, Note, Workbook, Worksheet, XlsxError,
 };
 
 /// The sheet name of the standard ledger.
@@ -191,37 +191,33 @@ pub fn write_ledger_sheet(
     }
 
     // Devices.
+    let cell_formats = CellFormats {
+        text: &cell,
+        number: &cell,
+        date: &date_cell,
+        datetime: &datetime_cell,
+    };
+    let field_text_formats = CellFormats {
+        text: &text_cell,
+        ..cell_formats
+    };
     for (i, device) in devices.iter().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
         for f in Field::ALL {
             let Some(value) = device.get(f) else { continue };
             let col = field_col(f) as u16;
-            let text_format = if is_text_field(f) { &text_cell } else { &cell };
-            write_value(
-                sheet,
-                row,
-                col,
-                value,
-                text_format,
-                &cell,
-                &date_cell,
-                &datetime_cell,
-            )?;
+            let formats = if is_text_field(f) {
+                field_text_formats
+            } else {
+                cell_formats
+            };
+            write_cell(sheet, row, col, value, Some(formats))?;
             fit(&mut widths[col as usize], value);
         }
         for (n, value) in device.extra.iter().take(extra_columns.len()).enumerate() {
             let Some(value) = value else { continue };
             let col = extra_col(n) as u16;
-            write_value(
-                sheet,
-                row,
-                col,
-                value,
-                &cell,
-                &cell,
-                &date_cell,
-                &datetime_cell,
-            )?;
+            write_cell(sheet, row, col, value, Some(cell_formats))?;
             fit(&mut widths[col as usize], value);
         }
     }
@@ -273,36 +269,6 @@ fn fit(width: &mut usize, value: &CellValue) {
         other => style::display_width(&other.display()),
     };
     *width = (*width).max(w);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_value(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    value: &CellValue,
-    text_format: &Format,
-    number_format: &Format,
-    date_format: &Format,
-    datetime_format: &Format,
-) -> Result<(), XlsxError> {
-    match value {
-        // Text is always stored as a string, never as a formula, even when it starts with `=`.
-        CellValue::Text(s) => sheet.write_string_with_format(row, col, s, text_format)?,
-        CellValue::Number(n) => sheet.write_number_with_format(row, col, *n, number_format)?,
-        CellValue::DateTime(dt) => {
-            let format = if dt.time() == chrono::NaiveTime::MIN {
-                date_format
-            } else {
-                datetime_format
-            };
-            sheet.write_datetime_with_format(row, col, dt, format)?
-        }
-        CellValue::Bool(b) => sheet.write_boolean_with_format(row, col, *b, number_format)?,
-        // A formula error as Excel showed it (`#N/A`); daicho never writes formulas.
-        CellValue::Error(e) => sheet.write_string_with_format(row, col, e, text_format)?,
-    };
-    Ok(())
 }
 
 fn list_validation(
