@@ -142,11 +142,14 @@ pub type Annotated = Option<Result<crate::annotate::Written, crate::annotate::An
 /// [`check_file`], also writing the annotated workbook to `annotate` while the workbook and its
 /// analysis are in memory; the report's `output` is the path written.
 pub fn check_file_with(path: &Path, settings: &Settings, annotate: Option<&crate::annotate::Target>) -> (FileReport, Annotated) {
+    // Whether the file was read: a panic after that is daicho's own (rules, writer), not the file's.
+    let read = std::cell::Cell::new(false);
     let work = || -> (FileReport, Annotated) {
         let workbook = match crate::isolate::open_path(path, &settings.limits) {
             Ok(wb) => wb,
             Err(e) => return (FileReport::failed(path, e), None),
         };
+        read.set(true);
         let analysis = analyze(&workbook, settings);
         let written = annotate.map(|target| {
             let write = || crate::annotate::write_to(&analysis, settings, path, target, Default::default());
@@ -165,15 +168,15 @@ pub fn check_file_with(path: &Path, settings: &Settings, annotate: Option<&crate
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(done) => done,
-        Err(payload) => (
-            FileReport::failed(
-                path,
-                ReadError::ReaderCrashed {
-                    detail: panic_text(&payload),
-                },
-            ),
-            None,
-        ),
+        Err(payload) => {
+            let detail = panic_text(&payload);
+            let error = if read.get() {
+                ReadError::Internal { detail }
+            } else {
+                ReadError::ReaderCrashed { detail }
+            };
+            (FileReport::failed(path, error), None)
+        }
     }
 }
 

@@ -473,6 +473,12 @@ impl Writer {
                 self.u8(11);
                 self.str(detail);
             }
+            // Never produced by a reader (they describe arguments or daicho's own code); sent as
+            // plain I/O text should one ever cross the pipe.
+            ReadError::EmptyFolder | ReadError::NoMatch { .. } | ReadError::Internal { .. } => {
+                self.u8(1);
+                self.str(&e.to_string());
+            }
         }
     }
 }

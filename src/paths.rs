@@ -53,6 +53,63 @@ pub fn expand(arg: &Path) -> Expanded {
     Expanded::Missing(arg.to_path_buf())
 }
 
+/// One input after expansion: a file to read, or an argument that named nothing readable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    File(PathBuf),
+    Failed(PathBuf, crate::workbook::ReadError),
+}
+
+/// Every argument expanded, in argument order (files sorted within a folder or glob).
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub items: Vec<Input>,
+    /// Some argument was a folder or a glob (a progress bar helps).
+    pub scan: bool,
+}
+
+impl Inputs {
+    /// The files to read, in order.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Input::File(p) => Some(p.clone()),
+                Input::Failed(..) => None,
+            })
+            .collect()
+    }
+}
+
+/// Expands every argument (files, folders, globs) the one way every command does: a file named
+/// twice (directly and through a folder or glob) is read once, at its first place; a missing
+/// path, an empty folder and a glob that matches nothing each become that argument's error.
+pub fn collect_inputs(args: &[PathBuf]) -> Inputs {
+    use crate::workbook::ReadError;
+    let mut out = Inputs::default();
+    let mut seen = std::collections::HashSet::new();
+    for arg in args {
+        let expanded = expand(arg);
+        out.scan |= expanded.is_scan(arg);
+        match expanded {
+            Expanded::Files(files) => out.items.extend(
+                files
+                    .into_iter()
+                    .filter(|f| seen.insert(f.clone()))
+                    .map(Input::File),
+            ),
+            Expanded::Missing(p) => out.items.push(Input::Failed(p, ReadError::NotFound)),
+            Expanded::EmptyFolder(p) => out.items.push(Input::Failed(p, ReadError::EmptyFolder)),
+            Expanded::NoMatch(p) => {
+                let pattern = p.to_string_lossy().into_owned();
+                out.items
+                    .push(Input::Failed(p, ReadError::NoMatch { pattern }));
+            }
+        }
+    }
+    out
+}
+
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
 }
@@ -253,6 +310,35 @@ mod tests {
         };
         assert_eq!(names(dir.path(), &files), ["clinic.csv", "台帳.xlsx"]);
         assert_eq!(expand(&pat("**/*.pdf")), Expanded::NoMatch(pat("**/*.pdf")));
+    }
+
+    #[test]
+    fn inputs_are_deduplicated_and_failures_typed() {
+        let dir = shared_drive();
+        let d = dir.path();
+        let empty = d.join("空");
+        std::fs::create_dir_all(&empty).expect("mkdir");
+        let args = vec![
+            d.join("台帳.xlsx"),
+            d.to_path_buf(),
+            empty.clone(),
+            d.join("*.pdf"),
+            d.join("ない.xlsx"),
+        ];
+        let inputs = collect_inputs(&args);
+        assert!(inputs.scan);
+        let files = inputs.files();
+        assert_eq!(files.len(), 4, "{files:?}");
+        assert_eq!(files[0], d.join("台帳.xlsx"));
+        let kinds: Vec<&str> = inputs
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Input::Failed(_, e) => Some(e.kind()),
+                Input::File(_) => None,
+            })
+            .collect();
+        assert_eq!(kinds, ["empty-folder", "no-match", "not-found"]);
     }
 
     #[test]

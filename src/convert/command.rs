@@ -3,7 +3,7 @@
 use super::{convert_file, export, log, standard_workbook, ConvertError};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::config::{Overrides, Resolver};
-use crate::paths::{expand, is_daicho_output, Expanded};
+use crate::paths::{collect_inputs, Input};
 use crate::template::save::{same_file, write_atomically, SaveError};
 use crate::Lang;
 use std::path::{Path, PathBuf};
@@ -35,37 +35,20 @@ pub fn output_path(
     }
 }
 
-/// The inputs named on the command line: files as given; folders and globs expanded (without
-/// daicho's own outputs). Paths that name nothing are errors of their own.
+/// The inputs named on the command line ([`crate::paths::collect_inputs`]: folders and globs
+/// expanded without daicho's own outputs, each file once). Paths that name nothing are errors of
+/// their own.
 fn inputs(args: &ConvertArgs, lang: Lang) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for arg in &args.paths {
-        match expand(arg) {
-            Expanded::Files(found) => {
-                let scanned = arg.is_dir() || found.len() > 1;
-                for f in found {
-                    let own = f
-                        .file_name()
-                        .is_some_and(|n| is_daicho_output(&n.to_string_lossy()));
-                    if (!scanned || !own) && !files.contains(&f) {
-                        files.push(f);
-                    }
-                }
-            }
-            Expanded::Missing(p) => {
-                errors.push((p, crate::workbook::ReadError::NotFound.message(lang)));
-            }
-            _ => errors.push((
-                arg.clone(),
-                match lang {
-                    Lang::Ja => "変換できる表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません。".into(),
-                    Lang::En => "No spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv) to convert.".into(),
-                },
-            )),
-        }
-    }
-    (files, errors)
+    let inputs = collect_inputs(&args.paths);
+    let errors = inputs
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Input::Failed(p, e) => Some((p.clone(), e.message(lang))),
+            Input::File(_) => None,
+        })
+        .collect();
+    (inputs.files(), errors)
 }
 
 /// Runs `daicho convert`; returns the exit code (0 all converted, 2 any input not converted or a

@@ -240,6 +240,13 @@ pub enum ReadError {
     DecompressedTooLarge { limit: u64 },
     /// The reader panicked (or its child process died) on this file.
     ReaderCrashed { detail: String },
+    /// A folder argument that holds no spreadsheet.
+    EmptyFolder,
+    /// A glob argument that matched no spreadsheet.
+    NoMatch { pattern: String },
+    /// daicho's own code (rules, the annotated-workbook writer …) panicked on this file; the file
+    /// itself was read.
+    Internal { detail: String },
 }
 
 impl ReadError {
@@ -258,6 +265,9 @@ impl ReadError {
             ReadError::TooManyCells { .. } => "too-many-cells",
             ReadError::DecompressedTooLarge { .. } => "decompressed-too-large",
             ReadError::ReaderCrashed { .. } => "reader-crashed",
+            ReadError::EmptyFolder => "empty-folder",
+            ReadError::NoMatch { .. } => "no-match",
+            ReadError::Internal { .. } => "internal",
         }
     }
 
@@ -289,6 +299,12 @@ impl ReadError {
             (ReadError::DecompressedTooLarge { limit }, En) => format!("The workbook decompresses beyond the limit ({} MB); refusing (possible zip bomb). If it is genuine, raise [limits] max_uncompressed_mb in daicho.toml.", limit / 1_048_576),
             (ReadError::ReaderCrashed { .. }, Ja) => "ファイルの内部構造が壊れているため読めませんでした。Excelで開いて保存し直すか、バックアップを使ってください。".into(),
             (ReadError::ReaderCrashed { .. }, En) => "The file's internal structure is damaged and could not be read. Open it in Excel and save it again, or use a backup.".into(),
+            (ReadError::EmptyFolder, Ja) => "このフォルダには表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません。台帳のファイルかフォルダを指定してください。".into(),
+            (ReadError::EmptyFolder, En) => "This folder holds no spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv). Name a ledger file or a folder that holds one.".into(),
+            (ReadError::NoMatch { pattern }, Ja) => format!("パターン「{pattern}」に一致する表計算ファイルがありません。パターンかフォルダを確認してください。"),
+            (ReadError::NoMatch { pattern }, En) => format!("No spreadsheet matches the pattern '{pattern}'. Check the pattern and the folder."),
+            (ReadError::Internal { .. }, Ja) => "daicho の内部エラーです。お手数ですがファイルを添えて報告してください。ほかのファイルの検査は続けます。".into(),
+            (ReadError::Internal { .. }, En) => "Internal error in daicho. Please report it with the file attached. The other files are still checked.".into(),
         }
     }
 }
@@ -323,6 +339,22 @@ pub fn a1(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_folder_and_no_match_have_their_own_kind_and_advice() {
+        use crate::Lang;
+        assert_eq!(ReadError::EmptyFolder.kind(), "empty-folder");
+        let ja = ReadError::EmptyFolder.message(Lang::Ja);
+        assert!(ja.contains("台帳のファイルかフォルダを指定"), "{ja}");
+        assert!(!ja.contains("アクセス権"), "{ja}");
+        let m = ReadError::NoMatch { pattern: "*.xlsx".into() };
+        assert_eq!(m.kind(), "no-match");
+        assert!(m.message(Lang::En).contains("*.xlsx"));
+        assert!(!m.message(Lang::En).contains("permissions"));
+        let i = ReadError::Internal { detail: "boom".into() };
+        assert_eq!(i.kind(), "internal");
+        assert!(i.message(Lang::Ja).contains("内部エラー"));
+    }
 
     #[test]
     fn column_letters() {
