@@ -2,11 +2,10 @@
 
 use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs};
 use crate::config::{ConfigError, Overrides, Resolver, Settings};
-use crate::engine::{check_file, FileReport};
-use crate::paths::{expand, Expanded};
+use crate::engine::{check_file_with, FileReport};
+use crate::paths::collect_inputs;
 use crate::report::{self, Run};
 use crate::rules::{pick, registry, rule};
-use crate::workbook::ReadError;
 use crate::Lang;
 use clap::Parser;
 use std::io::{IsTerminal, Write};
@@ -44,65 +43,60 @@ fn overrides(common: &CommonArgs) -> Overrides {
     o
 }
 
-/// One set of settings for modes that use one (drag-and-drop, `--annotate`): `--config`, else the
-/// daicho.toml governing the first path, else defaults. A config error ends the run (exit 2).
-fn settings(cli: Overrides, common: &CommonArgs, paths: &[PathBuf]) -> Result<Arc<Settings>, i32> {
-    let lang = cli.lang;
-    let resolved = Resolver::new(cli, common.config.as_deref()).and_then(|mut r| match paths.first() {
-        Some(p) => r.settings_for(p),
-        None => Ok(r.defaults()),
-    });
-    resolved.map_err(|e| config_error(&e, lang))
-}
-
 fn config_error(e: &ConfigError, lang: Lang) -> i32 {
     eprintln!("{}", e.message(lang));
     2
 }
 
+/// Where annotated workbooks go when a run writes them (`check --annotate`, drag-and-drop).
+pub(crate) struct AnnotateTo<'a> {
+    pub out_dir: Option<&'a std::path::Path>,
+    /// An unwritable input folder sends the output to Documents / Desktop / temp instead.
+    pub fallback: bool,
+}
+
 /// Expands the arguments (files, folders, globs) and checks every file in parallel, each with the
-/// settings of its daicho.toml. Order: arguments as given, files sorted within each. Unreadable
-/// paths become failed reports; a broken daicho.toml stops the run.
-fn check_paths(paths: &[PathBuf], resolver: &mut Resolver, progress: bool) -> Result<Vec<FileReport>, ConfigError> {
+/// settings of its daicho.toml, writing its annotated workbook too when `annotate` says so.
+/// Order: arguments as given, files sorted within each. Unreadable paths become failed reports;
+/// a broken daicho.toml stops the run.
+pub(crate) fn check_paths(
+    paths: &[PathBuf],
+    resolver: &mut Resolver,
+    progress: bool,
+    annotate: Option<&AnnotateTo<'_>>,
+) -> Result<Vec<crate::dropmode::Outcome>, ConfigError> {
+    use crate::annotate::Target;
+    use crate::dropmode::Outcome;
+    use crate::paths::Input;
     use rayon::prelude::*;
     enum Job {
-        Check(PathBuf, Arc<Settings>),
+        Check(PathBuf, Arc<Settings>, Option<Target>),
         Failed(FileReport),
     }
     let lang = resolver.defaults().lang;
-    let mut jobs = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut scan = false;
-    for arg in paths {
-        let expanded = expand(arg);
-        scan |= expanded.is_scan(arg);
-        match expanded {
-            Expanded::Files(files) => {
-                for f in files {
-                    if seen.insert(f.clone()) {
-                        let s = resolver.settings_for(&f)?;
-                        jobs.push(Job::Check(f, s));
-                    }
-                }
+    let inputs = collect_inputs(paths);
+    let mut outputs = annotate
+        .map(|a| crate::annotate::plan_outputs(&inputs.files(), a.out_dir))
+        .unwrap_or_default()
+        .into_iter();
+    let mut jobs = Vec::with_capacity(inputs.items.len());
+    for item in inputs.items {
+        match item {
+            Input::File(f) => {
+                let s = resolver.settings_for(&f)?;
+                let target = match (annotate, outputs.next()) {
+                    (Some(a), Some(path)) => Some(Target {
+                        path,
+                        fallback: a.fallback && a.out_dir.is_none(),
+                    }),
+                    _ => None,
+                };
+                jobs.push(Job::Check(f, s, target));
             }
-            Expanded::Missing(p) => jobs.push(Job::Failed(FileReport::failed(&p, ReadError::NotFound))),
-            Expanded::EmptyFolder(p) => jobs.push(Job::Failed(FileReport::failed(
-                &p,
-                ReadError::Io(match lang {
-                    Lang::Ja => "フォルダに表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません".into(),
-                    Lang::En => "the folder holds no spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)".into(),
-                }),
-            ))),
-            Expanded::NoMatch(p) => jobs.push(Job::Failed(FileReport::failed(
-                &p,
-                ReadError::Io(match lang {
-                    Lang::Ja => "パターンに一致する表計算ファイルがありません".into(),
-                    Lang::En => "no spreadsheet matches the pattern".into(),
-                }),
-            ))),
+            Input::Failed(p, e) => jobs.push(Job::Failed(FileReport::failed(&p, e))),
         }
     }
-    let bar = if progress && scan {
+    let bar = if progress && inputs.scan {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
         let label = match lang {
             Lang::Ja => "検査中",
@@ -115,33 +109,37 @@ fn check_paths(paths: &[PathBuf], resolver: &mut Resolver, progress: bool) -> Re
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut reports: Vec<FileReport> = jobs
+    let mut outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let report = match job {
-                Job::Check(path, settings) => {
+            let outcome = match job {
+                Job::Check(path, settings, target) => {
                     bar.set_message(report::display_path(path));
-                    check_file(path, settings)
+                    let (report, annotated) = check_file_with(path, settings, target.as_ref());
+                    Outcome { report, annotated }
                 }
-                Job::Failed(report) => report.clone(),
+                Job::Failed(report) => Outcome {
+                    report: report.clone(),
+                    annotated: None,
+                },
             };
             bar.inc(1);
-            report
+            outcome
         })
         .collect();
     bar.finish_and_clear();
     // Exceptions that matched nothing, reported once per daicho.toml on its first readable file.
     let mut done: Vec<*const Settings> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
-        if let Job::Check(_, settings) = job {
+        if let Job::Check(_, settings, _) = job {
             let key = Arc::as_ptr(settings);
-            if reports[i].error.is_none() && !done.contains(&key) {
+            if outcomes[i].report.error.is_none() && !done.contains(&key) {
                 done.push(key);
-                reports[i].findings.extend(crate::suppress::unused_exceptions(settings));
+                outcomes[i].report.findings.extend(crate::suppress::unused_exceptions(settings));
             }
         }
     }
-    Ok(reports)
+    Ok(outcomes)
 }
 
 fn check(args: CheckArgs) -> i32 {
@@ -156,21 +154,29 @@ fn check(args: CheckArgs) -> i32 {
         return code;
     }
     let (as_of, fail_on) = (cli.as_of, cli.fail_on);
-    let (files, outputs_failed) = if args.annotate {
-        let settings = match settings(cli, &args.common, &args.paths) {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-        crate::dropmode::annotate_for_check(&args.paths, args.out_dir.as_deref(), &settings)
-    } else {
-        let progress = !args.no_progress && !args.quiet && std::io::stderr().is_terminal();
-        let checked = Resolver::new(cli, args.common.config.as_deref())
-            .and_then(|mut r| check_paths(&args.paths, &mut r, progress));
-        match checked {
-            Ok(files) => (files, false),
-            Err(e) => return config_error(&e, lang),
-        }
+    let progress = !args.no_progress && !args.quiet && std::io::stderr().is_terminal();
+    let annotate = args.annotate.then_some(AnnotateTo {
+        out_dir: args.out_dir.as_deref(),
+        fallback: false,
+    });
+    let checked = Resolver::new(cli, args.common.config.as_deref())
+        .and_then(|mut r| check_paths(&args.paths, &mut r, progress, annotate.as_ref()));
+    let outcomes = match checked {
+        Ok(outcomes) => outcomes,
+        Err(e) => return config_error(&e, lang),
     };
+    // Every output that could not be written is reported on stderr (exit code 2).
+    let mut outputs_failed = false;
+    let files = outcomes
+        .into_iter()
+        .map(|o| {
+            if let Some(Err(e)) = &o.annotated {
+                outputs_failed = true;
+                eprintln!("{}: {}", report::display_path(&o.report.path), e.message(lang));
+            }
+            o.report
+        })
+        .collect();
     let run = Run { as_of, lang, files };
     let text = match args.format {
         OutputFormat::Json => report::json::render(&run),
@@ -221,11 +227,27 @@ fn dropped(args: DropArgs) -> i32 {
     if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
         return code;
     }
-    let settings = match settings(overrides(&args.common), &args.common, &args.paths) {
-        Ok(s) => s,
-        Err(code) => return code,
+    // Run-wide choices (language, --fail-on) come from the first path's daicho.toml; each file
+    // is still checked with its own.
+    let mut resolver = match Resolver::new(overrides(&args.common), args.common.config.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return config_error(&e, args.common.lang),
     };
-    crate::dropmode::run(&args.paths, args.out_dir.as_deref(), &settings)
+    let run_settings = match args.paths.first() {
+        Some(p) => resolver.settings_for(p),
+        None => Ok(resolver.defaults()),
+    };
+    let run_settings = match run_settings {
+        Ok(s) => s,
+        Err(e) => return config_error(&e, args.common.lang),
+    };
+    let annotate = AnnotateTo {
+        out_dir: args.out_dir.as_deref(),
+        fallback: true,
+    };
+    crate::dropmode::run(&args.paths, &run_settings, || {
+        check_paths(&args.paths, &mut resolver, false, Some(&annotate))
+    })
 }
 
 fn rules(args: &RulesArgs) -> i32 {

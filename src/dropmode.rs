@@ -3,17 +3,15 @@
 //! console window belongs to daicho alone (launched from Explorer) — wait for Enter so the window
 //! does not vanish before it is read.
 
-use crate::annotate::{plan_outputs, Target, Written};
-use crate::config::Settings;
-use crate::engine::{check_file_with, Annotated, FileReport};
-use crate::paths::{expand, Expanded};
+use crate::annotate::Written;
+use crate::config::{ConfigError, Settings};
+use crate::engine::{Annotated, FileReport};
 use crate::report::{display_path, Run};
 use crate::rules::Finding;
-use crate::workbook::ReadError;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How many problems the per-file summary lists.
 const TOP_PROBLEMS: usize = 5;
@@ -24,97 +22,28 @@ pub struct Outcome {
     pub annotated: Annotated,
 }
 
-/// Expands files, folders and globs, checks each file and writes its annotated workbook to
-/// `<stem>.checked.xlsx` beside it (or in `out_dir`). With `fallback`, an unwritable input folder
-/// sends the output to Documents / Desktop / the temp folder instead.
-pub fn annotate_paths(
-    paths: &[PathBuf],
-    out_dir: Option<&Path>,
-    settings: &Settings,
-    fallback: bool,
-) -> Vec<Outcome> {
-    enum Item {
-        File(PathBuf),
-        Failed(FileReport),
-    }
-    let mut items = Vec::new();
-    for arg in paths {
-        match expand(arg) {
-            Expanded::Files(files) => items.extend(files.into_iter().map(Item::File)),
-            Expanded::Missing(p) => items.push(Item::Failed(FileReport::failed(&p, ReadError::NotFound))),
-            Expanded::EmptyFolder(p) => items.push(Item::Failed(FileReport::failed(
-                &p,
-                ReadError::Io("folder contains no spreadsheets / 表計算ファイルがありません".into()),
-            ))),
-            Expanded::NoMatch(p) => items.push(Item::Failed(FileReport::failed(
-                &p,
-                ReadError::Io("no spreadsheet matches the pattern / パターンに一致する表計算ファイルがありません".into()),
-            ))),
-        }
-    }
-    let files: Vec<PathBuf> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::File(p) => Some(p.clone()),
-            Item::Failed(_) => None,
-        })
-        .collect();
-    let mut outputs = plan_outputs(&files, out_dir).into_iter();
-    items
-        .into_iter()
-        .map(|item| match item {
-            Item::File(path) => {
-                let target = Target {
-                    path: outputs
-                        .next()
-                        .unwrap_or_else(|| crate::annotate::default_output(&path, out_dir)),
-                    fallback: fallback && out_dir.is_none(),
-                };
-                let (report, annotated) = check_file_with(&path, settings, Some(&target));
-                Outcome { report, annotated }
-            }
-            Item::Failed(report) => Outcome {
-                report,
-                annotated: None,
-            },
-        })
-        .collect()
-}
-
-/// `daicho check --annotate`: the reports, with every output that could not be written reported
-/// on stderr. The bool says whether any output failed (exit code 2).
-pub fn annotate_for_check(
-    paths: &[PathBuf],
-    out_dir: Option<&Path>,
-    settings: &Settings,
-) -> (Vec<FileReport>, bool) {
-    let mut failed = false;
-    let reports = annotate_paths(paths, out_dir, settings, false)
-        .into_iter()
-        .map(|o| {
-            if let Some(Err(e)) = &o.annotated {
-                failed = true;
-                eprintln!(
-                    "{}: {}",
-                    display_path(&o.report.path),
-                    e.message(settings.lang)
-                );
-            }
-            o.report
-        })
-        .collect();
-    (reports, failed)
-}
-
 /// Runs drag-and-drop mode; returns the exit code.
-pub fn run(paths: &[PathBuf], out_dir: Option<&Path>, settings: &Settings) -> i32 {
+/// `check` checks every file (each with its own daicho.toml) and writes its annotated workbook;
+/// `settings` (the first path's) give the language and `--fail-on` of the run.
+pub fn run(
+    paths: &[PathBuf],
+    settings: &Settings,
+    check: impl FnOnce() -> Result<Vec<Outcome>, ConfigError>,
+) -> i32 {
     let lang = settings.lang;
     if paths.is_empty() {
         print(&usage_hint(lang));
         pause_if_own_console(lang);
         return 2;
     }
-    let outcomes = annotate_paths(paths, out_dir, settings, true);
+    let outcomes = match check() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{}", e.message(lang));
+            pause_if_own_console(lang);
+            return 2;
+        }
+    };
     let mut text = String::new();
     for o in &outcomes {
         text.push_str(&file_summary(o, lang));

@@ -154,11 +154,12 @@ fn globs_and_trailing_separators() {
     let out = check_in(tmp.path(), &["--format", "json", "台帳/**/*.ods"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stdout
-            .contains("パターンに一致する表計算ファイルがありません"),
+        out.stdout.contains("に一致する表計算ファイルがありません"),
         "{}",
         out.stdout
     );
+    let json: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(json["files"][0]["error"]["kind"], "no-match", "{json}");
 }
 
 #[test]
@@ -174,10 +175,68 @@ fn a_folder_without_spreadsheets_is_an_error() {
         files[0]["error"]["message"]
             .as_str()
             .unwrap_or("")
-            .contains("フォルダに表計算ファイル"),
+            .contains("このフォルダには表計算ファイル"),
         "{json}"
     );
+    assert!(
+        !files[0]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("アクセス権"),
+        "no advice about permissions for an empty folder: {json}"
+    );
+    assert_eq!(files[0]["error"]["kind"], "empty-folder", "{json}");
     assert!(files[1]["error"].is_null());
+}
+
+#[test]
+fn annotate_checks_each_file_with_its_own_config() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy(
+        &fixture("seed.xlsx"),
+        &tmp.path().join("a").join("seed.xlsx"),
+    );
+    copy(
+        &fixture("seed.xlsx"),
+        &tmp.path().join("b").join("seed.xlsx"),
+    );
+    write(
+        &tmp.path().join("a").join("daicho.toml"),
+        "[rules]\nignore = [\"IP\"]\n",
+    );
+    write(
+        &tmp.path().join("b").join("daicho.toml"),
+        "[rules]\nignore = [\"OS\"]\n",
+    );
+    let (plain, _) = json_in(tmp.path(), &["a", "b"]);
+    let out_dir = tmp.path().join("out");
+    let out_dir_arg = out_dir.to_string_lossy().into_owned();
+    let (annotated, _) = json_in(
+        tmp.path(),
+        &["--annotate", "--out-dir", &out_dir_arg, "a", "b"],
+    );
+    let per_file = |json: &Value| -> Vec<BTreeSet<String>> {
+        json["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|f| {
+                f["diagnostics"]
+                    .as_array()
+                    .expect("d")
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let (p, a) = (per_file(&plain), per_file(&annotated));
+    assert_eq!(p, a, "--annotate does not change the findings");
+    assert!(a[0].contains("OS001") && !a[0].contains("IP002"), "{a:?}");
+    assert!(a[1].contains("IP002") && !a[1].contains("OS001"), "{a:?}");
+    // Two inputs named seed.xlsx into one folder: two outputs.
+    assert!(out_dir.join("seed.checked.xlsx").is_file());
+    assert!(out_dir.join("seed.xlsx.checked.xlsx").is_file());
 }
 
 #[test]
