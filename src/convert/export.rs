@@ -62,8 +62,37 @@ pub fn header(conv: &Conversion) -> Vec<String> {
         .collect()
 }
 
+/// A value as CSV text. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+/// `+cmd|…`, `-2+3`, `@SUM(…)`) gets a leading `'` so Excel or an asset tool opening the CSV
+/// shows it as text (CSV injection); a plain number (`-5`, `+81`) and the lone `-` (no
+/// address, not applicable) stay as typed.
 fn cell_text(v: Option<&CellValue>) -> String {
-    v.map(|v| v.display()).unwrap_or_default()
+    match v {
+        Some(CellValue::Text(s)) if runs_as_formula(s) => format!("'{s}"),
+        Some(v) => v.display(),
+        None => String::new(),
+    }
+}
+
+fn runs_as_formula(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return false;
+    }
+    s != "-" && !is_plain_number(s)
+}
+
+/// `-5`, `+81`, `-0.5`: an optional sign, digits and at most one decimal point.
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let frac = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The rows of the CSV (header first), as text.
@@ -195,6 +224,36 @@ pub fn json_text(conv: &Conversion) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_defused_numbers_and_dash_kept() {
+        let text = |s: &str| cell_text(Some(&CellValue::Text(s.into())));
+        for (typed, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("--", "'--"),
+            ("+81-3-1234-5678", "'+81-3-1234-5678"),
+            ("\t=1", "'\t=1"),
+            ("-", "-"),
+            ("-5", "-5"),
+            ("+81", "+81"),
+            ("-0.5", "-0.5"),
+            ("192.168.1.5", "192.168.1.5"),
+            ("稼働", "稼働"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(text(typed), written, "{typed}");
+        }
+        // Numbers are numbers, not typed text.
+        assert_eq!(cell_text(Some(&CellValue::Number(-5.0))), "-5");
+        assert_eq!(cell_text(None), "");
+    }
 
     #[test]
     fn finds_characters_cp932_cannot_hold() {
