@@ -110,6 +110,66 @@ pub fn collect_inputs(args: &[PathBuf]) -> Inputs {
     out
 }
 
+/// `<stem>.<suffix>` beside the input, or in `dir` (`a.xlsx` + `checked.xlsx` ->
+/// `a.checked.xlsx`). An input without a usable stem is called `fallback_stem`.
+pub fn output_name(input: &Path, dir: Option<&Path>, suffix: &str, fallback_stem: &str) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| fallback_stem.to_string());
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        // `seed.xlsx` given bare has the parent "": the output is then `seed.<suffix>`.
+        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    dir.join(format!("{stem}.{suffix}"))
+}
+
+/// One output per input (`<stem>.<suffix>`, beside each input or in `dir`), never two the same:
+/// when `a.xlsx` and `a.csv` (or two `a.xlsx` of different folders into one `dir`) meet, the later
+/// one is named `a.csv.<suffix>`, then `a (2).<suffix>` …. Names compare case-insensitively
+/// (Windows and macOS folders).
+pub fn plan_outputs(
+    inputs: &[PathBuf],
+    dir: Option<&Path>,
+    suffix: &str,
+    fallback_stem: &str,
+) -> Vec<PathBuf> {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let key = |p: &Path| p.to_string_lossy().to_lowercase();
+    inputs
+        .iter()
+        .map(|input| {
+            let first = output_name(input, dir, suffix, fallback_stem);
+            if used.insert(key(&first)) {
+                return first;
+            }
+            let folder = first.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = input
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let second = folder.join(format!("{name}.{suffix}"));
+            if used.insert(key(&second)) {
+                return second;
+            }
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut n = 2u64;
+            loop {
+                let candidate = folder.join(format!("{stem} ({n}).{suffix}"));
+                if used.insert(key(&candidate)) {
+                    return candidate;
+                }
+                n += 1;
+            }
+        })
+        .collect()
+}
+
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
 }

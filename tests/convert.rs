@@ -622,3 +622,20 @@ fn several_inputs_go_to_a_folder_and_bad_inputs_exit_2() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("No ledger sheet found"), "{}", r.stderr);
 }
+
+#[test]
+fn same_stem_inputs_get_their_own_outputs() {
+    let (dir, xlsx) = scratch("messy/hospital_a.xlsx");
+    let ods = dir.path().join("hospital_a.ods");
+    std::fs::copy(fixture("messy/hospital_a.ods"), &ods).expect("copy");
+    let r = run(&[
+        "convert",
+        "--as-of",
+        AS_OF,
+        xlsx.to_str().expect("utf-8"),
+        ods.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(dir.path().join("hospital_a.standard.xlsx").is_file());
+    assert!(dir.path().join("hospital_a.ods.standard.xlsx").is_file());
+}

@@ -105,54 +105,13 @@ impl std::error::Error for AnnotateError {}
 
 /// `<stem>.checked.xlsx` beside the input, or in `out_dir`.
 pub fn default_output(input: &Path, out_dir: Option<&Path>) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "daicho".to_string());
-    let dir = match out_dir {
-        Some(d) => d.to_path_buf(),
-        // `seed.xlsx` given bare has the parent "": the output is then `seed.checked.xlsx`.
-        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
-    };
-    dir.join(format!("{stem}.checked.xlsx"))
+    crate::paths::output_name(input, out_dir, "checked.xlsx", "daicho")
 }
 
-/// One output per input, never two the same: when `a.xlsx` and `a.csv` (or two `a.xlsx` of
-/// different folders into one `--out-dir`) meet, the later one is named `a.csv.checked.xlsx`,
-/// then `a (2).checked.xlsx` ….
+/// One output per input, never two the same ([`crate::paths::plan_outputs`]): when `a.xlsx` and
+/// `a.csv` meet, the later one is named `a.csv.checked.xlsx`, then `a (2).checked.xlsx` ….
 pub fn plan_outputs(inputs: &[PathBuf], out_dir: Option<&Path>) -> Vec<PathBuf> {
-    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let key = |p: &Path| p.to_string_lossy().to_lowercase();
-    inputs
-        .iter()
-        .map(|input| {
-            let first = default_output(input, out_dir);
-            if used.insert(key(&first)) {
-                return first;
-            }
-            let dir = first.parent().map(Path::to_path_buf).unwrap_or_default();
-            let name = input
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let second = dir.join(format!("{name}.checked.xlsx"));
-            if used.insert(key(&second)) {
-                return second;
-            }
-            let stem = input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            for n in 2u32.. {
-                let candidate = dir.join(format!("{stem} ({n}).checked.xlsx"));
-                if used.insert(key(&candidate)) {
-                    return candidate;
-                }
-            }
-            unreachable!("u32 names exhausted")
-        })
-        .collect()
+    crate::paths::plan_outputs(inputs, out_dir, "checked.xlsx", "daicho")
 }
 
 fn parent_dir(p: &Path) -> PathBuf {

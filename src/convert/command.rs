@@ -16,22 +16,20 @@ fn extension(format: ConvertFormat) -> &'static str {
     }
 }
 
-/// `<stem>.standard.<ext>` beside the input, in the `-o` folder, or `-o` itself for one input.
-pub fn output_path(
-    input: &Path,
+/// One output per input: `<stem>.standard.<ext>` beside it or in the `-o` folder, or `-o`
+/// itself for one input. Two inputs never share an output (`a.xlsx a.csv` ->
+/// `a.standard.xlsx`, `a.csv.standard.xlsx`; see [`crate::paths::plan_outputs`]).
+pub fn output_paths(
+    inputs: &[PathBuf],
     output: Option<&Path>,
     format: ConvertFormat,
     several: bool,
-) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "ledger".into());
-    let name = format!("{stem}.standard.{}", extension(format));
+) -> Vec<PathBuf> {
+    let suffix = format!("standard.{}", extension(format));
     match output {
-        None => input.with_file_name(name),
-        Some(o) if several || o.is_dir() => o.join(name),
-        Some(o) => o.to_path_buf(),
+        Some(o) if !several && !o.is_dir() => inputs.iter().map(|_| o.to_path_buf()).collect(),
+        Some(o) => crate::paths::plan_outputs(inputs, Some(o), &suffix, "ledger"),
+        None => crate::paths::plan_outputs(inputs, None, &suffix, "ledger"),
     }
 }
 
@@ -105,8 +103,8 @@ pub fn run(args: &ConvertArgs) -> i32 {
         }
     }
     let mut log_text = String::new();
-    for input in &files {
-        let out = output_path(input, args.output.as_deref(), args.format, several);
+    let outputs = output_paths(&files, args.output.as_deref(), args.format, several);
+    for (input, out) in files.iter().zip(&outputs) {
         let settings = match resolver.settings_for(input) {
             Ok(s) => s,
             Err(e) => {
@@ -114,7 +112,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
                 return 2;
             }
         };
-        match convert_one(input, &out, args, &settings) {
+        match convert_one(input, out, args, &settings) {
             Ok(text) => {
                 log_text.push_str(&text);
             }
