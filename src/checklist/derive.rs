@@ -9,7 +9,7 @@ use crate::layout::Field;
 use crate::ledger::{Device, DeviceKind, Ledger, LedgerSheet, Status};
 use crate::rules::Finding;
 use crate::{Severity, Text};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The ledger's evidence for one item (or one target of the patch item).
 #[derive(Debug, Clone, Default)]
@@ -213,14 +213,13 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
         .filter(live)
         .filter(|f| f.code == "ID001")
         .count();
-    let mut blanks: HashMap<(Option<DeviceKind>, Field), usize> = HashMap::new();
+    let mut blanks: BTreeMap<(Option<DeviceKind>, Field), usize> = BTreeMap::new();
     for f in findings.iter().filter(live).filter(|f| f.code == "F001") {
         if let (Some(field), Some((_, d))) = (f.field, device_of(f)) {
             *blanks.entry((d.kind, field)).or_insert(0) += 1;
         }
     }
-    let mut blank_list: Vec<((Option<DeviceKind>, Field), usize)> = blanks.into_iter().collect();
-    blank_list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0 .1.cmp(&b.0 .1)));
+    let blank_list = most_blank_first(blanks);
     let mut ledger_text = summary.clone();
     for m in &missing_core {
         ledger_text.push_str(&format!("{m}。"));
@@ -301,6 +300,16 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
             })
             .collect(),
     }
+}
+
+/// Blank counts by (kind, field), most first; ties in the standard column order, then in the
+/// order kinds are listed (サーバ … その他, unknown last), so the 根拠 text is the same on every run.
+fn most_blank_first(
+    blanks: BTreeMap<(Option<DeviceKind>, Field), usize>,
+) -> Vec<((Option<DeviceKind>, Field), usize)> {
+    let mut list: Vec<_> = blanks.into_iter().collect();
+    list.sort_by_key(|&((kind, field), n)| (std::cmp::Reverse(n), field, kind.is_none(), kind));
+    list
 }
 
 /// 2-②: where a リモート保守 column exists, whether every (non-retired) device has an answer.
@@ -415,5 +424,38 @@ fn patch_evidence<'l>(
                 None => "devices",
             }),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_order_is_total_and_independent_of_insertion() {
+        let entries = [
+            ((None, Field::Os), 2),
+            ((Some(DeviceKind::Pc), Field::Ip), 2),
+            ((Some(DeviceKind::Server), Field::Ip), 2),
+            ((Some(DeviceKind::Medical), Field::Os), 2),
+            ((Some(DeviceKind::Server), Field::Os), 5),
+            ((Some(DeviceKind::Other), Field::Id), 1),
+        ];
+        let forward: BTreeMap<_, _> = entries.iter().copied().collect();
+        let backward: BTreeMap<_, _> = entries.iter().rev().copied().collect();
+        let a = most_blank_first(forward);
+        assert_eq!(a, most_blank_first(backward));
+        let twos: Vec<(Option<DeviceKind>, Field)> =
+            a.iter().filter(|(_, n)| *n == 2).map(|(k, _)| *k).collect();
+        // OS before IP (column order); within a field サーバ … その他, unknown kind last.
+        let expected = vec![
+            (Some(DeviceKind::Medical), Field::Os),
+            (None, Field::Os),
+            (Some(DeviceKind::Server), Field::Ip),
+            (Some(DeviceKind::Pc), Field::Ip),
+        ];
+        assert_eq!(a[0], ((Some(DeviceKind::Server), Field::Os), 5));
+        assert_eq!(twos, expected);
+        assert_eq!(a[5], ((Some(DeviceKind::Other), Field::Id), 1));
     }
 }

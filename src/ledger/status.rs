@@ -17,7 +17,8 @@ pub enum Status {
     Retired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Ordered as listed (サーバ, 端末PC, ネットワーク機器, 医療機器, その他), the order reports use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     Server,
