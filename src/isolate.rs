@@ -473,6 +473,10 @@ impl Writer {
                 self.u8(11);
                 self.str(detail);
             }
+            ReadError::TooManyCellsInWorkbook { limit } => {
+                self.u8(12);
+                self.len(*limit);
+            }
             // Never produced by a reader (they describe arguments or daicho's own code); sent as
             // plain I/O text should one ever cross the pipe.
             ReadError::EmptyFolder | ReadError::NoMatch { .. } | ReadError::Internal { .. } => {
@@ -552,6 +556,7 @@ impl<'a> Reader<'a> {
             11 => ReadError::ReaderCrashed {
                 detail: self.str()?,
             },
+            12 => ReadError::TooManyCellsInWorkbook { limit: self.len()? },
             _ => return None,
         })
     }
@@ -649,6 +654,7 @@ mod tests {
                 limit: 10_000_000,
             },
             ReadError::DecompressedTooLarge { limit: 1 << 30 },
+            ReadError::TooManyCellsInWorkbook { limit: 10_000_000 },
             ReadError::ReaderCrashed {
                 detail: "index out of range".into(),
             },

@@ -7,6 +7,55 @@
 
 use super::{CellValue, Grid, Limits, ReadError, Row};
 
+/// The cell budget of a whole workbook: `max_cells_per_sheet` cells over all sheets together.
+/// Without it, a small file of many full sheets (a zip bomb under the uncompressed budget, or
+/// an .xls/.ods with many sheets) could hold several times the per-sheet limit in memory:
+/// measured, 5 sheets × 9.9M cells in a 2 MB xlsx took 2.5 GB. Each sheet is read under what
+/// is left of the budget ([`WorkbookCells::sheet_limits`]), so reading stops at the limit.
+pub(super) struct WorkbookCells {
+    used: usize,
+    limit: usize,
+}
+
+impl WorkbookCells {
+    pub(super) fn new(limits: &Limits) -> Self {
+        WorkbookCells {
+            used: 0,
+            limit: limits.max_cells_per_sheet,
+        }
+    }
+
+    /// The limits for reading the next sheet: the per-sheet limit or what is left, if less.
+    pub(super) fn sheet_limits(&self, limits: &Limits) -> Limits {
+        Limits {
+            max_cells_per_sheet: limits
+                .max_cells_per_sheet
+                .min(self.limit.saturating_sub(self.used)),
+            ..*limits
+        }
+    }
+
+    /// A sheet's error under [`Self::sheet_limits`]: running out of what was left of the
+    /// workbook's budget is the workbook's error, not the sheet's.
+    pub(super) fn explain(&self, limits: &Limits, error: ReadError) -> ReadError {
+        match error {
+            ReadError::TooManyCells { limit, .. } if limit < limits.max_cells_per_sheet => {
+                ReadError::TooManyCellsInWorkbook { limit: self.limit }
+            }
+            other => other,
+        }
+    }
+
+    /// Counts a finished sheet; fails once the workbook is over the limit.
+    pub(super) fn add(&mut self, grid: &Grid) -> Result<(), ReadError> {
+        self.used = self.used.saturating_add(grid.cell_count());
+        if self.used > self.limit {
+            return Err(ReadError::TooManyCellsInWorkbook { limit: self.limit });
+        }
+        Ok(())
+    }
+}
+
 pub(super) struct GridBuilder<'a> {
     sheet: &'a str,
     limit: usize,
@@ -127,6 +176,37 @@ mod tests {
         let g = b.finish();
         assert_eq!(g.get(1, 1), Some(&n(2.0)));
         assert_eq!(g.cell_count(), 1);
+    }
+
+    #[test]
+    fn workbook_budget_counts_all_sheets() {
+        let limits = Limits {
+            max_cells_per_sheet: 3,
+            ..Limits::default()
+        };
+        let two = Grid::from_cells(vec![(0, 0, n(1.0)), (0, 1, n(2.0))]);
+        let mut budget = WorkbookCells::new(&limits);
+        budget.add(&two).unwrap();
+        // The next sheet may hold one more cell; reading a second fails as the workbook's error.
+        let next = budget.sheet_limits(&limits);
+        assert_eq!(next.max_cells_per_sheet, 1);
+        let mut b = GridBuilder::new("s2", &next);
+        b.push(0, 0, n(1.0)).unwrap();
+        let err = b.push(0, 1, n(2.0)).unwrap_err();
+        assert_eq!(
+            budget.explain(&limits, err),
+            ReadError::TooManyCellsInWorkbook { limit: 3 }
+        );
+        // A sheet over the per-sheet limit on its own keeps its own error.
+        let own = ReadError::TooManyCells {
+            sheet: "s".into(),
+            limit: 3,
+        };
+        assert_eq!(budget.explain(&limits, own.clone()), own);
+        assert_eq!(
+            budget.add(&two).unwrap_err(),
+            ReadError::TooManyCellsInWorkbook { limit: 3 }
+        );
     }
 
     #[test]

@@ -237,6 +237,8 @@ pub enum ReadError {
     UnknownEncoding,
     FileTooLarge { bytes: u64, limit: u64 },
     TooManyCells { sheet: String, limit: usize },
+    /// All sheets together hold more than the cell limit (a workbook of many full sheets).
+    TooManyCellsInWorkbook { limit: usize },
     DecompressedTooLarge { limit: u64 },
     /// The reader panicked (or its child process died) on this file.
     ReaderCrashed { detail: String },
@@ -263,6 +265,7 @@ impl ReadError {
             ReadError::UnknownEncoding => "unknown-encoding",
             ReadError::FileTooLarge { .. } => "file-too-large",
             ReadError::TooManyCells { .. } => "too-many-cells",
+            ReadError::TooManyCellsInWorkbook { .. } => "too-many-cells",
             ReadError::DecompressedTooLarge { .. } => "decompressed-too-large",
             ReadError::ReaderCrashed { .. } => "reader-crashed",
             ReadError::EmptyFolder => "empty-folder",
@@ -295,6 +298,8 @@ impl ReadError {
             (ReadError::FileTooLarge { bytes, limit }, En) => format!("File too large ({} MB, limit {} MB). Raise [limits] max_file_mb in daicho.toml if needed.", bytes / 1_048_576, limit / 1_048_576),
             (ReadError::TooManyCells { sheet, limit }, Ja) => format!("シート「{sheet}」のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください。"),
             (ReadError::TooManyCells { sheet, limit }, En) => format!("Sheet '{sheet}' has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed."),
+            (ReadError::TooManyCellsInWorkbook { limit }, Ja) => format!("ブック全体のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください(1シートとブック全体の両方の上限です)。"),
+            (ReadError::TooManyCellsInWorkbook { limit }, En) => format!("The workbook as a whole has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed (it limits each sheet and the whole workbook)."),
             (ReadError::DecompressedTooLarge { limit }, Ja) => format!("展開後のサイズが上限({}MB)を超えるため読みません(圧縮爆弾の可能性)。正当なファイルなら daicho.toml の [limits] max_uncompressed_mb を上げてください。", limit / 1_048_576),
             (ReadError::DecompressedTooLarge { limit }, En) => format!("The workbook decompresses beyond the limit ({} MB); refusing (possible zip bomb). If it is genuine, raise [limits] max_uncompressed_mb in daicho.toml.", limit / 1_048_576),
             (ReadError::ReaderCrashed { .. }, Ja) => "ファイルの内部構造が壊れているため読めませんでした。Excelで開いて保存し直すか、バックアップを使ってください。".into(),

@@ -6,7 +6,7 @@
 //! sparse grids with absolute coordinates: `Range::used_cells` is relative to `Range::start()`,
 //! which skips leading empty rows and columns.
 
-use super::grid_builder::GridBuilder;
+use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
 use super::ods_scan::scan_ods;
 use super::values::from_data;
@@ -21,6 +21,7 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
     check_xls(bytes, limits)?;
     let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();
+    let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -32,8 +33,10 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
             Err(XlsError::WorksheetNotFound(_)) => continue,
             Err(e) => return Err(xls_error(e)),
         };
-        let grid = grid_from_range(&meta.name, &range, limits)?;
+        let grid = grid_from_range(&meta.name, &range, &budget.sheet_limits(limits))
+            .map_err(|e| budget.explain(limits, e))?;
         drop(range);
+        budget.add(&grid)?;
         let merges = book
             .merge_cells_by_sheet_name(&meta.name)
             .map_err(xls_error)?;
@@ -52,10 +55,13 @@ pub(super) fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
     let mut merges = scan_ods(bytes, limits)?;
     let mut book: Ods<Cursor<&[u8]>> = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
     let mut sheets = Vec::new();
+    let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
         let range = book.worksheet_range(&meta.name).map_err(ods_error)?;
-        let mut grid = grid_from_range(&meta.name, &range, limits)?;
+        let mut grid = grid_from_range(&meta.name, &range, &budget.sheet_limits(limits))
+            .map_err(|e| budget.explain(limits, e))?;
         drop(range);
+        budget.add(&grid)?;
         if has_error_text(&grid) {
             grid = mark_formula_errors(grid, &mut book, &meta.name)?;
         }

@@ -5,7 +5,7 @@
 //! aborts the process (calamine#433). The cell reader hands over one cell at a time; only
 //! non-empty cells are kept, and at most `limits.max_cells_per_sheet` of them.
 
-use super::grid_builder::GridBuilder;
+use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
 use super::values::from_data_ref;
 use super::xlsx_merges::merges_by_sheet;
@@ -33,6 +33,7 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
     }
     let mut merges = merges_by_sheet(bytes);
     let mut sheets = Vec::new();
+    let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -43,8 +44,12 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
                 Err(XlsxError::NotAWorksheet(_)) => continue,
                 Err(e) => return Err(xlsx_error(e)),
             };
-            collect_cells(&meta.name, limits, || cells.next_cell().map_err(xlsx_error))?
+            collect_cells(&meta.name, &budget.sheet_limits(limits), || {
+                cells.next_cell().map_err(xlsx_error)
+            })
+            .map_err(|e| budget.explain(limits, e))?
         };
+        budget.add(&grid)?;
         let merges = match merges.remove(&meta.name) {
             Some(found) => found,
             None => book
@@ -69,6 +74,7 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
 pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut book: Xlsb<Cursor<&[u8]>> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
     let mut sheets = Vec::new();
+    let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -77,8 +83,12 @@ pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
             let mut cells = book
                 .worksheet_cells_reader(&meta.name)
                 .map_err(xlsb_error)?;
-            collect_cells(&meta.name, limits, || cells.next_cell().map_err(xlsb_error))?
+            collect_cells(&meta.name, &budget.sheet_limits(limits), || {
+                cells.next_cell().map_err(xlsb_error)
+            })
+            .map_err(|e| budget.explain(limits, e))?
         };
+        budget.add(&grid)?;
         sheets.push(Sheet {
             hidden: meta.visible != SheetVisible::Visible,
             name: meta.name,
