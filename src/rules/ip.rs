@@ -156,60 +156,48 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     }
                     out.push(finding);
                 }
-                if let Some((ja, en)) = reserved(addr) {
+                // The declared network holding the address (`None` when networks are declared
+                // and none holds it: IP005).
+                let declared = (!networks.is_empty())
+                    .then(|| networks.iter().find(|n| n.contains(addr)).copied());
+                if let Some(None) = declared {
                     out.push(here(
-                        "IP006",
-                        format!("「{e}」は{ja}で、機器のアドレスとして使えません。実際の設定を確認してください。"),
-                        format!("「{e}」 is {en}, not a device address. Check the real configuration."),
+                        "IP005",
+                        format!(
+                            "「{e}」は設定で宣言したネットワーク({})の外です。",
+                            list(networks)
+                        ),
+                        format!(
+                            "「{e}」 is outside the declared networks ({}).",
+                            list(networks)
+                        ),
                     ));
                 }
-                if !networks.is_empty() {
-                    match networks.iter().find(|n| n.contains(addr)) {
-                        None => out.push(here(
-                            "IP005",
-                            format!(
-                                "「{e}」は設定で宣言したネットワーク({})の外です。",
-                                list(networks)
-                            ),
-                            format!(
-                                "「{e}」 is outside the declared networks ({}).",
-                                list(networks)
-                            ),
-                        )),
-                        Some(net)
-                            if net.prefix() < 31
-                                && net.prefix() < 127
-                                && (addr == net.network() || addr == net.broadcast()) =>
-                        {
-                            let which = if addr == net.network() {
-                                ("ネットワークアドレス", "the network address")
-                            } else {
-                                ("ブロードキャストアドレス", "the broadcast address")
-                            };
-                            out.push(here(
-                                "IP006",
-                                format!(
-                                    "「{e}」は {net} の{}です。機器には割り当てられません。",
-                                    which.0
-                                ),
-                                format!("「{e}」 is {} of {net}; no device can have it.", which.1),
-                            ));
-                        }
-                        Some(_) => {}
-                    }
-                }
-                // A typed prefix (「192.168.1.0/24」) tells the address's own network.
-                if let Some(net) = prefix
+                // At most one IP006 per entry: a reserved address, else the network/broadcast
+                // address of the declared network, else of the network its typed prefix
+                // (「192.168.1.0/24」) names.
+                let typed = prefix
                     .and_then(|p| ipnetwork::IpNetwork::new(addr, p).ok())
-                    .filter(|n| n.is_ipv4() && n.prefix() < 31)
-                {
-                    if addr == net.network() || addr == net.broadcast() {
-                        out.push(here(
-                            "IP006",
-                            format!("「{e}」はネットワーク/ブロードキャストアドレスで、機器には割り当てられません。"),
-                            format!("「{e}」 is a network or broadcast address; no device can have it."),
-                        ));
-                    }
+                    .and_then(|n| ipnetwork::IpNetwork::new(n.network(), n.prefix()).ok());
+                let ip006 = if let Some((ja, en)) = reserved(addr) {
+                    Some((
+                        format!("「{e}」は{ja}で、機器のアドレスとして使えません。実際の設定を確認してください。"),
+                        format!("「{e}」 is {en}, not a device address. Check the real configuration."),
+                    ))
+                } else {
+                    [declared.flatten(), typed]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|net| Some((net, network_edge(addr, net)?)))
+                        .map(|(net, (ja, en))| {
+                            (
+                                format!("「{e}」は {net} の{ja}です。機器には割り当てられません。"),
+                                format!("「{e}」 is {en} of {net}; no device can have it."),
+                            )
+                        })
+                };
+                if let Some((ja, en)) = ip006 {
+                    out.push(here("IP006", ja, en));
                 }
                 if device.is_retired() || in_this_cell.contains(&addr) {
                     continue;
@@ -228,6 +216,21 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// Whether `addr` is the network or broadcast address of `net`. IPv4 only, and only for
+/// prefixes up to /30: a /31 or /32 has no such addresses (RFC 3021), and IPv6 has no broadcast.
+fn network_edge(addr: IpAddr, net: ipnetwork::IpNetwork) -> Option<(&'static str, &'static str)> {
+    if !net.is_ipv4() || net.prefix() >= 31 {
+        return None;
+    }
+    if addr == net.network() {
+        Some(("ネットワークアドレス", "the network address"))
+    } else if addr == net.broadcast() {
+        Some(("ブロードキャストアドレス", "the broadcast address"))
+    } else {
+        None
     }
 }
 
