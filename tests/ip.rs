@@ -15,7 +15,10 @@ fn daicho() -> Command {
 fn ledger(dir: &Path, ips: &[&str]) -> std::path::PathBuf {
     let mut csv = String::from("\u{FEFF}管理番号,OS,IPアドレス,状態\r\n");
     for (i, ip) in ips.iter().enumerate() {
-        csv.push_str(&format!("PC-{:03},Windows 11 Pro 25H2,\"{ip}\",稼働\r\n", i + 1));
+        csv.push_str(&format!(
+            "PC-{:03},Windows 11 Pro 25H2,\"{ip}\",稼働\r\n",
+            i + 1
+        ));
     }
     let path = dir.join("台帳.csv");
     std::fs::write(&path, csv).expect("write ledger");
@@ -71,7 +74,9 @@ fn ip003_fix_keeps_labels_and_other_entries() {
     // convert writes the same text.
     let out = daicho()
         .current_dir(tmp.path())
-        .args(["convert", "--format", "json", "--as-of", AS_OF, "-o", "out.json"])
+        .args([
+            "convert", "--format", "json", "--as-of", AS_OF, "-o", "out.json",
+        ])
         .arg(&path)
         .output()
         .expect("run");
