@@ -223,7 +223,7 @@ fn declared_bomb_is_refused_with_the_limit_named() {
     patch_uncompressed_sizes(&mut bytes, 1_400_000_000);
     let bomb = dir.path().join("bomb.xlsx");
     std::fs::write(&bomb, &bytes).unwrap();
-    let (code, doc, _) = run_check(&[bomb.clone()], &[]);
+    let (code, doc, _) = run_check(std::slice::from_ref(&bomb), &[]);
     assert_eq!(code, 2);
     let error = &doc["files"][0]["error"];
     assert_eq!(error["kind"], "decompressed-too-large", "{error}");
@@ -263,4 +263,45 @@ fn calamine_panics_are_caught_in_process() {
         caught >= 3,
         "only {caught} inputs still reach the calamine panic"
     );
+}
+
+/// `[limits] max_cells` in daicho.toml bounds each sheet and the workbook as a whole, and the
+/// messages name the setting.
+#[test]
+fn cell_limits_from_config_per_sheet_and_per_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("daicho.toml"), "[limits]\nmax_cells = 10\n").unwrap();
+    let write = |name: &str, sheets: &[usize]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (i, &cells) in sheets.iter().enumerate() {
+            let ws = wb.add_worksheet();
+            ws.set_name(format!("台帳{}", i + 1)).unwrap();
+            for c in 0..cells {
+                ws.write_string((c / 4) as u32, (c % 4) as u16, format!("v{c}"))
+                    .unwrap();
+            }
+        }
+        let path = dir.path().join(name);
+        wb.save(&path).unwrap();
+        path
+    };
+    let one_big = write("one_big.xlsx", &[12]);
+    let two_halves = write("two_halves.xlsx", &[8, 8]);
+    let fits = write("fits.xlsx", &[5, 5]);
+    let (code, doc, _) = run_check(&[one_big, two_halves, fits], &[]);
+    assert_eq!(code, 2);
+    let files = doc["files"].as_array().unwrap();
+    let sheet_msg = files[0]["error"]["message"].as_str().unwrap();
+    assert_eq!(files[0]["error"]["kind"], "too-many-cells");
+    assert!(
+        sheet_msg.contains("台帳1") && sheet_msg.contains("max_cells"),
+        "{sheet_msg}"
+    );
+    let book_msg = files[1]["error"]["message"].as_str().unwrap();
+    assert_eq!(files[1]["error"]["kind"], "too-many-cells");
+    assert!(
+        book_msg.contains("ブック全体") && book_msg.contains("max_cells"),
+        "{book_msg}"
+    );
+    assert!(files[2]["error"].is_null(), "{}", files[2]);
 }
