@@ -100,8 +100,18 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
     }
     rules::check_ledger(&ledger, &ctx, &mut findings);
+    // The checklist's evidence (patch item, C005 …) sees the ledger findings as reported: after
+    // --select/--ignore, severity overrides and [[exceptions]] / daicho:ignore.
+    filter_and_resolve(&mut findings, settings);
+    crate::suppress::apply(&mut findings, &ledger, settings);
+    let ledger_count = findings.len();
     let checklist = crate::checklist::check(workbook, &checklist_indices, &ledger, &mut findings, settings);
-    finish(&mut findings, settings, workbook, &ledger);
+    // Checklist findings sit on checklist sheets, where no exception (keyed by a ledger row's
+    // management number) or 備考 marker can reach them: they are only filtered and resolved.
+    let mut checklist_findings = findings.split_off(ledger_count);
+    filter_and_resolve(&mut checklist_findings, settings);
+    findings.append(&mut checklist_findings);
+    sort_in_workbook_order(&mut findings, workbook);
     Analysis {
         workbook,
         ledger,
@@ -111,15 +121,17 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
     }
 }
 
-/// Applies select/ignore, severity overrides and suppressions, then sorts in workbook order.
-fn finish(findings: &mut Vec<Finding>, settings: &Settings, workbook: &Workbook, ledger: &Ledger<'_>) {
+/// Applies select/ignore, then each finding's final severity (override, then one lower on an
+/// inactive device).
+fn filter_and_resolve(findings: &mut Vec<Finding>, settings: &Settings) {
     findings.retain(|f| settings.is_enabled(f.code));
     for f in findings.iter_mut() {
-        if let Some(s) = settings.severity_overrides.get(f.code) {
-            f.severity = *s;
-        }
+        f.resolve_severity(&settings.severity_overrides);
     }
-    crate::suppress::apply(findings, ledger, settings);
+}
+
+/// Sorts findings in workbook order (sheet, row, column, code).
+fn sort_in_workbook_order(findings: &mut [Finding], workbook: &Workbook) {
     let order = |name: &Option<String>| {
         name.as_ref()
             .and_then(|n| workbook.sheets.iter().position(|s| &s.name == n))

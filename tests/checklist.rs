@@ -405,3 +405,28 @@ fn ledger_sheets_are_not_checklists() {
         }
     }
 }
+
+#[test]
+fn an_acknowledged_or_ignored_os001_does_not_contradict_the_patch_item() {
+    let c005 = |doc: &Value| {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "C005")
+            .count()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("ledger_per_kind.xlsx");
+    std::fs::copy(fixture("ledger_per_kind.xlsx"), &book).unwrap();
+    let path = book.to_str().unwrap();
+    assert_eq!(c005(&check_json(&[path])), 1, "the planted contradiction");
+    assert_eq!(c005(&check_json(&["--ignore", "OS001", path])), 0);
+    std::fs::write(
+        tmp.path().join("daicho.toml"),
+        "[[exceptions]]\nid = \"SV-01\"\nrules = [\"OS001\"]\nreason = \"閉域網で運用、2027年度に更新\"\n",
+    )
+    .unwrap();
+    let doc = check_json(&[path]);
+    assert_eq!(c005(&doc), 0, "{doc}");
+}

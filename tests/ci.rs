@@ -665,3 +665,48 @@ fn snapshot_github() {
 fn snapshot_human() {
     insta::assert_snapshot!(snapshot_output("human"));
 }
+
+#[test]
+fn a_severity_override_keeps_inactive_devices_one_lower() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        &tmp.path().join("l.csv"),
+        "管理番号,機器名,OS,IPアドレス,設置場所,状態\nPC-001,受付PC,Windows 7,192.168.1.10,受付,停止中\nPC-002,会計PC,Windows 7,192.168.1.11,会計,稼働中\n",
+    );
+    let os001 = |json: &Value| -> Vec<(String, String)> {
+        diagnostics(json)
+            .iter()
+            .filter(|d| d["code"] == "OS001")
+            .map(|d| {
+                (
+                    d["cell"].as_str().unwrap_or("").to_string(),
+                    d["severity"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let (json, _) = json_in(tmp.path(), &["l.csv"]);
+    let plain = os001(&json);
+    write(
+        &tmp.path().join("daicho.toml"),
+        "[rules]\nseverity = { OS001 = \"warning\" }\n",
+    );
+    let (json, _) = json_in(tmp.path(), &["l.csv"]);
+    let overridden = os001(&json);
+    let sev = |v: &[(String, String)], cell: &str| {
+        v.iter()
+            .find(|(c, _)| c == cell)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (sev(&plain, "C2"), sev(&plain, "C3")),
+        ("warning".into(), "error".into()),
+        "{plain:?}"
+    );
+    assert_eq!(
+        (sev(&overridden, "C2"), sev(&overridden, "C3")),
+        ("info".into(), "warning".into()),
+        "the override sets the active device's severity; the inactive one stays one lower: {overridden:?}"
+    );
+}

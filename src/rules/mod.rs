@@ -99,6 +99,10 @@ pub struct Finding {
     pub suppressed: Option<String>,
     /// Where the acknowledgement comes from (daicho.toml or an inline marker), when suppressed.
     pub suppression_kind: Option<crate::suppress::SuppressionKind>,
+    /// On an inactive (停止中) device: one severity lower than the rule's, or the configured,
+    /// severity, once the engine resolves it in one place ([`Finding::resolve_severity`], which
+    /// consumes this mark).
+    pub inactive_device: bool,
 }
 
 impl Finding {
@@ -117,7 +121,26 @@ impl Finding {
             fix: None,
             suppressed: None,
             suppression_kind: None,
+            inactive_device: false,
         }
+    }
+
+    /// Marks a finding on an inactive device: its severity ends one lower (see
+    /// [`Finding::resolve_severity`]).
+    pub fn on_inactive_device(mut self) -> Finding {
+        self.inactive_device = true;
+        self
+    }
+
+    /// The final severity: the configured override (`[rules] severity`) if any, else the
+    /// finding's own; then one lower on an inactive device. The engine calls it once per finding.
+    pub fn resolve_severity(&mut self, overrides: &std::collections::HashMap<String, Severity>) {
+        let base = overrides.get(self.code).copied().unwrap_or(self.severity);
+        self.severity = if std::mem::take(&mut self.inactive_device) {
+            base.lower()
+        } else {
+            base
+        };
     }
 
     pub fn at(mut self, sheet: &str, row: u32, col: u32) -> Finding {

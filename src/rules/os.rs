@@ -121,7 +121,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             format!("{en_esu} for 「{raw}」 ({}) ended on {end}{}. Plan the upgrade and record interim measures.{note_en}", rel.name, unverified.1),
                         );
                         if inactive {
-                            f = f.severity(Severity::Error.lower());
+                            f = f.on_inactive_device();
                         }
                         out.push(f);
                     } else if end <= warn_until {
@@ -131,7 +131,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                             format!("{en_esu} for 「{raw}」 ({}) ends on {end}{}. Plan the upgrade.{note_en}", rel.name, unverified.1),
                         );
                         if inactive {
-                            f = f.severity(Severity::Warning.lower());
+                            f = f.on_inactive_device();
                         }
                         out.push(f);
                     }
