@@ -4,7 +4,7 @@
 //! 2. Every original sheet in order, values at their original addresses with their types, merged
 //!    ranges kept, the ledger header styled and frozen, each flagged cell filled by severity with
 //!    one note (capped per workbook: LibreOffice needs minutes to open 10k+ notes).
-//! 3. The filled-in checklist sheet ([`crate::checklist::add_filled_sheet`]).
+//! 3. The filled-in checklist sheet ([`crate::checklist::render::render_for`]).
 //!
 //! The file is written to a temporary file in the target folder and renamed over the output, so
 //! a crash never leaves half a workbook and an output open in Excel gives a clear message.
@@ -258,7 +258,7 @@ pub fn build(
 
     // 3. The filled-in checklist, then make sure its names do not clash with the originals'.
     let before = book.worksheets().len();
-    crate::checklist::add_filled_sheet(&mut book, analysis, settings)?;
+    crate::checklist::render::render_for(&mut book, &analysis.checklist)?;
     let added: Vec<String> = book.worksheets()[before..]
         .iter()
         .map(|w| w.name())

@@ -20,7 +20,6 @@ pub use read::{is_rendered_sheet, ChecklistSheet};
 pub use render::render_sheet;
 
 use crate::config::Settings;
-use crate::engine::Analysis;
 use crate::layout::find_ledger_layout;
 use crate::ledger::{read_ledger_sheet, Ledger};
 use crate::rules::{Context, Finding, Rule};
@@ -166,15 +165,4 @@ fn external_evidence(path: &Path, settings: &Settings) -> Result<Evidence, Strin
         map.insert(path.to_path_buf(), result.clone());
     }
     result
-}
-
-/// Adds the filled-in checklist sheet(s) to an annotated workbook being written: one per
-/// checklist sheet of the input (answers carried over, never overwritten), or — for a workbook
-/// with a ledger and no checklist — the default edition's 医療機関確認用 filled from the ledger.
-pub fn add_filled_sheet(
-    book: &mut rust_xlsxwriter::Workbook,
-    analysis: &Analysis<'_>,
-    _settings: &Settings,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    render::render_for(book, &analysis.checklist).map(|_| ())
 }

@@ -7,7 +7,7 @@ use super::Conversion;
 use crate::layout::{Field, SheetRole};
 use crate::rules::Finding;
 use crate::template::style;
-use crate::workbook::{a1, col_letters};
+use crate::workbook::a1;
 use crate::{Lang, Severity, Text};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -497,9 +497,4 @@ pub fn add_log_sheet(
     w.sheet.set_landscape();
     w.sheet.set_print_fit_to_pages(1, 0);
     Ok(())
-}
-
-/// Column letters for messages about columns.
-pub fn column_name(col: u32) -> String {
-    col_letters(col)
 }

@@ -84,7 +84,7 @@ fn sheet_extra_columns(ls: &LedgerSheet<'_>) -> Vec<(u32, String)> {
                 .iter()
                 .find(|x| x.col == c)
                 .map(|x| x.header.clone())
-                .unwrap_or_else(|| format!("(見出しなし) {}列", log::column_name(c)));
+                .unwrap_or_else(|| format!("(見出しなし) {}列", crate::workbook::col_letters(c)));
             (c, header)
         })
         .collect()
