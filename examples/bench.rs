@@ -30,9 +30,12 @@ fn main() {
     let code = match args.get(1).map(String::as_str) {
         Some("__floor") if args.len() == 4 => floor(Path::new(&args[2]), Path::new(&args[3])),
         Some("__lib") if args.len() == 3 => lib_phase(Path::new(&args[2])),
-        Some("__gen") if args.len() == 4 => {
+        // `bench __gen PATH ROWS [EXTRA_COLUMNS]`: write one ledger (extra text columns after
+        // the 12 standard ones, e.g. 18 for a 30-column ledger).
+        Some("__gen") if args.len() == 4 || args.len() == 5 => {
             let rows = args[3].parse().unwrap_or(1000);
-            generate_ledger(Path::new(&args[2]), rows, 1).map_err(|e| e.to_string())
+            let extra = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0);
+            generate_ledger_with(Path::new(&args[2]), rows, 1, extra).map_err(|e| e.to_string())
         }
         _ => run(&args[1..]),
     };
@@ -565,6 +568,15 @@ impl Rng {
 /// which carry one planted problem (bad or duplicate IP, unsupported OS, bad date, placeholder,
 /// duplicate or missing management number, unknown status).
 fn generate_ledger(path: &Path, rows: usize, seed: u64) -> Result<(), rust_xlsxwriter::XlsxError> {
+    generate_ledger_with(path, rows, seed, 0)
+}
+
+fn generate_ledger_with(
+    path: &Path,
+    rows: usize,
+    seed: u64,
+    extra_columns: u16,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut wb = rust_xlsxwriter::Workbook::new();
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy/mm/dd");
@@ -573,6 +585,9 @@ fn generate_ledger(path: &Path, rows: usize, seed: u64) -> Result<(), rust_xlsxw
     ws.write_string(0, 0, "機器台帳(情報システム室)")?;
     for (c, h) in HEADERS.iter().enumerate() {
         ws.write_string(2, c as u16, *h)?;
+    }
+    for e in 0..extra_columns {
+        ws.write_string(2, 12 + e, format!("補足{}", e + 1))?;
     }
     for i in 0..rows {
         let r = 3 + i as u32;
@@ -645,6 +660,13 @@ fn generate_ledger(path: &Path, rows: usize, seed: u64) -> Result<(), rust_xlsxw
             }
         };
         ws.write_string(r, 11, &status)?;
+        for e in 0..extra_columns {
+            ws.write_string(
+                r,
+                12 + e,
+                format!("補足情報{}-{}", e + 1, rng.next() % 1000),
+            )?;
+        }
     }
     wb.save(path)
 }
