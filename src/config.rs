@@ -39,7 +39,8 @@ pub struct Settings {
     pub dhcp_ranges: Vec<AddrRange>,
     /// Optional fields the hospital wants filled (F001, L002 warning).
     pub required_fields: Vec<Field>,
-    /// Management numbers of devices under paid extended support (ESU/ELS/ESM).
+    /// Management numbers of devices under paid extended support (ESU/ELS/ESM), normalised with
+    /// [`crate::ledger::id::match_key`] as ledger cells are when matched.
     pub esu_ids: HashSet<String>,
     pub severity_overrides: HashMap<String, Severity>,
     pub os_table: &'static OsTable,
@@ -521,9 +522,10 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: ConfigFile) -> Result<(), Conf
         s.os_warning_days = days;
     }
     for id in &cfg.os.esu {
-        let id = crate::text::trim(id);
+        // Normalised once here, as ledger cells are when matched (id::match_key).
+        let id = crate::ledger::id::match_key(id);
         if !id.is_empty() {
-            s.esu_ids.insert(id.to_string());
+            s.esu_ids.insert(id);
         }
     }
     if !cfg.os.products.is_empty() {

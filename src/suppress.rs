@@ -107,7 +107,7 @@ impl Exception {
 
 /// Management numbers compare after NFKC and trimming (「Ｓ－００１」 is 「S-001」).
 fn id_key(id: &str) -> String {
-    crate::text::nfkc(crate::text::trim(id)).trim().to_string()
+    crate::ledger::id::match_key(id)
 }
 
 fn covers(patterns: &[String], code: &str) -> bool {

@@ -710,3 +710,30 @@ fn a_severity_override_keeps_inactive_devices_one_lower() {
         "the override sets the active device's severity; the inactive one stays one lower: {overridden:?}"
     );
 }
+
+#[test]
+fn esu_ids_and_exceptions_match_full_width_numbers_alike() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        &tmp.path().join("esu.csv"),
+        "管理番号,機器名,OS,IPアドレス,設置場所\nＳ－００１,サーバ,Windows Server 2012 R2,192.168.1.10,サーバ室\n",
+    );
+    write(&tmp.path().join("daicho.toml"), "[os]\nesu = [\"S-001\"]\n");
+    let (json, _) = json_in(tmp.path(), &["--select", "OS001", "esu.csv"]);
+    let d = diagnostics(&json);
+    assert_eq!(d.len(), 1, "{json}");
+    // The ESU end date is judged, not the ordinary one: the id matched.
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("延長サポート"),
+        "{json}"
+    );
+    write(
+        &tmp.path().join("daicho.toml"),
+        "[[exceptions]]\nid = \"S-001\"\nrules = [\"OS001\"]\nreason = \"閉域網\"\n",
+    );
+    let (json, _) = json_in(tmp.path(), &["--select", "OS001", "esu.csv"]);
+    assert_eq!(diagnostics(&json)[0]["suppressed"], true, "{json}");
+}

@@ -8,6 +8,21 @@ pub fn exact_key(raw: &str) -> String {
     text::trim(raw).to_string()
 }
 
+/// Key for matching a management number named in daicho.toml (`[[exceptions]] id`,
+/// `[os] esu`) against a ledger cell: NFKC (full-width ＭＥ－００１ is ME-001, dash forms folded
+/// as [`text::nfkc`] does) and trimmed. Case and leading zeros still count: `me-1` names another
+/// device. Config ids are normalised once when the config is read; cells when matched.
+///
+/// (ID001 keeps [`exact_key`]: a full-width twin of a number is ID002's near duplicate, which
+/// asks the user to make the spelling consistent.)
+pub fn match_key(raw: &str) -> String {
+    let t = text::trim(raw);
+    if t.is_ascii() {
+        return t.to_string();
+    }
+    text::trim(&text::nfkc(t)).to_string()
+}
+
 /// Key for near duplicates (ID002): NFKC, case folded, every hyphen/dash/long-vowel form and
 /// spaces removed, leading zeros of each digit run removed ("ＭＥ－００１" == "me-1" == "ME1").
 ///
@@ -78,6 +93,15 @@ mod tests {
         assert_eq!(exact_key(""), "");
         assert_eq!(exact_key(" \t\n "), "");
         assert_eq!(exact_key("A 1"), "A 1");
+    }
+
+    #[test]
+    fn match_key_folds_width_and_dashes_but_not_case_or_zeros() {
+        assert_eq!(match_key("ＭＥ－００１"), "ME-001");
+        assert_eq!(match_key("\u{3000}S‐001 "), "S-001");
+        assert_eq!(match_key("S-001"), "S-001");
+        assert_ne!(match_key("s-001"), match_key("S-001"));
+        assert_ne!(match_key("S-1"), match_key("S-001"));
     }
 
     #[test]

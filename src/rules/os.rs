@@ -104,7 +104,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     let esu = rel.extended.filter(|_| {
                         sheet
                             .text(device, Field::Id)
-                            .is_some_and(|id| ctx.settings.esu_ids.contains(crate::text::trim(&id)))
+                            .is_some_and(|id| ctx.settings.esu_ids.contains(&crate::ledger::id::match_key(&id)))
                     });
                     let end = esu.unwrap_or(rel.eol);
                     let (ja_esu, en_esu) = if esu.is_some() { ("延長サポート(ESU等)", "Extended support (ESU etc.)") } else { ("サポート", "Support") };
