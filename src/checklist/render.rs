@@ -19,6 +19,9 @@ use unicode_width::UnicodeWidthStr;
 pub const FONT: &str = "游ゴシック";
 /// The note on a proposed answer.
 pub const PROPOSAL_NOTE: &str = "daichoによる提案(台帳から推定)。確認して確定してください";
+/// The note on an answer cell left blank because the original marked both はい and いいえ.
+const BOTH_MARKED_NOTE: &str =
+    "元のシートでは「はい」と「いいえ」の両方に印があります(C001)。どちらかを選んでください。";
 
 const COL_NO: u16 = 0;
 const COL_TEXT: u16 = 1;
@@ -173,9 +176,11 @@ fn slot_row(cs: &ChecklistSheet, item: usize, slot: Option<Target>) -> Option<&I
         })
 }
 
+/// The answer to carry into the dropdown cell. Both はい and いいえ marked is no answer: the cell
+/// stays blank with a note (C001 flags the original), never the text 「はい・いいえ」.
 fn answer_text(a: &Answer) -> Option<String> {
     match a {
-        Answer::None => None,
+        Answer::None | Answer::Both => None,
         other => Some(other.label().to_string()),
     }
 }
@@ -347,13 +352,19 @@ fn draw(book: &mut Workbook, edition: &Edition, x: &Extras<'_>) -> Result<String
         ws.write_string_with_format(r, COL_NO, "前提", &st.label)?;
         ws.write_string_with_format(r, COL_TEXT, &g.text, &st.text)?;
         ws.write_blank(r, COL_TARGET, &st.target)?;
-        let a = answers
+        let typed = answers
             .and_then(|cs| cs.gate.as_ref())
-            .and_then(|g| answer_text(&g.rounds[0].answer));
+            .map(|g| &g.rounds[0].answer);
+        let both = typed == Some(&Answer::Both);
+        let a = typed.and_then(answer_text);
         // A ledger with devices shows that medical information systems are in use.
         let propose = evidence.is_some_and(|e| e.has_ledger && e.devices > 0);
         match a {
             Some(a) => ws.write_string_with_format(r, ROUND_COL[0], a, &st.answer)?,
+            None if both => {
+                ws.write_blank(r, ROUND_COL[0], &st.answer)?;
+                ws.insert_note(r, ROUND_COL[0], &note(BOTH_MARKED_NOTE))?
+            }
             None if propose => {
                 ws.write_string_with_format(r, ROUND_COL[0], "はい", &st.proposed)?;
                 ws.insert_note(r, ROUND_COL[0], &note(PROPOSAL_NOTE))?
@@ -507,6 +518,10 @@ fn write_item(
                         .and_then(|e| e.proposal.clone())
                         .filter(|_| rd == 0 && !gate_no);
                     match proposal.as_ref().and_then(answer_text) {
+                        _ if cells.answer == Answer::Both => {
+                            ws.write_blank(row, *col, &st.answer)?;
+                            ws.insert_note(row, *col, &note(BOTH_MARKED_NOTE))?;
+                        }
                         Some(p) => {
                             ws.write_string_with_format(row, *col, &p, &st.proposed)?;
                             ws.insert_note(row, *col, &note(PROPOSAL_NOTE))?;
@@ -698,9 +713,14 @@ mod tests {
                 })
                 .unwrap_or_else(|| panic!("row {} lost", row.row + 1));
             for rd in 0..2 {
+                // はい and いいえ both marked is left blank (C001 flags the original).
+                let expected = match &row.rounds[rd].answer {
+                    Answer::Both => Answer::None,
+                    other => other.clone(),
+                };
                 assert_eq!(
                     again.rounds[rd].answer,
-                    row.rounds[rd].answer,
+                    expected,
                     "row {} round {rd}",
                     row.row + 1
                 );
