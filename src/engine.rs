@@ -59,8 +59,45 @@ impl FileReport {
     }
 }
 
+/// The ledger half of an analysis: every sheet classified, the ledger built and its rules run,
+/// findings filtered, resolved and suppressed (unsorted). The checklist half reads it.
+pub struct LedgerAnalysis<'a> {
+    pub ledger: Ledger<'a>,
+    pub sheets: Vec<SheetInfo>,
+    pub findings: Vec<Finding>,
+    /// Indices of the checklist sheets.
+    pub checklist_sheets: Vec<usize>,
+}
+
 /// Classifies every sheet, builds the ledger and runs every rule.
 pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> {
+    let LedgerAnalysis {
+        ledger,
+        sheets,
+        mut findings,
+        checklist_sheets,
+    } = analyze_ledger(workbook, settings);
+    let ledger_count = findings.len();
+    let checklist = crate::checklist::check(workbook, &checklist_sheets, &ledger, &mut findings, settings);
+    // Checklist findings sit on checklist sheets, where no exception (keyed by a ledger row's
+    // management number) or 備考 marker can reach them: they are only filtered and resolved.
+    let mut checklist_findings = findings.split_off(ledger_count);
+    filter_and_resolve(&mut checklist_findings, settings);
+    findings.append(&mut checklist_findings);
+    sort_in_workbook_order(&mut findings, workbook);
+    Analysis {
+        workbook,
+        ledger,
+        sheets,
+        findings,
+        checklist,
+    }
+}
+
+/// The ledger half of [`analyze`] (also what `--ledger FILE` is judged by). The findings are
+/// as reported — after --select/--ignore, severity overrides and [[exceptions]] / daicho:ignore —
+/// so the checklist's evidence (patch item, C005 …) sees exactly those.
+pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> LedgerAnalysis<'a> {
     let mut ledger = Ledger::default();
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
     let mut checklist_sheets = 0usize;
@@ -100,24 +137,13 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
     }
     rules::check_ledger(&ledger, &ctx, &mut findings);
-    // The checklist's evidence (patch item, C005 …) sees the ledger findings as reported: after
-    // --select/--ignore, severity overrides and [[exceptions]] / daicho:ignore.
     filter_and_resolve(&mut findings, settings);
     crate::suppress::apply(&mut findings, &ledger, settings);
-    let ledger_count = findings.len();
-    let checklist = crate::checklist::check(workbook, &checklist_indices, &ledger, &mut findings, settings);
-    // Checklist findings sit on checklist sheets, where no exception (keyed by a ledger row's
-    // management number) or 備考 marker can reach them: they are only filtered and resolved.
-    let mut checklist_findings = findings.split_off(ledger_count);
-    filter_and_resolve(&mut checklist_findings, settings);
-    findings.append(&mut checklist_findings);
-    sort_in_workbook_order(&mut findings, workbook);
-    Analysis {
-        workbook,
+    LedgerAnalysis {
         ledger,
         sheets,
         findings,
-        checklist,
+        checklist_sheets: checklist_indices,
     }
 }
 

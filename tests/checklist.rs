@@ -430,3 +430,46 @@ fn an_acknowledged_or_ignored_os001_does_not_contradict_the_patch_item() {
     let doc = check_json(&[path]);
     assert_eq!(c005(&doc), 0, "{doc}");
 }
+
+#[test]
+fn a_separate_ledger_is_judged_like_any_input() {
+    let c005 = |doc: &Value| {
+        doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "C005")
+            .count()
+    };
+    let ledger = fixture("ledger_per_kind.xlsx");
+    let checklist = fixture("r6_single_column.xlsx");
+    let (ledger, checklist) = (ledger.to_str().unwrap(), checklist.to_str().unwrap());
+    assert_eq!(c005(&check_json(&["--ledger", ledger, checklist])), 1);
+    // --ignore (and exceptions) apply to the separate ledger's findings too.
+    assert_eq!(
+        c005(&check_json(&[
+            "--ledger", ledger, "--ignore", "OS001", checklist
+        ])),
+        0
+    );
+    // daicho's own output as the ledger: its summary and filled-in sheets are not data.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("daicho")
+        .unwrap()
+        .args(["check", "--as-of", AS_OF, "--annotate", "--out-dir"])
+        .arg(tmp.path())
+        .arg(ledger)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some());
+    let checked = tmp.path().join("ledger_per_kind.checked.xlsx");
+    assert!(checked.is_file());
+    assert_eq!(
+        c005(&check_json(&[
+            "--ledger",
+            checked.to_str().unwrap(),
+            checklist
+        ])),
+        1
+    );
+}

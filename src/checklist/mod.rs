@@ -20,9 +20,8 @@ pub use read::{is_rendered_sheet, ChecklistSheet};
 pub use render::render_sheet;
 
 use crate::config::Settings;
-use crate::layout::find_ledger_layout;
-use crate::ledger::{read_ledger_sheet, Ledger};
-use crate::rules::{Context, Finding, Rule};
+use crate::ledger::Ledger;
+use crate::rules::{Finding, Rule};
 use crate::workbook::{Sheet, Workbook};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -116,53 +115,85 @@ pub fn check(
     }
 }
 
-/// The evidence of a separate ledger file (`--ledger FILE`), derived once per run.
+/// What the evidence of a `--ledger FILE` depends on: the file (as it is now) and the settings
+/// that judge it (its daicho.toml, the as-of date, language and the rule choices).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct EvidenceKey {
+    path: PathBuf,
+    modified: Option<std::time::SystemTime>,
+    len: Option<u64>,
+    config: Option<PathBuf>,
+    as_of: chrono::NaiveDate,
+    english: bool,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    overrides: Vec<(String, &'static str)>,
+}
+
+impl EvidenceKey {
+    fn new(path: &Path, settings: &Settings) -> EvidenceKey {
+        let meta = std::fs::metadata(path).ok();
+        let mut overrides: Vec<(String, &'static str)> = settings
+            .severity_overrides
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str()))
+            .collect();
+        overrides.sort();
+        EvidenceKey {
+            path: std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            modified: meta.as_ref().and_then(|m| m.modified().ok()),
+            len: meta.as_ref().map(|m| m.len()),
+            config: settings.config_path.clone(),
+            as_of: settings.as_of,
+            english: settings.lang == crate::Lang::En,
+            select: settings.select.clone(),
+            ignore: settings.ignore.clone(),
+            overrides,
+        }
+    }
+}
+
+/// The evidence of a separate ledger file (`--ledger FILE`), derived once per file and settings:
+/// read like any input (the isolated reader), judged by the engine's own ledger analysis
+/// (classification, rules, --ignore, exceptions), and never panicking.
 fn external_evidence(path: &Path, settings: &Settings) -> Result<Evidence, String> {
-    type Cache = Mutex<HashMap<PathBuf, Result<Evidence, String>>>;
+    type Cache = Mutex<HashMap<EvidenceKey, Result<Evidence, String>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = EvidenceKey::new(path, settings);
     if let Ok(map) = cache.lock() {
-        if let Some(r) = map.get(path) {
+        if let Some(r) = map.get(&key) {
             return r.clone();
         }
     }
-    let result = crate::workbook::open_path(path, &settings.limits)
-        .map_err(|e| match settings.lang {
-            crate::Lang::Ja => format!(
-                "台帳ファイル「{}」を読めません: {}",
-                path.display(),
-                e.message(settings.lang)
-            ),
-            crate::Lang::En => format!(
-                "Cannot read the ledger file '{}': {}",
-                path.display(),
-                e.message(settings.lang)
-            ),
-        })
-        .map(|wb| {
-            let mut ledger = Ledger::default();
-            for (i, sheet) in wb.sheets.iter().enumerate() {
-                if is_checklist(sheet) {
-                    continue;
-                }
-                if let Some(layout) = find_ledger_layout(sheet, settings.field_table) {
-                    ledger.sheets.push(read_ledger_sheet(i, sheet, layout));
-                }
-            }
-            let ctx = Context {
-                settings,
-                as_of: settings.as_of,
-            };
-            let mut findings = Vec::new();
-            crate::rules::check_ledger(&ledger, &ctx, &mut findings);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| path.display().to_string());
-            derive::derive(&ledger, &findings, Some(&name))
-        });
+    let cannot_read = |e: &crate::workbook::ReadError| match settings.lang {
+        crate::Lang::Ja => format!(
+            "台帳ファイル「{}」を読めません: {}",
+            path.display(),
+            e.message(settings.lang)
+        ),
+        crate::Lang::En => format!(
+            "Cannot read the ledger file '{}': {}",
+            path.display(),
+            e.message(settings.lang)
+        ),
+    };
+    let work = || {
+        let wb = crate::isolate::open_path(path, &settings.limits).map_err(|e| cannot_read(&e))?;
+        let part = crate::engine::analyze_ledger(&wb, settings);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(derive::derive(&part.ledger, &part.findings, Some(&name)))
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+        Err(cannot_read(&crate::workbook::ReadError::Internal {
+            detail: crate::engine::panic_text(&p),
+        }))
+    });
     if let Ok(mut map) = cache.lock() {
-        map.insert(path.to_path_buf(), result.clone());
+        map.insert(key, result.clone());
     }
     result
 }
