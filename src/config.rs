@@ -57,7 +57,7 @@ pub struct Settings {
     /// `--ledger FILE`: the ledger the checklist is cross-checked against (default: the same workbook).
     pub ledger_file: Option<PathBuf>,
     /// `[[exceptions]]`: acknowledged findings by management number.
-    pub exceptions: Vec<Exception>,
+    pub exceptions: crate::suppress::Exceptions,
     /// The daicho.toml these settings came from, if any.
     pub config_path: Option<PathBuf>,
 }
@@ -97,7 +97,7 @@ impl Settings {
             form: None,
             checklist_file: None,
             ledger_file: None,
-            exceptions: Vec::new(),
+            exceptions: Default::default(),
             config_path: None,
         }
     }

@@ -106,6 +106,43 @@ impl Exception {
 }
 
 /// Management numbers compare after NFKC and trimming (「Ｓ－００１」 is 「S-001」).
+/// The `[[exceptions]]` of one Settings, indexed by normalised management number as they are
+/// added (once, when the config is read), so matching a finding is one hash lookup rather than a
+/// scan of every exception. Dereferences to the exceptions in config order.
+#[derive(Debug, Default)]
+pub struct Exceptions {
+    list: Vec<Exception>,
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl Exceptions {
+    pub fn push(&mut self, e: Exception) {
+        self.by_key
+            .entry(e.key.clone())
+            .or_default()
+            .push(self.list.len());
+        self.list.push(e);
+    }
+
+    /// The exceptions for a management number already normalised with [`id_key`], in config
+    /// order.
+    fn for_key<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Exception> + 'a {
+        self.by_key
+            .get(key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&i| self.list.get(i))
+    }
+}
+
+impl std::ops::Deref for Exceptions {
+    type Target = [Exception];
+    fn deref(&self) -> &[Exception] {
+        &self.list
+    }
+}
+
 fn id_key(id: &str) -> String {
     crate::ledger::id::match_key(id)
 }
@@ -294,8 +331,8 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                     let Some(id) = &id else { continue };
                     let mut matching = settings
                         .exceptions
-                        .iter()
-                        .filter(|e| &e.key == id && e.covers(code))
+                        .for_key(id)
+                        .filter(|e| e.covers(code))
                         .peekable();
                     let Some(first) = matching.peek().copied() else {
                         continue;
@@ -505,5 +542,25 @@ mod tests {
         assert!(e.covers("OS001") && !e.covers("IP004") && !e.covers("X001"));
         let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
         assert!(e.is_expired(as_of));
+    }
+
+    #[test]
+    fn exceptions_are_indexed_by_normalised_id_in_config_order() {
+        let mut all = Exceptions::default();
+        for (id, reason) in [("S-001", "a"), ("PC-9", "b"), ("Ｓ－００１", "c")] {
+            all.push(Exception::new(
+                id.into(),
+                vec!["OS".into()],
+                reason.into(),
+                None,
+            ));
+        }
+        let reasons: Vec<&str> = all
+            .for_key(&id_key("S-001"))
+            .map(|e| e.reason.as_str())
+            .collect();
+        assert_eq!(reasons, ["a", "c"]);
+        assert_eq!(all.for_key("nothing").count(), 0);
+        assert_eq!(all.len(), 3);
     }
 }
