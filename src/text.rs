@@ -93,6 +93,42 @@ pub fn key(s: &str) -> String {
     out
 }
 
+/// One character of [`key`] for a plain character (see [`is_plain_nfkc`]).
+fn plain_key_char(c: char) -> char {
+    fold_dash_and_long_vowel(c).to_ascii_lowercase()
+}
+
+/// `key(a) == key(b)`, without allocating when both are plain text (comparing a cell with its
+/// column's header label on every row, say).
+pub fn same_key(a: &str, b: &str) -> bool {
+    let mut x = a.chars().filter(|c| !c.is_whitespace());
+    let mut y = b.chars().filter(|c| !c.is_whitespace());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(c), Some(d)) if is_plain_nfkc(c) && is_plain_nfkc(d) => {
+                if plain_key_char(c) != plain_key_char(d) {
+                    // A combining mark further on could still change this character.
+                    if x.all(is_plain_nfkc) && y.all(is_plain_nfkc) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+            (c, d) => {
+                // One side ended: equal only if the other's rest normalises away, which plain
+                // text cannot.
+                let plain_rest = |c: Option<char>| c.is_none_or(is_plain_nfkc);
+                if plain_rest(c) && plain_rest(d) && x.all(is_plain_nfkc) && y.all(is_plain_nfkc) {
+                    return false;
+                }
+                break;
+            }
+        }
+    }
+    key(a) == key(b)
+}
+
 /// Trim ASCII and full-width whitespace.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
@@ -106,9 +142,31 @@ pub fn is_not_applicable(s: &str) -> bool {
     if s.chars().filter(|c| !c.is_whitespace()).nth(8).is_some() {
         return false;
     }
-    let k = key(s);
+    // Plain text (the usual case) keys to at most 8 characters: build that on the stack.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    let mut plain = true;
+    for c in s.chars() {
+        if !is_plain_nfkc(c) {
+            plain = false;
+            break;
+        }
+        if !c.is_whitespace() {
+            if len + 4 > buf.len() {
+                return false;
+            }
+            len += plain_key_char(c).encode_utf8(&mut buf[len..]).len();
+        }
+    }
+    let owned;
+    let k = if plain {
+        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+    } else {
+        owned = key(s);
+        owned.as_str()
+    };
     matches!(
-        k.as_str(),
+        k,
         "-" | "--"
             | "―"
             | "なし"
@@ -268,6 +326,23 @@ mod tests {
                     )
                     || k.starts_with("xxx"));
             assert_eq!(is_placeholder(&s), placeholder, "is_placeholder({s:?})");
+            for other in [
+                "",
+                "管理番号",
+                "ip アドレス",
+                "IPアドレス",
+                "ＩＰアドレス",
+                "-",
+                "ー",
+                "na",
+            ] {
+                assert_eq!(
+                    same_key(&s, other),
+                    k == key_reference(other),
+                    "same_key({s:?}, {other:?})"
+                );
+                assert_eq!(same_key(other, &s), k == key_reference(other));
+            }
         }
     }
 

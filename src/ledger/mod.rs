@@ -236,7 +236,7 @@ fn repeated_header(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Optio
         let label = column.header.rsplit(" / ").next().unwrap_or(&column.header);
         if value
             .as_text()
-            .is_some_and(|t| crate::text::key(t) == crate::text::key(label))
+            .is_some_and(|t| crate::text::same_key(t, label))
         {
             same += 1;
         }
