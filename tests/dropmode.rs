@@ -134,3 +134,27 @@ fn drag_and_drop_falls_back_to_documents_when_the_folder_is_read_only() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_empty_folder_dropped_says_what_to_do_in_one_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("空");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(folder.join("手順.docx"), b"x").expect("write");
+    let out = daicho()
+        .args(["--as-of", AS_OF])
+        .arg(&folder)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("このフォルダには表計算ファイル")
+            && stdout.contains("台帳のファイルかフォルダを指定"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("folder contains") && !stdout.contains("アクセス権"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+}

@@ -151,13 +151,13 @@ fn convert_one(
         return Err(ConvertError::Save(SaveError::Exists(out.to_path_buf())));
     }
     let work = || convert_file(input, settings);
+    // The readers turn their own panics into ReadError::ReaderCrashed (workbook::guard, the
+    // isolated child), so a panic that reaches here is daicho's own (analysis, conversion).
     let conv =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
-            Err(ConvertError::Read(
-                crate::workbook::ReadError::ReaderCrashed {
-                    detail: crate::engine::panic_text(&p),
-                },
-            ))
+            Err(ConvertError::Read(crate::workbook::ReadError::Internal {
+                detail: crate::engine::panic_text(&p),
+            }))
         })?;
     let shown_out = crate::report::display_path(out);
     let bytes = match args.format {
