@@ -180,12 +180,39 @@ fn detect_cfb(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
     if has("Workbook") || has("Book") {
         return Ok(Format::Xls);
     }
-    if has("Root Entry") {
+    if has("Root Entry") && !cfb_is_truncated(bytes) {
         // A readable directory without a workbook stream: a Word .doc, an Outlook .msg …
         return Err(not_a_spreadsheet(ext));
     }
     // No directory found (truncated or damaged): let the xls reader say what is wrong.
     Ok(Format::Xls)
+}
+
+/// True when an OLE/CFB file cannot be whole: not a whole number of sectors, or its directory
+/// starts past the end. A truncated .xls can still show a stale "Root Entry" copy without its
+/// Workbook entry (LibreOffice writes one near the start), which must read as a damaged
+/// spreadsheet, not as some other kind of document.
+fn cfb_is_truncated(bytes: &[u8]) -> bool {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (Some(shift), Some(dir_sector)) = (u16_at(30), u32_at(48)) else {
+        return true;
+    };
+    if shift != 9 && shift != 12 {
+        // No usable header: nothing to measure against, so no claim either way.
+        return false;
+    }
+    let sector = 1u64 << shift;
+    let len = bytes.len() as u64;
+    len % sector != 0 || (u64::from(dir_sector) + 1) * sector + 128 > len
 }
 
 /// Names of the directory entries of an OLE/CFB file.
@@ -235,6 +262,31 @@ pub(super) fn cfb_entry_name(entry: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    /// A cut .xls is a damaged spreadsheet (the reader then says what is wrong), not "another
+    /// kind of document", even where a stale directory copy survives the cut.
+    #[test]
+    fn truncated_xls_is_not_another_document() {
+        let xls = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/messy/hospital_a.xls"
+        ))
+        .unwrap();
+        assert!(!cfb_is_truncated(&xls));
+        for cut in [
+            xls.len() / 10,
+            xls.len() / 2,
+            xls.len() * 95 / 100,
+            xls.len() - 1024,
+        ] {
+            assert!(cfb_is_truncated(&xls[..cut]), "cut at {cut}");
+            assert_eq!(
+                detect_cfb(&xls[..cut], "xls"),
+                Ok(Format::Xls),
+                "cut at {cut}"
+            );
+        }
+    }
 
     fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
