@@ -212,7 +212,7 @@ fn cfb_is_truncated(bytes: &[u8]) -> bool {
     }
     let sector = 1u64 << shift;
     let len = bytes.len() as u64;
-    len % sector != 0 || (u64::from(dir_sector) + 1) * sector + 128 > len
+    !len.is_multiple_of(sector) || (u64::from(dir_sector) + 1) * sector + 128 > len
 }
 
 /// Names of the directory entries of an OLE/CFB file.
