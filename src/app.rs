@@ -1,6 +1,8 @@
 //! Dispatching commands and deciding the exit code, in one place.
 
-use crate::cli::{CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs,
+};
 use crate::config::{ConfigError, Overrides, Resolver, Settings};
 use crate::engine::{check_file_with, FileReport};
 use crate::paths::collect_inputs;
@@ -102,7 +104,9 @@ pub(crate) fn check_paths(
             Lang::Ja => "検査中",
             Lang::En => "checking",
         };
-        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!("{label} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}")) {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{label} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}"
+        )) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar
@@ -135,7 +139,10 @@ pub(crate) fn check_paths(
             let key = Arc::as_ptr(settings);
             if outcomes[i].report.error.is_none() && !done.contains(&key) {
                 done.push(key);
-                outcomes[i].report.findings.extend(crate::suppress::unused_exceptions(settings));
+                outcomes[i]
+                    .report
+                    .findings
+                    .extend(crate::suppress::unused_exceptions(settings));
             }
         }
     }
@@ -172,7 +179,11 @@ fn check(args: CheckArgs) -> i32 {
         .map(|o| {
             if let Some(Err(e)) = &o.annotated {
                 outputs_failed = true;
-                eprintln!("{}: {}", report::display_path(&o.report.path), e.message(lang));
+                eprintln!(
+                    "{}: {}",
+                    report::display_path(&o.report.path),
+                    e.message(lang)
+                );
             }
             o.report
         })
@@ -268,18 +279,35 @@ fn rules(args: &RulesArgs) -> i32 {
         Some(code) => {
             let Some(r) = rule(code) else {
                 let msg = match lang {
-                    Lang::Ja => format!("ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"),
+                    Lang::Ja => format!(
+                        "ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"
+                    ),
                     Lang::En => format!("No rule '{code}'. Run `daicho rules` for the list."),
                 };
                 eprintln!("{msg}");
                 return 2;
             };
             let heads = match lang {
-                Lang::Ja => ["何を見つけるか", "なぜ問題か", "例", "直し方", "既定の重大度"],
-                Lang::En => ["What it finds", "Why it matters", "Example", "How to fix", "Default severity"],
+                Lang::Ja => [
+                    "何を見つけるか",
+                    "なぜ問題か",
+                    "例",
+                    "直し方",
+                    "既定の重大度",
+                ],
+                Lang::En => [
+                    "What it finds",
+                    "Why it matters",
+                    "Example",
+                    "How to fix",
+                    "Default severity",
+                ],
             };
             out.push_str(&format!("{} {} — {}\n\n", r.code, r.name, r.summary(lang)));
-            for (head, body) in heads.iter().zip([r.doc.what, r.doc.why, r.doc.example, r.doc.fix]) {
+            for (head, body) in heads
+                .iter()
+                .zip([r.doc.what, r.doc.why, r.doc.example, r.doc.fix])
+            {
                 out.push_str(&format!("## {head}\n{}\n\n", pick(body, lang)));
             }
             out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));

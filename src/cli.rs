@@ -204,6 +204,7 @@ pub struct ConfigArgs {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' は YYYY-MM-DD 形式の日付ではありません / not a YYYY-MM-DD date"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        format!("'{s}' は YYYY-MM-DD 形式の日付ではありません / not a YYYY-MM-DD date")
+    })
 }

@@ -403,9 +403,14 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
             format!("{at_en}the required key '{key}' is missing."),
         );
     }
-    let type_error = ["invalid type", "invalid value", "invalid length", "expected a"]
-        .iter()
-        .any(|p| msg.starts_with(p));
+    let type_error = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "expected a",
+    ]
+    .iter()
+    .any(|p| msg.starts_with(p));
     if type_error {
         return ConfigError::new(
             path,
@@ -853,7 +858,7 @@ form = "hospital"                        # hospital / vendor / pharmacy
 
 [limits]
 max_file_mb = 200                        # これより大きいファイルは読みません
-max_cells = 10000000                     # 1シートのセル数の上限
+max_cells = 10000000                     # セル数の上限(1シートごと、ブック全体とも)
 max_uncompressed_mb = 1024               # 展開後サイズの上限(圧縮爆弾対策)
 
 # 例外: 確認済みで、当面そのままにする指摘。出力には「承認済み」として残り、

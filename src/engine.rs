@@ -78,7 +78,13 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         checklist_sheets,
     } = analyze_ledger(workbook, settings);
     let ledger_count = findings.len();
-    let checklist = crate::checklist::check(workbook, &checklist_sheets, &ledger, &mut findings, settings);
+    let checklist = crate::checklist::check(
+        workbook,
+        &checklist_sheets,
+        &ledger,
+        &mut findings,
+        settings,
+    );
     // Checklist findings sit on checklist sheets, where no exception (keyed by a ledger row's
     // management number) or 備考 marker can reach them: they are only filtered and resolved.
     let mut checklist_findings = findings.split_off(ledger_count);
@@ -179,7 +185,11 @@ pub type Annotated = Option<Result<crate::annotate::Written, crate::annotate::An
 
 /// [`check_file`], also writing the annotated workbook to `annotate` while the workbook and its
 /// analysis are in memory; the report's `output` is the path written.
-pub fn check_file_with(path: &Path, settings: &Settings, annotate: Option<&crate::annotate::Target>) -> (FileReport, Annotated) {
+pub fn check_file_with(
+    path: &Path,
+    settings: &Settings,
+    annotate: Option<&crate::annotate::Target>,
+) -> (FileReport, Annotated) {
     // Whether the file was read: a panic after that is daicho's own (rules, writer), not the file's.
     let read = std::cell::Cell::new(false);
     let work = || -> (FileReport, Annotated) {
@@ -190,11 +200,15 @@ pub fn check_file_with(path: &Path, settings: &Settings, annotate: Option<&crate
         read.set(true);
         let analysis = analyze(&workbook, settings);
         let written = annotate.map(|target| {
-            let write = || crate::annotate::write_to(&analysis, settings, path, target, Default::default());
+            let write =
+                || crate::annotate::write_to(&analysis, settings, path, target, Default::default());
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(write))
                 .unwrap_or_else(|p| Err(crate::annotate::AnnotateError::Crashed(panic_text(&p))))
         });
-        let output = written.as_ref().and_then(|w| w.as_ref().ok()).map(|w| w.path.clone());
+        let output = written
+            .as_ref()
+            .and_then(|w| w.as_ref().ok())
+            .map(|w| w.path.clone());
         let report = FileReport {
             path: path.to_path_buf(),
             error: None,

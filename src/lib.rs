@@ -37,7 +37,19 @@ pub enum Lang {
 }
 
 /// A finding's severity; ordered so that `Error > Warning > Info`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -83,7 +95,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Text {
-        Text { ja: ja.into(), en: en.into() }
+        Text {
+            ja: ja.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

@@ -133,7 +133,11 @@ pub fn unique_sheet_name(book: &mut Workbook, wanted: &str) -> String {
     }
     // The input had a sheet of that name (a filled-in template): 「…記入済」, then 「…記入済2」 ….
     for n in 1.. {
-        let suffix = if n == 1 { "記入済".to_string() } else { format!("記入済{n}") };
+        let suffix = if n == 1 {
+            "記入済".to_string()
+        } else {
+            format!("記入済{n}")
+        };
         let mut base: String = wanted.to_string();
         while base.encode_utf16().count() + suffix.encode_utf16().count() > 31 {
             base.pop();

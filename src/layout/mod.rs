@@ -208,7 +208,11 @@ fn build_layout(
 
 /// Picks one column per field: the strongest match, the leftmost among equals. Weak matches (a
 /// running 「No.」) only count when nothing stronger exists; other extra columns are duplicates (L003).
-fn assign_fields(header_row: u32, parent_row: Option<u32>, mut columns: Vec<Column>) -> LedgerLayout {
+fn assign_fields(
+    header_row: u32,
+    parent_row: Option<u32>,
+    mut columns: Vec<Column>,
+) -> LedgerLayout {
     let mut field_cols: [Option<u32>; Field::ALL.len()] = [None; Field::ALL.len()];
     let mut duplicate_columns = Vec::new();
     for f in Field::ALL {
@@ -223,7 +227,10 @@ fn assign_fields(header_row: u32, parent_row: Option<u32>, mut columns: Vec<Colu
             continue;
         };
         field_cols[f.index()] = Some(best_col);
-        for c in columns.iter_mut().filter(|c| c.field == Some(f) && c.col != best_col) {
+        for c in columns
+            .iter_mut()
+            .filter(|c| c.field == Some(f) && c.col != best_col)
+        {
             let s = c.strength.unwrap_or(MatchStrength::Weak);
             if s == MatchStrength::Weak && best_strength > MatchStrength::Weak {
                 // A running number beside a real management number: just an unmapped column.
@@ -300,8 +307,18 @@ mod tests {
                 &["001", "Win10", "192.168.1.1", "pc1", "受付"],
             ],
             vec![
-                Merge { first_row: 0, first_col: 2, last_row: 0, last_col: 3 },
-                Merge { first_row: 0, first_col: 0, last_row: 1, last_col: 0 },
+                Merge {
+                    first_row: 0,
+                    first_col: 2,
+                    last_row: 0,
+                    last_col: 3,
+                },
+                Merge {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 1,
+                    last_col: 0,
+                },
             ],
         );
         let l = find_ledger_layout(&s, FieldTable::bundled()).expect("ledger");

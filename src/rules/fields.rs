@@ -174,8 +174,14 @@ fn check_date(
             Finding::new(
                 "D002",
                 Text::new(
-                    format!("登録日「{shown}」が基準日({})より後です。日付を確認してください。", ctx.as_of),
-                    format!("Registration date 「{shown}」 is after the as-of date ({}). Check it.", ctx.as_of),
+                    format!(
+                        "登録日「{shown}」が基準日({})より後です。日付を確認してください。",
+                        ctx.as_of
+                    ),
+                    format!(
+                        "Registration date 「{shown}」 is after the as-of date ({}). Check it.",
+                        ctx.as_of
+                    ),
                 ),
             )
             .at(sheet, row, col)
@@ -192,8 +198,12 @@ fn check_date(
                 Finding::new(
                     "D001",
                     Text::new(
-                        format!("「{shown}」は{ja}。2024/4/1 や 令和6年4月1日 の形で入力してください。"),
-                        format!("「{shown}」 {en}. Enter a date such as 2024/4/1 or 令和6年4月1日."),
+                        format!(
+                            "「{shown}」は{ja}。2024/4/1 や 令和6年4月1日 の形で入力してください。"
+                        ),
+                        format!(
+                            "「{shown}」 {en}. Enter a date such as 2024/4/1 or 令和6年4月1日."
+                        ),
                     ),
                 )
                 .at(sheet, row, col)

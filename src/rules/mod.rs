@@ -77,7 +77,9 @@ fn family_order(code: &str) -> (usize, &str) {
 }
 
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    registry().iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    registry()
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// One problem found, with where it is and what to do about it.

@@ -70,7 +70,10 @@ pub const RULES: &[Rule] = &[
 pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let table = &ctx.settings.os_table;
     let window = chrono::Days::new(ctx.settings.os_warning_days);
-    let warn_until = ctx.as_of.checked_add_days(window).unwrap_or(chrono::NaiveDate::MAX);
+    let warn_until = ctx
+        .as_of
+        .checked_add_days(window)
+        .unwrap_or(chrono::NaiveDate::MAX);
     // A ledger repeats a handful of OS spellings over thousands of rows: judge each once.
     let mut verdicts: std::collections::HashMap<String, OsVerdict> = Default::default();
     for sheet in &ledger.sheets {

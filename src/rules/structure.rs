@@ -101,8 +101,17 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     "L002",
                     Text::new(
-                        format!("{}列「{}」がありません。列を追加してください。", what.0, f.label()),
-                        format!("The {} column 「{}」 ({}) is missing. Add it.", what.1, f.label(), f.label_en()),
+                        format!(
+                            "{}列「{}」がありません。列を追加してください。",
+                            what.0,
+                            f.label()
+                        ),
+                        format!(
+                            "The {} column 「{}」 ({}) is missing. Add it.",
+                            what.1,
+                            f.label(),
+                            f.label_en()
+                        ),
                     ),
                 )
                 .severity(severity)
@@ -117,7 +126,10 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .find(|c| c.col == *col)
                 .map(|c| c.header.clone())
                 .unwrap_or_default();
-            let used = layout.col(*f).map(crate::workbook::col_letters).unwrap_or_default();
+            let used = layout
+                .col(*f)
+                .map(crate::workbook::col_letters)
+                .unwrap_or_default();
             out.push(
                 Finding::new(
                     "L003",

@@ -228,27 +228,48 @@ pub enum ReadError {
     /// Password-protected (encrypted) workbook.
     Encrypted,
     /// Looks like a workbook of this format but is damaged (truncated zip, broken XML …).
-    Corrupt { format: Format, detail: String },
+    Corrupt {
+        format: Format,
+        detail: String,
+    },
     /// The bytes are not a spreadsheet at all although the extension says so.
-    NotSpreadsheet { extension: String },
+    NotSpreadsheet {
+        extension: String,
+    },
     /// An extension daicho does not read.
     UnsupportedExtension(String),
     /// A text file that is neither valid UTF-8 nor CP932.
     UnknownEncoding,
-    FileTooLarge { bytes: u64, limit: u64 },
-    TooManyCells { sheet: String, limit: usize },
+    FileTooLarge {
+        bytes: u64,
+        limit: u64,
+    },
+    TooManyCells {
+        sheet: String,
+        limit: usize,
+    },
     /// All sheets together hold more than the cell limit (a workbook of many full sheets).
-    TooManyCellsInWorkbook { limit: usize },
-    DecompressedTooLarge { limit: u64 },
+    TooManyCellsInWorkbook {
+        limit: usize,
+    },
+    DecompressedTooLarge {
+        limit: u64,
+    },
     /// The reader panicked (or its child process died) on this file.
-    ReaderCrashed { detail: String },
+    ReaderCrashed {
+        detail: String,
+    },
     /// A folder argument that holds no spreadsheet.
     EmptyFolder,
     /// A glob argument that matched no spreadsheet.
-    NoMatch { pattern: String },
+    NoMatch {
+        pattern: String,
+    },
     /// daicho's own code (rules, the annotated-workbook writer …) panicked on this file; the file
     /// itself was read.
-    Internal { detail: String },
+    Internal {
+        detail: String,
+    },
 }
 
 impl ReadError {
@@ -352,11 +373,15 @@ mod tests {
         let ja = ReadError::EmptyFolder.message(Lang::Ja);
         assert!(ja.contains("台帳のファイルかフォルダを指定"), "{ja}");
         assert!(!ja.contains("アクセス権"), "{ja}");
-        let m = ReadError::NoMatch { pattern: "*.xlsx".into() };
+        let m = ReadError::NoMatch {
+            pattern: "*.xlsx".into(),
+        };
         assert_eq!(m.kind(), "no-match");
         assert!(m.message(Lang::En).contains("*.xlsx"));
         assert!(!m.message(Lang::En).contains("permissions"));
-        let i = ReadError::Internal { detail: "boom".into() };
+        let i = ReadError::Internal {
+            detail: "boom".into(),
+        };
         assert_eq!(i.kind(), "internal");
         assert!(i.message(Lang::Ja).contains("内部エラー"));
     }
