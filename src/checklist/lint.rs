@@ -394,7 +394,9 @@ fn check_round(
     let check = match &r.check {
         DateValue::Date(d) => Some(*d),
         DateValue::Blank => {
-            if header_date.is_none() {
+            // A form-level 確認日 covers items only where the form has no per-item date column;
+            // a blank cell in a 確認日 column is an item without its date.
+            if header_date.is_none() || r.check_col.is_some() {
                 out.push(
                     Finding::new(
                         "C003",
