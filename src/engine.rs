@@ -50,7 +50,7 @@ impl FileReport {
         }
     }
 
-    /// Unsuppressed findings at or above a severity.
+    /// Unsuppressed findings of exactly this severity.
     pub fn count(&self, severity: crate::Severity) -> usize {
         self.findings
             .iter()
@@ -200,8 +200,9 @@ pub fn check_file_with(
         read.set(true);
         let analysis = analyze(&workbook, settings);
         let written = annotate.map(|target| {
-            let write =
-                || crate::annotate::write_to(&analysis, settings, path, target, Default::default());
+            let write = || {
+                crate::annotate::write_target(&analysis, settings, path, target, Default::default())
+            };
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(write))
                 .unwrap_or_else(|p| Err(crate::annotate::AnnotateError::Crashed(panic_text(&p))))
         });

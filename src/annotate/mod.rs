@@ -15,7 +15,9 @@ mod sheet;
 mod styles;
 mod summary;
 
-pub use output::{default_output, fallback_dirs, plan_outputs, AnnotateError, Target, Written};
+pub use output::{
+    default_output, fallback_dirs, plan_outputs, write_target, AnnotateError, Target, Written,
+};
 pub use styles::{FONT_NAME, FONT_SIZE};
 
 use crate::config::Settings;
@@ -94,17 +96,6 @@ pub fn write(
         fallback: false,
     };
     output::write_target(analysis, settings, source, &target, Options::default())
-}
-
-/// [`write`] with a [`Target`] (which may fall back to the Documents folder) and options.
-pub fn write_to(
-    analysis: &Analysis<'_>,
-    settings: &Settings,
-    source: &Path,
-    target: &Target,
-    options: Options,
-) -> Result<Written, AnnotateError> {
-    output::write_target(analysis, settings, source, target, options)
 }
 
 /// Builds the annotated workbook in memory (constant-memory sheets stream to temp files).

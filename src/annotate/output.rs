@@ -163,7 +163,9 @@ fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, AnnotateError> {
     builder.tempfile_in(dir).map_err(not_writable)
 }
 
-pub(super) fn write_target(
+/// Writes the annotated workbook to `target` (which may fall back to the Documents folder): a temp
+/// file in the target folder, renamed into place.
+pub fn write_target(
     analysis: &Analysis<'_>,
     settings: &Settings,
     source: &Path,

@@ -35,6 +35,8 @@ pub struct Column {
     pub col: u32,
     /// The header text as typed (parent and child joined for two-row headers: 「ネットワーク / IPアドレス」).
     pub header: String,
+    /// The label the field was matched on: the lowest header cell over the column.
+    pub label: String,
     pub field: Option<Field>,
     pub strength: Option<MatchStrength>,
 }
@@ -199,6 +201,7 @@ fn build_layout(
         columns.push(Column {
             col,
             header,
+            label,
             field: m.map(|x| x.0),
             strength: m.map(|x| x.1),
         });

@@ -233,10 +233,9 @@ fn repeated_header(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Optio
             continue;
         };
         mapped += 1;
-        let label = column.header.rsplit(" / ").next().unwrap_or(&column.header);
         if value
             .as_text()
-            .is_some_and(|t| crate::text::same_key(t, label))
+            .is_some_and(|t| crate::text::same_key(t, &column.label))
         {
             same += 1;
         }
