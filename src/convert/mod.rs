@@ -578,23 +578,10 @@ pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, Conv
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::{Format, Grid, Sheet};
+    use crate::workbook::{Format, Sheet};
 
     fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
-        let mut cells = Vec::new();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    cells.push((r as u32, c as u32, CellValue::Text(v.to_string())));
-                }
-            }
-        }
-        Sheet {
-            name: name.into(),
-            hidden: false,
-            grid: Grid::from_cells(cells),
-            merges: Vec::new(),
-        }
+        Sheet::from_text_rows(name, rows)
     }
 
     fn settings() -> Settings {

@@ -256,22 +256,12 @@ fn assign_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::{Grid, Merge};
+    use crate::workbook::Merge;
 
     fn sheet(rows: &[&[&str]], merges: Vec<Merge>) -> Sheet {
-        let mut cells = Vec::new();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    cells.push((r as u32, c as u32, CellValue::Text(v.to_string())));
-                }
-            }
-        }
         Sheet {
-            name: "台帳".into(),
-            hidden: false,
-            grid: Grid::from_cells(cells),
             merges,
+            ..Sheet::from_text_rows("台帳", rows)
         }
     }
 

@@ -265,28 +265,9 @@ fn kind_from_os(os: &str) -> Option<DeviceKind> {
 mod tests {
     use super::*;
     use crate::layout::{find_ledger_layout, FieldTable};
-    use crate::workbook::Grid;
 
     fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
-        let mut cells = Vec::new();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if v.is_empty() {
-                    continue;
-                }
-                let value = match v.parse::<f64>() {
-                    Ok(n) if c == 0 => CellValue::Number(n),
-                    _ => CellValue::Text(v.to_string()),
-                };
-                cells.push((r as u32, c as u32, value));
-            }
-        }
-        Sheet {
-            name: name.into(),
-            hidden: false,
-            grid: Grid::from_cells(cells),
-            merges: vec![],
-        }
+        Sheet::from_text_rows(name, rows)
     }
 
     fn read(s: &Sheet) -> LedgerSheet<'_> {

@@ -183,6 +183,23 @@ pub struct Sheet {
 }
 
 impl Sheet {
+    /// A sheet of text cells from rows of strings (empty strings are empty cells), for tests.
+    #[cfg(test)]
+    pub fn from_text_rows(name: &str, rows: &[&[&str]]) -> Sheet {
+        let cells = rows.iter().enumerate().flat_map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_empty())
+                .map(move |(c, v)| (r as u32, c as u32, CellValue::Text(v.to_string())))
+        });
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            grid: Grid::from_cells(cells),
+            merges: Vec::new(),
+        }
+    }
+
     /// The merged range that covers a cell, if any.
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
         self.merges.iter().find(|m| {
