@@ -10,6 +10,7 @@
 //! a crash never leaves half a workbook and an output open in Excel gives a clear message.
 
 mod names;
+pub mod ooxml;
 mod output;
 mod sheet;
 mod styles;
