@@ -9,6 +9,7 @@
 //! The file is written to a temporary file in the target folder and renamed over the output, so
 //! a crash never leaves half a workbook and an output open in Excel gives a clear message.
 
+mod in_place;
 mod names;
 pub mod ooxml;
 mod output;
@@ -193,6 +194,7 @@ pub fn build(
                 flagged_cells: stats.flagged_cells,
                 notes_written: stats.notes,
                 notes_left_out: stats.notes_left_out,
+                in_place: false,
             },
             &styles,
         )?;

@@ -1,0 +1,209 @@
+//! The annotated copy of an `.xlsx`/`.xlsm`: the user's own package with marks added
+//! ([`super::ooxml`]) — their formulas, formats, validations, notes and macros stay as they were.
+//! daicho's summary (and the filled-in checklist) are rendered into small in-memory workbooks and
+//! transplanted in; daicho's sheets and marks from an earlier run are replaced.
+
+use super::ooxml::{self, AddedSheet, CellMark, PatchError, PatchPlan, SheetMarks};
+use super::styles::{self, Fill, Styles};
+use super::{cell_fill, is_daicho_sheet, locate, note_text, summary, Options, Stats};
+use crate::config::Settings;
+use crate::engine::Analysis;
+use crate::Lang;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Why the in-place copy was not made.
+#[derive(Debug)]
+pub enum InPlaceError {
+    /// The package cannot be patched safely: write the values copy instead.
+    Patch(PatchError),
+    /// rust_xlsxwriter refused daicho's own sheets (a bug in daicho).
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for InPlaceError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        InPlaceError::Xlsx(e)
+    }
+}
+
+impl From<PatchError> for InPlaceError {
+    fn from(e: PatchError) -> Self {
+        InPlaceError::Patch(e)
+    }
+}
+
+/// Whether `source` is a package daicho patches in place (by its extension).
+pub fn applies_to(source: &Path) -> bool {
+    source
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// The output path for a macro workbook: `<stem>.checked.xlsm` (Excel refuses a macro package
+/// named `.xlsx`).
+pub fn output_path(path: &Path, macro_enabled: bool) -> std::path::PathBuf {
+    let is_xlsx = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if macro_enabled && is_xlsx {
+        path.with_extension("xlsm")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// `0xFFC7CE` → `FFFFC7CE`.
+fn argb(fill: Fill) -> String {
+    format!("FF{:06X}", fill.colors().0)
+}
+
+/// The patched package of `analysis` (read from `input`).
+pub fn build(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    input: &[u8],
+    file_name: &str,
+    options: Options,
+) -> Result<(Vec<u8>, Stats), InPlaceError> {
+    let lang = settings.lang;
+    let workbook = analysis.workbook;
+    let kept: Vec<usize> = (0..workbook.sheets.len())
+        .filter(|i| !is_daicho_sheet(&workbook.sheets[*i]))
+        .collect();
+    let remove_sheets: Vec<String> = (0..workbook.sheets.len())
+        .filter(|i| is_daicho_sheet(&workbook.sheets[*i]))
+        .map(|i| workbook.sheets[i].name.clone())
+        .collect();
+
+    // Where each finding lands (as `super::build` does), on the sheets' own names.
+    let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
+    let mut marks: Vec<BTreeMap<(u32, u32), Vec<usize>>> =
+        vec![BTreeMap::new(); workbook.sheets.len()];
+    let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
+    for (fi, f) in analysis.findings.iter().enumerate() {
+        let si = match &f.sheet {
+            Some(name) => sheet_index(name),
+            None => kept.first().copied(),
+        };
+        let Some(si) = si.filter(|i| kept.contains(i)) else {
+            targets.push(None);
+            continue;
+        };
+        let (row, col) = locate(analysis, si, f);
+        targets.push(Some(summary::Target {
+            sheet: workbook.sheets[si].name.clone(),
+            row,
+            col,
+        }));
+        marks[si].entry((row, col)).or_default().push(fi);
+    }
+
+    // Notes: most severe cells first, up to the cap; every flagged cell gets its fill.
+    let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
+    for (si, sheet_marks) in marks.iter().enumerate() {
+        for ((r, c), fis) in sheet_marks {
+            ranked.push((
+                std::cmp::Reverse(cell_fill(&analysis.findings, fis)),
+                si,
+                *r,
+                *c,
+            ));
+        }
+    }
+    let flagged_cells = ranked.len();
+    ranked.sort_unstable();
+    let noted: HashSet<(usize, u32, u32)> = ranked
+        .iter()
+        .take(options.max_notes)
+        .map(|(_, si, r, c)| (*si, *r, *c))
+        .collect();
+    let stats = Stats {
+        flagged_cells,
+        notes: noted.len(),
+        notes_left_out: flagged_cells - noted.len(),
+    };
+
+    let plan_marks: Vec<SheetMarks> = marks
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(si, m)| SheetMarks {
+            sheet_name: workbook.sheets[si].name.clone(),
+            cells: m
+                .iter()
+                .map(|(&(row, col), fis)| CellMark {
+                    row,
+                    col,
+                    fill_argb: argb(cell_fill(&analysis.findings, fis)),
+                    note: noted
+                        .contains(&(si, row, col))
+                        .then(|| note_text(&analysis.findings, fis, lang)),
+                    write_text: None,
+                })
+                .collect(),
+        })
+        .collect();
+
+    // daicho's sheets, each rendered on its own.
+    let styles = Styles::new();
+    let mut summary_book = rust_xlsxwriter::Workbook::new();
+    summary_book.set_default_format(&styles::base(), 20, 64)?;
+    {
+        let ws = summary_book.add_worksheet();
+        ws.set_name(super::SUMMARY_SHEET_NAME)?;
+        summary::write(
+            ws,
+            &summary::Summary {
+                file_name: file_name.to_string(),
+                as_of: settings.as_of,
+                lang,
+                sheets: &analysis.sheets,
+                findings: &analysis.findings,
+                targets: &targets,
+                flagged_cells: stats.flagged_cells,
+                notes_written: stats.notes,
+                notes_left_out: stats.notes_left_out,
+                in_place: true,
+            },
+            &styles,
+        )?;
+    }
+    let mut added_sheets = vec![AddedSheet {
+        xlsx: summary_book.save_to_buffer()?,
+        first: true,
+        active: true,
+    }];
+    let mut checklist_book = rust_xlsxwriter::Workbook::new();
+    checklist_book.set_default_format(&styles::base(), 20, 64)?;
+    crate::checklist::render::render_for(&mut checklist_book, &analysis.checklist)?;
+    if !checklist_book.worksheets().is_empty() {
+        added_sheets.push(AddedSheet {
+            xlsx: checklist_book.save_to_buffer()?,
+            first: false,
+            active: false,
+        });
+    }
+
+    let plan = PatchPlan {
+        marks: plan_marks,
+        remove_sheets,
+        added_sheets,
+    };
+    let bytes = ooxml::patch(input, &plan)?;
+    Ok((bytes, stats))
+}
+
+/// A line for the report when the copy had to be a values copy.
+pub fn fallback_message(e: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "このブックには印を直接付けられないため({e})、値のみのコピーを作りました。"
+        ),
+        Lang::En => format!(
+            "This workbook could not be marked in place ({e}); the checked copy is a values copy."
+        ),
+    }
+}
