@@ -197,9 +197,11 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
         }
         for c in xml::elements(doc, "c", row.tag_end, row.end) {
             let tag = &doc[c.start..c.tag_end];
+            // A cell without `s` uses its workbook's default format (xf 0), which is not this
+            // package's xf 0.
             let mut new_tag = match xml::attr(tag, "s") {
                 Some(s) => xml::set_attr(tag, "s", &xf(&s)),
-                None => tag.to_string(),
+                None => xml::set_attr(tag, "s", &xf("0")),
             };
             let mut body = doc[c.tag_end..c.end].to_string();
             if xml::attr(tag, "t").as_deref() == Some("s") {
