@@ -199,9 +199,9 @@ pub fn build(
 /// A line for the report when the copy had to be a values copy.
 pub fn fallback_message(e: &str, lang: Lang) -> String {
     match lang {
-        Lang::Ja => format!(
-            "このブックには印を直接付けられないため({e})、値のみのコピーを作りました。"
-        ),
+        Lang::Ja => {
+            format!("このブックには印を直接付けられないため({e})、値のみのコピーを作りました。")
+        }
         Lang::En => format!(
             "This workbook could not be marked in place ({e}); the checked copy is a values copy."
         ),

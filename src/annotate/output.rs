@@ -226,8 +226,10 @@ pub fn write_target(
                         patched = Some((bytes, stats));
                     }
                     Err(super::in_place::InPlaceError::Patch(e)) => {
-                        values_copy_reason =
-                            Some(super::in_place::fallback_message(&e.to_string(), settings.lang))
+                        values_copy_reason = Some(super::in_place::fallback_message(
+                            &e.to_string(),
+                            settings.lang,
+                        ))
                     }
                     Err(super::in_place::InPlaceError::Xlsx(e)) => {
                         return Err(AnnotateError::Xlsx(e.to_string()))
@@ -235,8 +237,10 @@ pub fn write_target(
                 }
             }
             Err(e) => {
-                values_copy_reason =
-                    Some(super::in_place::fallback_message(&e.to_string(), settings.lang))
+                values_copy_reason = Some(super::in_place::fallback_message(
+                    &e.to_string(),
+                    settings.lang,
+                ))
             }
         }
     }
