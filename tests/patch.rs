@@ -378,13 +378,11 @@ fn flagged(json: &Value) -> BTreeMap<(String, String), BTreeSet<String>> {
     out
 }
 
+/// A cell: (sheet, address).
+type At = (String, String);
+
 /// Cells carrying daicho's fill, and the number of daicho parts in each cell's note.
-fn marks(
-    dump: &Value,
-) -> (
-    BTreeSet<(String, String)>,
-    BTreeMap<(String, String), usize>,
-) {
+fn marks(dump: &Value) -> (BTreeSet<At>, BTreeMap<At, usize>) {
     let mut filled = BTreeSet::new();
     let mut noted = BTreeMap::new();
     for (title, ws) in dump["ws"].as_object().unwrap() {
