@@ -126,7 +126,7 @@ pub fn build(
         notes_left_out: flagged_cells - noted.len(),
     };
 
-    let plan_marks: Vec<SheetMarks> = marks
+    let mut plan_marks: Vec<SheetMarks> = marks
         .iter()
         .enumerate()
         .filter(|(_, m)| !m.is_empty())
@@ -146,6 +146,35 @@ pub fn build(
                 .collect(),
         })
         .collect();
+
+    // The workbook's own checklist gets daicho's proposals in its blank answer cells; a finding
+    // on the same cell keeps its own mark.
+    let own_checklist = analysis
+        .checklist
+        .sheets
+        .iter()
+        .any(|cs| !cs.rendered && cs.edition.is_some());
+    for (sheet_name, cell) in proposals(analysis) {
+        let pos = plan_marks.iter().position(|m| m.sheet_name == sheet_name);
+        let sheet = match pos {
+            Some(p) => &mut plan_marks[p],
+            None => {
+                plan_marks.push(SheetMarks {
+                    sheet_name,
+                    cells: Vec::new(),
+                });
+                let last = plan_marks.len() - 1;
+                &mut plan_marks[last]
+            }
+        };
+        if !sheet
+            .cells
+            .iter()
+            .any(|c| (c.row, c.col) == (cell.row, cell.col))
+        {
+            sheet.cells.push(cell);
+        }
+    }
 
     // daicho's sheets, each rendered on its own.
     let styles = Styles::new();
@@ -176,9 +205,12 @@ pub fn build(
         first: true,
         active: true,
     }];
+    // The standard checklist, filled in from the ledger, only when the workbook has none.
     let mut checklist_book = rust_xlsxwriter::Workbook::new();
     checklist_book.set_default_format(&styles::base(), 20, 64)?;
-    crate::checklist::render::render_for(&mut checklist_book, &analysis.checklist)?;
+    if !own_checklist {
+        crate::checklist::render::render_for(&mut checklist_book, &analysis.checklist)?;
+    }
     if !checklist_book.worksheets().is_empty() {
         added_sheets.push(AddedSheet {
             xlsx: checklist_book.save_to_buffer()?,
@@ -191,9 +223,71 @@ pub fn build(
         marks: plan_marks,
         remove_sheets,
         added_sheets,
+        proposal_fill: Some(PROPOSAL_FILL.to_string()),
     };
     let bytes = ooxml::patch(input, &plan)?;
     Ok((bytes, stats))
+}
+
+/// The fill of a proposed answer (the rendered checklist's).
+pub const PROPOSAL_FILL: &str = "FFFCE4D6";
+
+/// daicho's proposals for the blank first-round answers of the workbook's own checklist sheets:
+/// the ledger's evidence, as the rendered checklist shows it, written where the user answers
+/// (「○」 in the はい or いいえ column of a form answered with marks).
+fn proposals(analysis: &Analysis<'_>) -> Vec<(String, CellMark)> {
+    use crate::checklist::parse::Answer;
+    use crate::checklist::render::PROPOSAL_NOTE;
+    use crate::checklist::Form;
+    let mut out = Vec::new();
+    let evidence = &analysis.checklist.evidence;
+    for cs in &analysis.checklist.sheets {
+        let Some(edition) = cs.edition.as_ref() else {
+            continue;
+        };
+        if cs.rendered || cs.form == Form::Vendor || cs.gate_says_no() {
+            continue;
+        }
+        for row in &cs.rows {
+            let Some(item) = row.item.and_then(|i| edition.items.get(i)) else {
+                continue;
+            };
+            let Some(tag) = item.tag else { continue };
+            let targets = if row.targets.is_empty() {
+                item.targets.clone()
+            } else {
+                row.targets.clone()
+            };
+            let Some(proposal) = evidence.for_item(tag, &targets).and_then(|e| e.proposal) else {
+                continue;
+            };
+            let first = &row.rounds[0];
+            if first.answer != Answer::None {
+                continue;
+            }
+            let at = match (first.no_col, &proposal) {
+                (Some(no), Answer::No) => Some((no, "○".to_string())),
+                (Some(_), Answer::Yes) => first.answer_col.map(|c| (c, "○".to_string())),
+                (Some(_), _) => None,
+                (None, Answer::Yes | Answer::No | Answer::NotApplicable) => {
+                    first.answer_col.map(|c| (c, proposal.label().to_string()))
+                }
+                (None, _) => None,
+            };
+            let Some((col, text)) = at else { continue };
+            out.push((
+                cs.name.clone(),
+                CellMark {
+                    row: row.row,
+                    col,
+                    fill_argb: PROPOSAL_FILL.to_string(),
+                    note: Some(PROPOSAL_NOTE.to_string()),
+                    write_text: Some(text),
+                },
+            ));
+        }
+    }
+    out
 }
 
 /// A line for the report when the copy had to be a values copy.

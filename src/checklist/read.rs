@@ -33,6 +33,9 @@ pub struct RoundCells {
     pub answer: Answer,
     /// The cell findings about the answer point at (the answer cell, or the はい column).
     pub answer_col: Option<u32>,
+    /// The いいえ column when the form has separate はい/いいえ columns (answered with a mark);
+    /// `None` when one cell holds the answer.
+    pub no_col: Option<u32>,
     pub check: DateValue,
     /// `None` when the sheet has no 確認日 column for this round.
     pub check_col: Option<u32>,
@@ -771,6 +774,7 @@ fn read_round(sheet: &Sheet, row: u32, rc: &RoundCols, as_of: NaiveDate) -> Roun
             _ => Answer::None,
         };
         out.answer_col = rc.yes.or(rc.no);
+        out.no_col = rc.no.filter(|_| rc.yes.is_some());
     } else if let Some(c) = rc.answer {
         out.answer = cell(sheet, row, c).map(parse_answer).unwrap_or_default();
         out.answer_col = Some(c);

@@ -33,6 +33,10 @@ pub struct PatchPlan {
     /// name: removed before anything is added.
     pub remove_sheets: Vec<String>,
     pub added_sheets: Vec<AddedSheet>,
+    /// The fill of daicho's proposals (text it wrote into blank cells). An earlier run's
+    /// proposal still carrying this mark and an inline string is taken out before marking, so
+    /// an unconfirmed proposal is never left behind as if the user had written it.
+    pub proposal_fill: Option<String>,
 }
 
 /// The marks of one existing sheet.
@@ -255,7 +259,9 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut doc_out = sheet::edit_cells(&doc, &edits, &mut styles, restore)?;
+        let proposal = plan.proposal_fill.as_deref().map(argb);
+        let mut doc_out =
+            sheet::edit_cells(&doc, &edits, &mut styles, restore, proposal.as_deref())?;
 
         // Notes.
         let threaded: HashSet<(u32, u32)> = threaded_cells(&mut pkg, &part, &rels)?;
@@ -481,6 +487,56 @@ fn ensure_r_namespace(doc: &str) -> String {
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     );
     format!("{}{}{}", &doc[..root.start], new, &doc[root.tag_end..])
+}
+
+/// Cells that carry daicho's mark of colour `fill_argb` and an inline string (an earlier run's
+/// unconfirmed proposals), per sheet: the reader should treat them as blank.
+pub fn marked_text_cells(
+    input: &[u8],
+    fill_argb: &str,
+) -> Result<BTreeMap<String, BTreeSet<(u32, u32)>>, PatchError> {
+    let wanted = argb(fill_argb);
+    let mut pkg = Package::open(input)?;
+    let wb_path = office_document(&mut pkg)?;
+    let wb = workbook::Workbook::parse(pkg.read_text(&wb_path)?)?;
+    let wb_rels = pkg.rels(&wb_path)?;
+    let styles_path = wb_rels
+        .iter()
+        .find(|r| r.kind == package::REL_STYLES)
+        .map(|r| package::resolve(&wb_path, &r.target))
+        .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
+    let styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
+    let mut out = BTreeMap::new();
+    if !styles.has_daicho_marks() {
+        return Ok(out);
+    }
+    for s in &wb.sheets {
+        let Some(r) = wb_rels
+            .iter()
+            .find(|r| r.id == s.rel_id && r.kind == package::REL_WORKSHEET)
+        else {
+            continue;
+        };
+        let doc = pkg.read_text(&package::resolve(&wb_path, &r.target))?;
+        let mut cells = BTreeSet::new();
+        for c in xml::elements(&doc, "c", 0, doc.len()) {
+            let tag = &doc[c.start..c.tag_end];
+            let xf: u32 = xml::attr(tag, "s")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if styles.mark_color(xf) == Some(wanted.as_str())
+                && xml::attr(tag, "t").as_deref() == Some("inlineStr")
+            {
+                if let Some(at) = xml::attr(tag, "r").and_then(|r| xml::parse_ref(&r)) {
+                    cells.insert(at);
+                }
+            }
+        }
+        if !cells.is_empty() {
+            out.insert(s.name.clone(), cells);
+        }
+    }
+    Ok(out)
 }
 
 /// Cells with a note in each sheet (for tests and checks): sheet name → cells.

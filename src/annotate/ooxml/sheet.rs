@@ -186,6 +186,7 @@ pub fn edit_cells(
     edits: &BTreeMap<(u32, u32), CellEdit>,
     styles: &mut Styles,
     restore: bool,
+    proposal_argb: Option<&str>,
 ) -> Result<Option<String>, PatchError> {
     if edits.is_empty() && !restore {
         return Ok(None);
@@ -249,7 +250,15 @@ pub fn edit_cells(
             Some((pr, _)) if *pr == r => pending.next().map(|(_, c)| c).unwrap_or_default(),
             _ => Vec::new(),
         };
-        let rewritten = edit_row(doc, row, r, &row_edits, styles, restore, &col_style)?;
+        let rewritten = edit_row(
+            doc,
+            row,
+            r,
+            &row_edits,
+            styles,
+            (restore, proposal_argb),
+            &col_style,
+        )?;
         if inserted_rows.is_empty() && rewritten.is_none() {
             continue;
         }
@@ -313,7 +322,7 @@ fn edit_row(
     r: u32,
     edits: &[(u32, &CellEdit)],
     styles: &mut Styles,
-    restore: bool,
+    (restore, proposal_argb): (bool, Option<&str>),
     col_style: &dyn Fn(u32) -> u32,
 ) -> Result<Option<String>, PatchError> {
     let cells = if row.self_closing() {
@@ -361,20 +370,32 @@ fn edit_row(
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         let mut s = old_s;
+        let mut replacement: Option<String> = None;
+        let mut blank = !has_value(cell.inner(doc));
         if restore {
             if let Some(orig) = styles.original_of(s) {
+                // An earlier run's proposal still unconfirmed (its mark and inline text as daicho
+                // left them) goes, so that it is proposed afresh or not at all.
+                let proposal = proposal_argb.is_some_and(|p| styles.mark_color(s) == Some(p))
+                    && xml::attr(tag, "t").as_deref() == Some("inlineStr");
                 s = orig;
+                if proposal {
+                    replacement = Some(format!("<c r=\"{}\" s=\"{s}\"/>", xml::cell_ref(r, c)));
+                    blank = true;
+                }
             }
         }
-        let mut replacement: Option<String> = None;
         if let Some(e) = edit {
             if let Some(argb) = &e.fill_argb {
                 s = styles.marked(s, argb);
             }
             if let Some(text) = &e.write_text {
-                if !has_value(cell.inner(doc)) {
+                if blank {
                     replacement = Some(inline_cell(&xml::cell_ref(r, c), s, text));
                 }
+            }
+            if replacement.is_some() && e.write_text.is_none() {
+                replacement = Some(format!("<c r=\"{}\" s=\"{s}\"/>", xml::cell_ref(r, c)));
             }
         }
         if replacement.is_none()

@@ -50,6 +50,8 @@ pub struct Styles {
     derived: HashMap<(u32, String), u32>,
     /// daicho's xf → the cell's original xf (from earlier runs).
     daicho_xfs: HashMap<u32, u32>,
+    /// daicho's xf → its fill colour (ARGB, upper case).
+    daicho_colors: HashMap<u32, String>,
     changed: bool,
 }
 
@@ -90,6 +92,7 @@ impl Styles {
             appended: HashMap::new(),
             derived: HashMap::new(),
             daicho_xfs: HashMap::new(),
+            daicho_colors: HashMap::new(),
             changed: false,
         };
         s.find_daicho_xfs();
@@ -149,6 +152,8 @@ impl Styles {
                 xml::attr(&f[fg.start..fg.tag_end], "rgb")
             });
             if let Some(argb) = argb {
+                self.daicho_colors
+                    .insert(i as u32, argb.to_ascii_uppercase());
                 self.derived
                     .entry((restored, argb.to_ascii_uppercase()))
                     .or_insert(i as u32);
@@ -206,6 +211,11 @@ impl Styles {
         self.daicho_xfs.get(&xf).copied()
     }
 
+    /// The colour of daicho's mark when `xf` is one.
+    pub fn mark_color(&self, xf: u32) -> Option<&str> {
+        self.daicho_colors.get(&xf).map(String::as_str)
+    }
+
     /// The format for a cell of format `xf` marked with `argb`: the same font, border, number
     /// format, alignment and protection, only the fill changes.
     pub fn marked(&mut self, xf: u32, argb: &str) -> u32 {
@@ -233,6 +243,7 @@ impl Styles {
         );
         let id = self.append("cellXfs", format!("{tag}{}", &source[te..]));
         self.daicho_xfs.insert(id, base);
+        self.daicho_colors.insert(id, argb.clone());
         self.derived.insert((base, argb), id);
         id
     }

@@ -84,6 +84,7 @@ fn first_plan() -> PatchPlan {
             first: true,
             active: true,
         }],
+        proposal_fill: None,
     }
 }
 
@@ -353,4 +354,41 @@ fn legacy_drawing_goes_where_the_schema_puts_it() {
     let bare = r#"<worksheet xmlns="x"><sheetData/></worksheet>"#;
     let out = sheet::insert_child(bare, "legacyDrawing", "<L/>").unwrap();
     assert_eq!(out, r#"<worksheet xmlns="x"><sheetData/><L/></worksheet>"#);
+}
+
+#[test]
+fn an_unconfirmed_proposal_is_taken_out_before_marking_again() {
+    let mut plan = first_plan();
+    plan.proposal_fill = Some("F8CBAD".into());
+    let first = patch(&user_workbook(), &plan).unwrap();
+    let found = marked_text_cells(&first, "F8CBAD").unwrap();
+    assert_eq!(found["台帳"].iter().copied().collect::<Vec<_>>(), [(6, 0)]);
+    // Proposed again: still one proposal.
+    plan.remove_sheets = vec!["チェック結果".into()];
+    let second = patch(&first, &plan).unwrap();
+    let vals = values(&second, "台帳");
+    assert_eq!(
+        vals.iter().filter(|(r, c, _)| (*r, *c) == (6, 0)).count(),
+        1
+    );
+    // No longer proposed: the cell is blank again and unmarked.
+    plan.marks[0].cells.retain(|c| c.write_text.is_none());
+    let third = patch(&second, &plan).unwrap();
+    assert!(values(&third, "台帳")
+        .iter()
+        .all(|(r, c, _)| (*r, *c) != (6, 0)));
+    assert!(marked_text_cells(&third, "F8CBAD").unwrap().is_empty());
+    let notes = noted_cells(&third).unwrap();
+    assert!(!notes["台帳"].contains(&(6, 0)));
+    // A proposal the user confirmed by typing over it stays (a shared string is not daicho's).
+    let typed = rewrite_part(&second, "xl/worksheets/sheet1.xml", |s| {
+        s.replace(
+            "t=\"inlineStr\"><is><t xml:space=\"preserve\">はい</t></is>",
+            "t=\"str\"><v>はい</v>",
+        )
+    });
+    let fourth = patch(&typed, &plan).unwrap();
+    assert!(values(&fourth, "台帳")
+        .iter()
+        .any(|(r, c, v)| (*r, *c) == (6, 0) && v == "はい"));
 }
