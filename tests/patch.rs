@@ -569,3 +569,70 @@ fn other_formats_and_unpatchable_packages_get_the_values_copy() {
     let (csv_out, _) = check(&fixture("blind/ledger4_cp932.csv"), dir.path());
     assert!(csv_out.to_string_lossy().ends_with(".checked.xlsx"));
 }
+
+const BLANK_ANSWERS: &str = r#"
+import sys, warnings, openpyxl
+warnings.simplefilter("ignore")
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["チェックリスト"]
+for row in ws.iter_rows():
+    for c in row:
+        if c.value == "はい":
+            c.value = None
+wb.save(sys.argv[2])
+"#;
+
+/// Cells with the proposal fill: (sheet, cell) → (value, daicho parts in the note).
+fn proposals(dump: &Value) -> BTreeMap<At, (Value, usize)> {
+    let mut out = BTreeMap::new();
+    for (title, ws) in dump["ws"].as_object().unwrap() {
+        for (cell, c) in ws["cells"].as_object().unwrap() {
+            if c["daicho"] == true && c["fill"] == "FFFCE4D6" {
+                let n = c["note"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .matches(NOTE_DELIMITER)
+                    .count();
+                out.insert((title.clone(), cell.clone()), (c["value"].clone(), n));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
+    require_openpyxl();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("blank.xlsx");
+    let out = Command::new("python3")
+        .args(["-c", BLANK_ANSWERS])
+        .arg(fixture("checklist/ledger_and_checklist.xlsx"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (first, _) = check(&input, dir.path());
+    let d1 = dump(&first);
+    assert_eq!(
+        d1["sheets"],
+        serde_json::json!([SUMMARY, "機器台帳", "チェックリスト"]),
+        "no rendered checklist beside the workbook's own"
+    );
+    let p1 = proposals(&d1);
+    assert!(p1.len() >= 3, "{p1:?}");
+    for (at, (value, notes)) in &p1 {
+        assert_eq!(at.0, "チェックリスト");
+        assert!(value == "はい" || value == "いいえ", "{at:?}: {value}");
+        assert_eq!(*notes, 1, "{at:?}");
+    }
+    let again = dir.path().join("again");
+    let (second, _) = check(&first, &again);
+    let d2 = dump(&second);
+    assert_eq!(d2["sheets"], d1["sheets"]);
+    assert_eq!(proposals(&d2), p1, "proposed again, once");
+}

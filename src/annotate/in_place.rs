@@ -147,14 +147,15 @@ pub fn build(
         })
         .collect();
 
-    // The workbook's own checklist gets daicho's proposals in its blank answer cells; a finding
-    // on the same cell keeps its own mark.
+    // The workbook's own checklist gets daicho's proposals in its blank answer cells.
     let own_checklist = analysis
         .checklist
         .sheets
         .iter()
         .any(|cs| !cs.rendered && cs.edition.is_some());
-    for (sheet_name, cell) in proposals(analysis) {
+    // Proposals an earlier run left unconfirmed are read as answers; they are proposed afresh.
+    let earlier = ooxml::marked_text_cells(input, PROPOSAL_FILL).unwrap_or_default();
+    for (sheet_name, cell) in proposals(analysis, &earlier) {
         let pos = plan_marks.iter().position(|m| m.sheet_name == sheet_name);
         let sheet = match pos {
             Some(p) => &mut plan_marks[p],
@@ -167,12 +168,22 @@ pub fn build(
                 &mut plan_marks[last]
             }
         };
-        if !sheet
+        // A finding on the answer cell (C001 unanswered) shares it: the proposal's fill and
+        // text (so a later run recognises it as daicho's), both notes.
+        match sheet
             .cells
-            .iter()
-            .any(|c| (c.row, c.col) == (cell.row, cell.col))
+            .iter_mut()
+            .find(|c| (c.row, c.col) == (cell.row, cell.col))
         {
-            sheet.cells.push(cell);
+            Some(existing) => {
+                existing.fill_argb = cell.fill_argb;
+                existing.write_text = cell.write_text;
+                existing.note = match (existing.note.take(), cell.note) {
+                    (Some(a), Some(b)) => Some(format!("{b}\n\n{a}")),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => sheet.cells.push(cell),
         }
     }
 
@@ -235,7 +246,10 @@ pub const PROPOSAL_FILL: &str = "FFFCE4D6";
 /// daicho's proposals for the blank first-round answers of the workbook's own checklist sheets:
 /// the ledger's evidence, as the rendered checklist shows it, written where the user answers
 /// (「○」 in the はい or いいえ column of a form answered with marks).
-fn proposals(analysis: &Analysis<'_>) -> Vec<(String, CellMark)> {
+fn proposals(
+    analysis: &Analysis<'_>,
+    earlier: &BTreeMap<String, std::collections::BTreeSet<(u32, u32)>>,
+) -> Vec<(String, CellMark)> {
     use crate::checklist::parse::Answer;
     use crate::checklist::render::PROPOSAL_NOTE;
     use crate::checklist::Form;
@@ -258,11 +272,20 @@ fn proposals(analysis: &Analysis<'_>) -> Vec<(String, CellMark)> {
             } else {
                 row.targets.clone()
             };
-            let Some(proposal) = evidence.for_item(tag, &targets).and_then(|e| e.proposal) else {
+            let Some(ev) = evidence.for_item(tag, &targets) else {
+                continue;
+            };
+            let Some(proposal) = ev.proposal.clone() else {
                 continue;
             };
             let first = &row.rounds[0];
-            if first.answer != Answer::None {
+            let proposed_before = earlier.get(&cs.name).is_some_and(|cells| {
+                [first.answer_col, first.no_col]
+                    .iter()
+                    .flatten()
+                    .any(|c| cells.contains(&(row.row, *c)))
+            });
+            if first.answer != Answer::None && !proposed_before {
                 continue;
             }
             let at = match (first.no_col, &proposal) {
@@ -281,7 +304,11 @@ fn proposals(analysis: &Analysis<'_>) -> Vec<(String, CellMark)> {
                     row: row.row,
                     col,
                     fill_argb: PROPOSAL_FILL.to_string(),
-                    note: Some(PROPOSAL_NOTE.to_string()),
+                    note: Some(if ev.text.is_empty() {
+                        PROPOSAL_NOTE.to_string()
+                    } else {
+                        format!("{PROPOSAL_NOTE}\n根拠: {}", ev.text)
+                    }),
                     write_text: Some(text),
                 },
             ));
