@@ -10,8 +10,10 @@ const AS_OF: &str = "2026-11-25";
 
 #[test]
 fn an_answer_marked_both_ways_is_left_blank() {
+    // The .xls twin: a values copy carries a filled-in sheet beside the workbook's own checklist
+    // (an .xlsx comes back as itself with marks, without a second checklist).
     let input =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checklist/r6_single_column.xlsx");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checklist/r6_single_column.xls");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = Command::cargo_bin("daicho")
         .expect("binary")
