@@ -18,6 +18,13 @@ pub const EMPTY_COMMENTS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" stand
 pub struct Comments {
     doc: String,
     changed: bool,
+    /// New notes, written before `</commentList>` at the end (one pass, whatever their number).
+    new_notes: Vec<String>,
+    /// Runs to append to the user's notes, by the note's start in `doc`.
+    appended: std::collections::BTreeMap<usize, String>,
+    /// The user's notes by cell: (start, position of `</text>`) in `doc` (built on first use).
+    index: Option<std::collections::HashMap<(u32, u32), usize>>,
+    author: Option<usize>,
 }
 
 impl Comments {
@@ -35,6 +42,10 @@ impl Comments {
         Ok(Comments {
             doc,
             changed: false,
+            new_notes: Vec::new(),
+            appended: std::collections::BTreeMap::new(),
+            index: None,
+            author: None,
         })
     }
 
@@ -42,6 +53,10 @@ impl Comments {
         Comments {
             doc: EMPTY_COMMENTS.to_string(),
             changed: true,
+            new_notes: Vec::new(),
+            appended: std::collections::BTreeMap::new(),
+            index: None,
+            author: None,
         }
     }
 
@@ -68,24 +83,24 @@ impl Comments {
     /// cells whose note was removed entirely (their VML shapes go too).
     pub fn strip_daicho(&mut self) -> Vec<(u32, u32)> {
         let mut removed = Vec::new();
-        let list = self.list();
-        // Back to front, so earlier spans stay valid.
-        for (span, at) in list.into_iter().rev() {
+        let mut out = String::with_capacity(self.doc.len());
+        let mut at_byte = 0;
+        for (span, at) in self.list() {
             let comment = &self.doc[span.start..span.end];
             if !xml::text_of(comment).contains(NOTE_DELIMITER) {
                 continue;
             }
-            let kept = strip_comment(comment);
-            self.changed = true;
-            match kept {
-                Some(c) => self.doc.replace_range(span.start..span.end, &c),
-                None => {
-                    self.doc.replace_range(span.start..span.end, "");
-                    if let Some(at) = at {
-                        removed.push(at);
-                    }
-                }
+            out.push_str(&self.doc[at_byte..span.start]);
+            match strip_comment(comment) {
+                Some(c) => out.push_str(&c),
+                None => removed.extend(at),
             }
+            at_byte = span.end;
+        }
+        if at_byte > 0 {
+            out.push_str(&self.doc[at_byte..]);
+            self.doc = out;
+            self.changed = true;
         }
         removed
     }
@@ -94,30 +109,41 @@ impl Comments {
     /// or as a new note (returns true: it needs a VML shape).
     pub fn add(&mut self, row: u32, col: u32, text: &str) -> Result<bool, PatchError> {
         self.changed = true;
-        let target = self
-            .list()
-            .into_iter()
-            .find(|(_, at)| *at == Some((row, col)));
-        if let Some((span, _)) = target {
-            let comment = &self.doc[span.start..span.end];
+        if self.index.is_none() {
+            // The author first: adding it moves the notes that follow.
+            if self.author.is_none() {
+                self.author = Some(self.author_id(AUTHOR)?);
+            }
+            let mut index = std::collections::HashMap::new();
+            for (span, at) in self.list() {
+                let comment = &self.doc[span.start..span.end];
+                let Some(close) = comment.rfind("</text>") else {
+                    return Err(PatchError::Unsupported("a note without <text>".into()));
+                };
+                if let Some(at) = at {
+                    index.entry(at).or_insert(span.start + close);
+                }
+            }
+            self.index = Some(index);
+        }
+        if let Some(close) = self
+            .index
+            .as_ref()
+            .and_then(|i| i.get(&(row, col)).copied())
+        {
             let run = format!(
                 "<r>{RUN_PROPS}<t xml:space=\"preserve\">{}</t></r>",
                 xml::escape_text(&format!("\n\n{NOTE_DELIMITER}\n{text}"))
             );
-            let Some(close) = comment.rfind("</text>") else {
-                return Err(PatchError::Unsupported("a note without <text>".into()));
-            };
-            let at = span.start + close;
-            self.doc.insert_str(at, &run);
+            self.appended.entry(close).or_default().push_str(&run);
             return Ok(false);
         }
-        let author = self.author_id(AUTHOR)?;
-        let comment = format!(
+        let author = self.author.unwrap_or(0);
+        self.new_notes.push(format!(
             "<comment ref=\"{}\" authorId=\"{author}\"><text><r>{RUN_PROPS}<t xml:space=\"preserve\">{}</t></r></text></comment>",
             xml::cell_ref(row, col),
             xml::escape_text(&format!("{NOTE_DELIMITER}\n{text}"))
-        );
-        super::package::insert_before_close(&mut self.doc, "commentList", &comment)?;
+        ));
         Ok(true)
     }
 
@@ -139,8 +165,21 @@ impl Comments {
         Ok(list.len())
     }
 
-    pub fn finish(self) -> Option<String> {
-        self.changed.then_some(self.doc)
+    pub fn finish(mut self) -> Result<Option<String>, PatchError> {
+        if !self.changed {
+            return Ok(None);
+        }
+        // Back to front, so earlier positions stay valid.
+        for (at, runs) in std::mem::take(&mut self.appended).into_iter().rev() {
+            if at <= self.doc.len() {
+                self.doc.insert_str(at, &runs);
+            }
+        }
+        if !self.new_notes.is_empty() {
+            let all = self.new_notes.concat();
+            super::package::insert_before_close(&mut self.doc, "commentList", &all)?;
+        }
+        Ok(Some(self.doc))
     }
 }
 
@@ -252,6 +291,11 @@ pub fn idmap_blocks(vml: &str) -> Vec<u32> {
 pub struct Vml {
     doc: String,
     changed: bool,
+    /// New shapes, written before `</xml>` at the end.
+    pending: String,
+    /// (next shape id, next z-index), counted once.
+    next: Option<(u32, usize)>,
+    block: u32,
 }
 
 impl Vml {
@@ -259,9 +303,13 @@ impl Vml {
         if !doc.contains("</xml>") {
             return Err(PatchError::Unsupported("VML drawing not understood".into()));
         }
+        let block = idmap_blocks(&doc).first().copied().unwrap_or(1);
         Ok(Vml {
             doc,
             changed: false,
+            pending: String::new(),
+            next: None,
+            block,
         })
     }
 
@@ -269,18 +317,31 @@ impl Vml {
         Vml {
             doc: new_vml(block),
             changed: true,
+            pending: String::new(),
+            next: None,
+            block,
         }
     }
 
-    /// Removes the note shape anchored on a cell.
-    pub fn remove_note(&mut self, row: u32, col: u32) {
-        let shapes = xml::elements(&self.doc, "v:shape", 0, self.doc.len());
-        for s in shapes.into_iter().rev() {
+    /// Removes the note shapes anchored on these cells.
+    pub fn remove_notes(&mut self, cells: &[(u32, u32)]) {
+        if cells.is_empty() {
+            return;
+        }
+        let wanted: std::collections::HashSet<(u32, u32)> = cells.iter().copied().collect();
+        let mut out = String::with_capacity(self.doc.len());
+        let mut at = 0;
+        for s in xml::elements(&self.doc, "v:shape", 0, self.doc.len()) {
             let shape = &self.doc[s.start..s.end];
-            if is_note_on(shape, row, col) {
-                self.doc.replace_range(s.start..s.end, "");
-                self.changed = true;
+            if note_cell(shape).is_some_and(|c| wanted.contains(&c)) {
+                out.push_str(&self.doc[at..s.start]);
+                at = s.end;
             }
+        }
+        if at > 0 {
+            out.push_str(&self.doc[at..]);
+            self.doc = out;
+            self.changed = true;
         }
     }
 
@@ -292,10 +353,16 @@ impl Vml {
                 .ok_or_else(|| PatchError::Unsupported("VML drawing not closed".into()))?;
             self.doc.insert_str(at, NOTE_SHAPETYPE);
         }
-        let block = idmap_blocks(&self.doc).first().copied().unwrap_or(1);
-        let max_id = shape_ids(&self.doc).max().unwrap_or(block * 1024);
-        let id = max_id.max(block * 1024) + 1;
-        let z = xml::elements(&self.doc, "v:shape", 0, self.doc.len()).len() + 1;
+        let (id, z) = match self.next {
+            Some(n) => n,
+            None => {
+                let block = self.block;
+                let max_id = shape_ids(&self.doc).max().unwrap_or(block * 1024);
+                let z = xml::elements(&self.doc, "v:shape", 0, self.doc.len()).len() + 1;
+                (max_id.max(block * 1024) + 1, z)
+            }
+        };
+        self.next = Some((id + 1, z + 1));
         let shape = format!(
             "<v:shape id=\"_x0000_s{id}\" type=\"#_x0000_t202\" style='position:absolute;\n  margin-left:{ml}pt;margin-top:{mt}pt;width:240pt;height:120pt;z-index:{z};\n  visibility:hidden' fillcolor=\"#ffffe1\" o:insetmode=\"auto\">\n  <v:fill color2=\"#ffffe1\"/>\n  <v:shadow on=\"t\" color=\"black\" obscured=\"t\"/>\n  <v:path o:connecttype=\"none\"/>\n  <v:textbox style='mso-direction-alt:auto'>\n   <div style='text-align:left'></div>\n  </v:textbox>\n  <x:ClientData ObjectType=\"Note\">\n   <x:MoveWithCells/>\n   <x:SizeWithCells/>\n   <x:Anchor>\n    {c1}, 15, {r1}, 10, {c2}, 15, {r2}, 4</x:Anchor>\n   <x:AutoFill>False</x:AutoFill>\n   <x:Row>{row}</x:Row>\n   <x:Column>{col}</x:Column>\n  </x:ClientData>\n </v:shape>",
             ml = 48 * (col + 1) + 11,
@@ -305,17 +372,41 @@ impl Vml {
             c2 = col + 5,
             r2 = row + 8,
         );
-        let at = self
-            .doc
-            .rfind("</xml>")
-            .ok_or_else(|| PatchError::Unsupported("VML drawing not closed".into()))?;
-        self.doc.insert_str(at, &shape);
+        self.pending.push_str(&shape);
         self.changed = true;
         Ok(())
     }
 
-    pub fn finish(self) -> Option<String> {
-        self.changed.then_some(self.doc)
+    /// The shape-id blocks this drawing now spans (1024 shapes each).
+    pub fn blocks_used(&self) -> u32 {
+        let last = self.next.map_or(0, |(id, _)| id.saturating_sub(1) / 1024);
+        last.saturating_sub(self.block) + 1
+    }
+
+    pub fn finish(mut self) -> Result<Option<String>, PatchError> {
+        if !self.changed {
+            return Ok(None);
+        }
+        if !self.pending.is_empty() {
+            let at = self
+                .doc
+                .rfind("</xml>")
+                .ok_or_else(|| PatchError::Unsupported("VML drawing not closed".into()))?;
+            self.doc.insert_str(at, &self.pending);
+            // More than 1024 shapes spill into the following blocks: list them in o:idmap.
+            let used = self.blocks_used();
+            if used > 1 {
+                let list: Vec<String> = (self.block..self.block + used)
+                    .map(|b| b.to_string())
+                    .collect();
+                self.doc = self.doc.replacen(
+                    &format!("data=\"{}\"", self.block),
+                    &format!("data=\"{}\"", list.join(",")),
+                    1,
+                );
+            }
+        }
+        Ok(Some(self.doc))
     }
 }
 
@@ -326,17 +417,16 @@ fn shape_ids(doc: &str) -> impl Iterator<Item = u32> + '_ {
         .filter_map(|id| id.strip_prefix("_x0000_s").and_then(|n| n.parse().ok()))
 }
 
-fn is_note_on(shape: &str, row: u32, col: u32) -> bool {
-    let Some(cd) = xml::find_element(shape, "x:ClientData", 0) else {
-        return false;
-    };
+/// The cell of a note shape (None for other shapes: form controls, pictures).
+fn note_cell(shape: &str) -> Option<(u32, u32)> {
+    let cd = xml::find_element(shape, "x:ClientData", 0)?;
     if xml::attr(&shape[cd.start..cd.tag_end], "ObjectType").as_deref() != Some("Note") {
-        return false;
+        return None;
     }
     let num = |name: &str| {
         xml::find_element(shape, name, 0).and_then(|s| s.inner(shape).trim().parse::<u32>().ok())
     };
-    num("x:Row") == Some(row) && num("x:Column") == Some(col)
+    Some((num("x:Row")?, num("x:Column")?))
 }
 
 #[cfg(test)]
@@ -354,13 +444,13 @@ Check this</t></r></text></comment></commentList></comments>"#;
             "the user's note is reused"
         );
         assert!(c.add(2, 0, "【警告】Y").unwrap(), "a new note");
-        let doc = c.finish().unwrap();
+        let doc = c.finish().unwrap().unwrap();
         assert!(doc.contains("<author>daicho</author>"));
         let mut again = Comments::parse(doc).unwrap();
         assert_eq!(again.cells().len(), 2);
         let removed = again.strip_daicho();
         assert_eq!(removed, vec![(2, 0)]);
-        let doc = again.finish().unwrap();
+        let doc = again.finish().unwrap().unwrap();
         assert_eq!(
             doc,
             USER.replace(
@@ -380,7 +470,26 @@ Check this</t></r></text></comment></commentList></comments>"#;
         assert!(c
             .finish()
             .unwrap()
+            .unwrap()
             .contains("<text><t xml:space=\"preserve\">mine</t></text>"));
+    }
+
+    #[test]
+    fn many_notes_are_added_in_one_pass_and_span_blocks() {
+        let mut c = Comments::parse(USER.to_string()).unwrap();
+        let mut v = Vml::new_part(2);
+        for r in 0..1500 {
+            if c.add(r, 3, "x").unwrap() {
+                v.add_note(r, 3).unwrap();
+            }
+        }
+        assert!(!c.add(1, 1, "on the user's note").unwrap());
+        let doc = c.finish().unwrap().unwrap();
+        assert_eq!(doc.matches("<comment ").count(), 1501);
+        assert_eq!(v.blocks_used(), 2);
+        let vml = v.finish().unwrap().unwrap();
+        assert!(vml.contains("data=\"2,3\""), "{}", &vml[..300]);
+        assert_eq!(vml.matches("<v:shape ").count(), 1500);
     }
 
     #[test]
@@ -388,14 +497,14 @@ Check this</t></r></text></comment></commentList></comments>"#;
         let mut v = Vml::new_part(3);
         v.add_note(4, 2).unwrap();
         v.add_note(5, 2).unwrap();
-        let doc = v.finish().unwrap();
+        let doc = v.finish().unwrap().unwrap();
         assert!(
             doc.contains("_x0000_s3073") && doc.contains("_x0000_s3074"),
             "{doc}"
         );
         let mut v = Vml::parse(doc).unwrap();
-        v.remove_note(4, 2);
-        let doc = v.finish().unwrap();
+        v.remove_notes(&[(4, 2)]);
+        let doc = v.finish().unwrap().unwrap();
         assert!(!doc.contains("_x0000_s3073") && doc.contains("<x:Row>5</x:Row>"));
     }
 }

@@ -293,10 +293,8 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
             None => None,
         };
         let stripped = cm.strip_daicho();
-        for (r, c) in &stripped {
-            if let Some(v) = vml.as_mut() {
-                v.remove_note(*r, *c);
-            }
+        if let Some(v) = vml.as_mut() {
+            v.remove_notes(&stripped);
         }
         let mut new_shapes = Vec::new();
         for (r, c, text) in &notes {
@@ -312,10 +310,14 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
             for (r, c) in &new_shapes {
                 v.add_note(*r, *c)?;
             }
+            if vml_path.is_none() {
+                // A new drawing took block next_vml_block - 1; more than 1024 notes take more.
+                next_vml_block += v.blocks_used() - 1;
+            }
         }
         let mut sheet_doc = current;
         let mut sheet_changed = doc_out.is_some();
-        if let Some(text) = cm.finish() {
+        if let Some(text) = cm.finish()? {
             let p = match comments_path {
                 Some(p) => p,
                 None => {
@@ -328,7 +330,7 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
             pkg.write(&p, text.into_bytes());
         }
         if let Some(v) = vml {
-            if let Some(text) = v.finish() {
+            if let Some(text) = v.finish()? {
                 let p = match vml_path {
                     Some(p) => p,
                     None => {
