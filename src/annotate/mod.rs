@@ -1,4 +1,9 @@
-//! The annotated workbook (`<stem>.checked.xlsx`): a new .xlsx, never the input.
+//! The annotated workbook (`<stem>.checked.xlsx`), never the input.
+//!
+//! An `.xlsx`/`.xlsm` comes back as itself with marks ([`in_place`], [`ooxml`]): the user's
+//! package with fills and notes on the flagged cells and the sheets below transplanted in; a
+//! macro workbook as `<stem>.checked.xlsm`. Other formats, and packages that cannot be patched
+//! safely, get a values copy built here:
 //!
 //! 1. 「チェック結果」: file, as-of date, counts, and one row per finding linking to its cell.
 //! 2. Every original sheet in order, values at their original addresses with their types, merged
