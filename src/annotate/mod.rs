@@ -1,6 +1,6 @@
 //! The annotated workbook (`<stem>.checked.xlsx`), never the input.
 //!
-//! An `.xlsx`/`.xlsm` comes back as itself with marks ([`in_place`], [`ooxml`]): the user's
+//! An `.xlsx`/`.xlsm` comes back as itself with marks (`in_place.rs`, [`ooxml`]): the user's
 //! package with fills and notes on the flagged cells and the sheets below transplanted in; a
 //! macro workbook as `<stem>.checked.xlsm`. Other formats, and packages that cannot be patched
 //! safely, get a values copy built here:
