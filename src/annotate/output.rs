@@ -216,7 +216,21 @@ pub fn write_target(
     if super::in_place::applies_to(source) {
         match std::fs::read(source) {
             Ok(input) => {
-                match super::in_place::build(analysis, settings, &input, &source_name, options) {
+                // A panic in the patcher (a bug) must not cost the user their copy: values copy.
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    super::in_place::build(analysis, settings, &input, &source_name, options)
+                }))
+                .unwrap_or_else(|p| {
+                    let detail = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Err(super::in_place::InPlaceError::Patch(
+                        super::ooxml::PatchError::Unsupported(format!("internal error: {detail}")),
+                    ))
+                });
+                match built {
                     Ok((bytes, stats)) => {
                         let macro_enabled = super::ooxml::is_macro_enabled(&input);
                         path = super::in_place::output_path(&path, macro_enabled);
