@@ -324,7 +324,7 @@ fn packages_that_cannot_be_patched_say_why() {
     ));
 }
 
-fn rewrite_part(pkg: &[u8], name: &str, f: impl Fn(&str) -> String) -> Vec<u8> {
+fn rewrite_part(pkg: &[u8], name: &str, mut f: impl FnMut(&str) -> String) -> Vec<u8> {
     use std::io::Write;
     let mut z = zip::ZipArchive::new(Cursor::new(pkg)).unwrap();
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -391,4 +391,69 @@ fn an_unconfirmed_proposal_is_taken_out_before_marking_again() {
     assert!(values(&fourth, "台帳")
         .iter()
         .any(|(r, c, v)| (*r, *c) == (6, 0) && v == "はい"));
+}
+
+/// Damaged XML in any part the patcher reads gives a result or a `PatchError`, never a panic.
+#[test]
+fn damaged_parts_never_panic() {
+    let first = patch(&user_workbook(), &first_plan()).unwrap();
+    let parts = [
+        "xl/workbook.xml",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        "xl/comments1.xml",
+        "xl/drawings/vmlDrawing1.vml",
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/_rels/workbook.xml.rels",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let mut plan = first_plan();
+    plan.remove_sheets = vec!["チェック結果".into()];
+    plan.proposal_fill = Some("F8CBAD".into());
+    for round in 0..400 {
+        let name = parts[round % parts.len()];
+        let damaged = rewrite_part(&first, name, |s| {
+            let mut b: Vec<char> = s.chars().collect();
+            match next(4) {
+                0 => b.truncate(next(b.len())),
+                1 => {
+                    for _ in 0..4 {
+                        let i = next(b.len());
+                        if i < b.len() {
+                            b[i] = ['<', '>', '"', '/', '=', 'x', '0'][next(7)];
+                        }
+                    }
+                }
+                2 => {
+                    let i = next(b.len());
+                    let j = (i + next(200)).min(b.len());
+                    b.drain(i..j);
+                }
+                _ => {
+                    let i = next(b.len());
+                    let extra: Vec<char> = "<c r=\"ZZZZ0\" s=\"99999\"/>".chars().collect();
+                    b.splice(i..i, extra);
+                }
+            }
+            b.into_iter().collect()
+        });
+        let result = std::panic::catch_unwind(|| {
+            let _ = patch(&damaged, &plan);
+            let _ = marked_text_cells(&damaged, "F8CBAD");
+            let _ = noted_cells(&damaged);
+            let _ = is_macro_enabled(&damaged);
+        });
+        assert!(
+            result.is_ok(),
+            "round {round}: {name} damaged made the patcher panic"
+        );
+    }
 }
