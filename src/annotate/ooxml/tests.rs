@@ -457,3 +457,81 @@ fn damaged_parts_never_panic() {
         );
     }
 }
+
+fn add_part(pkg: &[u8], name: &str, content: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipArchive::new(Cursor::new(pkg)).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        w.raw_copy_file(z.by_index_raw(i).unwrap()).unwrap();
+    }
+    w.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_threaded_comment_cell_gets_its_fill_but_no_note() {
+    let input = rewrite_part(
+        &user_workbook(),
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        |s| {
+            s.replace(
+            "</Relationships>",
+            "<Relationship Id=\"rId9\" Type=\"http://schemas.microsoft.com/office/2017/10/relationships/threadedComment\" Target=\"../threadedComments/threadedComment1.xml\"/></Relationships>",
+        )
+        },
+    );
+    let input = add_part(
+        &input,
+        "xl/threadedComments/threadedComment1.xml",
+        "<ThreadedComments xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\"><threadedComment ref=\"C2\" id=\"{1}\"><text>thread</text></threadedComment></ThreadedComments>",
+    );
+    let out = patch(&input, &first_plan()).unwrap();
+    let notes = noted_cells(&out).unwrap();
+    assert!(
+        !notes["台帳"].contains(&(1, 2)),
+        "no note on the threaded cell"
+    );
+    assert!(notes["台帳"].contains(&(2, 4)));
+    let styles = styles::Styles::parse(part(&out, "xl/styles.xml")).unwrap();
+    let st = cell_styles(&part(&out, "xl/worksheets/sheet1.xml"));
+    assert!(
+        styles.original_of(st[&(1, 2)]).is_some(),
+        "the fill is there"
+    );
+}
+
+#[test]
+fn a_drawing_without_notes_gets_note_shapes_added_not_replaced() {
+    // The user's VML without its comments part: as a sheet whose drawing holds form controls.
+    let base = user_workbook();
+    let rels = part(&base, "xl/worksheets/_rels/sheet1.xml.rels");
+    let comments_id = package::parse_rels(&rels)
+        .into_iter()
+        .find(|r| r.kind == package::REL_COMMENTS)
+        .unwrap()
+        .id;
+    let input = rewrite_part(&base, "xl/worksheets/_rels/sheet1.xml.rels", |s| {
+        let mut out = s.to_string();
+        let start = out
+            .find(&format!("<Relationship Id=\"{comments_id}\""))
+            .unwrap();
+        let end = start + out[start..].find("/>").unwrap() + 2;
+        out.replace_range(start..end, "");
+        out
+    });
+    let vml_before = part(&input, "xl/drawings/vmlDrawing1.vml");
+    let out = patch(&input, &first_plan()).unwrap();
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert_eq!(sheet.matches("<legacyDrawing").count(), 1, "{sheet}");
+    let vml = part(&out, "xl/drawings/vmlDrawing1.vml");
+    assert!(
+        vml.starts_with(&vml_before[..vml_before.rfind("</xml>").unwrap()]),
+        "shapes appended"
+    );
+    assert_eq!(vml.matches("ObjectType=\"Note\"").count(), 1 + 4);
+    let notes = noted_cells(&out).unwrap();
+    assert_eq!(notes["台帳"].len(), 4);
+}
