@@ -53,7 +53,7 @@ for ws in wb.worksheets:
         for c in row:
             fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
             bg = c.fill.bgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
-            if c.value is None and c.comment is None and fill is None and c.number_format == "General":
+            if c.value is None and c.comment is None and fill is None and c.number_format == "General" and c.hyperlink is None:
                 continue
             cells[c.coordinate] = {
                 "value": None if c.value is None else str(c.value),
@@ -63,6 +63,7 @@ for ws in wb.worksheets:
                 "note": c.comment.text if c.comment is not None else None,
                 "font": c.font.name, "bold": bool(c.font.b),
                 "align": c.alignment.horizontal,
+                "link": c.hyperlink.location if c.hyperlink is not None else None,
             }
     out["ws"][ws.title] = {
         "cells": cells,
@@ -635,4 +636,64 @@ fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
     let d2 = dump(&second);
     assert_eq!(d2["sheets"], d1["sheets"]);
     assert_eq!(proposals(&d2), p1, "proposed again, once");
+}
+
+#[test]
+fn the_summary_and_the_standard_checklist_come_in_with_links_validations_and_notes() {
+    require_openpyxl();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ledger.xlsx");
+    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
+    let (written, json) = check(&input, dir.path());
+    let d = dump(&written);
+    let sheets: Vec<&str> = d["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(sheets.first(), Some(&SUMMARY));
+    assert_eq!(d["active"], SUMMARY);
+    let checklist = sheets
+        .iter()
+        .find(|s| s.starts_with("チェックリスト"))
+        .expect("the standard checklist is added to a workbook without one");
+    let cl = &d["ws"][*checklist];
+    let lists = cl["validations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v[1] == "list" && v[2].as_str().is_some_and(|f| f.contains("はい")))
+        .count();
+    assert!(lists >= 10, "dropdowns kept: {}", cl["validations"]);
+    // Its cells keep their formats (transplanted styles), its notes came along.
+    let cells = cl["cells"].as_object().unwrap();
+    assert!(cells.values().any(|c| c["note"]
+        .as_str()
+        .is_some_and(|n| n.contains("daichoによる提案"))));
+    assert!(
+        cells.values().all(|c| c["font"] != "Calibri"),
+        "daicho's font on its sheets"
+    );
+    assert!(cells.values().any(|c| c["bold"] == true));
+    // The summary links every finding with a cell to it.
+    let links: Vec<&str> = d["ws"][SUMMARY]["cells"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|c| c["link"].as_str())
+        .collect();
+    let with_cell = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["cell"].is_string())
+        .count();
+    assert!(with_cell >= 10);
+    assert_eq!(links.len(), with_cell, "{links:?}");
+    assert!(
+        links.iter().all(|l| sheets.iter().any(|s| l.contains(s))),
+        "{links:?}"
+    );
+    assert_ne!(d["ws"][SUMMARY]["autofilter"], "None");
 }
