@@ -308,6 +308,15 @@ fn packages_that_cannot_be_patched_say_why() {
         patch(&strict, &first_plan()),
         Err(PatchError::Unsupported(_))
     ));
+    // A worksheet written with a namespace prefix.
+    let prefixed = rewrite_part(&input, "xl/worksheets/sheet1.xml", |s| {
+        s.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=")
+            .replace("</worksheet>", "</x:worksheet>")
+    });
+    assert!(matches!(
+        patch(&prefixed, &first_plan()),
+        Err(PatchError::Unsupported(_))
+    ));
     // No styles part.
     let mut z = zip::ZipArchive::new(Cursor::new(&input[..])).unwrap();
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));

@@ -147,6 +147,9 @@ impl Workbook {
             .ok_or_else(|| PatchError::MissingPart("workbook <sheets>".into()))?;
         // Up to <sheets>: the workbook view.
         let head = &doc[..sheets_span.start];
+        // With a sheet removed and none made active, the first sheet opens (the removed one may
+        // have been the active tab).
+        let active = active.or_else(|| self.positions.iter().any(Option::is_none).then_some(0));
         let head = match active {
             Some(a) => set_active(head, a),
             None => head.to_string(),
