@@ -39,8 +39,44 @@ pub enum OsVerdict {
     /// The family is known but the version or edition decides support (OS004), e.g. plain
     /// "Windows 11" or "iPadOS". `note` says which versions/editions have ended.
     Unspecified { family: String, note: Text },
-    /// Not recognised (OS003), including network firmware not in the table.
+    /// Network firmware recognised (a vendor or product of the table's `firmware` list, or a
+    /// firmware family with a version the table has no date for) whose support end daicho does not
+    /// know: OS003, with a message to check the vendor's support page — never a guessed date.
+    UndatedFirmware {
+        /// The product or vendor, e.g. "Yamaha RTX", "Cisco ASA", "FortiOS".
+        product: String,
+    },
+    /// Not recognised (OS003).
     Unknown,
+}
+
+/// How sure the table is of a row's dates (shown in messages and by `daicho os`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// Confirmed in the cited source.
+    #[default]
+    Confirmed,
+    /// Partly confirmed: a third-party record, a derived date, or a single secondary source.
+    Partly,
+    /// Not re-checked against a source.
+    Unverified,
+    /// Given by the user in daicho.toml.
+    User,
+}
+
+impl Confidence {
+    pub fn label(self) -> Text {
+        match self {
+            Confidence::Confirmed => Text::new("確認済み(出典の記載どおり)", "confirmed in the source"),
+            Confidence::Partly => Text::new(
+                "一部確認(第三者の記録・算出した日付・単一の二次情報)",
+                "partly confirmed (a third-party record, a derived date or a single secondary source)",
+            ),
+            Confidence::Unverified => Text::new("未検証", "not verified"),
+            Confidence::User => Text::new("daicho.toml の設定", "set in daicho.toml"),
+        }
+    }
 }
 
 /// The `eol` of a release whose end has not been announced (macOS 15, Android 16 …): rules compare
@@ -61,8 +97,18 @@ pub struct OsRelease {
     pub extended: Option<NaiveDate>,
     /// A caveat to add to messages (e.g. that LTSC editions of Windows 10 differ).
     pub note: Option<Text>,
-    /// Dates not re-checked against the source (embedded Windows).
-    pub unverified: bool,
+    /// How sure the table is of the dates.
+    pub confidence: Confidence,
+    /// Where the dates come from (a URL, a repository file, or "daicho.toml").
+    pub source: String,
+    /// The product line: the family's name ("Windows 10", "FortiOS") or the release's own name.
+    pub product: String,
+    /// The edition channel that decided the row ("Home/Pro", "LTSC" …), for Windows.
+    pub channel: Option<&'static str>,
+    /// Network equipment firmware (FortiOS, PAN-OS …), not a client or server OS.
+    pub firmware: bool,
+    /// The appliance line the firmware runs on ("FortiGate"), for messages.
+    pub appliance: Option<String>,
 }
 
 impl OsRelease {
@@ -76,13 +122,16 @@ impl OsRelease {
 pub struct OsTable {
     source: TableFile,
     snapshot: NaiveDate,
+    checked: NaiveDate,
     rows: Vec<ReleaseRow>,
     families: Vec<Family>,
     /// Spellings of families and releases.
     aliases: SpellingIndex<Vec<AliasTarget>>,
     /// Spellings from daicho.toml, checked first.
     user_aliases: SpellingIndex<Vec<usize>>,
-    firmware: SpellingIndex<()>,
+    /// Firmware vendors and products (index into `firmware_names`): never a client OS.
+    firmware: SpellingIndex<usize>,
+    firmware_names: Vec<String>,
     /// Edition and filler words, for text around a release named on its own.
     global_qualifiers: SpellingIndex<Qualifier>,
 }
@@ -91,6 +140,7 @@ impl std::fmt::Debug for OsTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OsTable")
             .field("snapshot", &self.snapshot)
+            .field("checked", &self.checked)
             .field("releases", &self.rows.len())
             .field("families", &self.families.len())
             .finish_non_exhaustive()
@@ -136,6 +186,11 @@ impl OsTable {
         self.snapshot
     }
 
+    /// The date the table was last checked against its sources (`checked` in the data file).
+    pub fn checked(&self) -> NaiveDate {
+        self.checked
+    }
+
     /// A row by its id.
     pub fn release(&self, id: &str) -> Option<&OsRelease> {
         self.rows.iter().map(|r| &r.release).find(|r| r.id == id)
@@ -152,6 +207,9 @@ impl OsTable {
         match self.resolve(&norm, &toks) {
             Resolution::User(row) => OsVerdict::Known(self.rows[row].release.clone()),
             Resolution::Nothing => OsVerdict::Unknown,
+            Resolution::Firmware(name) => OsVerdict::UndatedFirmware {
+                product: name.to_string(),
+            },
             Resolution::Release { row, .. } => OsVerdict::Known(self.rows[row].release.clone()),
             Resolution::Family {
                 family, outcome, ..
@@ -165,7 +223,7 @@ impl OsTable {
                     } => {
                         let mut release = self.rows[row].release.clone();
                         if assumed {
-                            release.note = join_notes(release.note, fam.default_note.clone());
+                            release.note = join_notes(fam.default_note.clone(), release.note);
                         }
                         if iot_fallback {
                             release.note = join_notes(release.note, Some(iot_fallback_note()));
@@ -175,6 +233,9 @@ impl OsTable {
                     Outcome::Unspecified(class) => OsVerdict::Unspecified {
                         family: fam.name.clone(),
                         note: fam.unspecified[class as usize].clone(),
+                    },
+                    Outcome::Unknown if fam.firmware => OsVerdict::UndatedFirmware {
+                        product: fam.name.clone(),
                     },
                     Outcome::Unknown => OsVerdict::Unknown,
                 }

@@ -29,7 +29,7 @@ impl OsTable {
                 }
                 (start, canonical, rest)
             }
-            Resolution::User(_) | Resolution::Nothing => return None,
+            Resolution::User(_) | Resolution::Nothing | Resolution::Firmware(_) => return None,
         };
         let mut pieces: Vec<&str> = Vec::with_capacity(toks.len());
         // Words before the name ("Microsoft Windows 10") must be known filler words.
@@ -71,31 +71,14 @@ impl OsTable {
                 }
             }
         }
-        // 2. Network firmware is never a client OS.
-        if self.is_firmware(norm, toks) {
-            return Resolution::Nothing;
+        // 2. Family and release spellings: specific before the plain-"Windows" fallback, then
+        //    earliest, then longest. Network firmware is never a client OS: in a text that names
+        //    a firmware vendor or product only firmware rows count.
+        let firmware = self.firmware_name(norm, toks);
+        let mut candidates = self.candidates(toks);
+        if firmware.is_some() {
+            candidates.retain(|c| self.is_firmware_target(c.target));
         }
-        // 3. Family and release spellings: specific before the plain-"Windows" fallback, then
-        //    earliest, then longest.
-        let mut candidates: Vec<Candidate<'_>> = Vec::new();
-        for i in 0..toks.len() {
-            self.aliases.each_at(toks, i, |end, targets| {
-                for target in targets {
-                    let tier = match target {
-                        AliasTarget::Family { family, .. } if self.families[*family].fallback => 1,
-                        _ => 0,
-                    };
-                    candidates.push(Candidate {
-                        tier,
-                        start: i,
-                        end,
-                        seq: candidates.len(),
-                        target,
-                    });
-                }
-            });
-        }
-        candidates.sort_by_key(|c| (c.tier, c.start, Reverse(c.end - c.start), c.seq));
         for c in candidates {
             match c.target {
                 AliasTarget::Release { row, canonical } => {
@@ -142,15 +125,53 @@ impl OsTable {
                 }
             }
         }
-        Resolution::Nothing
+        match firmware {
+            Some(name) => Resolution::Firmware(name),
+            None => Resolution::Nothing,
+        }
     }
 
-    pub(super) fn is_firmware(&self, norm: &str, toks: &[String]) -> bool {
-        if (0..toks.len()).any(|i| self.firmware.longest_at(toks, i).is_some()) {
-            return true;
+    /// Every spelling of a family or release in the text, best first.
+    fn candidates(&self, toks: &[String]) -> Vec<Candidate<'_>> {
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
+        for i in 0..toks.len() {
+            self.aliases.each_at(toks, i, |end, targets| {
+                for target in targets {
+                    let tier = match target {
+                        AliasTarget::Family { family, .. } if self.families[*family].fallback => 1,
+                        _ => 0,
+                    };
+                    candidates.push(Candidate {
+                        tier,
+                        start: i,
+                        end,
+                        seq: candidates.len(),
+                        target,
+                    });
+                }
+            });
+        }
+        candidates.sort_by_key(|c| (c.tier, c.start, Reverse(c.end - c.start), c.seq));
+        candidates
+    }
+
+    fn is_firmware_target(&self, target: &AliasTarget) -> bool {
+        match target {
+            AliasTarget::Family { family, .. } => self.families[*family].firmware,
+            AliasTarget::Release { row, .. } => self.rows[*row].release.firmware,
+        }
+    }
+
+    /// The firmware vendor or product the text names (earliest, then longest spelling), if any.
+    pub(super) fn firmware_name(&self, norm: &str, toks: &[String]) -> Option<&str> {
+        for i in 0..toks.len() {
+            if let Some((_, &name)) = self.firmware.longest_at(toks, i) {
+                return self.firmware_names.get(name).map(String::as_str);
+            }
         }
         // Cisco's own notation, "IOS 15.2(4)M3", even without the vendor's name.
-        toks.iter().any(|t| t == "ios") && cisco_ios_version().is_match(norm)
+        (toks.iter().any(|t| t == "ios") && cisco_ios_version().is_match(norm))
+            .then_some("Cisco IOS")
     }
 
     pub(super) fn family_outcome(
@@ -343,6 +364,8 @@ pub(super) struct Candidate<'a> {
 pub(super) enum Resolution<'a> {
     User(usize),
     Nothing,
+    /// Firmware named, but no dated firmware row matched.
+    Firmware(&'a str),
     Release {
         row: usize,
         start: usize,

@@ -1,7 +1,10 @@
 use super::resolve::{channel_rank, Channel, Class, EditionKind};
 use super::summary::summarize;
 use super::tokens::{spelling_key, Qualifier, SpellingIndex};
-use super::{OsRelease, OsTable, NO_ANNOUNCED_END};
+use super::{Confidence, OsRelease, OsTable, NO_ANNOUNCED_END};
+
+/// The source recorded for rows set in daicho.toml.
+const USER_SOURCE: &str = "daicho.toml [os] products";
 use crate::Text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
@@ -94,8 +97,9 @@ impl OsTable {
     /// Builds the lookup structures from the data file, checking its ids and spellings.
     pub(super) fn build(source: TableFile) -> Result<OsTable, String> {
         let snapshot = source.snapshot.0;
-        if snapshot == NO_ANNOUNCED_END {
-            return Err("snapshot must be a date".into());
+        let checked = source.checked.0;
+        if snapshot == NO_ANNOUNCED_END || checked == NO_ANNOUNCED_END {
+            return Err("snapshot and checked must be dates".into());
         }
         let global = global_qualifiers(&source)?;
         let rows = release_rows(&source)?;
@@ -103,15 +107,26 @@ impl OsTable {
             .family
             .iter()
             .enumerate()
-            .map(|(fi, f)| family_entry(&source, fi, f, &rows, &global, snapshot))
+            .map(|(fi, f)| family_entry(&source, fi, f, &rows, &global, checked))
             .collect::<Result<Vec<_>, String>>()?;
         let (aliases, user_aliases) = alias_indexes(&source)?;
         let mut firmware = HashMap::new();
-        for f in &source.firmware {
-            firmware.insert(spelling_key(f)?, ());
+        let mut firmware_names = Vec::with_capacity(source.firmware.len());
+        for group in &source.firmware {
+            let Some(name) = group.first() else {
+                continue;
+            };
+            for f in group {
+                firmware
+                    .entry(spelling_key(f)?)
+                    .or_insert(firmware_names.len());
+            }
+            firmware_names.push(name.clone());
         }
         Ok(OsTable {
             snapshot,
+            checked,
+            firmware_names,
             rows,
             families,
             aliases: SpellingIndex::new(aliases),
@@ -180,6 +195,12 @@ fn release_rows(source: &TableFile) -> Result<Vec<ReleaseRow>, String> {
             ),
             None => None,
         };
+        let spec = family.map(|f| &source.family[f]);
+        let source_text = r
+            .source
+            .clone()
+            .or_else(|| spec.and_then(|f| f.source.clone()))
+            .ok_or_else(|| format!("release '{}' has no source", r.id))?;
         if family.is_none() && !r.versions.is_empty() {
             return Err(format!("release '{}': versions need a family", r.id));
         }
@@ -195,7 +216,18 @@ fn release_rows(source: &TableFile) -> Result<Vec<ReleaseRow>, String> {
                 eol: r.eol.0,
                 extended: r.extended.map(|d| d.0),
                 note: note_text(&r.note_ja, &r.note_en),
-                unverified: r.unverified,
+                confidence: r
+                    .confidence
+                    .or_else(|| spec.and_then(|f| f.confidence))
+                    .unwrap_or_default(),
+                source: source_text,
+                product: spec.map_or_else(|| r.name.clone(), |f| f.name.clone()),
+                channel: r.channel.map(Channel::label),
+                firmware: r.firmware || spec.is_some_and(|f| f.firmware),
+                appliance: r
+                    .appliance
+                    .clone()
+                    .or_else(|| spec.and_then(|f| f.appliance.clone())),
             },
             family,
             channel: r.channel,
@@ -254,6 +286,7 @@ fn family_entry(
     Ok(Family {
         name: f.name.clone(),
         fallback: f.fallback,
+        firmware: f.firmware,
         rows: members,
         rest: SpellingIndex::new(map),
         default_note: note_text(&f.default_note_ja, &f.default_note_en),
@@ -381,10 +414,13 @@ pub(super) fn apply_override(file: &mut TableFile, o: &OsOverride) -> Result<(),
         }
         if let Some(eol) = o.eol {
             r.eol = eol;
-            r.unverified = false;
+            r.confidence = Some(Confidence::User);
+            r.source = Some(USER_SOURCE.to_string());
         }
         if let Some(ext) = o.extended {
             r.extended = Some(ext);
+            r.confidence = Some(Confidence::User);
+            r.source = Some(USER_SOURCE.to_string());
         }
         if let Some(note) = &o.note {
             r.note_ja = Some(note.clone());
@@ -422,7 +458,10 @@ pub(super) fn apply_override(file: &mut TableFile, o: &OsOverride) -> Result<(),
         extended: o.extended,
         note_ja: o.note.clone(),
         note_en: o.note.clone(),
-        unverified: false,
+        source: Some(USER_SOURCE.to_string()),
+        confidence: Some(Confidence::User),
+        firmware: false,
+        appliance: None,
         user_aliases: o.aliases.clone(),
     });
     Ok(())
@@ -434,10 +473,15 @@ pub(super) fn apply_override(file: &mut TableFile, o: &OsOverride) -> Result<(),
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TableFile {
+    /// The endoflife.date snapshot most rows come from.
     pub(super) snapshot: SupportEnd,
+    /// When the table was last checked against its sources.
+    pub(super) checked: SupportEnd,
     pub(super) editions: Editions,
+    /// Firmware vendors and products, as groups of spellings; the first names the group in
+    /// messages ("Yamaha RTX").
     #[serde(default)]
-    pub(super) firmware: Vec<String>,
+    pub(super) firmware: Vec<Vec<String>>,
     #[serde(default)]
     pub(super) words: Vec<Vec<String>>,
     #[serde(default)]
@@ -475,6 +519,15 @@ pub(super) struct FamilySpec {
     pub(super) unspecified_en: String,
     pub(super) default_note_ja: Option<String>,
     pub(super) default_note_en: Option<String>,
+    /// The source of the family's rows (a row may name its own).
+    pub(super) source: Option<String>,
+    /// How sure the family's rows are (a row may say otherwise).
+    pub(super) confidence: Option<Confidence>,
+    /// Network equipment firmware (FortiOS, PAN-OS …).
+    #[serde(default)]
+    pub(super) firmware: bool,
+    /// The appliance line the firmware runs on, for messages ("FortiGate").
+    pub(super) appliance: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -495,8 +548,15 @@ pub(super) struct ReleaseSpec {
     pub(super) extended: Option<SupportEnd>,
     pub(super) note_ja: Option<String>,
     pub(super) note_en: Option<String>,
+    /// Where the dates come from; required unless the family names one.
+    pub(super) source: Option<String>,
+    /// How sure the dates are; default: the family's, else confirmed.
+    pub(super) confidence: Option<Confidence>,
+    /// Network equipment firmware named on its own (SonicWall models).
     #[serde(default)]
-    pub(super) unverified: bool,
+    pub(super) firmware: bool,
+    /// The appliance line, for messages.
+    pub(super) appliance: Option<String>,
     /// Spellings from daicho.toml (checked before everything bundled).
     #[serde(skip)]
     pub(super) user_aliases: Vec<String>,
@@ -517,6 +577,7 @@ pub(super) struct ReleaseRow {
 pub(super) struct Family {
     pub(super) name: String,
     pub(super) fallback: bool,
+    pub(super) firmware: bool,
     pub(super) rows: Vec<usize>,
     /// Versions, edition words, filler words and excluded words after the family name.
     pub(super) rest: SpellingIndex<Qualifier>,

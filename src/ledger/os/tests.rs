@@ -115,7 +115,7 @@ const SPELLINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "Windows 10 IoT Enterprise LTSB 2016",
-        "windows-10-ltsb-2016",
+        "windows-10-iot-ltsb-2016",
         "2026-10-13",
     ),
     (
@@ -291,10 +291,10 @@ const SPELLINGS: &[(&str, &str, &str)] = &[
     ("macOS Catalina", "macos-10-15-and-older", "2022-09-12"),
     ("Mac OS X", "macos-10-15-and-older", "2022-09-12"),
     ("iOS 17", "ios-17", "2025-05-13"),
-    ("iPadOS 17", "ios-17", "2025-05-13"),
-    ("iPadOS 17.7.2", "ios-17", "2025-05-13"),
+    ("iPadOS 17", "ipados-17", "none"),
+    ("iPadOS 17.7.2", "ipados-17", "none"),
     ("iOS14.8", "ios-14", "2021-10-26"),
-    ("iPadOS 18", "ios-18", "none"),
+    ("iPadOS 18", "ipados-18", "none"),
     ("iOS 26", "ios-26", "none"),
     ("iPhone (iOS 16)", "ios-16", "none"),
     // Android
@@ -360,7 +360,7 @@ fn extended_support_dates() {
         known("Windows Server 2012 R2").extended,
         Some(d("2026-10-13"))
     );
-    assert_eq!(known("Windows Server 2016").extended, Some(d("2030-01-12")));
+    assert_eq!(known("Windows Server 2016").extended, Some(d("2030-01-08")));
     assert_eq!(known("Windows Server 2019").extended, None);
     assert_eq!(known("RHEL 7").extended, Some(d("2029-05-31")));
     assert_eq!(known("Ubuntu 20.04").extended, Some(d("2030-04-02")));
@@ -383,18 +383,33 @@ fn plain_windows_10_says_ltsc_differs() {
         "{}",
         note.en
     );
-    // Written explicitly: no assumption to explain.
-    assert_eq!(known("Windows 10 Pro 22H2").note, None);
-    // IoT LTSB: the table's LTSB date, said so.
-    let iot = known("Windows 10 IoT Enterprise LTSB 2016");
-    assert!(iot.note.expect("note").ja.contains("IoT"));
+    // Hospitals' domain-joined PCs: the commercial ESU, not the consumer one.
+    assert!(
+        note.ja.contains("ドメイン参加")
+            && note.ja.contains("法人向け ESU")
+            && note.ja.contains("2028-10-10"),
+        "{}",
+        note.ja
+    );
+    // Written explicitly: no assumption to explain, the ESU note stays.
+    let explicit = known("Windows 10 Pro 22H2").note.expect("note");
+    assert!(!explicit.ja.contains("みなしました"), "{}", explicit.ja);
+    assert!(explicit.ja.contains("2027-10-12") && explicit.en.contains("commercial ESU"));
 }
 
 #[test]
-fn embedded_is_unverified() {
-    assert!(known("POSReady 7").unverified);
-    assert!(known("Windows Embedded Standard 7").unverified);
-    assert!(!known("Windows 7").unverified);
+fn embedded_confidence_follows_the_source() {
+    for (raw, want) in [
+        ("POSReady 7", Confidence::Confirmed),
+        ("Windows Embedded Standard 7", Confidence::Confirmed),
+        ("Windows Embedded 8.1 Industry", Confidence::Confirmed),
+        ("XP Embedded", Confidence::Unverified),
+        ("POSReady 2009", Confidence::Unverified),
+        ("Windows Embedded 8 Industry", Confidence::Partly),
+        ("Windows 7", Confidence::Confirmed),
+    ] {
+        assert_eq!(known(raw).confidence, want, "{raw}");
+    }
 }
 
 fn unspecified(raw: &str) -> (String, Text) {
@@ -423,37 +438,43 @@ fn family_without_version_is_unspecified() {
     }
     let (_, note) = unspecified("Windows 11");
     assert!(
-        note.ja.contains("21H2・22H2: 終了")
+        note.ja.contains("21H2・22H2・23H2: 終了")
             && note
                 .ja
-                .contains("23H2: Home/Pro 2025-11-11 終了・Enterprise/Education 2026-11-10 まで"),
+                .contains("24H2: Home/Pro 2026-10-13 終了・Enterprise/Education 2027-10-12 まで"),
         "{}",
         note.ja
     );
     assert!(
-        note.en.contains("21H2, 22H2: ended")
+        note.en.contains("21H2, 22H2, 23H2: ended")
             && note
                 .en
-                .contains("23H2: Home/Pro ended 2025-11-11, Enterprise/Education until 2026-11-10"),
+                .contains("24H2: Home/Pro ended 2026-10-13, Enterprise/Education until 2027-10-12"),
         "{}",
         note.en
     );
-    assert!(note.en.contains("2026-08-22"), "{}", note.en);
+    assert!(note.en.contains("2026-12-05"), "{}", note.en);
     // Pro only lists the Home/Pro dates.
     let (_, pro) = unspecified("Windows 11 Pro");
     assert!(!pro.en.contains("Enterprise"), "{}", pro.en);
-    assert!(pro.en.contains("24H2: until 2026-10-13"), "{}", pro.en);
+    assert!(
+        pro.en.contains("24H2: ended") && pro.en.contains("25H2: until 2027-10-12"),
+        "{}",
+        pro.en
+    );
 
     assert_eq!(unspecified("Windows").0, "Windows");
     assert_eq!(unspecified("Windows Pro").0, "Windows");
     assert_eq!(unspecified("Windows Server").0, "Windows Server");
-    assert_eq!(unspecified("iPadOS").0, "iOS/iPadOS");
-    assert_eq!(unspecified("iOS").0, "iOS/iPadOS");
+    assert_eq!(unspecified("iPadOS").0, "iPadOS");
+    assert_eq!(unspecified("iOS").0, "iOS");
+    assert_eq!(unspecified("FortiOS").0, "FortiOS");
+    assert_eq!(unspecified("PAN-OS").0, "PAN-OS");
     assert_eq!(unspecified("Android").0, "Android");
     assert_eq!(unspecified("macOS").0, "macOS");
     assert_eq!(unspecified("Ubuntu").0, "Ubuntu");
     assert_eq!(unspecified("CentOS").0, "CentOS");
-    assert_eq!(unspecified("iPad 第9世代").0, "iOS/iPadOS");
+    assert_eq!(unspecified("iPad 第9世代").0, "iPadOS");
     assert_eq!(unspecified("Windows 11 Pro 日本語版 64bit").0, "Windows 11");
     let (family, ltsc) = unspecified("Windows 10 Enterprise LTSC");
     assert_eq!(family, "Windows 10");
@@ -464,57 +485,370 @@ fn family_without_version_is_unspecified() {
     );
     let (_, ios) = unspecified("iPadOS");
     assert!(
-        ios.ja.contains("14: 終了") && ios.ja.contains("17: 終了"),
+        ios.ja.contains("14: 終了") && !ios.ja.contains("17: 終了"),
         "{}",
         ios.ja
     );
-    assert!(ios.en.contains("18, 26: no announced end"), "{}", ios.en);
+    assert!(
+        ios.en.contains("15, 16, 17, 18, 26, 27: no announced end"),
+        "{}",
+        ios.en
+    );
+}
+
+/// What a text should be judged as, apart from dated releases.
+#[derive(Debug)]
+enum Expect {
+    Unknown,
+    /// Firmware recognised without a sourced date: its product or vendor.
+    Undated(&'static str),
 }
 
 #[test]
-fn firmware_and_unknowns() {
+fn firmware_without_a_sourced_date_and_unknowns() {
+    use Expect::*;
+    let cases = [
+        ("Cisco IOS 15.2", Undated("Cisco IOS")),
+        ("IOS 15.2(4)M3", Undated("Cisco IOS")),
+        ("Cisco IOS XE 17.1.1", Undated("Cisco IOS XE")),
+        ("IOS-XR 7.5", Undated("Cisco IOS XR")),
+        ("Cisco ASA 9.16", Undated("Cisco ASA")),
+        ("ASA 5506-X 9.8(4)", Undated("Cisco ASA")),
+        ("FortiOS 5.6.14", Undated("FortiOS")),
+        ("FortiGate 60F", Undated("FortiOS")),
+        ("PAN-OS 10.0", Undated("PAN-OS")),
+        ("Yamaha Rev.15.02", Undated("Yamaha RTX")),
+        ("YAMAHA RTX1210 Rev.14.01.42", Undated("Yamaha RTX")),
+        ("RTX830 Rev.15.02.30", Undated("Yamaha RTX")),
+        ("ヤマハ RTX1200", Undated("Yamaha RTX")),
+        ("Junos", Undated("Juniper Junos")),
+        ("JUNOS 21.4R3", Undated("Juniper Junos")),
+        ("NX-OS 9.3", Undated("Cisco NX-OS")),
+        ("ArubaOS 8.10", Undated("ArubaOS")),
+        ("SonicWall TZ 370 SonicOS 7.0", Undated("SonicWall SonicOS")),
+        (
+            "Ivanti Connect Secure 8.3",
+            Undated("Ivanti Connect Secure"),
+        ),
+        ("Rev.15.02.30", Unknown),
+        ("Linux", Unknown),
+        ("不明", Unknown),
+        ("-", Unknown),
+        ("", Unknown),
+        ("   ", Unknown),
+        ("Windows 2000", Unknown),
+        ("Windows 98", Unknown),
+        ("Windows NT 4.0", Unknown),
+        ("Windows Me", Unknown),
+        ("Windows CE 6.0", Unknown),
+        ("Windows 10 Mobile", Unknown),
+        ("Windows 10 IoT Core", Unknown),
+        ("CentOS 8 Stream", Unknown),
+        ("Android 10", Unknown),
+        ("macOS 9", Unknown),
+        ("Ubuntu 23.10", Unknown),
+        ("Windows 11 22H1", Unknown),
+        ("VxWorks", Unknown),
+        ("ChromeOS", Unknown),
+        ("Xperia", Unknown),
+        ("Linux Server", Unknown),
+    ];
+    let mut failures = Vec::new();
+    for (raw, want) in cases {
+        let got = OsTable::bundled().judge(raw);
+        let ok = match (&want, &got) {
+            (Unknown, OsVerdict::Unknown) => true,
+            (Undated(p), OsVerdict::UndatedFirmware { product }) => p == product,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{raw:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The rule a row gets at [`AS_OF`] with the default 180-day window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Ended,
+    Ending,
+    Supported,
+}
+
+const AS_OF: &str = "2026-11-25";
+
+fn verdict_at(release: &OsRelease, as_of: NaiveDate) -> Verdict {
+    let warn_until = as_of + chrono::Days::new(180);
+    if release.eol < as_of {
+        Verdict::Ended
+    } else if release.eol <= warn_until {
+        Verdict::Ending
+    } else {
+        Verdict::Supported
+    }
+}
+
+/// Per product family: spelling, row id, end of support ("none" = no announced end), and the
+/// verdict at [`AS_OF`] (the products of `reference/support-and-editions-2026-12.md`).
+const FAMILY_CASES: &[(&str, &str, &str, Verdict)] = {
+    use Verdict::*;
+    &[
+        // Windows client
+        (
+            "Windows 10 Pro 22H2",
+            "windows-10-22h2-w",
+            "2025-10-14",
+            Ended,
+        ),
+        (
+            "Windows 10 Enterprise LTSB 2016",
+            "windows-10-ltsb-2016",
+            "2026-10-13",
+            Ended,
+        ),
+        (
+            "Windows 10 IoT Enterprise LTSB 2016",
+            "windows-10-iot-ltsb-2016",
+            "2026-10-13",
+            Ended,
+        ),
+        (
+            "Windows 10 Enterprise LTSC 2021",
+            "windows-10-ltsc-2021",
+            "2027-01-12",
+            Ending,
+        ),
+        (
+            "Windows 10 IoT Enterprise LTSC 2021",
+            "windows-10-iot-ltsc-2021",
+            "2032-01-13",
+            Supported,
+        ),
+        (
+            "Windows 11 Pro 24H2",
+            "windows-11-24h2-w",
+            "2026-10-13",
+            Ended,
+        ),
+        (
+            "Windows 11 Enterprise 23H2",
+            "windows-11-23h2-e",
+            "2026-11-10",
+            Ended,
+        ),
+        (
+            "Windows 11 Enterprise 24H2",
+            "windows-11-24h2-e",
+            "2027-10-12",
+            Supported,
+        ),
+        (
+            "Windows 11 Pro 25H2",
+            "windows-11-25h2-w",
+            "2027-10-12",
+            Supported,
+        ),
+        (
+            "Windows 11 Pro 26H2",
+            "windows-11-26h2-w",
+            "none",
+            Supported,
+        ),
+        (
+            "Windows 11 Home 10.0.28000",
+            "windows-11-26h1-w",
+            "2028-03-14",
+            Supported,
+        ),
+        // Embedded Windows
+        (
+            "Windows Embedded 8.1 Industry",
+            "windows-embedded-8-1-industry",
+            "2023-07-11",
+            Ended,
+        ),
+        (
+            "Windows Embedded 8.1 Pro",
+            "windows-embedded-8-1-pro",
+            "2023-01-10",
+            Ended,
+        ),
+        (
+            "Windows 8 Industry",
+            "windows-embedded-8-industry",
+            "2016-01-12",
+            Ended,
+        ),
+        ("WES7", "windows-embedded-standard-7", "2020-10-13", Ended),
+        // Windows Server
+        (
+            "Windows Server 2016 Standard",
+            "windows-server-2016",
+            "2027-01-12",
+            Ending,
+        ),
+        (
+            "Windows Server 2012 R2",
+            "windows-server-2012-r2",
+            "2023-10-10",
+            Ended,
+        ),
+        (
+            "Windows Server 23H2",
+            "windows-server-23h2",
+            "2026-05-12",
+            Ended,
+        ),
+        (
+            "Windows Server 2022 Datacenter",
+            "windows-server-2022",
+            "2031-10-14",
+            Supported,
+        ),
+        ("WS2019", "windows-server-2019", "2029-01-09", Supported),
+        // Apple
+        ("iOS 17.7", "ios-17", "2025-05-13", Ended),
+        ("iPadOS 17.7.2", "ipados-17", "none", Supported),
+        ("iPad 第9世代 iPadOS 17", "ipados-17", "none", Supported),
+        ("iPhone iOS 12.5.7", "ios-12", "2026-01-26", Ended),
+        ("iOS 13", "ios-13", "2020-09-16", Ended),
+        ("iPadOS 14", "ipados-14", "2021-10-01", Ended),
+        ("iOS 18.6", "ios-18", "none", Supported),
+        ("macOS 13 Ventura", "macos-13", "2025-09-15", Ended),
+        ("macOS 26 Tahoe", "macos-26", "none", Supported),
+        ("macOS 27", "macos-27", "none", Supported),
+        // Android
+        ("Android 13", "android-13", "2026-03-02", Ended),
+        ("Android 17", "android-17", "none", Supported),
+        // Linux
+        ("CentOS 7.9", "centos-7", "2024-06-30", Ended),
+        ("CentOS Stream 8", "centos-stream-8", "2024-05-31", Ended),
+        (
+            "CentOS Stream 9",
+            "centos-stream-9",
+            "2027-05-31",
+            Supported,
+        ),
+        ("AlmaLinux 8.10", "almalinux-8", "2029-05-31", Supported),
+        ("Rocky Linux 9.4", "rocky-linux-9", "2032-05-31", Supported),
+        ("Oracle Linux 7.9", "oracle-linux-7", "2024-12-31", Ended),
+        ("OL8", "oracle-linux-8", "2029-07-31", Supported),
+        ("Ubuntu 16.04 LTS", "ubuntu-16-04", "2021-04-02", Ended),
+        ("Ubuntu 14.04", "ubuntu-14-04", "2024-04-02", Ended),
+        ("Ubuntu 22.04", "ubuntu-22-04", "2027-04-01", Ending),
+        ("Debian 9", "debian-9", "2022-07-01", Ended),
+        ("Debian 11", "debian-11", "2026-08-31", Ended),
+        ("RHEL 7.9", "rhel-7", "2024-06-30", Ended),
+        // Network firmware
+        (
+            "FortiGate 60F FortiOS 7.2.8",
+            "fortios-7-2",
+            "2026-09-30",
+            Ended,
+        ),
+        ("FortiOS v7.0.12", "fortios-7-0", "2025-09-30", Ended),
+        ("FortiOS 6.0.18", "fortios-6-0", "2022-09-29", Ended),
+        ("FortiOS 7.4.8", "fortios-7-4", "2028-11-11", Supported),
+        ("FortiOS 7.6.3", "fortios-7-6", "2030-01-25", Supported),
+        ("FortiOS 8.0.1", "fortios-8-0", "2030-10-21", Supported),
+        ("PAN-OS 10.2.8-h3", "pan-os-10-2", "2025-08-27", Ended),
+        ("PAN-OS 11.1.4", "pan-os-11-1", "2027-05-03", Ending),
+        (
+            "Palo Alto PA-220 PAN-OS 10.1.14",
+            "pan-os-10-1",
+            "2024-12-01",
+            Ended,
+        ),
+        ("PAN-OS 12.1.2", "pan-os-12-1", "2028-08-28", Supported),
+        (
+            "Cisco IOS XE 17.9.4a",
+            "cisco-ios-xe-17-9",
+            "2026-07-29",
+            Ended,
+        ),
+        (
+            "IOS-XE 17.12.3",
+            "cisco-ios-xe-17-12",
+            "2027-07-28",
+            Supported,
+        ),
+        ("IOS XE 17.3", "cisco-ios-xe-17-3", "2024-07-31", Ended),
+        (
+            "Ivanti Connect Secure 9.1R18",
+            "ivanti-connect-secure-9",
+            "2024-12-31",
+            Ended,
+        ),
+        (
+            "Pulse Connect Secure 22.7R2.6",
+            "ivanti-connect-secure-22",
+            "none",
+            Supported,
+        ),
+        (
+            "SonicWall TZ 400",
+            "sonicwall-tz400-600",
+            "2026-08-01",
+            Ended,
+        ),
+        (
+            "TZ 350W SonicOS 6.5.4",
+            "sonicwall-tz350-500-soho250",
+            "2026-10-01",
+            Ended,
+        ),
+        ("TZ300", "sonicwall-tz300", "2025-01-23", Ended),
+    ]
+};
+
+#[test]
+fn every_product_family_is_judged_at_the_as_of_date() {
+    let as_of = d(AS_OF);
+    let mut failures = Vec::new();
+    for &(raw, id, eol, verdict) in FAMILY_CASES {
+        let want_eol = if eol == "none" {
+            NO_ANNOUNCED_END
+        } else {
+            d(eol)
+        };
+        match OsTable::bundled().judge(raw) {
+            OsVerdict::Known(r)
+                if r.id == id && r.eol == want_eol && verdict_at(&r, as_of) == verdict => {}
+            other => failures.push(format!(
+                "{raw:?}: want {id} {eol} {verdict:?}, got {other:?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn firmware_rows_say_firmware_and_name_the_appliance() {
     for raw in [
-        "Cisco IOS 15.2",
-        "IOS XE 17.3",
-        "Cisco IOS-XE",
-        "IOS-XR 7.5",
-        "IOS 15.2(4)M3",
-        "FortiOS 7.2",
-        "FortiOS v7.2.5",
-        "Yamaha Rev.15.02",
-        "RTX1210 Rev.14.01",
-        "Rev.15.02.30",
-        "Junos",
-        "JUNOS 21.4R3",
-        "PAN-OS",
-        "PAN-OS 10.2",
-        "NX-OS 9.3",
-        "ArubaOS 8.10",
-        "Linux",
-        "不明",
-        "-",
-        "",
-        "   ",
-        "Windows 2000",
-        "Windows 98",
-        "Windows NT 4.0",
-        "Windows Me",
-        "Windows CE 6.0",
-        "Windows 10 Mobile",
-        "Windows 10 IoT Core",
-        "CentOS Stream 9",
-        "Android 10",
-        "iOS 12.5.7",
-        "macOS 9",
-        "Ubuntu 23.10",
-        "Debian 9",
-        "Windows 11 22H1",
-        "VxWorks",
-        "ChromeOS",
-        "Xperia",
-        "Linux Server",
+        "FortiOS 7.2.8",
+        "PAN-OS 11.1",
+        "IOS XE 17.9",
+        "Ivanti Connect Secure 9.1",
+        "TZ 400",
     ] {
-        assert_eq!(OsTable::bundled().judge(raw), OsVerdict::Unknown, "{raw:?}");
+        let r = known(raw);
+        assert!(r.firmware, "{raw}");
+        assert!(r.appliance.is_some(), "{raw}");
+        assert!(!r.source.is_empty(), "{raw}");
+    }
+    assert!(!known("Windows 10").firmware);
+    assert_eq!(known("FortiOS 7.4").confidence, Confidence::Partly);
+    assert_eq!(known("FortiOS 7.2").confidence, Confidence::Confirmed);
+    assert_eq!(known("Cisco IOS XE 17.12").confidence, Confidence::Partly);
+}
+
+#[test]
+fn every_row_has_a_source_and_the_table_its_checked_date() {
+    let table = OsTable::bundled();
+    assert_eq!(table.checked(), d("2026-12-05"));
+    for r in table.releases() {
+        assert!(!r.source.trim().is_empty(), "{} has no source", r.id);
     }
 }
 
@@ -597,11 +931,15 @@ fn bundled_table_loads_and_dates_parse() {
 
 #[test]
 fn table_errors_are_reported() {
-    let base = "snapshot = 2026-08-22\n[editions]\n";
+    let base = "snapshot = 2026-08-22\nchecked = 2026-12-05\n[editions]\n";
+    let no_source = format!("{base}[[release]]\nid = \"x\"\nname = \"X\"\neol = 2026-01-01\n");
+    assert!(OsTable::from_toml(&no_source)
+        .unwrap_err()
+        .contains("no source"));
     let bad_date = format!("{base}[[release]]\nid = \"x\"\nname = \"X\"\neol = \"2026-13-01\"\n");
     assert!(OsTable::from_toml(&bad_date).is_err());
     let dup = format!(
-        "{base}[[release]]\nid = \"x\"\nname = \"X\"\neol = 2026-01-01\n[[release]]\nid = \"x\"\nname = \"Y\"\neol = 2026-01-01\n"
+        "{base}[[release]]\nid = \"x\"\nname = \"X\"\nsource = \"s\"\neol = 2026-01-01\n[[release]]\nid = \"x\"\nname = \"Y\"\nsource = \"s\"\neol = 2026-01-01\n"
     );
     assert!(OsTable::from_toml(&dup).unwrap_err().contains("twice"));
     let fam =
@@ -673,10 +1011,15 @@ fn user_overrides() {
     let Known(wes) = table.judge("WES7") else {
         panic!()
     };
-    assert!(!wes.unverified);
+    assert_eq!(wes.confidence, Confidence::User);
     // The bundled table is untouched.
     assert_eq!(known("Windows 10 Pro 22H2").eol, d("2025-10-14"));
-    assert_eq!(OsTable::bundled().judge("RTX1210 Rev.14.01"), Unknown);
+    assert_eq!(
+        OsTable::bundled().judge("RTX1210 Rev.14.01"),
+        UndatedFirmware {
+            product: "Yamaha RTX".into()
+        }
+    );
     // Summaries follow overridden dates.
     let extra = overrides("[[products]]\nid = \"windows-11-24h2-w\"\neol = 2030-01-01\n");
     let table = OsTable::bundled().with_overrides(&extra).expect("applies");
@@ -686,7 +1029,7 @@ fn user_overrides() {
     assert!(note.en.contains("24H2: until 2030-01-01"), "{}", note.en);
 }
 
-use OsVerdict::{Known, Unknown};
+use OsVerdict::{Known, UndatedFirmware};
 
 #[test]
 fn bad_overrides_are_errors() {
