@@ -10,6 +10,7 @@ pub fn render(run: &Run) -> String {
         "version": 1,
         "tool": "daicho",
         "as_of": run.as_of.format("%Y-%m-%d").to_string(),
+        "support_data_checked": crate::rules::os::support_data_checked().format("%Y-%m-%d").to_string(),
         "files": run.files.iter().map(|f| file(f, run)).collect::<Vec<_>>(),
         "summary": {
             "files": s.files,
