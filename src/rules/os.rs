@@ -368,81 +368,10 @@ fn support_message(r: &Reading, rel: &OsRelease, end: NaiveDate, esu: bool, ende
 /// gets at `as_of`.
 pub fn explain(text: &str, as_of: NaiveDate, lang: crate::Lang) -> String {
     let t = |ja: &str, en: &str| Text::new(ja, en).get(lang).to_string();
-    let date = |d: NaiveDate| {
-        if d == crate::ledger::os::NO_ANNOUNCED_END {
-            t("発表なし(サポート中)", "none announced (supported)")
-        } else {
-            d.to_string()
-        }
-    };
     let mut lines: Vec<(String, String)> = vec![(t("入力", "Text"), format!("「{text}」"))];
     let verdict = OsTable::bundled().judge(text);
-    let warn_until = as_of
-        .checked_add_days(chrono::Days::new(180))
-        .unwrap_or(NaiveDate::MAX);
     let outcome = match &verdict {
-        OsVerdict::Known(rel) => {
-            let kind = if rel.firmware {
-                t(
-                    "ネットワーク機器のファームウェア",
-                    "network equipment firmware",
-                )
-            } else {
-                t("OS", "operating system")
-            };
-            lines.push((t("種類", "Kind"), kind));
-            lines.push((t("製品", "Product"), rel.product.clone()));
-            if let Some(a) = &rel.appliance {
-                lines.push((t("機器", "Appliance"), a.clone()));
-            }
-            lines.push((
-                t("該当する行", "Table row"),
-                format!("{} ({})", rel.name, rel.id),
-            ));
-            lines.push((
-                t("エディション系列", "Edition channel"),
-                rel.channel
-                    .map_or_else(|| t("区別なし", "not distinguished"), str::to_string),
-            ));
-            lines.push((t("サポート終了", "End of support"), date(rel.eol)));
-            lines.push((
-                t("延長サポート終了", "Extended support"),
-                rel.extended.map_or_else(
-                    || t("なし", "none"),
-                    |d| {
-                        format!(
-                            "{}{}",
-                            date(d),
-                            t(
-                                "(ESU等。daicho.toml で宣言した機器のみ)",
-                                " (ESU etc., only for devices declared in daicho.toml)"
-                            )
-                        )
-                    },
-                ),
-            ));
-            lines.push((t("出典", "Source"), rel.source.clone()));
-            lines.push((
-                t("確かさ", "How sure"),
-                rel.confidence.label().get(lang).to_string(),
-            ));
-            if let Some(n) = &rel.note {
-                lines.push((t("注記", "Note"), n.get(lang).to_string()));
-            }
-            if rel.eol < as_of {
-                Text::new(
-                    format!("OS001(サポート終了、{} に終了)", rel.eol),
-                    format!("OS001 (support ended on {})", rel.eol),
-                )
-            } else if rel.eol <= warn_until {
-                Text::new(
-                    format!("OS002(180日以内の {} に終了)", rel.eol),
-                    format!("OS002 (support ends on {}, within 180 days)", rel.eol),
-                )
-            } else {
-                Text::new("指摘なし(サポート中)", "nothing (supported)")
-            }
-        }
+        OsVerdict::Known(rel) => explain_release(rel, as_of, lang, &mut lines),
         OsVerdict::Unspecified { family, note } => {
             lines.push((t("製品", "Product"), family.clone()));
             lines.push((t("注記", "Note"), note.get(lang).to_string()));
@@ -486,4 +415,84 @@ pub fn explain(text: &str, as_of: NaiveDate, lang: crate::Lang) -> String {
         out.push_str(&format!("{k}{}  {v}\n", " ".repeat(pad)));
     }
     out
+}
+
+/// The lines `daicho os` shows for a dated row, and what a ledger row with it gets at `as_of`.
+fn explain_release(
+    rel: &OsRelease,
+    as_of: NaiveDate,
+    lang: crate::Lang,
+    lines: &mut Vec<(String, String)>,
+) -> Text {
+    let t = |ja: &str, en: &str| Text::new(ja, en).get(lang).to_string();
+    let date = |d: NaiveDate| {
+        if d == crate::ledger::os::NO_ANNOUNCED_END {
+            t("発表なし(サポート中)", "none announced (supported)")
+        } else {
+            d.to_string()
+        }
+    };
+    let warn_until = as_of
+        .checked_add_days(chrono::Days::new(180))
+        .unwrap_or(NaiveDate::MAX);
+    let kind = if rel.firmware {
+        t(
+            "ネットワーク機器のファームウェア",
+            "network equipment firmware",
+        )
+    } else {
+        t("OS", "operating system")
+    };
+    lines.push((t("種類", "Kind"), kind));
+    lines.push((t("製品", "Product"), rel.product.clone()));
+    if let Some(a) = &rel.appliance {
+        lines.push((t("機器", "Appliance"), a.clone()));
+    }
+    lines.push((
+        t("該当する行", "Table row"),
+        format!("{} ({})", rel.name, rel.id),
+    ));
+    lines.push((
+        t("エディション系列", "Edition channel"),
+        rel.channel
+            .map_or_else(|| t("区別なし", "not distinguished"), str::to_string),
+    ));
+    lines.push((t("サポート終了", "End of support"), date(rel.eol)));
+    lines.push((
+        t("延長サポート終了", "Extended support"),
+        rel.extended.map_or_else(
+            || t("なし", "none"),
+            |d| {
+                format!(
+                    "{}{}",
+                    date(d),
+                    t(
+                        "(ESU等。daicho.toml で宣言した機器のみ)",
+                        " (ESU etc., only for devices declared in daicho.toml)"
+                    )
+                )
+            },
+        ),
+    ));
+    lines.push((t("出典", "Source"), rel.source.clone()));
+    lines.push((
+        t("確かさ", "How sure"),
+        rel.confidence.label().get(lang).to_string(),
+    ));
+    if let Some(n) = &rel.note {
+        lines.push((t("注記", "Note"), n.get(lang).to_string()));
+    }
+    if rel.eol < as_of {
+        Text::new(
+            format!("OS001(サポート終了、{} に終了)", rel.eol),
+            format!("OS001 (support ended on {})", rel.eol),
+        )
+    } else if rel.eol <= warn_until {
+        Text::new(
+            format!("OS002(180日以内の {} に終了)", rel.eol),
+            format!("OS002 (support ends on {}, within 180 days)", rel.eol),
+        )
+    } else {
+        Text::new("指摘なし(サポート中)", "nothing (supported)")
+    }
 }
