@@ -3,11 +3,12 @@
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs,
 };
-use crate::config::{ConfigError, Overrides, Resolver, Settings};
+use crate::config::{ConfigError, Overrides, Resolver};
 use crate::engine::{check_file_with, FileReport};
 use crate::paths::collect_inputs;
 use crate::report::{self, Run};
 use crate::rules::{pick, registry, rule};
+use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
 use std::io::{IsTerminal, Write};

@@ -4,10 +4,11 @@
 //! does not vanish before it is read.
 
 use crate::annotate::Written;
-use crate::config::{ConfigError, Settings};
+use crate::config::ConfigError;
 use crate::engine::{Annotated, FileReport};
 use crate::report::{display_path, Run};
 use crate::rules::Finding;
+use crate::settings::Settings;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
 use std::io::Write as _;

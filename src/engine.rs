@@ -1,10 +1,10 @@
 //! One file, end to end: read -> understand -> check. Emitters and the annotated workbook
 //! consume what this returns; they never re-run rules.
 
-use crate::config::Settings;
 use crate::layout::{find_ledger_layout, SheetRole};
 use crate::ledger::{read_ledger_sheet, Ledger};
 use crate::rules::{self, Context, Finding};
+use crate::settings::Settings;
 use crate::workbook::{ReadError, Workbook};
 use std::path::{Path, PathBuf};
 

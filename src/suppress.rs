@@ -7,14 +7,13 @@
 //! the exception expired. An exception or marker that matches nothing is reported (X001), so stale
 //! acknowledgements do not pile up.
 
-use crate::config::Settings;
 use crate::layout::Field;
 use crate::ledger::Ledger;
 use crate::rules::{Finding, Rule, RuleDoc};
+use crate::settings::{covers, id_key, Settings};
 use crate::{Severity, Text};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -59,96 +58,6 @@ impl SuppressionKind {
             SuppressionKind::InSource => "inSource",
         }
     }
-}
-
-/// One `[[exceptions]]` entry, validated.
-#[derive(Debug)]
-pub struct Exception {
-    /// The management number as written.
-    pub id: String,
-    key: String,
-    /// Upper-case codes or prefixes.
-    pub rules: Vec<String>,
-    pub reason: String,
-    pub until: Option<NaiveDate>,
-    /// Set when it matched a finding in this run (files are checked in parallel).
-    used: AtomicBool,
-}
-
-impl Exception {
-    pub fn new(
-        id: String,
-        rules: Vec<String>,
-        reason: String,
-        until: Option<NaiveDate>,
-    ) -> Exception {
-        Exception {
-            key: id_key(&id),
-            id,
-            rules,
-            reason,
-            until,
-            used: AtomicBool::new(false),
-        }
-    }
-
-    pub fn covers(&self, code: &str) -> bool {
-        covers(&self.rules, code)
-    }
-
-    pub fn is_expired(&self, as_of: NaiveDate) -> bool {
-        self.until.is_some_and(|u| u < as_of)
-    }
-
-    pub fn was_used(&self) -> bool {
-        self.used.load(Ordering::Relaxed)
-    }
-}
-
-/// Management numbers compare after NFKC and trimming (「Ｓ－００１」 is 「S-001」).
-/// The `[[exceptions]]` of one Settings, indexed by normalised management number as they are
-/// added (once, when the config is read), so matching a finding is one hash lookup rather than a
-/// scan of every exception. Dereferences to the exceptions in config order.
-#[derive(Debug, Default)]
-pub struct Exceptions {
-    list: Vec<Exception>,
-    by_key: HashMap<String, Vec<usize>>,
-}
-
-impl Exceptions {
-    pub fn push(&mut self, e: Exception) {
-        self.by_key
-            .entry(e.key.clone())
-            .or_default()
-            .push(self.list.len());
-        self.list.push(e);
-    }
-
-    /// The exceptions for a management number already normalised with [`id_key`], in config
-    /// order.
-    fn for_key<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Exception> + 'a {
-        self.by_key
-            .get(key)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|&i| self.list.get(i))
-    }
-}
-
-impl std::ops::Deref for Exceptions {
-    type Target = [Exception];
-    fn deref(&self) -> &[Exception] {
-        &self.list
-    }
-}
-
-fn id_key(id: &str) -> String {
-    crate::ledger::id::match_key(id)
-}
-
-fn covers(patterns: &[String], code: &str) -> bool {
-    !code.starts_with('X') && patterns.iter().any(|p| code.starts_with(p.as_str()))
 }
 
 /// Whether a pattern could hide anything in this run (some enabled rule matches it).
@@ -338,10 +247,10 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                         continue;
                     };
                     let live = matching.find(|e| !e.is_expired(settings.as_of));
-                    first.used.store(true, Ordering::Relaxed);
+                    first.mark_used();
                     match live {
                         Some(e) => {
-                            e.used.store(true, Ordering::Relaxed);
+                            e.mark_used();
                             plan.push((
                                 i,
                                 Action::Suppress(e.reason.clone(), SuppressionKind::External),
@@ -528,39 +437,5 @@ mod tests {
             parse_markers("daicho:ignore ZZ001 更新予定"),
             vec![Err(MarkerProblem::UnknownCode("ZZ001".into()))]
         );
-    }
-
-    #[test]
-    fn exception_matching() {
-        let e = Exception::new(
-            "Ｓ－００１".into(),
-            vec!["OS".into()],
-            "r".into(),
-            NaiveDate::from_ymd_opt(2026, 1, 1),
-        );
-        assert_eq!(e.key, id_key("S-001"));
-        assert!(e.covers("OS001") && !e.covers("IP004") && !e.covers("X001"));
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-        assert!(e.is_expired(as_of));
-    }
-
-    #[test]
-    fn exceptions_are_indexed_by_normalised_id_in_config_order() {
-        let mut all = Exceptions::default();
-        for (id, reason) in [("S-001", "a"), ("PC-9", "b"), ("Ｓ－００１", "c")] {
-            all.push(Exception::new(
-                id.into(),
-                vec!["OS".into()],
-                reason.into(),
-                None,
-            ));
-        }
-        let reasons: Vec<&str> = all
-            .for_key(&id_key("S-001"))
-            .map(|e| e.reason.as_str())
-            .collect();
-        assert_eq!(reasons, ["a", "c"]);
-        assert_eq!(all.for_key("nothing").count(), 0);
-        assert_eq!(all.len(), 3);
     }
 }

@@ -4,9 +4,9 @@
 //! minus the fixed ones, and the CSV/JSON exports carry the same devices.
 
 use assert_cmd::Command;
-use daicho::config::Settings;
 use daicho::engine::analyze;
 use daicho::layout::Field;
+use daicho::settings::Settings;
 use daicho::workbook::{a1, open_path, CellValue, Limits};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

@@ -3,9 +3,9 @@
 //! the workbook carries the promised structure, and it opens in LibreOffice.
 
 use assert_cmd::Command;
-use daicho::config::Settings;
 use daicho::engine::analyze;
 use daicho::layout::Field;
+use daicho::settings::Settings;
 use daicho::template::{write_ledger_sheet, StandardRow, LEDGER_SHEET_NAME};
 use daicho::workbook::{open_bytes, open_path, CellValue, Limits};
 use serde_json::Value;

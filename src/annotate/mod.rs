@@ -20,9 +20,9 @@ pub use output::{
 };
 pub use styles::{FONT_NAME, FONT_SIZE};
 
-use crate::config::Settings;
 use crate::engine::Analysis;
 use crate::rules::Finding;
+use crate::settings::Settings;
 use crate::workbook::{CellValue, Sheet};
 use crate::Lang;
 use sheet::{Mark, SheetPlan};

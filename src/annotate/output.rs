@@ -2,8 +2,8 @@
 //! folder, renamed over the output once complete.
 
 use super::Options;
-use crate::config::Settings;
 use crate::engine::Analysis;
+use crate::settings::Settings;
 use crate::Lang;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};

@@ -19,9 +19,9 @@ pub use edition::{Catalog, Edition, Form, Tag};
 pub use read::{is_rendered_sheet, ChecklistSheet};
 pub use render::render_sheet;
 
-use crate::config::Settings;
 use crate::ledger::Ledger;
 use crate::rules::{Finding, Rule};
+use crate::settings::Settings;
 use crate::workbook::{Sheet, Workbook};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -141,7 +141,7 @@ fn convert_one(
     input: &Path,
     out: &Path,
     args: &ConvertArgs,
-    settings: &crate::config::Settings,
+    settings: &crate::settings::Settings,
 ) -> Result<String, ConvertError> {
     let lang = settings.lang;
     if same_file(input, out) {

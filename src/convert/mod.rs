@@ -10,11 +10,11 @@ pub mod export;
 pub mod fixes;
 pub mod log;
 
-use crate::config::Settings;
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
 use crate::ledger::id::exact_key;
 use crate::ledger::{DeviceKind, LedgerSheet};
+use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
 use crate::{Lang, Text};

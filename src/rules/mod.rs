@@ -9,8 +9,8 @@ pub mod ip;
 pub mod os;
 pub mod structure;
 
-use crate::config::Settings;
 use crate::layout::Field;
+use crate::settings::Settings;
 use crate::{Lang, Severity, Text};
 use chrono::NaiveDate;
 
