@@ -6,8 +6,9 @@ use crate::cli::{
 use crate::config::{ConfigError, Overrides, Resolver};
 use crate::engine::{check_file_with, FileReport};
 use crate::paths::collect_inputs;
+use crate::registry;
 use crate::report::{self, Run};
-use crate::rules::{pick, registry, rule};
+use crate::rules::pick;
 use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
@@ -267,7 +268,7 @@ fn rules(args: &RulesArgs) -> i32 {
     let mut out = String::new();
     match &args.code {
         None => {
-            for r in registry() {
+            for r in registry::all() {
                 out.push_str(&format!(
                     "{:<6} {:<28} {:<7} {}\n",
                     r.code,
@@ -278,7 +279,7 @@ fn rules(args: &RulesArgs) -> i32 {
             }
         }
         Some(code) => {
-            let Some(r) = rule(code) else {
+            let Some(r) = registry::find(code) else {
                 let msg = match lang {
                     Lang::Ja => format!(
                         "ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"

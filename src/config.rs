@@ -466,7 +466,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: ConfigFile) -> Result<(), Conf
     s.select = cfg.rules.select.clone();
     s.ignore = cfg.rules.ignore.clone();
     for (code, sev) in &cfg.rules.severity {
-        let Some(rule) = crate::rules::rule(code) else {
+        let Some(rule) = crate::registry::find(code) else {
             return Err(err(
                 format!("[rules] severity の「{code}」というルールはありません。`daicho rules` で一覧を確認してください。"),
                 format!("[rules] severity: no rule '{code}'. Run `daicho rules` for the list."),
@@ -583,7 +583,7 @@ fn field_key(k: &str) -> Result<Field, (String, String)> {
 fn check_pattern(p: &str) -> Result<(), (String, String)> {
     let up = p.trim().to_ascii_uppercase();
     if !up.is_empty()
-        && crate::rules::registry()
+        && crate::registry::all()
             .iter()
             .any(|r| r.code.starts_with(&up))
     {

@@ -151,7 +151,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "    {mark} {}{place}{more}  {}",
-                f.code,
+                f.code(),
                 f.message.get(lang)
             );
         }
@@ -219,7 +219,7 @@ fn written_line(w: &Written, lang: Lang) -> String {
 fn top_problems(findings: &[Finding]) -> Vec<(&Finding, usize)> {
     let mut groups: Vec<(&Finding, usize)> = Vec::new();
     for f in findings.iter().filter(|f| f.suppressed.is_none()) {
-        match groups.iter_mut().find(|(g, _)| g.code == f.code) {
+        match groups.iter_mut().find(|(g, _)| g.code() == f.code()) {
             Some((first, n)) => {
                 *n += 1;
                 if f.severity > first.severity {
@@ -294,8 +294,9 @@ mod tests {
 
     #[test]
     fn top_problems_are_most_severe_first() {
-        let f = |code: &'static str, sev: Severity| {
-            Finding::new(code, Text::new("m", "m")).severity(sev)
+        let f = |code: &str, sev: Severity| {
+            let rule = crate::registry::find(code).expect("a rule code");
+            Finding::new(rule, Text::new("m", "m")).severity(sev)
         };
         let findings = vec![
             f("OS003", Severity::Info),
@@ -308,7 +309,7 @@ mod tests {
         ];
         let codes: Vec<(&str, usize)> = top_problems(&findings)
             .iter()
-            .map(|(f, n)| (f.code, *n))
+            .map(|(f, n)| (f.code(), *n))
             .collect();
         assert_eq!(
             codes,

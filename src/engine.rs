@@ -156,7 +156,7 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
 /// Applies select/ignore, then each finding's final severity (override, then one lower on an
 /// inactive device).
 fn filter_and_resolve(findings: &mut Vec<Finding>, settings: &Settings) {
-    findings.retain(|f| settings.is_enabled(f.code));
+    findings.retain(|f| settings.is_enabled(f.code()));
     for f in findings.iter_mut() {
         f.resolve_severity(&settings.severity_overrides);
     }
@@ -170,7 +170,7 @@ fn sort_in_workbook_order(findings: &mut [Finding], workbook: &Workbook) {
             .unwrap_or(usize::MAX)
     };
     findings.sort_by(|a, b| {
-        (order(&a.sheet), a.row, a.col, a.code).cmp(&(order(&b.sheet), b.row, b.col, b.code))
+        (order(&a.sheet), a.row, a.col, a.code()).cmp(&(order(&b.sheet), b.row, b.col, b.code()))
     });
 }
 

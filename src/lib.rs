@@ -18,6 +18,7 @@ pub mod isolate;
 pub mod layout;
 pub mod ledger;
 pub mod paths;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod settings;

@@ -9,60 +9,16 @@
 
 use crate::layout::Field;
 use crate::ledger::Ledger;
-use crate::rules::{Finding, Rule, RuleDoc};
+use crate::rules::suppression::{X001, X002};
+use crate::rules::{Finding, Rule, SuppressionKind};
 use crate::settings::{covers, id_key, Settings};
-use crate::{Severity, Text};
+use crate::Text;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "X001",
-        name: "unused-exception",
-        severity: Severity::Info,
-        summary: ("該当する指摘のない例外・daicho:ignore", "an exception or daicho:ignore marker that matches no finding"),
-        doc: RuleDoc {
-            what: ("daicho.toml の [[exceptions]] や備考欄の「daicho:ignore」が、どの指摘にも当たっていません。", "A daicho.toml [[exceptions]] entry or a daicho:ignore marker in a 備考 cell matches no finding."),
-            why: ("問題が解消した後も例外が残っていると、同じ機器で別の問題が起きたときに気づけません。管理番号やルールコードの誤記で、例外が効いていない可能性もあります。", "Stale exceptions hide the next problem on the same device, and a typo in the management number or rule code means the exception does nothing."),
-            example: ("PC-014 を更新したのに [[exceptions]] id = \"PC-014\", rules = [\"OS001\"] が残っている。", "PC-014 was upgraded but [[exceptions]] id = \"PC-014\", rules = [\"OS001\"] is still there."),
-            fix: ("問題が解消していれば例外(または備考の daicho:ignore)を削除してください。まだ必要なら管理番号とルールコードを確認してください。", "Remove the exception (or the daicho:ignore marker) if the problem is fixed; otherwise check the management number and rule code."),
-        },
-    },
-    Rule {
-        code: "X002",
-        name: "invalid-suppression",
-        severity: Severity::Warning,
-        summary: ("理由やルールコードのない daicho:ignore", "a daicho:ignore marker without a reason or with an unknown rule code"),
-        doc: RuleDoc {
-            what: ("備考欄の「daicho:ignore」に理由がない、ルールコードがない、または存在しないルールコードが書かれています。この記述は適用されません。", "A daicho:ignore marker in a 備考 cell lacks a reason or a rule code, or names an unknown rule. It is not applied."),
-            why: ("理由のない例外は、後から見た人が妥当か判断できません(立入検査でも説明が必要です)。", "An acknowledgement without a reason cannot be reviewed later, e.g. at an inspection."),
-            example: ("「daicho:ignore OS001」(理由なし)、「daicho:ignore OS01 更新予定」(コードの誤記)。", "「daicho:ignore OS001」 (no reason), 「daicho:ignore OS01 upgrade planned」 (typo)."),
-            fix: ("「daicho:ignore OS001 検査装置メーカーの指定OSのため」のように、ルールコードと理由を書いてください。", "Write the rule code and the reason: 「daicho:ignore OS001 vendor-mandated OS」."),
-        },
-    },
-];
-
-/// Where an acknowledgement comes from (SARIF `suppressions[].kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuppressionKind {
-    /// A `[[exceptions]]` entry in daicho.toml.
-    External,
-    /// A `daicho:ignore` marker in the workbook.
-    InSource,
-}
-
-impl SuppressionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SuppressionKind::External => "external",
-            SuppressionKind::InSource => "inSource",
-        }
-    }
-}
-
 /// Whether a pattern could hide anything in this run (some enabled rule matches it).
 fn applicable(patterns: &[String], settings: &Settings) -> bool {
-    crate::rules::registry()
+    crate::registry::all()
         .iter()
         .any(|r| covers(patterns, r.code) && settings.is_enabled(r.code))
 }
@@ -145,7 +101,7 @@ fn parse_one(seg: &str) -> Result<Marker, MarkerProblem> {
         return Err(MarkerProblem::NoCodes);
     }
     if let Some(bad) = codes.iter().find(|c| {
-        !crate::rules::registry()
+        !crate::registry::all()
             .iter()
             .any(|r| r.code.starts_with(c.as_str()))
     }) {
@@ -207,8 +163,8 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                 }
                 let mut markers: Vec<(Marker, bool)> = Vec::new();
                 if let (Some(note), Some(col)) = (&note, sheet.layout.col(Field::Note)) {
-                    let at = |code: &'static str, ja: String, en: String| {
-                        Finding::new(code, Text::new(ja, en))
+                    let at = |rule: &'static Rule, ja: String, en: String| {
+                        Finding::new(rule, Text::new(ja, en))
                             .at(sheet.name(), row, col)
                             .field(Field::Note)
                             .value(note.as_ref())
@@ -226,7 +182,7 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                     None
                 };
                 for &i in here.map(Vec::as_slice).unwrap_or(&[]) {
-                    let code = findings[i].code;
+                    let code = findings[i].code();
                     if let Some((m, used)) =
                         markers.iter_mut().find(|(m, _)| covers(&m.codes, code))
                     {
@@ -273,7 +229,7 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                         let codes = m.codes.join(",");
                         added.push(
                             Finding::new(
-                                "X001",
+                                &X001,
                                 Text::new(
                                     format!("備考の「daicho:ignore {codes}」に当たる指摘はありません。問題が解消していれば、この記述を削除してください。"),
                                     format!("The note's 'daicho:ignore {codes}' matches no finding. If the problem is fixed, remove the marker."),
@@ -310,24 +266,24 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
 
 fn problem_finding(
     p: &MarkerProblem,
-    at: impl Fn(&'static str, String, String) -> Finding,
+    at: impl Fn(&'static Rule, String, String) -> Finding,
 ) -> Finding {
     match p {
         MarkerProblem::NoCodes => at(
-            "X002",
+            &X002,
             "「daicho:ignore」の後にルールコードがないため、適用していません。「daicho:ignore OS001 理由」のように書いてください。".into(),
             "'daicho:ignore' has no rule code, so it is not applied. Write 'daicho:ignore OS001 reason'.".into(),
         ),
         MarkerProblem::NoReason { codes } => {
             let c = codes.join(",");
             at(
-                "X002",
+                &X002,
                 format!("「daicho:ignore {c}」に理由がないため、適用していません。「daicho:ignore {c} 理由」のように、許容する理由を書いてください。"),
                 format!("'daicho:ignore {c}' has no reason, so it is not applied. Write 'daicho:ignore {c} <reason>'."),
             )
         }
         MarkerProblem::UnknownCode(code) => at(
-            "X002",
+            &X002,
             format!("「daicho:ignore」の「{code}」に当たるルールがないため、適用していません。ルールコードを確認してください(`daicho rules` で一覧)。"),
             format!("'daicho:ignore' names '{code}', which matches no rule, so it is not applied. Check the code (`daicho rules`)."),
         ),
@@ -336,10 +292,10 @@ fn problem_finding(
 
 /// A finding of this module after select/ignore and severity overrides (it is added after them).
 fn enabled(mut f: Finding, settings: &Settings) -> Option<Finding> {
-    if !settings.is_enabled(f.code) {
+    if !settings.is_enabled(f.code()) {
         return None;
     }
-    if let Some(s) = settings.severity_overrides.get(f.code) {
+    if let Some(s) = settings.severity_overrides.get(f.code()) {
         f.severity = *s;
     }
     Some(f)
@@ -360,7 +316,7 @@ pub fn unused_exceptions(settings: &Settings) -> Vec<Finding> {
         .filter_map(|e| {
             let rules = e.rules.join(", ");
             let f = Finding::new(
-                "X001",
+                &X001,
                 Text::new(
                     format!("{config} の例外(管理番号「{}」、ルール {rules})に当たる指摘はありません。問題が解消していれば例外を削除してください。管理番号やルールコードの誤記の可能性もあります。", e.id),
                     format!("The exception in {config} (management number '{}', rules {rules}) matches no finding. Remove it if the problem is fixed, or check the number and codes.", e.id),

@@ -326,7 +326,7 @@ fn note_text(findings: &[Finding], on_cell: &[usize], lang: Lang) -> String {
         let mut part = format!(
             "【{}】{} {}\n{}",
             f.severity.label(lang),
-            f.code,
+            f.code(),
             f.name(),
             f.message.get(lang)
         );

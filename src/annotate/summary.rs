@@ -103,11 +103,11 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
 
     let mut by_rule: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for f in s.findings {
-        let order = crate::rules::registry()
+        let order = crate::registry::all()
             .iter()
-            .position(|r| r.code == f.code)
+            .position(|r| r.code == f.code())
             .unwrap_or(usize::MAX);
-        *by_rule.entry((order, f.code)).or_default() += 1;
+        *by_rule.entry((order, f.code())).or_default() += 1;
     }
     let rules = if by_rule.is_empty() {
         t(lang, "なし", "none")
@@ -226,7 +226,7 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             Fill::Severity(f.severity)
         };
         ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
-        ws.write_string_with_format(row, 1, f.code, &styles.text)?;
+        ws.write_string_with_format(row, 1, f.code(), &styles.text)?;
         ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
         let target = s.targets.get(i).and_then(Option::as_ref);
         let sheet_text = target

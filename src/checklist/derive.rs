@@ -211,10 +211,10 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     let duplicates = findings
         .iter()
         .filter(live)
-        .filter(|f| f.code == "ID001")
+        .filter(|f| f.code() == "ID001")
         .count();
     let mut blanks: BTreeMap<(Option<DeviceKind>, Field), usize> = BTreeMap::new();
-    for f in findings.iter().filter(live).filter(|f| f.code == "F001") {
+    for f in findings.iter().filter(live).filter(|f| f.code() == "F001") {
         if let (Some(field), Some((_, d))) = (f.field, device_of(f)) {
             *blanks.entry((d.kind, field)).or_insert(0) += 1;
         }
@@ -241,7 +241,7 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     let placeholders = findings
         .iter()
         .filter(live)
-        .filter(|f| matches!(f.code, "F002" | "IP002"))
+        .filter(|f| matches!(f.code(), "F002" | "IP002"))
         .count();
     if placeholders > 0 {
         ledger_text.push_str(&format!("仮の値(〇〇など)のままの欄が{placeholders}件。"));
@@ -376,7 +376,7 @@ fn patch_evidence<'l>(
     let mut unsupported: Vec<String> = Vec::new();
     for f in findings
         .iter()
-        .filter(|f| f.code == "OS001" && f.suppressed.is_none() && f.severity == Severity::Error)
+        .filter(|f| f.code() == "OS001" && f.suppressed.is_none() && f.severity == Severity::Error)
     {
         let Some((s, d)) = device_of(f) else { continue };
         if !of_target(d) || d.status == Some(Status::Inactive) {

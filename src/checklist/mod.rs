@@ -20,14 +20,12 @@ pub use read::{is_rendered_sheet, ChecklistSheet};
 pub use render::render_sheet;
 
 use crate::ledger::Ledger;
-use crate::rules::{Finding, Rule};
+use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::workbook::{Sheet, Workbook};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
-
-pub const RULES: &[Rule] = lint::RULES;
 
 /// Whether a sheet is a checklist (item rows such as 2-(1) / 2-① with answer columns).
 pub fn is_checklist(sheet: &Sheet) -> bool {

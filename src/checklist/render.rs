@@ -666,8 +666,8 @@ mod tests {
                     as_of(),
                     &mut findings,
                 );
-                let c001 = findings.iter().filter(|f| f.code == "C001").count();
-                let c007 = findings.iter().filter(|f| f.code == "C007").count();
+                let c001 = findings.iter().filter(|f| f.code() == "C001").count();
+                let c007 = findings.iter().filter(|f| f.code() == "C007").count();
                 assert_eq!(
                     c001,
                     slots + usize::from(ed.gate.is_some()),

@@ -213,7 +213,7 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
         out.push_str(&format!(
             "{} {} {} {}{}{}: {}{}\n",
             if ja { "残る指摘" } else { "remaining" },
-            f.code,
+            f.code(),
             f.severity.label(lang),
             place,
             r.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
@@ -479,7 +479,7 @@ pub fn add_log_sheet(
             });
         }
         w.line(&[
-            f.code,
+            f.code(),
             f.severity.label(lang),
             &f.cell().unwrap_or_default(),
             &r.source.as_ref().map(|p| p.show(lang)).unwrap_or_default(),

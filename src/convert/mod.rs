@@ -720,13 +720,13 @@ mod tests {
         let ip002 = conv
             .remaining
             .iter()
-            .find(|r| r.finding.code == "IP002")
+            .find(|r| r.finding.code() == "IP002")
             .expect("IP002");
         assert_eq!(
             ip002.source.as_ref().map(|p| p.show(Lang::Ja)).as_deref(),
             Some("台帳!C4")
         );
-        assert!(conv.remaining.iter().all(|r| r.finding.code != "IP003"));
+        assert!(conv.remaining.iter().all(|r| r.finding.code() != "IP003"));
     }
 
     #[test]
@@ -748,7 +748,7 @@ mod tests {
             "{}",
             conv.kept[0].reason.ja
         );
-        assert!(conv.remaining.iter().any(|r| r.finding.code == "ID002"));
+        assert!(conv.remaining.iter().any(|r| r.finding.code() == "ID002"));
     }
 
     #[test]

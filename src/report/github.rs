@@ -45,7 +45,7 @@ fn annotation(path: &str, f: &Finding, lang: Lang) -> String {
         (false, Severity::Error) => "error",
         (false, Severity::Warning) => "warning",
     };
-    let mut title = format!("{} {}", f.code, f.name());
+    let mut title = format!("{} {}", f.code(), f.name());
     let mut message = String::new();
     if let Some(p) = place(f) {
         let _ = write!(message, "{p} ");
@@ -101,7 +101,8 @@ mod tests {
 
     #[test]
     fn suppressed_findings_are_notices() {
-        let mut f = Finding::new("OS001", crate::Text::new("終了", "ended")).at("台帳", 2, 2);
+        let mut f = Finding::new(&crate::rules::os::OS001, crate::Text::new("終了", "ended"))
+            .at("台帳", 2, 2);
         assert!(annotation("a,b.xlsx", &f, Lang::Ja)
             .starts_with("::error file=a%2Cb.xlsx,title=OS001 os-end-of-support::台帳!C3 終了"));
         f.suppressed = Some("更新予定".into());

@@ -102,7 +102,12 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
 }
 
 fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
-    let head = format!("{} {} {}", mark(f.severity), f.severity.label(lang), f.code);
+    let head = format!(
+        "{} {} {}",
+        mark(f.severity),
+        f.severity.label(lang),
+        f.code()
+    );
     let place = match (&f.sheet, f.cell()) {
         (Some(s), Some(c)) => format!("{s}!{c}"),
         (Some(s), None) => s.clone(),

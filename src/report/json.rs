@@ -35,7 +35,7 @@ fn file(f: &FileReport, run: &Run) -> Value {
             "device_rows": s.device_rows,
         })).collect::<Vec<_>>(),
         "diagnostics": f.findings.iter().map(|d| json!({
-            "code": d.code,
+            "code": d.code(),
             "name": d.name(),
             "severity": d.severity.as_str(),
             "sheet": d.sheet,

@@ -157,7 +157,7 @@ fn counts(findings: &[&Finding], lang: Lang) -> String {
 
 /// `[error] OS001 os-end-of-support 機器台帳!C3: message (修正案: …) [承認済み: 理由]`
 pub fn line(f: &Finding, lang: Lang) -> String {
-    let mut s = format!("[{}] {} {}", f.severity.as_str(), f.code, f.name());
+    let mut s = format!("[{}] {} {}", f.severity.as_str(), f.code(), f.name());
     if let Some(p) = place(f) {
         let _ = write!(s, " {p}");
     }
@@ -225,7 +225,10 @@ mod tests {
 
     #[test]
     fn parses_as_xml() {
-        let mut f = Finding::new("OS001", crate::Text::new("<&\"'>\u{0}\n次の行", "x"));
+        let mut f = Finding::new(
+            &crate::rules::os::OS001,
+            crate::Text::new("<&\"'>\u{0}\n次の行", "x"),
+        );
         f.sheet = Some("シート<1>".into());
         let mut report = FileReport::failed(
             std::path::Path::new("a&b.xlsx"),
