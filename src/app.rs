@@ -120,7 +120,7 @@ pub(crate) fn check_paths(
         .map(|job| {
             let outcome = match job {
                 Job::Check(path, settings, target) => {
-                    bar.set_message(report::display_path(path));
+                    bar.set_message(crate::paths::display_path(path));
                     let (report, annotated) = check_file_with(path, settings, target.as_ref());
                     Outcome { report, annotated }
                 }
@@ -183,7 +183,7 @@ fn check(args: CheckArgs) -> i32 {
                 outputs_failed = true;
                 eprintln!(
                     "{}: {}",
-                    report::display_path(&o.report.path),
+                    crate::paths::display_path(&o.report.path),
                     e.message(lang)
                 );
             }

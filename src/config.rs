@@ -8,7 +8,7 @@
 
 use crate::layout::{Field, FieldTable};
 use crate::ledger::os::{OsOverride, OsTable};
-use crate::settings::{AddrRange, Exception, Settings};
+use crate::settings::{AddrRange, Exception, Settings, CONFIG_FILE_NAME};
 use crate::{Form, Lang, Severity};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -16,9 +16,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The file name looked for beside each input and in its parent folders.
-pub const CONFIG_FILE_NAME: &str = "daicho.toml";
 
 /// Resolves the settings of a run: a parsed config file (or none) with the command line on top.
 ///
@@ -221,7 +218,7 @@ impl ConfigError {
     }
 
     pub fn message(&self, lang: Lang) -> String {
-        let p = crate::report::display_relative(&self.path);
+        let p = crate::paths::display_relative(&self.path);
         match lang {
             Lang::Ja => format!("設定ファイル「{p}」: {}", self.ja),
             Lang::En => format!("config file '{p}': {}", self.en),

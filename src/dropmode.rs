@@ -6,7 +6,8 @@
 use crate::annotate::Written;
 use crate::config::ConfigError;
 use crate::engine::{Annotated, FileReport};
-use crate::report::{display_path, Run};
+use crate::paths::display_path;
+use crate::report::Run;
 use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::{Lang, Severity};

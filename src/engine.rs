@@ -115,7 +115,7 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
             header_row: None,
             device_rows: 0,
         };
-        if crate::annotate::is_daicho_sheet(sheet) {
+        if crate::layout::is_daicho_sheet(sheet) {
             // daicho's own summary / filled checklist in a `.checked.xlsx`: not data.
             sheets.push(info);
             continue;

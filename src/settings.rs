@@ -13,6 +13,10 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// The settings file's name, looked for beside each input and in its parent folders (messages
+/// name it too).
+pub const CONFIG_FILE_NAME: &str = "daicho.toml";
+
 /// Everything rules and emitters may consult, already resolved.
 pub struct Settings {
     /// The date support and date rules are judged at.

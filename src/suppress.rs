@@ -307,8 +307,8 @@ pub fn unused_exceptions(settings: &Settings) -> Vec<Finding> {
     let config = settings
         .config_path
         .as_deref()
-        .map(crate::report::display_relative)
-        .unwrap_or_else(|| crate::config::CONFIG_FILE_NAME.to_string());
+        .map(crate::paths::display_relative)
+        .unwrap_or_else(|| crate::settings::CONFIG_FILE_NAME.to_string());
     settings
         .exceptions
         .iter()

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::engine::analyze;
+use crate::workbook::{CellValue, Sheet};
 use crate::workbook::{Format, Grid, Limits, Merge, Workbook};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;

@@ -704,7 +704,7 @@ mod tests {
         let back_wb = reread(&mut book);
         let sheet = &back_wb.sheets[0];
         assert!(crate::checklist::is_rendered_sheet(sheet));
-        assert!(crate::annotate::is_daicho_sheet(sheet));
+        assert!(crate::layout::is_daicho_sheet(sheet));
         let back = read_sheet(0, sheet, &cat, as_of()).unwrap();
         for row in original.rows.iter().filter(|r| r.item.is_some()) {
             let target = row.targets.first().copied();

@@ -120,7 +120,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
         }
     }
     for (path, message) in &failed {
-        eprintln!("{}: {message}", crate::report::display_path(path));
+        eprintln!("{}: {message}", crate::paths::display_path(path));
     }
     if let Some(log_path) = &args.log {
         if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
@@ -159,7 +159,7 @@ fn convert_one(
                 detail: crate::engine::panic_text(&p),
             }))
         })?;
-    let shown_out = crate::report::display_path(out);
+    let shown_out = crate::paths::display_path(out);
     let bytes = match args.format {
         ConvertFormat::Xlsx => standard_workbook(&conv, Some((&shown_out, lang)))
             .map_err(|e| ConvertError::Write(e.to_string()))?,

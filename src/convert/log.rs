@@ -121,7 +121,7 @@ fn severity_counts(remaining: &[Remaining]) -> (usize, usize, usize) {
 /// One line summing up a conversion.
 pub fn summary_line(conv: &Conversion, output: &str, lang: Lang) -> String {
     let (e, w, i) = severity_counts(&conv.remaining);
-    let input = crate::report::display_path(&conv.input);
+    let input = crate::paths::display_path(&conv.input);
     match lang {
         Lang::Ja => format!(
             "変換しました: {input} → {output} (機器 {}台、変更 {}件、そのまま残した値 {}件、除外した行 {}件、残る指摘: エラー {e} / 警告 {w} / 情報 {i})",

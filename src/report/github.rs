@@ -7,7 +7,8 @@
 //! message `%`, CR and LF become `%25`, `%0D`, `%0A`; in properties also `:` and `,` become
 //! `%3A` and `%2C`.
 
-use super::{display_path, place, Run};
+use super::{place, Run};
+use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;

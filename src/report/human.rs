@@ -1,7 +1,8 @@
 //! Human output: miette-style diagnostics grouped by file and sheet, then a summary table.
 //! Colour only when writing to a terminal.
 
-use super::{display_path, Run};
+use super::Run;
+use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;

@@ -1,7 +1,8 @@
 //! The stable, versioned JSON report (SPEC §7). Its shape is a public interface.
 
-use super::{display_path, Run};
+use super::Run;
 use crate::engine::FileReport;
+use crate::paths::display_path;
 use serde_json::{json, Value};
 
 pub fn render(run: &Run) -> String {

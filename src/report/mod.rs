@@ -60,11 +60,6 @@ impl Run {
     }
 }
 
-/// The path as shown in reports: as given on the command line, with `/` separators.
-pub fn display_path(p: &std::path::Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
-}
-
 /// `sheet!cell` (or the sheet alone) where a finding points; `None` for workbook-level findings.
 pub fn place(f: &crate::rules::Finding) -> Option<String> {
     let sheet = f.sheet.as_ref()?;
@@ -72,14 +67,4 @@ pub fn place(f: &crate::rules::Finding) -> Option<String> {
         Some(cell) => format!("{sheet}!{cell}"),
         None => sheet.clone(),
     })
-}
-
-/// A path relative to the working folder when it lies under it (daicho.toml found by walking up
-/// from an absolute path), else as is; `/` separators.
-pub fn display_relative(p: &std::path::Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
-        .unwrap_or_else(|| p.to_path_buf());
-    display_path(&rel)
 }
