@@ -4,11 +4,12 @@ use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs,
 };
 use crate::config::{ConfigError, Overrides, Resolver};
-use crate::engine::{check_file_with, FileReport};
 use crate::paths::collect_inputs;
 use crate::registry;
+use crate::report::FileReport;
 use crate::report::{self, Run};
 use crate::rules::pick;
+use crate::run::check_file_with;
 use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
@@ -219,7 +220,7 @@ fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
     s.edition = cli.edition.clone();
     s.checklist_file = cli.checklist_file.clone();
     s.ledger_file = cli.ledger_file.clone();
-    crate::checklist::validate_settings(&s).map_err(|msg| {
+    crate::engine::validate_settings(&s).map_err(|msg| {
         eprintln!("{msg}");
         2
     })

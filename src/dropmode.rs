@@ -5,10 +5,11 @@
 
 use crate::annotate::Written;
 use crate::config::ConfigError;
-use crate::engine::{Annotated, FileReport};
 use crate::paths::display_path;
+use crate::report::FileReport;
 use crate::report::Run;
 use crate::rules::Finding;
+use crate::run::Annotated;
 use crate::settings::Settings;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;

@@ -21,6 +21,7 @@ pub mod paths;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod settings;
 pub mod suppress;
 pub mod template;

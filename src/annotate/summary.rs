@@ -2,9 +2,9 @@
 //! a link that jumps to the cell.
 
 use super::styles::{Fill, Styles};
-use crate::engine::SheetInfo;
 use crate::layout::SheetRole;
 use crate::layout::SUMMARY_MARKER;
+use crate::report::SheetInfo;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};

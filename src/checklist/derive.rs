@@ -37,6 +37,21 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The evidence when the ledger named with `--ledger` could not be read: no ledger, and the
+    /// reason in its place.
+    pub fn unreadable(reason: String) -> Evidence {
+        Evidence {
+            summary: reason.clone(),
+            ledger: ItemEvidence {
+                text: reason,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
+impl Evidence {
     /// The evidence for an item's answer covering `targets` (empty = the whole item).
     pub fn for_item(&self, tag: Tag, targets: &[Target]) -> Option<ItemEvidence> {
         match tag {

@@ -156,7 +156,7 @@ fn convert_one(
     let conv =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
             Err(ConvertError::Read(crate::workbook::ReadError::Internal {
-                detail: crate::engine::panic_text(&p),
+                detail: crate::workbook::panic_text(&*p),
             }))
         })?;
     let shown_out = crate::paths::display_path(out);

@@ -1,7 +1,7 @@
 //! The stable, versioned JSON report (SPEC §7). Its shape is a public interface.
 
+use super::FileReport;
 use super::Run;
-use crate::engine::FileReport;
 use crate::paths::display_path;
 use serde_json::{json, Value};
 

@@ -6,8 +6,8 @@
 //! `<failure>` lists those findings one per line, and `<system-out>` lists the rest (lower
 //! severities and acknowledged findings), so every finding appears exactly once.
 
+use super::FileReport;
 use super::{place, Run};
-use crate::engine::FileReport;
 use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};

@@ -10,8 +10,8 @@
 //!   `error`, descriptor id = the JSON `error.kind`) and `executionSuccessful` is false, so result
 //!   counts match the JSON diagnostics exactly.
 
+use super::FileReport;
 use super::{place, Run};
-use crate::engine::FileReport;
 use crate::paths::display_path;
 use crate::registry;
 use crate::rules::{pick, Finding, Rule};

@@ -17,6 +17,7 @@ mod xlsx;
 mod xlsx_merges;
 
 pub use detect::{detect_format, Format, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS};
+pub use guard::panic_text;
 pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
 
 use chrono::NaiveDateTime;
