@@ -6,6 +6,7 @@
 //! mapping) -> `ledger` (devices and value parsers) / `checklist` -> `rules` (findings) ->
 //! `report` (emitters) / `annotate` (the annotated workbook).
 
+pub mod address;
 pub mod annotate;
 pub mod app;
 pub mod checklist;

@@ -237,12 +237,12 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         if let Some(target) = target {
             let shown_cell = f
                 .cell()
-                .unwrap_or_else(|| crate::workbook::a1(target.row, target.col));
+                .unwrap_or_else(|| crate::address::a1(target.row, target.col));
             if i < MAX_LINKS {
                 let anchor = format!(
                     "internal:{}!{}",
                     quote(&target.sheet),
-                    crate::workbook::a1(target.row, target.col)
+                    crate::address::a1(target.row, target.col)
                 );
                 ws.write_url_with_format(
                     row,

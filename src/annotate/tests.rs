@@ -178,7 +178,7 @@ fn check_round_trip(bytes: &[u8], wb: &Workbook) {
                     same(v, &got),
                     "{}!{}: {v:?} became {got:?}",
                     sheet.name,
-                    crate::workbook::a1(row.index, *c)
+                    crate::address::a1(row.index, *c)
                 );
             }
         }

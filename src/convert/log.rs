@@ -4,10 +4,10 @@
 
 use super::fixes::Fix;
 use super::Conversion;
+use crate::address::a1;
 use crate::layout::{Field, SheetRole};
 use crate::rules::Finding;
 use crate::template::style;
-use crate::workbook::a1;
 use crate::{Lang, Severity, Text};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 

@@ -84,7 +84,7 @@ fn sheet_extra_columns(ls: &LedgerSheet<'_>) -> Vec<(u32, String)> {
                 .iter()
                 .find(|x| x.col == c)
                 .map(|x| x.header.clone())
-                .unwrap_or_else(|| format!("(見出しなし) {}列", crate::workbook::col_letters(c)));
+                .unwrap_or_else(|| format!("(見出しなし) {}列", crate::address::col_letters(c)));
             (c, header)
         })
         .collect()
@@ -425,7 +425,7 @@ fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
                     .map(|&j| {
                         let s = &conv.sources[j];
                         let cell = s.field_cols[Field::Id.index()]
-                            .map(|c| crate::workbook::a1(s.row, c))
+                            .map(|c| crate::address::a1(s.row, c))
                             .unwrap_or_default();
                         format!("{}!{cell}", s.sheet)
                     })

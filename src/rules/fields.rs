@@ -2,10 +2,9 @@
 
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::{Field, FieldRole};
-use crate::ledger::date::{parse_date_cell, DateError};
-use crate::ledger::Ledger;
+use crate::ledger::date::DateError;
+use crate::ledger::{FieldValue, Ledger};
 use crate::text::{is_not_applicable, is_placeholder};
-use crate::workbook::CellValue;
 use crate::{Severity, Text};
 
 pub static F001: Rule = Rule {
@@ -112,9 +111,9 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let name = sheet.name();
         let present: Vec<(Field, u32)> = sheet.layout.fields().collect();
         for device in &sheet.devices {
-            let row = device.row.index;
+            let row = device.row_index();
             for &(field, col) in &present {
-                let value = device.row.get(col).filter(|v| !v.is_blank());
+                let value = sheet.field(device, field);
                 let Some(value) = value else {
                     let exempt = field == Field::Ip && device.is_retired();
                     if required(field) && !exempt {
@@ -132,10 +131,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     }
                     continue;
                 };
-                let text = match value {
-                    CellValue::Text(s) => Some(s.as_str()),
-                    _ => None,
-                };
+                let text = value.as_text();
                 if let Some(t) = text {
                     if field != Field::Ip && field != Field::Note && is_placeholder(t) {
                         out.push(
@@ -184,12 +180,12 @@ fn check_date(
     sheet: &str,
     row: u32,
     col: u32,
-    value: &CellValue,
+    value: FieldValue<'_>,
     ctx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
     let shown = value.display();
-    match parse_date_cell(value) {
+    match value.date() {
         Ok(date) if date > ctx.as_of => out.push(
             Finding::new(
                 &D002,

@@ -51,8 +51,8 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if crate::text::is_not_applicable(&raw) || crate::text::is_placeholder(&raw) {
                 continue;
             }
-            let row = device.row.index;
-            let cell = crate::workbook::a1(row, col);
+            let row = device.row_index();
+            let cell = crate::address::a1(row, col);
             let ek = id::exact_key(&raw);
             let lk = id::loose_key(&raw);
             if let Some((s, c)) = exact.get(&ek) {

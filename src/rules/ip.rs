@@ -107,7 +107,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(raw) = sheet.text(device, Field::Ip) else {
                 continue;
             };
-            let row = device.row.index;
+            let row = device.row_index();
             let here = |rule: &'static Rule, ja: String, en: String| {
                 Finding::new(rule, Text::new(ja, en))
                     .at(name, row, col)
@@ -209,7 +209,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
                 in_this_cell.push(addr);
-                let cell = crate::workbook::a1(row, col);
+                let cell = crate::address::a1(row, col);
                 match seen.get(&addr) {
                     Some(first) => out.push(here(
                         &IP004,

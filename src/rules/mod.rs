@@ -184,7 +184,7 @@ impl Finding {
 
     /// `A1` address of the cell, if the finding has one.
     pub fn cell(&self) -> Option<String> {
-        Some(crate::workbook::a1(self.row?, self.col?))
+        Some(crate::address::a1(self.row?, self.col?))
     }
 }
 

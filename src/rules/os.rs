@@ -95,7 +95,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if is_not_applicable(&raw) || is_placeholder(&raw) {
                 continue;
             }
-            let row = device.row.index;
+            let row = device.row_index();
             let inactive = device.status == Some(Status::Inactive);
             let here = |rule: &'static Rule, ja: String, en: String| {
                 Finding::new(rule, Text::new(ja, en))

@@ -147,7 +147,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             let used = layout
                 .col(*f)
-                .map(crate::workbook::col_letters)
+                .map(crate::address::col_letters)
                 .unwrap_or_default();
             out.push(
                 Finding::new(
