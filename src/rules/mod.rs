@@ -202,3 +202,6 @@ pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: 
     id::check(ledger, ctx, out);
     os::check(ledger, ctx, out);
 }
+
+#[cfg(test)]
+mod tests;
