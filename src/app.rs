@@ -49,7 +49,7 @@ fn overrides(common: &CommonArgs) -> Overrides {
 }
 
 fn config_error(e: &ConfigError, lang: Lang) -> i32 {
-    eprintln!("{}", e.message(lang));
+    eprintln!("{}", e.render(lang));
     2
 }
 

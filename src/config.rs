@@ -206,6 +206,8 @@ pub struct ConfigError {
     pub path: PathBuf,
     pub ja: String,
     pub en: String,
+    /// The file's text and where in it the error is, when the TOML parser said so.
+    source: Option<(String, std::ops::Range<usize>)>,
 }
 
 impl ConfigError {
@@ -214,6 +216,39 @@ impl ConfigError {
             path: path.to_path_buf(),
             ja: ja.into(),
             en: en.into(),
+            source: None,
+        }
+    }
+
+    fn at(mut self, text: &str, span: std::ops::Range<usize>) -> ConfigError {
+        self.source = Some((text.to_string(), span));
+        self
+    }
+
+    /// The message as printed: with the file's line and the key underlined (miette's
+    /// diagnostic rendering) when the error has a place in the file, else the message alone.
+    /// ASCII drawing and no colours, so that it reads the same in any console and in a log.
+    pub fn render(&self, lang: Lang) -> String {
+        let message = self.message(lang);
+        let Some((text, span)) = &self.source else {
+            return message;
+        };
+        let label = match lang {
+            Lang::Ja => "ここ",
+            Lang::En => "here",
+        };
+        let diagnostic = miette::MietteDiagnostic::new(message.clone())
+            .with_label(miette::LabeledSpan::at(span.clone(), label));
+        let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
+            crate::paths::display_relative(&self.path),
+            text.clone(),
+        ));
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none())
+            .with_width(120);
+        let mut out = String::new();
+        match handler.render_report(&mut out, report.as_ref()) {
+            Ok(()) => out.trim_end().to_string(),
+            Err(_) => message,
         }
     }
 
@@ -269,6 +304,14 @@ pub fn parse_str(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
 
 /// Turns toml's error into a Japanese/English message naming the key, the section and the line.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    let error = toml_message(path, text, e);
+    match e.span() {
+        Some(span) if span.end <= text.len() => error.at(text, span),
+        _ => error,
+    }
+}
+
+fn toml_message(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     let msg = e.message().trim();
     let (line_no, line, section) = match e.span() {
         Some(span) => locate(text, span.start),
@@ -914,5 +957,26 @@ mod tests {
         assert_eq!(r.last, "10.0.0.3".parse::<IpAddr>().expect("ip"));
         assert!(parse_range("10.0.0.1-fe80::1").is_none());
         assert!(parse_range("fe80::/64").is_some());
+    }
+
+    #[test]
+    fn a_toml_error_renders_the_line_with_the_key_underlined() {
+        let text = "[ledger]\nrequired = [\"ip\"]\n\n[rules]\nignor = [\"D002\"]\n";
+        let Err(e) = parse_str(Path::new("daicho.toml"), text) else {
+            panic!("an unknown key must be an error");
+        };
+        let ja = e.render(Lang::Ja);
+        assert!(ja.contains("5行目([rules]): 不明なキー「ignor」"), "{ja}");
+        assert!(ja.contains("5 | ignor = [\"D002\"]"), "{ja}");
+        assert!(ja.contains("^^|^^") && ja.contains("ここ"), "{ja}");
+        assert!(!ja.contains('\u{1b}'), "no colour codes: {ja}");
+        let en = e.render(Lang::En);
+        assert!(
+            en.contains("unknown key 'ignor'") && en.contains("here"),
+            "{en}"
+        );
+        // An error without a place in the file is the message alone.
+        let plain = ConfigError::new(Path::new("daicho.toml"), "x", "y");
+        assert_eq!(plain.render(Lang::En), plain.message(Lang::En));
     }
 }

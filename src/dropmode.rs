@@ -42,7 +42,7 @@ pub fn run(
     let outcomes = match check() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", e.render(lang));
             pause_if_own_console(lang);
             return 2;
         }

@@ -64,7 +64,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
     let mut resolver = match Resolver::new(cli, args.common.config.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", e.render(lang));
             return 2;
         }
     };
@@ -108,7 +108,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
         let settings = match resolver.settings_for(input) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("{}", e.message(lang));
+                eprintln!("{}", e.render(lang));
                 return 2;
             }
         };
