@@ -3,11 +3,14 @@
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs,
 };
-use crate::config::{ConfigError, Overrides, Resolver, Settings};
-use crate::engine::{check_file_with, FileReport};
+use crate::config::{ConfigError, Overrides, Resolver};
 use crate::paths::collect_inputs;
+use crate::registry;
+use crate::report::FileReport;
 use crate::report::{self, Run};
-use crate::rules::{pick, registry, rule};
+use crate::rules::pick;
+use crate::run::check_file_with;
+use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
 use std::io::{IsTerminal, Write};
@@ -54,7 +57,7 @@ fn overrides(common: &CommonArgs) -> Overrides {
 }
 
 fn config_error(e: &ConfigError, lang: Lang) -> i32 {
-    eprintln!("{}", e.message(lang));
+    eprintln!("{}", e.render(lang));
     2
 }
 
@@ -126,7 +129,7 @@ pub(crate) fn check_paths(
         .map(|job| {
             let outcome = match job {
                 Job::Check(path, settings, target) => {
-                    bar.set_message(report::display_path(path));
+                    bar.set_message(crate::paths::display_path(path));
                     let (report, annotated) = check_file_with(path, settings, target.as_ref());
                     Outcome { report, annotated }
                 }
@@ -215,7 +218,7 @@ fn check(args: CheckArgs) -> i32 {
                 outputs_failed = true;
                 eprintln!(
                     "{}: {}",
-                    report::display_path(&o.report.path),
+                    crate::paths::display_path(&o.report.path),
                     e.message(lang)
                 );
             }
@@ -251,7 +254,7 @@ fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
     s.edition = cli.edition.clone();
     s.checklist_file = cli.checklist_file.clone();
     s.ledger_file = cli.ledger_file.clone();
-    crate::checklist::validate_settings(&s).map_err(|msg| {
+    crate::engine::validate_settings(&s).map_err(|msg| {
         eprintln!("{msg}");
         2
     })
@@ -300,7 +303,7 @@ fn rules(args: &RulesArgs) -> i32 {
     let mut out = String::new();
     match &args.code {
         None => {
-            for r in registry() {
+            for r in registry::all() {
                 out.push_str(&format!(
                     "{:<6} {:<28} {:<7} {}\n",
                     r.code,
@@ -311,7 +314,7 @@ fn rules(args: &RulesArgs) -> i32 {
             }
         }
         Some(code) => {
-            let Some(r) = rule(code) else {
+            let Some(r) = registry::find(code) else {
                 let msg = match lang {
                     Lang::Ja => format!(
                         "ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"

@@ -4,10 +4,13 @@
 //! does not vanish before it is read.
 
 use crate::annotate::Written;
-use crate::config::{ConfigError, Settings};
-use crate::engine::{Annotated, FileReport};
-use crate::report::{display_path, Run};
+use crate::config::ConfigError;
+use crate::paths::display_path;
+use crate::report::FileReport;
+use crate::report::Run;
 use crate::rules::Finding;
+use crate::run::Annotated;
+use crate::settings::Settings;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -39,7 +42,7 @@ pub fn run(
     let outcomes = match check() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", e.render(lang));
             pause_if_own_console(lang);
             return 2;
         }
@@ -150,7 +153,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "    {mark} {}{place}{more}  {}",
-                f.code,
+                f.code(),
                 f.message.get(lang)
             );
         }
@@ -218,7 +221,7 @@ fn written_line(w: &Written, lang: Lang) -> String {
 fn top_problems(findings: &[Finding]) -> Vec<(&Finding, usize)> {
     let mut groups: Vec<(&Finding, usize)> = Vec::new();
     for f in findings.iter().filter(|f| f.suppressed.is_none()) {
-        match groups.iter_mut().find(|(g, _)| g.code == f.code) {
+        match groups.iter_mut().find(|(g, _)| g.code() == f.code()) {
             Some((first, n)) => {
                 *n += 1;
                 if f.severity > first.severity {
@@ -293,8 +296,9 @@ mod tests {
 
     #[test]
     fn top_problems_are_most_severe_first() {
-        let f = |code: &'static str, sev: Severity| {
-            Finding::new(code, Text::new("m", "m")).severity(sev)
+        let f = |code: &str, sev: Severity| {
+            let rule = crate::registry::find(code).expect("a rule code");
+            Finding::new(rule, Text::new("m", "m")).severity(sev)
         };
         let findings = vec![
             f("OS003", Severity::Info),
@@ -307,7 +311,7 @@ mod tests {
         ];
         let codes: Vec<(&str, usize)> = top_problems(&findings)
             .iter()
-            .map(|(f, n)| (f.code, *n))
+            .map(|(f, n)| (f.code(), *n))
             .collect();
         assert_eq!(
             codes,

@@ -224,7 +224,7 @@ fn planted(rel: &str) -> Vec<(String, u32, String, Option<String>)> {
 }
 
 fn cell_ref(row0: u32, col0: u32) -> String {
-    daicho::workbook::a1(row0, col0)
+    daicho::address::a1(row0, col0)
 }
 
 #[test]

@@ -4,10 +4,11 @@
 //! minus the fixed ones, and the CSV/JSON exports carry the same devices.
 
 use assert_cmd::Command;
-use daicho::config::Settings;
+use daicho::address::a1;
 use daicho::engine::analyze;
 use daicho::layout::Field;
-use daicho::workbook::{a1, open_path, CellValue, Limits};
+use daicho::settings::Settings;
+use daicho::workbook::{open_path, CellValue, Limits};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -183,7 +184,7 @@ fn assert_every_device_once_no_value_lost(fixture_path: &str) -> (Value, String)
                             .as_object()
                             .and_then(|m| {
                                 m.iter()
-                                    .find(|(k, _)| k.contains(&daicho::workbook::col_letters(*col)))
+                                    .find(|(k, _)| k.contains(&daicho::address::col_letters(*col)))
                             })
                             .and_then(|(_, v)| v.as_str())
                     })

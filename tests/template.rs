@@ -3,9 +3,9 @@
 //! the workbook carries the promised structure, and it opens in LibreOffice.
 
 use assert_cmd::Command;
-use daicho::config::Settings;
 use daicho::engine::analyze;
 use daicho::layout::Field;
+use daicho::settings::Settings;
 use daicho::template::{write_ledger_sheet, StandardRow, LEDGER_SHEET_NAME};
 use daicho::workbook::{open_bytes, open_path, CellValue, Limits};
 use serde_json::Value;
@@ -306,7 +306,7 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
         .iter()
         .flat_map(|r| r.cells.iter().map(|(_, v)| v.display()))
         .collect();
-    for r in daicho::rules::registry() {
+    for r in daicho::registry::all() {
         assert!(texts.iter().any(|t| t == r.code), "rule {} missing", r.code);
         assert!(
             texts.iter().any(|t| t == r.summary.0),
@@ -476,7 +476,7 @@ fn seed_rows_in_the_standard_sheet_show_exactly_the_seed_problems() {
         .map(|f| {
             (
                 u64::from(f.row.unwrap_or(0)) + 1,
-                f.code.to_string(),
+                f.code().to_string(),
                 f.field.map(|x| x.key().to_string()).unwrap_or_default(),
             )
         })

@@ -64,7 +64,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
     let mut resolver = match Resolver::new(cli, args.common.config.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", e.render(lang));
             return 2;
         }
     };
@@ -108,7 +108,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
         let settings = match resolver.settings_for(input) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("{}", e.message(lang));
+                eprintln!("{}", e.render(lang));
                 return 2;
             }
         };
@@ -120,7 +120,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
         }
     }
     for (path, message) in &failed {
-        eprintln!("{}: {message}", crate::report::display_path(path));
+        eprintln!("{}: {message}", crate::paths::display_path(path));
     }
     if let Some(log_path) = &args.log {
         if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
@@ -141,7 +141,7 @@ fn convert_one(
     input: &Path,
     out: &Path,
     args: &ConvertArgs,
-    settings: &crate::config::Settings,
+    settings: &crate::settings::Settings,
 ) -> Result<String, ConvertError> {
     let lang = settings.lang;
     if same_file(input, out) {
@@ -156,10 +156,10 @@ fn convert_one(
     let conv =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
             Err(ConvertError::Read(crate::workbook::ReadError::Internal {
-                detail: crate::engine::panic_text(&p),
+                detail: crate::workbook::panic_text(&*p),
             }))
         })?;
-    let shown_out = crate::report::display_path(out);
+    let shown_out = crate::paths::display_path(out);
     let bytes = match args.format {
         ConvertFormat::Xlsx => standard_workbook(&conv, Some((&shown_out, lang)))
             .map_err(|e| ConvertError::Write(e.to_string()))?,

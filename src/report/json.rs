@@ -1,7 +1,8 @@
 //! The stable, versioned JSON report (SPEC §7). Its shape is a public interface.
 
-use super::{display_path, Run};
-use crate::engine::FileReport;
+use super::FileReport;
+use super::Run;
+use crate::paths::display_path;
 use serde_json::{json, Value};
 
 pub fn render(run: &Run) -> String {
@@ -36,7 +37,7 @@ fn file(f: &FileReport, run: &Run) -> Value {
             "device_rows": s.device_rows,
         })).collect::<Vec<_>>(),
         "diagnostics": f.findings.iter().map(|d| json!({
-            "code": d.code,
+            "code": d.code(),
             "name": d.name(),
             "severity": d.severity.as_str(),
             "sheet": d.sheet,

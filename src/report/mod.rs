@@ -6,9 +6,53 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::engine::FileReport;
+use crate::layout::SheetRole;
+use crate::rules::Finding;
+use crate::workbook::ReadError;
 use crate::{Lang, Severity};
 use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// What the report says about one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetInfo {
+    pub name: String,
+    pub role: SheetRole,
+    /// 0-based header row for ledger sheets.
+    pub header_row: Option<u32>,
+    pub device_rows: usize,
+}
+
+/// The outcome for one input path, as every emitter sees it.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub error: Option<ReadError>,
+    pub sheets: Vec<SheetInfo>,
+    pub findings: Vec<Finding>,
+    /// The annotated workbook written for this file, if any.
+    pub output: Option<PathBuf>,
+}
+
+impl FileReport {
+    pub fn failed(path: &Path, error: ReadError) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            error: Some(error),
+            sheets: Vec::new(),
+            findings: Vec::new(),
+            output: None,
+        }
+    }
+
+    /// Unsuppressed findings of exactly this severity.
+    pub fn count(&self, severity: crate::Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == severity)
+            .count()
+    }
+}
 
 /// Everything one invocation checked.
 pub struct Run {
@@ -60,11 +104,6 @@ impl Run {
     }
 }
 
-/// The path as shown in reports: as given on the command line, with `/` separators.
-pub fn display_path(p: &std::path::Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
-}
-
 /// `sheet!cell` (or the sheet alone) where a finding points; `None` for workbook-level findings.
 pub fn place(f: &crate::rules::Finding) -> Option<String> {
     let sheet = f.sheet.as_ref()?;
@@ -72,14 +111,4 @@ pub fn place(f: &crate::rules::Finding) -> Option<String> {
         Some(cell) => format!("{sheet}!{cell}"),
         None => sheet.clone(),
     })
-}
-
-/// A path relative to the working folder when it lies under it (daicho.toml found by walking up
-/// from an absolute path), else as is; `/` separators.
-pub fn display_relative(p: &std::path::Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
-        .unwrap_or_else(|| p.to_path_buf());
-    display_path(&rel)
 }

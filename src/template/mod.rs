@@ -17,7 +17,8 @@ pub use ledger_sheet::{
 };
 pub use usage::USAGE_SHEET_NAME;
 
-use crate::cli::{Form, TemplateArgs};
+use crate::cli::TemplateArgs;
+use crate::Form;
 use crate::Lang;
 use save::{write_atomically, SaveError};
 use std::path::PathBuf;
@@ -108,12 +109,8 @@ fn add_checklist_sheet(
     book: &mut rust_xlsxwriter::Workbook,
     opts: &TemplateOptions,
 ) -> Result<Option<String>, TemplateError> {
-    use crate::checklist::{edition, Form as ChecklistForm};
-    let form = match opts.form {
-        Form::Hospital => ChecklistForm::Hospital,
-        Form::Vendor => ChecklistForm::Vendor,
-        Form::Pharmacy => ChecklistForm::Pharmacy,
-    };
+    use crate::checklist::edition;
+    let form = opts.form;
     let Some(edition) = edition::find_bundled(opts.edition.as_deref(), form) else {
         return match &opts.edition {
             Some(id) => Err(TemplateError::UnknownEdition {

@@ -36,7 +36,8 @@ pub(super) fn catch_reader_panic<T>(
     })
 }
 
-fn panic_text(payload: &(dyn Any + Send)) -> String {
+/// The message of a caught panic (what `panic!` was given), for a file's error.
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
