@@ -14,6 +14,7 @@ use crate::text::{is_not_applicable, is_placeholder};
 use crate::{Severity, Text};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 pub static OS001: Rule = Rule {
     code: "OS001",
@@ -136,7 +137,7 @@ struct Reading {
     value: String,
     /// The text that was judged (the cell, or several cells joined).
     text: String,
-    verdict: OsVerdict,
+    verdict: Rc<OsVerdict>,
     /// The 型番, naming the appliance in firmware messages.
     model: Option<String>,
 }
@@ -144,16 +145,16 @@ struct Reading {
 /// Judges each distinct text once: a ledger repeats a handful of spellings over thousands of rows.
 struct Judge<'t> {
     table: &'t OsTable,
-    cache: HashMap<String, OsVerdict>,
+    cache: HashMap<String, Rc<OsVerdict>>,
 }
 
 impl Judge<'_> {
-    fn judge(&mut self, text: &str) -> OsVerdict {
+    fn judge(&mut self, text: &str) -> Rc<OsVerdict> {
         if let Some(v) = self.cache.get(text) {
-            return v.clone();
+            return Rc::clone(v);
         }
-        let v = self.table.judge(text);
-        self.cache.insert(text.to_string(), v.clone());
+        let v = Rc::new(self.table.judge(text));
+        self.cache.insert(text.to_string(), Rc::clone(&v));
         v
     }
 }
@@ -173,6 +174,24 @@ fn read_device(
     device: &Device<'_>,
 ) -> Option<Reading> {
     let os = cell(sheet, device, Field::Os);
+    let primary = os.as_ref().map(|t| (t.clone(), judge.judge(t)));
+    // Most rows: the OS column alone names a dated release.
+    if let Some((text, v)) = &primary {
+        if let OsVerdict::Known(r) = v.as_ref() {
+            let model = r
+                .firmware
+                .then(|| cell(sheet, device, Field::Model))
+                .flatten();
+            return Some(Reading {
+                field: Field::Os,
+                col: sheet.layout.col(Field::Os)?,
+                value: text.clone(),
+                text: text.clone(),
+                verdict: v.clone(),
+                model,
+            });
+        }
+    }
     let model = cell(sheet, device, Field::Model);
     let software = cell(sheet, device, Field::Software);
     let version = cell(sheet, device, Field::SoftwareVersion);
@@ -194,7 +213,7 @@ fn read_device(
         hints.push((Field::Software, join(&[&model, &software, &version])));
     }
     hints.push((Field::Model, model.clone()));
-    let reading = |field: Field, text: String, verdict: OsVerdict| {
+    let reading = |field: Field, text: String, verdict: Rc<OsVerdict>| {
         let value = match field {
             Field::Os => os.clone(),
             Field::Software => software.clone(),
@@ -210,15 +229,11 @@ fn read_device(
             model: model.clone(),
         })
     };
-    let primary = os.as_ref().map(|t| (t.clone(), judge.judge(t)));
-    if let Some((text, v @ OsVerdict::Known(_))) = &primary {
-        return reading(Field::Os, text.clone(), v.clone());
-    }
     let mut undated = None;
     for (field, text) in hints {
         let Some(text) = text else { continue };
         let v = judge.judge(&text);
-        match &v {
+        match v.as_ref() {
             OsVerdict::Known(r) if r.firmware => return reading(field, text, v),
             OsVerdict::UndatedFirmware { .. } if undated.is_none() && field != Field::Model => {
                 undated = Some((field, text, v))
@@ -228,7 +243,9 @@ fn read_device(
     }
     match (primary, undated) {
         // A firmware reading says more than "unknown OS"; an OS004 for the OS column stays.
-        (Some((_, OsVerdict::Unknown)), Some((field, text, v))) => reading(field, text, v),
+        (Some((_, v)), Some((field, text, u))) if matches!(v.as_ref(), OsVerdict::Unknown) => {
+            reading(field, text, u)
+        }
         (Some((text, v)), _) => reading(Field::Os, text, v),
         (None, Some((field, text, v))) => reading(field, text, v),
         (None, None) => None,
@@ -278,7 +295,7 @@ fn finding(
     warn_until: NaiveDate,
 ) -> Option<Finding> {
     let raw = &r.text;
-    match &r.verdict {
+    match r.verdict.as_ref() {
         OsVerdict::Known(rel) => {
             let declared_esu = sheet
                 .text(device, Field::Id)

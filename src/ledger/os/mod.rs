@@ -6,9 +6,11 @@
 //! separates). Every spelling of the table is compared with runs of tokens glued together, so
 //! `Win10`, `Win 10` and `ｗｉｎ１０` are one spelling, and so are `Windows１０` and `Windows 10`.
 //!
-//! Then, in order: spellings added in daicho.toml win; network firmware (Cisco IOS, FortiOS …) is
-//! [`OsVerdict::Unknown`]; otherwise the earliest, longest spelling of a family (Windows 10,
-//! Ubuntu …) or of a release (`2008R2`, `POSReady 7`) decides, the plain-"Windows" family last.
+//! Then, in order: spellings added in daicho.toml win; otherwise the earliest, longest spelling
+//! of a family (Windows 10, Ubuntu, FortiOS …) or of a release (`2008R2`, `POSReady 7`, a
+//! SonicWall model) decides, the plain-"Windows" family last. A text naming a network-firmware
+//! vendor or product (the table's `firmware` list: Cisco, FortiGate, Yamaha …) is never a client
+//! OS: only firmware rows count, and without one it is [`OsVerdict::UndatedFirmware`].
 //! After a family name, the version and the edition words (Pro, Enterprise, LTSC, IoT) pick the
 //! row; without a version the family's default row (plain "Windows 10" = 22H2) or
 //! [`OsVerdict::Unspecified`].
