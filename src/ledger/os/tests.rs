@@ -774,6 +774,38 @@ const FAMILY_CASES: &[(&str, &str, &str, Verdict)] = {
             Supported,
         ),
         ("IOS XE 17.3", "cisco-ios-xe-17-3", "2024-07-31", Ended),
+        ("IOS-XE 17.09.04a", "cisco-ios-xe-17-9", "2026-07-29", Ended),
+        (
+            "Cisco IOS XE Dublin 17.12.4",
+            "cisco-ios-xe-17-12",
+            "2027-07-28",
+            Supported,
+        ),
+        (
+            "Pulse Secure 9.1R15",
+            "ivanti-connect-secure-9",
+            "2024-12-31",
+            Ended,
+        ),
+        ("FortiGate-60F v7.2.8", "fortios-7-2", "2026-09-30", Ended),
+        (
+            "FortiOS 7.2.8,build1639 (GA.M)",
+            "fortios-7-2",
+            "2026-09-30",
+            Ended,
+        ),
+        (
+            "SonicWall TZ400 SonicOS 6.5.4.15",
+            "sonicwall-tz400-600",
+            "2026-08-01",
+            Ended,
+        ),
+        (
+            "Windows Embedded 8.1 Industry Pro",
+            "windows-embedded-8-1-industry",
+            "2023-07-11",
+            Ended,
+        ),
         (
             "Ivanti Connect Secure 9.1R18",
             "ivanti-connect-secure-9",
