@@ -1,6 +1,6 @@
 use super::resolve::{channel_rank, Channel, Class, EditionKind};
 use super::summary::summarize;
-use super::tokens::{spelling_key, Qualifier, SpellingIndex};
+use super::tokens::{spelling_key, tokenize, Qualifier, SpellingIndex};
 use super::{Confidence, OsRelease, OsTable, NO_ANNOUNCED_END};
 
 /// The source recorded for rows set in daicho.toml.
@@ -102,7 +102,7 @@ impl OsTable {
             return Err("snapshot and checked must be dates".into());
         }
         let global = global_qualifiers(&source)?;
-        let rows = release_rows(&source)?;
+        let mut rows = release_rows(&source)?;
         let families = source
             .family
             .iter()
@@ -123,6 +123,17 @@ impl OsTable {
             }
             firmware_names.push(name.clone());
         }
+        let firmware = SpellingIndex::new(firmware);
+        // A product added in daicho.toml under a firmware name ("YAMAHA RTX1210 …") is firmware.
+        for (row, spec) in rows.iter_mut().zip(&source.release) {
+            let names_firmware = |a: &String| {
+                let toks = tokenize(a).1;
+                (0..toks.len()).any(|i| firmware.longest_at(&toks, i).is_some())
+            };
+            if spec.user_aliases.iter().any(names_firmware) {
+                row.release.firmware = true;
+            }
+        }
         Ok(OsTable {
             snapshot,
             checked,
@@ -131,7 +142,7 @@ impl OsTable {
             families,
             aliases: SpellingIndex::new(aliases),
             user_aliases: SpellingIndex::new(user_aliases),
-            firmware: SpellingIndex::new(firmware),
+            firmware,
             global_qualifiers: SpellingIndex::new(global),
             source,
         })

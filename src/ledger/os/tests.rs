@@ -463,19 +463,28 @@ fn family_without_version_is_unspecified() {
         pro.en
     );
 
-    assert_eq!(unspecified("Windows").0, "Windows");
-    assert_eq!(unspecified("Windows Pro").0, "Windows");
-    assert_eq!(unspecified("Windows Server").0, "Windows Server");
-    assert_eq!(unspecified("iPadOS").0, "iPadOS");
-    assert_eq!(unspecified("iOS").0, "iOS");
-    assert_eq!(unspecified("FortiOS").0, "FortiOS");
-    assert_eq!(unspecified("PAN-OS").0, "PAN-OS");
-    assert_eq!(unspecified("Android").0, "Android");
-    assert_eq!(unspecified("macOS").0, "macOS");
-    assert_eq!(unspecified("Ubuntu").0, "Ubuntu");
-    assert_eq!(unspecified("CentOS").0, "CentOS");
-    assert_eq!(unspecified("iPad 第9世代").0, "iPadOS");
-    assert_eq!(unspecified("Windows 11 Pro 日本語版 64bit").0, "Windows 11");
+    // Text naming a family without the version that decides support -> the family named.
+    for (raw, family) in [
+        ("Windows", "Windows"),
+        ("Windows Pro", "Windows"),
+        ("Windows Server", "Windows Server"),
+        ("iPadOS", "iPadOS"),
+        ("iOS", "iOS"),
+        ("FortiOS", "FortiOS"),
+        ("PAN-OS", "PAN-OS"),
+        ("Android", "Android"),
+        ("macOS", "macOS"),
+        ("Ubuntu", "Ubuntu"),
+        ("CentOS", "CentOS"),
+        ("iPad 第9世代", "iPadOS"),
+        ("Windows 11 Pro 日本語版 64bit", "Windows 11"),
+        ("CentOS Stream", "CentOS Stream"),
+        ("Rocky Linux", "Rocky Linux"),
+        ("Cisco IOS XE", "Cisco IOS XE"),
+        ("Ivanti Connect Secure", "Ivanti Connect Secure"),
+    ] {
+        assert_eq!(unspecified(raw).0, family, "{raw}");
+    }
     let (family, ltsc) = unspecified("Windows 10 Enterprise LTSC");
     assert_eq!(family, "Windows 10");
     assert!(
@@ -1036,6 +1045,11 @@ fn user_overrides() {
         (rtx.id.as_str(), rtx.eol),
         ("yamaha-rtx1210", d("2027-03-31"))
     );
+    assert!(
+        rtx.firmware,
+        "a product added under a firmware name is firmware"
+    );
+    assert_eq!(rtx.source, "daicho.toml [os] products");
     let Known(mac) = table.judge("macOS 27.1") else {
         panic!()
     };
