@@ -30,14 +30,7 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules(args)) => rules(&args),
-        Some(Command::Os(args)) => {
-            let as_of = args
-                .as_of
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let text = args.text.join(" ");
-            print_out(&crate::rules::os::explain(&text, as_of, args.lang));
-            0
-        }
+        Some(Command::Os(args)) => explain_os(&args),
         Some(Command::Config(args)) => config(&args),
         Some(Command::Template(args)) => crate::template::run(&args),
         Some(Command::Convert(args)) => crate::convert::command::run(&args),
@@ -354,6 +347,26 @@ fn rules(args: &RulesArgs) -> i32 {
         }
     }
     print_out(&out);
+    0
+}
+
+/// `daicho os TEXT...`: the bundled support table, with `--config`'s [os] products applied.
+fn explain_os(args: &crate::cli::OsArgs) -> i32 {
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let settings = match &args.config {
+        Some(path) => match Resolver::new(Overrides::new(as_of), Some(path)) {
+            Ok(mut r) => Some(r.defaults()),
+            Err(e) => return config_error(&e, args.lang),
+        },
+        None => None,
+    };
+    let table = settings
+        .as_ref()
+        .map_or(crate::ledger::os::OsTable::bundled(), |s| s.os_table);
+    let text = args.text.join(" ");
+    print_out(&crate::rules::os::explain(table, &text, as_of, args.lang));
     0
 }
 

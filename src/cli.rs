@@ -225,6 +225,9 @@ pub struct OsArgs {
     /// Date to judge support at (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// A daicho.toml whose [os] products are applied (default: the bundled table alone).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
 }

@@ -268,3 +268,42 @@ fn daicho_os_explains_a_firmware_string() {
         "{text}"
     );
 }
+
+#[test]
+fn daicho_os_applies_the_products_of_a_config_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("daicho.toml");
+    std::fs::write(
+        &config,
+        "[[os.products]]\nid = \"yamaha-rtx1210\"\nname = \"Yamaha RTX1210\"\naliases = [\"RTX1210\"]\neol = 2029-03-31\n",
+    )
+    .expect("write config");
+    let out = daicho()
+        .args([
+            "os",
+            "YAMAHA RTX1210 Rev.14.01.42",
+            "--as-of",
+            "2026-11-25",
+            "--lang",
+            "en",
+            "--config",
+        ])
+        .arg(&config)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "yamaha-rtx1210",
+        "2029-03-31",
+        "daicho.toml [os] products",
+        "network equipment firmware",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    // Without it, the bundled table has no date for Yamaha RTX.
+    let out = daicho()
+        .args(["os", "YAMAHA RTX1210 Rev.14.01.42", "--lang", "en"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OS003"));
+}

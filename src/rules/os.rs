@@ -384,13 +384,13 @@ fn support_message(r: &Reading, rel: &OsRelease, end: NaiveDate, esu: bool, ende
     )
 }
 
-/// `daicho os TEXT`: how the bundled table reads an OS or firmware text — product, row, edition
+/// `daicho os TEXT`: how the support table (bundled, or with daicho.toml's products) reads an OS or firmware text — product, row, edition
 /// channel, support end (and extended end), source and how sure — and what a ledger row with it
 /// gets at `as_of`.
-pub fn explain(text: &str, as_of: NaiveDate, lang: crate::Lang) -> String {
+pub fn explain(table: &OsTable, text: &str, as_of: NaiveDate, lang: crate::Lang) -> String {
     let t = |ja: &str, en: &str| Text::new(ja, en).get(lang).to_string();
     let mut lines: Vec<(String, String)> = vec![(t("入力", "Text"), format!("「{text}」"))];
-    let verdict = OsTable::bundled().judge(text);
+    let verdict = table.judge(text);
     let outcome = match &verdict {
         OsVerdict::Known(rel) => explain_release(rel, as_of, lang, &mut lines),
         OsVerdict::Unspecified { family, note } => {
