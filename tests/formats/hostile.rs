@@ -3,15 +3,13 @@
 //! batch. Every file must be reported — findings or a clear error —, nothing may panic or print
 //! raw panic text, the exit code is 0/1/2, and the inputs are byte-identical afterwards.
 
-use assert_cmd::Command;
+use crate::common::{daicho, fixture, AS_OF};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
-
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile")
+    fixture("hostile")
 }
 
 /// name -> expectation ("ok", "error" or "any").
@@ -47,8 +45,7 @@ fn assert_no_raw_panic_text(what: &str, text: &str) {
 }
 
 fn run_check(files: &[PathBuf], extra: &[&str]) -> (i32, Value, String) {
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args([
             "check",
             "--format",
