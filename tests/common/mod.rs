@@ -8,6 +8,8 @@
 // Each binary uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod zip_headers;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
