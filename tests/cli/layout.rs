@@ -57,23 +57,30 @@ fn every_test_file_is_compiled_into_one_of_at_most_three_binaries() {
         ["cli", "formats"],
         "a new test binary costs a link step: at most three (see tests/cli/main.rs)"
     );
-    for dir in binaries {
-        let main = std::fs::read_to_string(dir.join("main.rs")).expect("main.rs");
+    // The binaries' folders, and tests/common (named by its mod.rs).
+    let mut folders: Vec<(PathBuf, &str)> = binaries.into_iter().map(|d| (d, "main.rs")).collect();
+    folders.push((manifest().join("tests/common"), "mod.rs"));
+    for (dir, root) in folders {
+        let main = std::fs::read_to_string(dir.join(root)).expect(root);
         let declared: Vec<&str> = main
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("mod "))
+            .filter_map(|l| {
+                let l = l.trim();
+                l.strip_prefix("pub mod ")
+                    .or_else(|| l.strip_prefix("mod "))
+            })
             .filter_map(|l| l.strip_suffix(';'))
             .collect();
         for file in rust_files(&dir) {
             let stem = file.file_stem().expect("stem").to_string_lossy();
-            if stem == "main" {
+            if file.ends_with(root) {
                 continue;
             }
             assert!(
                 declared.contains(&stem.as_ref()),
                 "{} is not compiled: add `mod {stem};` to {}",
                 file.display(),
-                dir.join("main.rs").display()
+                dir.join(root).display()
             );
         }
     }
