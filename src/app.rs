@@ -6,6 +6,7 @@ use crate::cli::{
 use crate::config::{ConfigError, Overrides, Resolver};
 use crate::paths::collect_inputs;
 use crate::registry;
+use crate::report::ExitStatus;
 use crate::report::FileReport;
 use crate::report::{self, Run};
 use crate::rules::pick;
@@ -17,14 +18,22 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Runs daicho with the process arguments; returns the exit code.
-pub fn main() -> i32 {
+/// Runs daicho with the process arguments; returns the exit code. Every command returns an
+/// [`ExitStatus`]; this is the one place it becomes a number.
+pub fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run().code())
+}
+
+fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return code;
+            return if e.use_stderr() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Clean
+            };
         }
     };
     match cli.command {
@@ -49,9 +58,9 @@ fn overrides(common: &CommonArgs) -> Overrides {
     o
 }
 
-fn config_error(e: &ConfigError, lang: Lang) -> i32 {
+fn config_error(e: &ConfigError, lang: Lang) -> ExitStatus {
     eprintln!("{}", e.render(lang));
-    2
+    ExitStatus::Failure
 }
 
 /// Where annotated workbooks go when a run writes them (`check --annotate`, drag-and-drop).
@@ -179,7 +188,7 @@ fn stale_support_data_once<J>(
     }
 }
 
-fn check(args: CheckArgs) -> i32 {
+fn check(args: CheckArgs) -> ExitStatus {
     let lang = args.common.lang;
     let mut cli = overrides(&args.common);
     cli.select = args.select.clone();
@@ -234,14 +243,14 @@ fn check(args: CheckArgs) -> i32 {
     };
     print_out(&text);
     if outputs_failed {
-        return 2;
+        return ExitStatus::Failure;
     }
-    run.exit_code(fail_on)
+    run.exit_status(fail_on)
 }
 
 /// `--edition`, `--checklist FILE` and `--ledger FILE` must be usable before any file is
 /// checked; otherwise the reason is printed and the run ends with exit code 2.
-fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
+fn checklist_options_ok(cli: &Overrides) -> Result<(), ExitStatus> {
     let mut s = Settings::new(cli.as_of);
     s.lang = cli.lang;
     s.edition = cli.edition.clone();
@@ -249,22 +258,22 @@ fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
     s.ledger_file = cli.ledger_file.clone();
     crate::engine::validate_settings(&s).map_err(|msg| {
         eprintln!("{msg}");
-        2
+        ExitStatus::Failure
     })
 }
 
 /// `daicho config --example`.
-fn config(args: &ConfigArgs) -> i32 {
+fn config(args: &ConfigArgs) -> ExitStatus {
     if args.example {
         print_out(crate::config::EXAMPLE);
-        return 0;
+        return ExitStatus::Clean;
     }
     eprintln!("使い方: daicho config --example  (コメント付きの daicho.toml の例を表示します / prints a commented daicho.toml)");
-    2
+    ExitStatus::Failure
 }
 
 /// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
-fn dropped(args: DropArgs) -> i32 {
+fn dropped(args: DropArgs) -> ExitStatus {
     if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
         return code;
     }
@@ -291,7 +300,7 @@ fn dropped(args: DropArgs) -> i32 {
     })
 }
 
-fn rules(args: &RulesArgs) -> i32 {
+fn rules(args: &RulesArgs) -> ExitStatus {
     let lang = args.lang;
     let mut out = String::new();
     match &args.code {
@@ -315,7 +324,7 @@ fn rules(args: &RulesArgs) -> i32 {
                     Lang::En => format!("No rule '{code}'. Run `daicho rules` for the list."),
                 };
                 eprintln!("{msg}");
-                return 2;
+                return ExitStatus::Failure;
             };
             let heads = match lang {
                 Lang::Ja => [
@@ -347,11 +356,11 @@ fn rules(args: &RulesArgs) -> i32 {
         }
     }
     print_out(&out);
-    0
+    ExitStatus::Clean
 }
 
 /// `daicho os TEXT...`: the bundled support table, with `--config`'s [os] products applied.
-fn explain_os(args: &crate::cli::OsArgs) -> i32 {
+fn explain_os(args: &crate::cli::OsArgs) -> ExitStatus {
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -367,7 +376,7 @@ fn explain_os(args: &crate::cli::OsArgs) -> i32 {
         .map_or(crate::ledger::os::OsTable::bundled(), |s| s.os_table);
     let text = args.text.join(" ");
     print_out(&crate::rules::os::explain(table, &text, as_of, args.lang));
-    0
+    ExitStatus::Clean
 }
 
 /// Writes to stdout, ignoring a closed pipe (`daicho rules | head`).

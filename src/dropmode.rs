@@ -6,6 +6,7 @@
 use crate::annotate::Written;
 use crate::config::ConfigError;
 use crate::paths::display_path;
+use crate::report::ExitStatus;
 use crate::report::FileReport;
 use crate::report::Run;
 use crate::rules::Finding;
@@ -25,26 +26,26 @@ pub struct Outcome {
     pub annotated: Annotated,
 }
 
-/// Runs drag-and-drop mode; returns the exit code.
+/// Runs drag-and-drop mode; returns how the run ended.
 /// `check` checks every file (each with its own daicho.toml) and writes its annotated workbook;
 /// `settings` (the first path's) give the language and `--fail-on` of the run.
 pub fn run(
     paths: &[PathBuf],
     settings: &Settings,
     check: impl FnOnce() -> Result<Vec<Outcome>, ConfigError>,
-) -> i32 {
+) -> ExitStatus {
     let lang = settings.lang;
     if paths.is_empty() {
         print(&usage_hint(lang));
         pause_if_own_console(lang);
-        return 2;
+        return ExitStatus::Failure;
     }
     let outcomes = match check() {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{}", e.render(lang));
             pause_if_own_console(lang);
-            return 2;
+            return ExitStatus::Failure;
         }
     };
     let mut text = String::new();
@@ -62,9 +63,9 @@ pub fn run(
     print(&text);
     pause_if_own_console(lang);
     if failed_outputs {
-        2
+        ExitStatus::Failure
     } else {
-        run.exit_code(settings.fail_on)
+        run.exit_status(settings.fail_on)
     }
 }
 

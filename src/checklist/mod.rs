@@ -82,7 +82,6 @@ pub fn check(
         catalog,
         default_form: settings
             .form
-            .map(Form::from)
             .filter(|f| *f != Form::Vendor)
             .unwrap_or(Form::Hospital),
         facility: settings.facility.clone(),

@@ -4,6 +4,7 @@ use super::{convert_file, export, log, standard_workbook, ConvertError};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::config::{Overrides, Resolver};
 use crate::paths::{collect_inputs, Input};
+use crate::report::ExitStatus;
 use crate::template::save::{same_file, write_atomically, SaveError};
 use crate::Lang;
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ fn inputs(args: &ConvertArgs, lang: Lang) -> (Vec<PathBuf>, Vec<(PathBuf, String
 /// Runs `daicho convert`; returns the exit code (0 all converted, 2 any input not converted or a
 /// usage/config error). Findings that remain in a converted ledger do not change the exit code:
 /// `daicho check` is the command that judges a ledger.
-pub fn run(args: &ConvertArgs) -> i32 {
+pub fn run(args: &ConvertArgs) -> ExitStatus {
     let lang = args.common.lang;
     let mut cli = Overrides::new(
         args.common
@@ -65,7 +66,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.render(lang));
-            return 2;
+            return ExitStatus::Failure;
         }
     };
     let (files, mut failed) = inputs(args, lang);
@@ -80,7 +81,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
                         Lang::En => format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
                     }
                 );
-                return 2;
+                return ExitStatus::Failure;
             }
             if let Err(e) = std::fs::create_dir_all(o) {
                 eprintln!(
@@ -91,7 +92,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
                     }
                     .message(lang)
                 );
-                return 2;
+                return ExitStatus::Failure;
             }
         }
     }
@@ -99,7 +100,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
     if let Some(log_path) = &args.log {
         if !args.force && log_path.exists() {
             eprintln!("{}", SaveError::Exists(log_path.clone()).message(lang));
-            return 2;
+            return ExitStatus::Failure;
         }
     }
     let mut log_text = String::new();
@@ -109,7 +110,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("{}", e.render(lang));
-                return 2;
+                return ExitStatus::Failure;
             }
         };
         match convert_one(input, out, args, &settings) {
@@ -125,13 +126,13 @@ pub fn run(args: &ConvertArgs) -> i32 {
     if let Some(log_path) = &args.log {
         if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
             eprintln!("{}", e.message(lang));
-            return 2;
+            return ExitStatus::Failure;
         }
     }
     if failed.is_empty() {
-        0
+        ExitStatus::Clean
     } else {
-        2
+        ExitStatus::Failure
     }
 }
 

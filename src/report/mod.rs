@@ -13,6 +13,28 @@ use crate::{Lang, Severity};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
+/// How a run of daicho ends (SPEC §2). Every command returns one; `app` turns it into the
+/// process's exit code, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: nothing at or above `--fail-on`.
+    Clean,
+    /// 1: findings at or above `--fail-on`.
+    Findings,
+    /// 2: a usage error, an unreadable input or an output that could not be written.
+    Failure,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Failure => 2,
+        }
+    }
+}
+
 /// What the report says about one sheet.
 #[derive(Debug, Clone)]
 pub struct SheetInfo {
@@ -88,19 +110,22 @@ impl Run {
         s
     }
 
-    /// Exit code as SPEC §2: 2 if any input could not be read, else 1 if a finding is at or
-    /// above `fail_on`, else 0.
-    pub fn exit_code(&self, fail_on: Severity) -> i32 {
-        let s = self.summary();
-        if s.unreadable > 0 {
-            return 2;
+    /// The run's exit status as SPEC §2: a failure if any input could not be read, else
+    /// findings if one is at or above `fail_on`, else clean.
+    pub fn exit_status(&self, fail_on: Severity) -> ExitStatus {
+        if self.summary().unreadable > 0 {
+            return ExitStatus::Failure;
         }
         let failing = self.files.iter().any(|f| {
             f.findings
                 .iter()
                 .any(|x| x.suppressed.is_none() && x.severity >= fail_on)
         });
-        i32::from(failing)
+        if failing {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Clean
+        }
     }
 }
 

@@ -3,16 +3,12 @@
 //! make_support_ledger.py, which also writes each row's expected rule), the support data's checked
 //! date (JSON, `daicho rules`), OS005 once per run, and `daicho os`.
 
-use assert_cmd::Command;
+use crate::common::daicho;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 const LEDGER: &str = "fixtures/support/support-2026-11.xlsx";
 const EXPECT: &str = "fixtures/support/support-2026-11.xlsx.expect.json";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
 
 fn check_json(as_of: &str, extra: &[&str], paths: &[&str]) -> Value {
     let out = daicho()

@@ -3,7 +3,7 @@
 //! would need a guess is left alone and flagged, `check` on the result finds the original problems
 //! minus the fixed ones, and the CSV/JSON exports carry the same devices.
 
-use assert_cmd::Command;
+use crate::common::{daicho, fixture, AS_OF};
 use daicho::address::a1;
 use daicho::engine::analyze;
 use daicho::layout::Field;
@@ -13,20 +13,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
-
 fn as_of() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
-}
-
-fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(p)
 }
 
 /// Copies a fixture into a fresh folder (outputs go beside the input).
