@@ -1,6 +1,7 @@
 //! Command-line definitions (clap). Behaviour lives in `app`.
 
-use crate::{Lang, Severity};
+use crate::{Form, Lang, Severity};
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -58,6 +59,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// List all rules, or explain one.
     Rules(RulesArgs),
+    /// Explain how an OS or firmware text is read: product, version, channel, support end, source.
+    Os(OsArgs),
     /// Configuration helpers.
     Config(ConfigArgs),
 }
@@ -143,11 +146,29 @@ pub struct TemplateArgs {
     pub lang: Lang,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Form {
-    Hospital,
-    Vendor,
-    Pharmacy,
+// The model's enums as command-line values. They are implemented here, at the edge, so that the
+// model never names clap (STYLE.md: the model never imports cli).
+impl ValueEnum for Form {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Form::Hospital, Form::Vendor, Form::Pharmacy]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.key()))
+    }
+}
+
+impl ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Lang::Ja, Lang::En]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +213,21 @@ pub struct ConvertArgs {
 pub struct RulesArgs {
     /// A rule code to explain (e.g. OS001).
     pub code: Option<String>,
+    #[arg(long, value_enum, default_value_t = Lang::Ja)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct OsArgs {
+    /// The OS or firmware text, as written in the ledger (several words are joined with spaces).
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Date to judge support at (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// A daicho.toml whose [os] products are applied (default: the bundled table alone).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
 }

@@ -5,9 +5,10 @@
 
 use super::ooxml::{self, AddedSheet, CellMark, PatchError, PatchPlan, SheetMarks};
 use super::styles::{self, Fill, Styles};
-use super::{cell_fill, is_daicho_sheet, locate, note_text, summary, Options, Stats};
-use crate::config::Settings;
+use super::{cell_fill, locate, note_text, summary, Options, Stats};
 use crate::engine::Analysis;
+use crate::layout::is_daicho_sheet;
+use crate::settings::Settings;
 use crate::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

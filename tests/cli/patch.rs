@@ -3,6 +3,7 @@
 //! compares them sheet by sheet, LibreOffice renders the copy, the zip entries are compared raw.
 //! Both tools are required: a missing one fails the test (CI installs them).
 
+use crate::common::{daicho, fixture, require_openpyxl, require_soffice, AS_OF};
 use daicho::annotate::ooxml::{self, AddedSheet, CellMark, PatchPlan, SheetMarks, NOTE_DELIMITER};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,33 +11,7 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const AS_OF: &str = "2026-11-25";
 const SUMMARY: &str = "チェック結果";
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
-
-fn require_openpyxl() {
-    let ok = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "python3 with openpyxl is required for this test (pip install openpyxl)"
-    );
-}
-
-fn require_soffice() {
-    let ok = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(ok, "LibreOffice (soffice) is required for this test");
-}
 
 /// Everything openpyxl sees in a workbook that the user made: per sheet, cells (value or formula,
 /// number format, fill, note), merges, validations, conditional formats, hidden rows, widths,
@@ -85,7 +60,7 @@ print(json.dumps(out, ensure_ascii=False))
 "#;
 
 fn dump(path: &Path) -> Value {
-    let out = Command::new("python3")
+    let out = Command::new(require_openpyxl())
         .args(["-c", DUMP])
         .arg(path)
         .output()
@@ -103,7 +78,7 @@ fn dump(path: &Path) -> Value {
 fn soffice_renders(files: &[PathBuf], scratch: &Path) {
     let outdir = scratch.join("pdf");
     let profile = scratch.join("lo-profile");
-    let out = Command::new("soffice")
+    let out = Command::new(require_soffice())
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
@@ -334,10 +309,6 @@ fn excel_saved_workbooks_keep_everything_and_gain_marks() {
         rendered.push(out_path);
     }
     soffice_renders(&rendered, dir.path());
-}
-
-fn daicho() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_daicho"))
 }
 
 /// Runs `daicho check --annotate` on `input`; returns the copy's path and the JSON report.
