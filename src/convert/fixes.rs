@@ -6,7 +6,7 @@
 use crate::ledger::date::read_date_cell;
 use crate::ledger::ip;
 use crate::ledger::os::OsTable;
-use crate::ledger::status::{parse_kind, parse_status};
+use crate::ledger::status::{is_specific_status, parse_kind, parse_status};
 use crate::template::vocab;
 use crate::text;
 use crate::workbook::CellValue;
@@ -119,11 +119,12 @@ pub fn date_text(s: &str) -> Option<NaiveDateTime> {
 }
 
 /// The standard status word for a status typed in another spelling (`稼働中` -> `稼働`,
-/// `廃棄済み` -> `廃棄`). A word with a bracketed note (`停止(故障)`) keeps its note, so it is
-/// left as typed; an unknown word is left for S001. `None` when nothing changes.
+/// `稼動` -> `稼働`, `廃棄済み` -> `廃棄`). A word that says more than the standard one (`予備`,
+/// `保管`, `貸出中`, `修理中`: why the device is not in use) and a word with a bracketed note
+/// (`停止(故障)`) are left as typed; so is an unknown word, for S001. `None` when nothing changes.
 pub fn status_word(s: &str) -> Option<&'static str> {
     let status = parse_status(s)?;
-    if has_note(s) {
+    if has_note(s) || is_specific_status(s) {
         return None;
     }
     let word = vocab::status_word(status);
@@ -313,10 +314,15 @@ mod tests {
         assert_eq!(status_word("稼働中"), Some("稼働"));
         assert_eq!(status_word("運用中"), Some("稼働"));
         assert_eq!(status_word("廃棄済み"), Some("廃棄"));
-        assert_eq!(status_word("予備"), Some("停止"));
+        assert_eq!(status_word("稼動"), Some("稼働"));
+        assert_eq!(status_word("稼動中"), Some("稼働"));
+        assert_eq!(status_word("停止中"), Some("停止"));
         assert_eq!(status_word("稼働"), None);
         assert_eq!(status_word("停止(故障)"), None);
-        assert_eq!(status_word("修理中"), None);
+        // issue 13: words that say why a device is not in use are kept, not turned into 停止.
+        for kept in ["予備", "保管", "貸出中", "修理中", "予備機", "未使用"] {
+            assert_eq!(status_word(kept), None, "{kept}");
+        }
     }
 
     #[test]

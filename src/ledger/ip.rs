@@ -229,11 +229,8 @@ fn classify_word(part: &str) -> Option<Word> {
     if unlabelled.len() < part.len() && text::is_not_applicable(unlabelled) {
         return Some(Word::NotApplicable);
     }
-    let dhcp = k.contains("dhcp")
-        || k.starts_with("自動")
-        || k.starts_with("動的")
-        || matches!(k.as_str(), "auto" | "dynamic" | "ip自動取得");
-    dhcp.then_some(Word::Dhcp)
+    // 「DHCP（自動取得）」「自動取得」「固定なし」: templates/vocab.toml [ip].
+    super::words::is_dynamic_ip_word(&k).then_some(Word::Dhcp)
 }
 
 fn is_separator(c: char) -> bool {
