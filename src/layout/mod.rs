@@ -192,11 +192,22 @@ fn build_layout(
             (None, None) => continue,
         };
         let mut m = table.match_label(&label);
-        if m.is_none() {
-            if let (Some(p), Some(c)) = (&parent, &child) {
-                // 「ネットワーク」+「アドレス」, 「ソフトウェア」+「バージョン」: try the joined label.
-                m = table.match_label(&format!("{p}{c}"));
-            }
+        if let (Some(p), Some(c)) = (&parent, &child) {
+            // 「ネットワーク」+「アドレス」, 「ソフトウェア」+「バージョン」: the joined label.
+            let joined = table.match_label(&format!("{p}{c}"));
+            m = match table.match_label(p) {
+                None => m.or(joined),
+                // A joined label that is itself a synonym (「OS」+「バージョン」) says what it is.
+                Some(_) if joined.is_some_and(|(_, s)| s.exact) => joined,
+                // Otherwise, when the parent alone names a field, the child can only refine it
+                // (「利用者」 over 「氏名」): a child meaning something else is more likely a data
+                // row under a one-row header (「管理部署」 over 「情報システム室」, not ソフトウェア).
+                Some(parent_match) => [m, joined]
+                    .into_iter()
+                    .flatten()
+                    .find(|(f, _)| *f == parent_match.0)
+                    .or(Some(parent_match)),
+            };
         }
         columns.push(Column {
             col,
@@ -410,6 +421,52 @@ mod tests {
         assert_eq!(l.duplicate_columns, vec![(Field::Hostname, 4)]);
         let l = layout(&["管理番号", "OS", "IPアドレス", "使用部署", "所属"]);
         assert_eq!(l.duplicate_columns, vec![(Field::User, 4)]);
+    }
+
+    /// A data row under a header is not the child row of a two-row header, even when a value
+    /// joined to the label above it would name another field (「管理部署」+「情報システム室」).
+    #[test]
+    fn a_data_row_is_not_a_child_header() {
+        let s = sheet(
+            &[
+                &["サーバ台帳"],
+                &[],
+                &[
+                    "管理番号",
+                    "OS",
+                    "OSバージョン",
+                    "IPアドレス",
+                    "部署",
+                    "管理部署",
+                    "設置場所",
+                ],
+                &[
+                    "SV-001",
+                    "Windows Server 2022",
+                    "21H2",
+                    "192.168.1.10",
+                    "医療情報部",
+                    "情報システム室",
+                    "サーバ室",
+                ],
+                &[
+                    "SV-002",
+                    "Windows Server 2019",
+                    "1809",
+                    "192.168.1.11",
+                    "医療情報部",
+                    "情報システム室",
+                    "サーバ室",
+                ],
+            ],
+            vec![],
+        );
+        let l = find_ledger_layout(&s, FieldTable::bundled()).expect("ledger");
+        assert_eq!(l.header_row, 2);
+        assert_eq!(l.parent_row, None);
+        assert_eq!(l.col(Field::Os), Some(1));
+        assert_eq!(l.col(Field::User), Some(4));
+        assert_eq!(l.col(Field::Software), None);
     }
 
     #[test]
