@@ -309,6 +309,8 @@ mod tests {
             "故障中",
             "予備機",
             "保管中(倉庫)",
+            "使用停止",
+            "導入予定",
         ] {
             assert_eq!(parse_status(s), Some(Status::Inactive), "{s}");
         }
@@ -327,6 +329,8 @@ mod tests {
             "Retired",
             "disposed",
             "廃棄済（2023/3）",
+            "除却済",
+            "廃止",
         ] {
             assert_eq!(parse_status(s), Some(Status::Retired), "{s}");
         }

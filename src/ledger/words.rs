@@ -36,6 +36,9 @@ struct RemoteWords {
     no: Vec<String>,
     yes_endings: Vec<String>,
     no_endings: Vec<String>,
+    yes_prefixes: Vec<String>,
+    no_prefixes: Vec<String>,
+    yes_contains: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +72,9 @@ pub struct Vocab {
     remote_no: Vec<String>,
     remote_yes_endings: Vec<String>,
     remote_no_endings: Vec<String>,
+    remote_yes_prefixes: Vec<String>,
+    remote_no_prefixes: Vec<String>,
+    remote_yes_contains: Vec<String>,
     ip_dynamic: Vec<String>,
     ip_dynamic_contains: Vec<String>,
     ip_dynamic_prefixes: Vec<String>,
@@ -105,6 +111,9 @@ impl Vocab {
             remote_no: keys(&file.remote_maintenance.no),
             remote_yes_endings: keys(&file.remote_maintenance.yes_endings),
             remote_no_endings: keys(&file.remote_maintenance.no_endings),
+            remote_yes_prefixes: keys(&file.remote_maintenance.yes_prefixes),
+            remote_no_prefixes: keys(&file.remote_maintenance.no_prefixes),
+            remote_yes_contains: keys(&file.remote_maintenance.yes_contains),
             ip_dynamic: keys(&file.ip.dynamic),
             ip_dynamic_contains: keys(&file.ip.dynamic_contains),
             ip_dynamic_prefixes: keys(&file.ip.dynamic_prefixes),
@@ -152,7 +161,13 @@ pub fn remote_maintenance(v: &CellValue) -> Option<bool> {
     };
     let k = text::key(raw);
     let v = vocab();
-    for candidate in [k.as_str(), strip_note(&k)] {
+    let base = strip_note(&k);
+    // 「あり:VPN」「有/メーカー」: the answer before the separator.
+    let head = base
+        .split([':', '/', '・', '、', ',', ';'])
+        .next()
+        .unwrap_or(base);
+    for candidate in [k.as_str(), base, head] {
         if candidate.is_empty() {
             continue;
         }
@@ -163,16 +178,15 @@ pub fn remote_maintenance(v: &CellValue) -> Option<bool> {
             return Some(true);
         }
     }
-    let base = strip_note(&k);
-    if v.remote_no_endings
-        .iter()
-        .any(|w| base.ends_with(w.as_str()))
+    let any = |words: &[String], test: &dyn Fn(&str) -> bool| words.iter().any(|w| test(w));
+    if any(&v.remote_no_endings, &|w| head.ends_with(w))
+        || any(&v.remote_no_prefixes, &|w| head.starts_with(w))
     {
         return Some(false);
     }
-    if v.remote_yes_endings
-        .iter()
-        .any(|w| base.ends_with(w.as_str()))
+    if any(&v.remote_yes_endings, &|w| head.ends_with(w))
+        || any(&v.remote_yes_prefixes, &|w| head.starts_with(w))
+        || any(&v.remote_yes_contains, &|w| k.contains(w))
     {
         return Some(true);
     }
@@ -227,8 +241,12 @@ fn total_cell(v: &CellValue) -> TotalCell {
         CellValue::Text(s) => s,
         _ => return TotalCell::Other,
     };
-    let k = text::key(raw);
-    if let Some(counted) = count_of(&k) {
+    let key = text::key(raw);
+    // 「【合計】」「■小計」「<計>」: the label inside its decoration.
+    let k = key
+        .trim_start_matches(['【', '[', '<', '■', '●', '◆', '《', '〈'])
+        .trim_end_matches(['】', ']', '>', '》', '〉']);
+    if let Some(counted) = count_of(k) {
         return if counted {
             TotalCell::Count
         } else {
@@ -318,6 +336,12 @@ mod tests {
             "利用",
             "Yes",
             "ＹＥＳ",
+            "あり:VPN",
+            "有／メーカー",
+            "ありVPN",
+            "VPN",
+            "インターネットVPN",
+            "ISDN回線",
         ] {
             assert_eq!(t(yes), Some(true), "{yes}");
         }
@@ -337,10 +361,13 @@ mod tests {
             "いいえ",
             "No",
             "対象外",
+            "なし:院内保守のみ",
+            "なし(VPN撤去済)",
+            "VPNなし",
         ] {
             assert_eq!(t(no), Some(false), "{no}");
         }
-        for unknown in ["", " ", "要確認", "不明", "VPN", "2024/4/1"] {
+        for unknown in ["", " ", "要確認", "不明", "2024/4/1", "メーカーに確認"] {
             assert_eq!(t(unknown), None, "{unknown}");
         }
         assert_eq!(remote_maintenance(&CellValue::Bool(true)), Some(true));
@@ -413,6 +440,9 @@ mod tests {
             vec![t("合計 全42台")],
             vec![t("Total"), n(10.0)],
             vec![t("台数"), t("10個")],
+            vec![t("【合計】"), t("10台")],
+            vec![t("■小計"), n(3.0)],
+            vec![t("合　計"), t("１０台")],
         ];
         for cells in &totals {
             assert!(row(cells).is_some(), "{cells:?}");
