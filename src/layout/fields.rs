@@ -170,10 +170,11 @@ impl MatchStrength {
         self.level == 0
     }
 
-    /// Clearly weaker than `other`: a lower strength level. Two labels of the same level (exact
-    /// or contained) are equally good names, which is a duplicate column (L003).
+    /// Clearly weaker than `other`: a lower strength level, or the same level only contained in
+    /// a longer label (「OSビルド」 beside 「OS」). Two labels equally strong (both the synonym
+    /// itself, or both containing one of the same level) are a duplicate column (L003).
     pub fn clearly_weaker_than(self, other: MatchStrength) -> bool {
-        self.level < other.level
+        self < other
     }
 }
 

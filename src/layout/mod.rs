@@ -406,6 +406,24 @@ mod tests {
                 Field::Hostname,
                 1,
             ),
+            // The synonym itself beats a longer label that only contains it.
+            (&["管理番号", "OSビルド", "OS", "IPアドレス"], Field::Os, 2),
+            (
+                &["管理番号", "OS", "管理用IPアドレス", "IPアドレス"],
+                Field::Ip,
+                3,
+            ),
+            (
+                &[
+                    "管理番号",
+                    "OS",
+                    "IPアドレス",
+                    "最終ログオンユーザー",
+                    "使用者",
+                ],
+                Field::User,
+                4,
+            ),
         ];
         for (header, f, col) in cases {
             let l = layout(header);
