@@ -47,6 +47,7 @@ struct IpWords {
     dynamic: Vec<String>,
     dynamic_contains: Vec<String>,
     dynamic_prefixes: Vec<String>,
+    unconnected_contains: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +79,7 @@ pub struct Vocab {
     ip_dynamic: Vec<String>,
     ip_dynamic_contains: Vec<String>,
     ip_dynamic_prefixes: Vec<String>,
+    ip_unconnected: Vec<String>,
     /// Longest first, so 「合計台数」 is tried before 「合計」 and 「計」.
     total_labels: Vec<String>,
     counters: Vec<String>,
@@ -117,6 +119,7 @@ impl Vocab {
             ip_dynamic: keys(&file.ip.dynamic),
             ip_dynamic_contains: keys(&file.ip.dynamic_contains),
             ip_dynamic_prefixes: keys(&file.ip.dynamic_prefixes),
+            ip_unconnected: keys(&file.ip.unconnected_contains),
             total_labels,
             counters: keys(&file.totals.counters),
         })
@@ -202,6 +205,15 @@ pub fn is_dynamic_ip_word(k: &str) -> bool {
         || v.ip_dynamic_prefixes
             .iter()
             .any(|w| k.starts_with(w.as_str()))
+}
+
+/// An IP entry (in [`text::key`] form) saying the device is on no network: 「スタンドアロン」
+/// 「ネットワーク未接続」「LAN接続なし」.
+pub fn is_unconnected_ip_word(k: &str) -> bool {
+    vocab()
+        .ip_unconnected
+        .iter()
+        .any(|w| k.contains(w.as_str()))
 }
 
 /// What one cell of a possible totals row holds.
