@@ -200,6 +200,11 @@ pub fn remote_maintenance(v: &CellValue) -> Option<bool> {
 /// address: 「DHCP」「DHCP（自動取得）」「自動取得」「固定なし」.
 pub fn is_dynamic_ip_word(k: &str) -> bool {
     let v = vocab();
+    // 「IPv4自動取得」「IP自動割り当て」: the words after the address family.
+    let k = ["ipv4", "ipv6", "ip"]
+        .iter()
+        .find_map(|p| k.strip_prefix(p).filter(|rest| !rest.is_empty()))
+        .unwrap_or(k);
     v.ip_dynamic.iter().any(|w| w == k)
         || v.ip_dynamic_contains.iter().any(|w| k.contains(w.as_str()))
         || v.ip_dynamic_prefixes
@@ -414,8 +419,33 @@ mod tests {
             "自動取得",
             "DHCP(自動取得)",
             "固定ＩＰなし",
+            "IPv4自動取得",
+            "IP自動割り当て",
+            "固定なし(DHCP)",
         ] {
             assert_eq!(parse_ip_cell(cell), IpCell::Dhcp, "{cell}");
+        }
+        for cell in [
+            "未接続",
+            "スタンドアロン",
+            "ネットワーク未接続",
+            "LAN接続なし",
+            "接続なし",
+            "オフライン",
+            "非接続",
+        ] {
+            assert_eq!(parse_ip_cell(cell), IpCell::NotApplicable, "{cell}");
+        }
+        // Addresses next to such words are still read.
+        for cell in [
+            "DHCP予約 192.168.1.10",
+            "192.168.1.300",
+            "192.168.1.10(未接続)",
+        ] {
+            assert!(
+                matches!(parse_ip_cell(cell), IpCell::Entries(ref e) if e.len() == 1),
+                "{cell}"
+            );
         }
     }
 
