@@ -54,6 +54,8 @@ struct IpWords {
 #[serde(deny_unknown_fields)]
 struct TotalWords {
     labels: Vec<String>,
+    label_suffixes: Vec<String>,
+    breakdown_prefixes: Vec<String>,
     counters: Vec<String>,
 }
 
@@ -82,6 +84,8 @@ pub struct Vocab {
     ip_unconnected: Vec<String>,
     /// Longest first, so 「合計台数」 is tried before 「合計」 and 「計」.
     total_labels: Vec<String>,
+    total_label_suffixes: Vec<String>,
+    breakdown_prefixes: Vec<String>,
     counters: Vec<String>,
 }
 
@@ -121,6 +125,8 @@ impl Vocab {
             ip_dynamic_prefixes: keys(&file.ip.dynamic_prefixes),
             ip_unconnected: keys(&file.ip.unconnected_contains),
             total_labels,
+            total_label_suffixes: keys(&file.totals.label_suffixes),
+            breakdown_prefixes: keys(&file.totals.breakdown_prefixes),
             counters: keys(&file.totals.counters),
         })
     }
@@ -260,9 +266,18 @@ fn total_cell(v: &CellValue) -> TotalCell {
     };
     let key = text::key(raw);
     // 「【合計】」「■小計」「<計>」: the label inside its decoration.
-    let k = key
-        .trim_start_matches(['【', '[', '<', '■', '●', '◆', '《', '〈'])
-        .trim_end_matches(['】', ']', '>', '》', '〉']);
+    let k = key.trim_start_matches(['■', '●', '◆', '□', '○']);
+    let k = [
+        ('【', '】'),
+        ('[', ']'),
+        ('<', '>'),
+        ('(', ')'),
+        ('《', '》'),
+        ('〈', '〉'),
+    ]
+    .iter()
+    .find_map(|(open, close)| k.strip_prefix(*open)?.strip_suffix(*close))
+    .unwrap_or(k);
     if let Some(counted) = count_of(k) {
         return if counted {
             TotalCell::Count
@@ -286,13 +301,49 @@ fn total_cell(v: &CellValue) -> TotalCell {
             },
             None => rest,
         };
-        let rest = rest.trim_start_matches([':', '=', '-', '.']);
-        let rest = rest.strip_prefix('全').unwrap_or(rest);
-        if rest.is_empty() || count_of(rest).is_some() {
+        if is_count_or_nothing(rest) {
             return TotalCell::Label;
         }
     }
+    let v = vocab();
+    // 「2F小計」「外来 合計 12」: a short group name before the label.
+    for suffix in &v.total_label_suffixes {
+        if let Some(pos) = k.find(suffix.as_str()) {
+            let (group, rest) = (&k[..pos], &k[pos + suffix.len()..]);
+            if group.chars().count() <= 10 && is_count_or_nothing(rest) {
+                return TotalCell::Label;
+            }
+        }
+    }
+    // 「(うち廃棄2台)」: a breakdown of the count, ending in a count with a counter word.
+    if v.breakdown_prefixes
+        .iter()
+        .any(|p| k.starts_with(p.as_str()))
+    {
+        let tail = k
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| !c.is_ascii_digit())
+            .last()
+            .map_or(k.len(), |(i, _)| i);
+        let digits_start = k[..tail]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == ',')
+            .last()
+            .map_or(tail, |(i, _)| i);
+        if count_of(&k[digits_start..]) == Some(true) {
+            return TotalCell::Count;
+        }
+    }
     TotalCell::Other
+}
+
+/// After a total label: nothing, or separators and a count (「: 42台」「全42台」「12」).
+fn is_count_or_nothing(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([':', '=', '-', '.']);
+    let rest = rest.strip_prefix('全').unwrap_or(rest);
+    rest.is_empty() || count_of(rest).is_some()
 }
 
 /// A totals row (「合計 | 10台」, 「計 25台」, 「小計(2F) | 12」): a total label and counts only, or
@@ -485,6 +536,10 @@ mod tests {
             vec![t("【合計】"), t("10台")],
             vec![t("■小計"), n(3.0)],
             vec![t("合　計"), t("１０台")],
+            vec![t("2F小計"), n(12.0)],
+            vec![t("外来 合計 12台")],
+            vec![t("合計"), t("10台"), t("(うち廃棄2台)")],
+            vec![t("合計"), t("10台"), t("うち予備 1台")],
         ];
         for cells in &totals {
             assert!(row(cells).is_some(), "{cells:?}");
@@ -498,6 +553,9 @@ mod tests {
             vec![t("10台"), t("Windows 10")],
             vec![t("PC-10"), t("10台")],
             vec![t("計算機室PC"), n(3.0)],
+            vec![t("医事会計"), n(3.0)],
+            vec![t("合計金額"), t("120000円")],
+            vec![t("うち廃棄"), t("PC-1")],
         ];
         for cells in &devices {
             assert!(row(cells).is_none(), "{cells:?}");
