@@ -472,7 +472,7 @@ fn floor(input: &Path, output: &Path) -> Result<(), String> {
 /// Library read and analysis timed separately; prints one line.
 fn lib_phase(input: &Path) -> Result<(), String> {
     let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").map_err(|e| e.to_string())?;
-    let settings = daicho::config::Settings::new(as_of);
+    let settings = daicho::settings::Settings::new(as_of);
     let t0 = Instant::now();
     let book = daicho::workbook::open_path(input, &settings.limits).map_err(|e| e.to_string())?;
     let t1 = Instant::now();

@@ -3,25 +3,37 @@
 use crate::cli::{
     CheckArgs, Cli, Command, CommonArgs, ConfigArgs, DropArgs, OutputFormat, RulesArgs,
 };
-use crate::config::{ConfigError, Overrides, Resolver, Settings};
-use crate::engine::{check_file_with, FileReport};
+use crate::config::{ConfigError, Overrides, Resolver};
 use crate::paths::collect_inputs;
+use crate::registry;
+use crate::report::ExitStatus;
+use crate::report::FileReport;
 use crate::report::{self, Run};
-use crate::rules::{pick, registry, rule};
+use crate::rules::pick;
+use crate::run::check_file_with;
+use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Runs daicho with the process arguments; returns the exit code.
-pub fn main() -> i32 {
+/// Runs daicho with the process arguments; returns the exit code. Every command returns an
+/// [`ExitStatus`]; this is the one place it becomes a number.
+pub fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run().code())
+}
+
+fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return code;
+            return if e.use_stderr() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Clean
+            };
         }
     };
     match cli.command {
@@ -45,9 +57,9 @@ fn overrides(common: &CommonArgs) -> Overrides {
     o
 }
 
-fn config_error(e: &ConfigError, lang: Lang) -> i32 {
-    eprintln!("{}", e.message(lang));
-    2
+fn config_error(e: &ConfigError, lang: Lang) -> ExitStatus {
+    eprintln!("{}", e.render(lang));
+    ExitStatus::Failure
 }
 
 /// Where annotated workbooks go when a run writes them (`check --annotate`, drag-and-drop).
@@ -118,7 +130,7 @@ pub(crate) fn check_paths(
         .map(|job| {
             let outcome = match job {
                 Job::Check(path, settings, target) => {
-                    bar.set_message(report::display_path(path));
+                    bar.set_message(crate::paths::display_path(path));
                     let (report, annotated) = check_file_with(path, settings, target.as_ref());
                     Outcome { report, annotated }
                 }
@@ -149,7 +161,7 @@ pub(crate) fn check_paths(
     Ok(outcomes)
 }
 
-fn check(args: CheckArgs) -> i32 {
+fn check(args: CheckArgs) -> ExitStatus {
     let lang = args.common.lang;
     let mut cli = overrides(&args.common);
     cli.select = args.select.clone();
@@ -181,7 +193,7 @@ fn check(args: CheckArgs) -> i32 {
                 outputs_failed = true;
                 eprintln!(
                     "{}: {}",
-                    report::display_path(&o.report.path),
+                    crate::paths::display_path(&o.report.path),
                     e.message(lang)
                 );
             }
@@ -204,37 +216,37 @@ fn check(args: CheckArgs) -> i32 {
     };
     print_out(&text);
     if outputs_failed {
-        return 2;
+        return ExitStatus::Failure;
     }
-    run.exit_code(fail_on)
+    run.exit_status(fail_on)
 }
 
 /// `--edition`, `--checklist FILE` and `--ledger FILE` must be usable before any file is
 /// checked; otherwise the reason is printed and the run ends with exit code 2.
-fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
+fn checklist_options_ok(cli: &Overrides) -> Result<(), ExitStatus> {
     let mut s = Settings::new(cli.as_of);
     s.lang = cli.lang;
     s.edition = cli.edition.clone();
     s.checklist_file = cli.checklist_file.clone();
     s.ledger_file = cli.ledger_file.clone();
-    crate::checklist::validate_settings(&s).map_err(|msg| {
+    crate::engine::validate_settings(&s).map_err(|msg| {
         eprintln!("{msg}");
-        2
+        ExitStatus::Failure
     })
 }
 
 /// `daicho config --example`.
-fn config(args: &ConfigArgs) -> i32 {
+fn config(args: &ConfigArgs) -> ExitStatus {
     if args.example {
         print_out(crate::config::EXAMPLE);
-        return 0;
+        return ExitStatus::Clean;
     }
     eprintln!("使い方: daicho config --example  (コメント付きの daicho.toml の例を表示します / prints a commented daicho.toml)");
-    2
+    ExitStatus::Failure
 }
 
 /// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
-fn dropped(args: DropArgs) -> i32 {
+fn dropped(args: DropArgs) -> ExitStatus {
     if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
         return code;
     }
@@ -261,12 +273,12 @@ fn dropped(args: DropArgs) -> i32 {
     })
 }
 
-fn rules(args: &RulesArgs) -> i32 {
+fn rules(args: &RulesArgs) -> ExitStatus {
     let lang = args.lang;
     let mut out = String::new();
     match &args.code {
         None => {
-            for r in registry() {
+            for r in registry::all() {
                 out.push_str(&format!(
                     "{:<6} {:<28} {:<7} {}\n",
                     r.code,
@@ -277,7 +289,7 @@ fn rules(args: &RulesArgs) -> i32 {
             }
         }
         Some(code) => {
-            let Some(r) = rule(code) else {
+            let Some(r) = registry::find(code) else {
                 let msg = match lang {
                     Lang::Ja => format!(
                         "ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"
@@ -285,7 +297,7 @@ fn rules(args: &RulesArgs) -> i32 {
                     Lang::En => format!("No rule '{code}'. Run `daicho rules` for the list."),
                 };
                 eprintln!("{msg}");
-                return 2;
+                return ExitStatus::Failure;
             };
             let heads = match lang {
                 Lang::Ja => [
@@ -314,7 +326,7 @@ fn rules(args: &RulesArgs) -> i32 {
         }
     }
     print_out(&out);
-    0
+    ExitStatus::Clean
 }
 
 /// Writes to stdout, ignoring a closed pipe (`daicho rules | head`).

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap). Behaviour lives in `app`.
 
-use crate::{Lang, Severity};
+use crate::{Form, Lang, Severity};
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -143,11 +144,29 @@ pub struct TemplateArgs {
     pub lang: Lang,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Form {
-    Hospital,
-    Vendor,
-    Pharmacy,
+// The model's enums as command-line values. They are implemented here, at the edge, so that the
+// model never names clap (STYLE.md: the model never imports cli).
+impl ValueEnum for Form {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Form::Hospital, Form::Vendor, Form::Pharmacy]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.key()))
+    }
+}
+
+impl ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Lang::Ja, Lang::En]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,143 +1,47 @@
 //! Resolved settings for one run: command-line options over `daicho.toml` over defaults.
 //!
 //! Flow (as ruff): [`ConfigFile`] is what the file says (serde, unknown keys rejected at every
-//! level) -> [`Settings::resolve`] validates it and applies the command-line [`Overrides`] ->
+//! level) -> [`resolve`] validates it and applies the command-line [`Overrides`] ->
 //! [`Settings`] is what rules and emitters consult. [`Resolver`] finds the `daicho.toml` that
 //! governs each checked file (next to it or in the nearest parent folder) and loads each
 //! distinct file once.
 
-use crate::cli::Form;
 use crate::layout::{Field, FieldTable};
 use crate::ledger::os::{OsOverride, OsTable};
-use crate::suppress::Exception;
-use crate::workbook::Limits;
-use crate::{Lang, Severity};
+use crate::settings::{AddrRange, Exception, Settings, CONFIG_FILE_NAME};
+use crate::{Form, Lang, Severity};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The file name looked for beside each input and in its parent folders.
-pub const CONFIG_FILE_NAME: &str = "daicho.toml";
-
-/// Everything rules and emitters may consult, already resolved.
-pub struct Settings {
-    /// The date support and date rules are judged at.
-    pub as_of: NaiveDate,
-    pub lang: Lang,
-    /// Codes or prefixes to keep (empty = all) and to drop.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub fail_on: Severity,
-    /// OS002 fires when support ends within this many days.
-    pub os_warning_days: u64,
-    /// Declared networks (turn on IP005 and the network/broadcast part of IP006).
-    pub networks: Vec<ipnetwork::IpNetwork>,
-    /// Declared DHCP pools (`[network] dhcp_ranges`).
-    pub dhcp_ranges: Vec<AddrRange>,
-    /// Optional fields the hospital wants filled (F001, L002 warning).
-    pub required_fields: Vec<Field>,
-    /// Management numbers of devices under paid extended support (ESU/ELS/ESM), normalised with
-    /// [`crate::ledger::id::match_key`] as ledger cells are when matched.
-    pub esu_ids: HashSet<String>,
-    pub severity_overrides: HashMap<String, Severity>,
-    pub os_table: &'static OsTable,
-    pub field_table: &'static FieldTable,
-    pub limits: Limits,
-    /// `[facility] name`.
-    pub facility: Option<String>,
-    /// Checklist edition (`--edition` over `[checklist] edition`).
-    pub edition: Option<String>,
-    /// Checklist form (`[checklist] form`).
-    pub form: Option<Form>,
-    /// `--checklist FILE`: the user's own checklist edition definition.
-    pub checklist_file: Option<PathBuf>,
-    /// `--ledger FILE`: the ledger the checklist is cross-checked against (default: the same workbook).
-    pub ledger_file: Option<PathBuf>,
-    /// `[[exceptions]]`: acknowledged findings by management number.
-    pub exceptions: crate::suppress::Exceptions,
-    /// The daicho.toml these settings came from, if any.
-    pub config_path: Option<PathBuf>,
-}
-
-/// An inclusive address range (a DHCP pool).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AddrRange {
-    pub first: IpAddr,
-    pub last: IpAddr,
-}
-
-impl AddrRange {
-    pub fn contains(&self, addr: IpAddr) -> bool {
-        self.first <= addr && addr <= self.last
+/// Resolves the settings of a run: a parsed config file (or none) with the command line on top.
+///
+/// Precedence: a non-empty `--select` replaces `[rules] select`; `--ignore` adds to
+/// `[rules] ignore`; `--edition` replaces `[checklist] edition`.
+pub fn resolve(
+    cli: &Overrides,
+    file: Option<(&Path, ConfigFile)>,
+) -> Result<Settings, ConfigError> {
+    let mut s = Settings::new(cli.as_of);
+    s.lang = cli.lang;
+    s.fail_on = cli.fail_on;
+    if let Some((path, cfg)) = file {
+        s.config_path = Some(path.to_path_buf());
+        apply_file(&mut s, path, cfg)?;
     }
-}
-
-impl Settings {
-    pub fn new(as_of: NaiveDate) -> Settings {
-        Settings {
-            as_of,
-            lang: Lang::Ja,
-            select: Vec::new(),
-            ignore: Vec::new(),
-            fail_on: Severity::Error,
-            os_warning_days: 180,
-            networks: Vec::new(),
-            dhcp_ranges: Vec::new(),
-            required_fields: Vec::new(),
-            esu_ids: HashSet::new(),
-            severity_overrides: HashMap::new(),
-            os_table: OsTable::bundled(),
-            field_table: FieldTable::bundled(),
-            limits: Limits::default(),
-            facility: None,
-            edition: None,
-            form: None,
-            checklist_file: None,
-            ledger_file: None,
-            exceptions: Default::default(),
-            config_path: None,
-        }
+    if !cli.select.is_empty() {
+        s.select = cli.select.clone();
     }
-
-    /// Whether a rule code passes `--select`/`--ignore` (codes or prefixes such as `IP`, `OS00`).
-    pub fn is_enabled(&self, code: &str) -> bool {
-        let matches = |p: &String| {
-            code.to_ascii_uppercase()
-                .starts_with(&p.to_ascii_uppercase())
-        };
-        (self.select.is_empty() || self.select.iter().any(matches))
-            && !self.ignore.iter().any(matches)
+    s.ignore.extend(cli.ignore.iter().cloned());
+    if cli.edition.is_some() {
+        s.edition = cli.edition.clone();
     }
-
-    /// Settings from a parsed config file (or none) with the command line on top.
-    ///
-    /// Precedence: a non-empty `--select` replaces `[rules] select`; `--ignore` adds to
-    /// `[rules] ignore`; `--edition` replaces `[checklist] edition`.
-    pub fn resolve(
-        cli: &Overrides,
-        file: Option<(&Path, ConfigFile)>,
-    ) -> Result<Settings, ConfigError> {
-        let mut s = Settings::new(cli.as_of);
-        s.lang = cli.lang;
-        s.fail_on = cli.fail_on;
-        if let Some((path, cfg)) = file {
-            s.config_path = Some(path.to_path_buf());
-            apply_file(&mut s, path, cfg)?;
-        }
-        if !cli.select.is_empty() {
-            s.select = cli.select.clone();
-        }
-        s.ignore.extend(cli.ignore.iter().cloned());
-        if cli.edition.is_some() {
-            s.edition = cli.edition.clone();
-        }
-        s.checklist_file = cli.checklist_file.clone();
-        s.ledger_file = cli.ledger_file.clone();
-        Ok(s)
-    }
+    s.checklist_file = cli.checklist_file.clone();
+    s.ledger_file = cli.ledger_file.clone();
+    Ok(s)
 }
 
 /// What the command line sets, applied over any config file.
@@ -302,6 +206,8 @@ pub struct ConfigError {
     pub path: PathBuf,
     pub ja: String,
     pub en: String,
+    /// The file's text and where in it the error is, when the TOML parser said so.
+    source: Option<(String, std::ops::Range<usize>)>,
 }
 
 impl ConfigError {
@@ -310,11 +216,44 @@ impl ConfigError {
             path: path.to_path_buf(),
             ja: ja.into(),
             en: en.into(),
+            source: None,
+        }
+    }
+
+    fn at(mut self, text: &str, span: std::ops::Range<usize>) -> ConfigError {
+        self.source = Some((text.to_string(), span));
+        self
+    }
+
+    /// The message as printed: with the file's line and the key underlined (miette's
+    /// diagnostic rendering) when the error has a place in the file, else the message alone.
+    /// ASCII drawing and no colours, so that it reads the same in any console and in a log.
+    pub fn render(&self, lang: Lang) -> String {
+        let message = self.message(lang);
+        let Some((text, span)) = &self.source else {
+            return message;
+        };
+        let label = match lang {
+            Lang::Ja => "ここ",
+            Lang::En => "here",
+        };
+        let diagnostic = miette::MietteDiagnostic::new(message.clone())
+            .with_label(miette::LabeledSpan::at(span.clone(), label));
+        let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
+            crate::paths::display_relative(&self.path),
+            text.clone(),
+        ));
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::none())
+            .with_width(120);
+        let mut out = String::new();
+        match handler.render_report(&mut out, report.as_ref()) {
+            Ok(()) => out.trim_end().to_string(),
+            Err(_) => message,
         }
     }
 
     pub fn message(&self, lang: Lang) -> String {
-        let p = crate::report::display_relative(&self.path);
+        let p = crate::paths::display_relative(&self.path);
         match lang {
             Lang::Ja => format!("設定ファイル「{p}」: {}", self.ja),
             Lang::En => format!("config file '{p}': {}", self.en),
@@ -365,6 +304,14 @@ pub fn parse_str(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
 
 /// Turns toml's error into a Japanese/English message naming the key, the section and the line.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    let error = toml_message(path, text, e);
+    match e.span() {
+        Some(span) if span.end <= text.len() => error.at(text, span),
+        _ => error,
+    }
+}
+
+fn toml_message(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     let msg = e.message().trim();
     let (line_no, line, section) = match e.span() {
         Some(span) => locate(text, span.start),
@@ -559,7 +506,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: ConfigFile) -> Result<(), Conf
     s.select = cfg.rules.select.clone();
     s.ignore = cfg.rules.ignore.clone();
     for (code, sev) in &cfg.rules.severity {
-        let Some(rule) = crate::rules::rule(code) else {
+        let Some(rule) = crate::registry::find(code) else {
             return Err(err(
                 format!("[rules] severity の「{code}」というルールはありません。`daicho rules` で一覧を確認してください。"),
                 format!("[rules] severity: no rule '{code}'. Run `daicho rules` for the list."),
@@ -582,7 +529,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: ConfigFile) -> Result<(), Conf
     // [checklist]
     s.edition = cfg.checklist.edition.filter(|e| !e.trim().is_empty());
     if let Some(form) = &cfg.checklist.form {
-        let parsed = <Form as clap::ValueEnum>::from_str(form.trim(), true).map_err(|_| {
+        let parsed = Form::from_key(form).ok_or_else(|| {
             err(
                 format!("[checklist] form の「{form}」は使えません。\"hospital\"、\"vendor\"、\"pharmacy\" のどれかにしてください。"),
                 format!("[checklist] form: '{form}' is not one of \"hospital\", \"vendor\", \"pharmacy\"."),
@@ -676,7 +623,7 @@ fn field_key(k: &str) -> Result<Field, (String, String)> {
 fn check_pattern(p: &str) -> Result<(), (String, String)> {
     let up = p.trim().to_ascii_uppercase();
     if !up.is_empty()
-        && crate::rules::registry()
+        && crate::registry::all()
             .iter()
             .any(|r| r.code.starts_with(&up))
     {
@@ -740,7 +687,7 @@ impl Resolver {
     /// With `--config`, the file is loaded now (an error here stops the run).
     pub fn new(cli: Overrides, explicit: Option<&Path>) -> Result<Resolver, ConfigError> {
         let explicit = match explicit {
-            Some(p) => Some(Arc::new(Settings::resolve(&cli, Some((p, load_file(p)?)))?)),
+            Some(p) => Some(Arc::new(resolve(&cli, Some((p, load_file(p)?)))?)),
             None => None,
         };
         Ok(Resolver {
@@ -775,10 +722,7 @@ impl Resolver {
                 if let Some(s) = self.by_config.get(&cfg) {
                     return Ok(s.clone());
                 }
-                let s = Arc::new(Settings::resolve(
-                    &self.cli,
-                    Some((&cfg, load_file(&cfg)?)),
-                )?);
+                let s = Arc::new(resolve(&self.cli, Some((&cfg, load_file(&cfg)?)))?);
                 self.by_config.insert(cfg, s.clone());
                 Ok(s)
             }
@@ -795,7 +739,7 @@ impl Resolver {
         self.default
             .get_or_insert_with(|| {
                 // Cannot fail without a file.
-                Arc::new(Settings::resolve(cli, None).unwrap_or_else(|_| Settings::new(cli.as_of)))
+                Arc::new(resolve(cli, None).unwrap_or_else(|_| Settings::new(cli.as_of)))
             })
             .clone()
     }
@@ -882,7 +826,7 @@ mod tests {
     fn parse(src: &str) -> Result<Settings, ConfigError> {
         let p = Path::new("daicho.toml");
         let cfg = parse_str(p, src)?;
-        Settings::resolve(&Overrides::new(d("2026-11-25")), Some((p, cfg)))
+        resolve(&Overrides::new(d("2026-11-25")), Some((p, cfg)))
     }
 
     fn d(s: &str) -> NaiveDate {
@@ -979,7 +923,7 @@ mod tests {
         cli.select = vec!["IP".into()];
         cli.ignore = vec!["IP006".into()];
         cli.edition = Some("r7".into());
-        let s = Settings::resolve(&cli, Some((p, cfg))).expect("resolves");
+        let s = resolve(&cli, Some((p, cfg))).expect("resolves");
         assert!(s.is_enabled("IP001") && !s.is_enabled("OS001"));
         assert!(!s.is_enabled("IP006") && !s.is_enabled("OS003"));
         assert_eq!(s.edition.as_deref(), Some("r7"));
@@ -1013,5 +957,26 @@ mod tests {
         assert_eq!(r.last, "10.0.0.3".parse::<IpAddr>().expect("ip"));
         assert!(parse_range("10.0.0.1-fe80::1").is_none());
         assert!(parse_range("fe80::/64").is_some());
+    }
+
+    #[test]
+    fn a_toml_error_renders_the_line_with_the_key_underlined() {
+        let text = "[ledger]\nrequired = [\"ip\"]\n\n[rules]\nignor = [\"D002\"]\n";
+        let Err(e) = parse_str(Path::new("daicho.toml"), text) else {
+            panic!("an unknown key must be an error");
+        };
+        let ja = e.render(Lang::Ja);
+        assert!(ja.contains("5行目([rules]): 不明なキー「ignor」"), "{ja}");
+        assert!(ja.contains("5 | ignor = [\"D002\"]"), "{ja}");
+        assert!(ja.contains("^^|^^") && ja.contains("ここ"), "{ja}");
+        assert!(!ja.contains('\u{1b}'), "no colour codes: {ja}");
+        let en = e.render(Lang::En);
+        assert!(
+            en.contains("unknown key 'ignor'") && en.contains("here"),
+            "{en}"
+        );
+        // An error without a place in the file is the message alone.
+        let plain = ConfigError::new(Path::new("daicho.toml"), "x", "y");
+        assert_eq!(plain.render(Lang::En), plain.message(Lang::En));
     }
 }

@@ -4,10 +4,14 @@
 //! does not vanish before it is read.
 
 use crate::annotate::Written;
-use crate::config::{ConfigError, Settings};
-use crate::engine::{Annotated, FileReport};
-use crate::report::{display_path, Run};
+use crate::config::ConfigError;
+use crate::paths::display_path;
+use crate::report::ExitStatus;
+use crate::report::FileReport;
+use crate::report::Run;
 use crate::rules::Finding;
+use crate::run::Annotated;
+use crate::settings::Settings;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -22,26 +26,26 @@ pub struct Outcome {
     pub annotated: Annotated,
 }
 
-/// Runs drag-and-drop mode; returns the exit code.
+/// Runs drag-and-drop mode; returns how the run ended.
 /// `check` checks every file (each with its own daicho.toml) and writes its annotated workbook;
 /// `settings` (the first path's) give the language and `--fail-on` of the run.
 pub fn run(
     paths: &[PathBuf],
     settings: &Settings,
     check: impl FnOnce() -> Result<Vec<Outcome>, ConfigError>,
-) -> i32 {
+) -> ExitStatus {
     let lang = settings.lang;
     if paths.is_empty() {
         print(&usage_hint(lang));
         pause_if_own_console(lang);
-        return 2;
+        return ExitStatus::Failure;
     }
     let outcomes = match check() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", e.render(lang));
             pause_if_own_console(lang);
-            return 2;
+            return ExitStatus::Failure;
         }
     };
     let mut text = String::new();
@@ -59,9 +63,9 @@ pub fn run(
     print(&text);
     pause_if_own_console(lang);
     if failed_outputs {
-        2
+        ExitStatus::Failure
     } else {
-        run.exit_code(settings.fail_on)
+        run.exit_status(settings.fail_on)
     }
 }
 
@@ -150,7 +154,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "    {mark} {}{place}{more}  {}",
-                f.code,
+                f.code(),
                 f.message.get(lang)
             );
         }
@@ -218,7 +222,7 @@ fn written_line(w: &Written, lang: Lang) -> String {
 fn top_problems(findings: &[Finding]) -> Vec<(&Finding, usize)> {
     let mut groups: Vec<(&Finding, usize)> = Vec::new();
     for f in findings.iter().filter(|f| f.suppressed.is_none()) {
-        match groups.iter_mut().find(|(g, _)| g.code == f.code) {
+        match groups.iter_mut().find(|(g, _)| g.code() == f.code()) {
             Some((first, n)) => {
                 *n += 1;
                 if f.severity > first.severity {
@@ -293,8 +297,9 @@ mod tests {
 
     #[test]
     fn top_problems_are_most_severe_first() {
-        let f = |code: &'static str, sev: Severity| {
-            Finding::new(code, Text::new("m", "m")).severity(sev)
+        let f = |code: &str, sev: Severity| {
+            let rule = crate::registry::find(code).expect("a rule code");
+            Finding::new(rule, Text::new("m", "m")).severity(sev)
         };
         let findings = vec![
             f("OS003", Severity::Info),
@@ -307,7 +312,7 @@ mod tests {
         ];
         let codes: Vec<(&str, usize)> = top_problems(&findings)
             .iter()
-            .map(|(f, n)| (f.code, *n))
+            .map(|(f, n)| (f.code(), *n))
             .collect();
         assert_eq!(
             codes,

@@ -6,6 +6,7 @@
 //! mapping) -> `ledger` (devices and value parsers) / `checklist` -> `rules` (findings) ->
 //! `report` (emitters) / `annotate` (the annotated workbook).
 
+pub mod address;
 pub mod annotate;
 pub mod app;
 pub mod checklist;
@@ -18,8 +19,11 @@ pub mod isolate;
 pub mod layout;
 pub mod ledger;
 pub mod paths;
+pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod run;
+pub mod settings;
 pub mod suppress;
 pub mod template;
 pub mod text;
@@ -29,7 +33,7 @@ pub mod xlsx_out;
 use serde::Serialize;
 
 /// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
     Ja,
@@ -38,17 +42,7 @@ pub enum Lang {
 
 /// A finding's severity; ordered so that `Error > Warning > Info`.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -105,6 +99,76 @@ impl Text {
         match lang {
             Lang::Ja => &self.ja,
             Lang::En => &self.en,
+        }
+    }
+}
+
+/// The three forms of the checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// 医療機関確認用
+    Hospital,
+    /// 薬局確認用
+    Pharmacy,
+    /// 事業者確認用 (one per vendor with a contract)
+    Vendor,
+}
+
+impl Form {
+    pub fn key(self) -> &'static str {
+        match self {
+            Form::Hospital => "hospital",
+            Form::Pharmacy => "pharmacy",
+            Form::Vendor => "vendor",
+        }
+    }
+
+    /// The form a `daicho.toml` or command-line word names (`hospital`, `pharmacy`, `vendor`).
+    pub fn from_key(word: &str) -> Option<Form> {
+        [Form::Hospital, Form::Pharmacy, Form::Vendor]
+            .into_iter()
+            .find(|f| f.key().eq_ignore_ascii_case(word.trim()))
+    }
+
+    /// 医療機関確認用 / 薬局確認用 / 事業者確認用
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Hospital => "医療機関確認用",
+            Form::Pharmacy => "薬局確認用",
+            Form::Vendor => "事業者確認用",
+        }
+    }
+
+    /// The name of the filled-in sheet: 「チェックリスト(医療機関確認用)」.
+    pub fn sheet_name(self) -> String {
+        format!("チェックリスト({})", self.label())
+    }
+
+    /// The form a title or sheet name names, if any. 「医療機関・薬局確認用」 (one form for both) is
+    /// the hospital form.
+    pub fn from_title(s: &str) -> Option<Form> {
+        let k = crate::text::key(s);
+        if k.contains("事業者確認") || k.contains("事業者用") || k.contains("ベンダ") {
+            Some(Form::Vendor)
+        } else if [
+            "医療機関・薬局",
+            "医療機関/薬局",
+            "医療機関及び薬局",
+            "医療機関、薬局",
+        ]
+        .iter()
+        .any(|w| k.contains(w))
+        {
+            // 「医療機関・薬局確認用」 (令和8年度版): one form for both.
+            Some(Form::Hospital)
+        } else if k.contains("薬局確認") || k.contains("薬局用") || k.contains("薬局における")
+        {
+            Some(Form::Pharmacy)
+        } else if k.contains("医療機関確認") || k.contains("医療機関用") {
+            Some(Form::Hospital)
+        } else {
+            None
         }
     }
 }

@@ -1,6 +1,6 @@
 use std::panic;
 
-fn main() {
+fn main() -> std::process::ExitCode {
     // A panic inside one file's work is caught (engine::check_file) and reported as that file's
     // error in the user's language; the default hook would still print the raw panic text and a
     // backtrace hint to the terminal, so it is replaced. DAICHO_DEBUG_PANIC=1 keeps it for
@@ -17,14 +17,13 @@ fn main() {
         std::process::exit(daicho::isolate::child_main(&args[2..]));
     }
     daicho::isolate::enable_current_exe();
-    let code = panic::catch_unwind(daicho::app::main).unwrap_or_else(|_| {
+    panic::catch_unwind(daicho::app::main).unwrap_or_else(|_| {
         // A panic outside any one file's work: the language option may not even be parsed yet.
         eprintln!(
             "内部エラーのため処理を中断しました。入力ファイルは変更されていません。\
              お手数ですが、この操作と入力ファイルの種類を開発者に報告してください。\n\
              daicho stopped on an internal error; no input was modified. Please report what you ran."
         );
-        2
-    });
-    std::process::exit(code);
+        std::process::ExitCode::from(2)
+    })
 }

@@ -288,6 +288,21 @@ fn is_spreadsheet(p: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e.as_str()) && e != "txt")
 }
 
+/// The path as shown in reports: as given on the command line, with `/` separators.
+pub fn display_path(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// A path relative to the working folder when it lies under it (daicho.toml found by walking up
+/// from an absolute path), else as is; `/` separators.
+pub fn display_relative(p: &std::path::Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf());
+    display_path(&rel)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,153 +7,18 @@
 //! the exception expired. An exception or marker that matches nothing is reported (X001), so stale
 //! acknowledgements do not pile up.
 
-use crate::config::Settings;
 use crate::layout::Field;
 use crate::ledger::Ledger;
-use crate::rules::{Finding, Rule, RuleDoc};
-use crate::{Severity, Text};
+use crate::rules::suppression::{X001, X002};
+use crate::rules::{Finding, Rule, SuppressionKind};
+use crate::settings::{covers, id_key, Settings};
+use crate::Text;
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "X001",
-        name: "unused-exception",
-        severity: Severity::Info,
-        summary: ("該当する指摘のない例外・daicho:ignore", "an exception or daicho:ignore marker that matches no finding"),
-        doc: RuleDoc {
-            what: ("daicho.toml の [[exceptions]] や備考欄の「daicho:ignore」が、どの指摘にも当たっていません。", "A daicho.toml [[exceptions]] entry or a daicho:ignore marker in a 備考 cell matches no finding."),
-            why: ("問題が解消した後も例外が残っていると、同じ機器で別の問題が起きたときに気づけません。管理番号やルールコードの誤記で、例外が効いていない可能性もあります。", "Stale exceptions hide the next problem on the same device, and a typo in the management number or rule code means the exception does nothing."),
-            example: ("PC-014 を更新したのに [[exceptions]] id = \"PC-014\", rules = [\"OS001\"] が残っている。", "PC-014 was upgraded but [[exceptions]] id = \"PC-014\", rules = [\"OS001\"] is still there."),
-            fix: ("問題が解消していれば例外(または備考の daicho:ignore)を削除してください。まだ必要なら管理番号とルールコードを確認してください。", "Remove the exception (or the daicho:ignore marker) if the problem is fixed; otherwise check the management number and rule code."),
-        },
-    },
-    Rule {
-        code: "X002",
-        name: "invalid-suppression",
-        severity: Severity::Warning,
-        summary: ("理由やルールコードのない daicho:ignore", "a daicho:ignore marker without a reason or with an unknown rule code"),
-        doc: RuleDoc {
-            what: ("備考欄の「daicho:ignore」に理由がない、ルールコードがない、または存在しないルールコードが書かれています。この記述は適用されません。", "A daicho:ignore marker in a 備考 cell lacks a reason or a rule code, or names an unknown rule. It is not applied."),
-            why: ("理由のない例外は、後から見た人が妥当か判断できません(立入検査でも説明が必要です)。", "An acknowledgement without a reason cannot be reviewed later, e.g. at an inspection."),
-            example: ("「daicho:ignore OS001」(理由なし)、「daicho:ignore OS01 更新予定」(コードの誤記)。", "「daicho:ignore OS001」 (no reason), 「daicho:ignore OS01 upgrade planned」 (typo)."),
-            fix: ("「daicho:ignore OS001 検査装置メーカーの指定OSのため」のように、ルールコードと理由を書いてください。", "Write the rule code and the reason: 「daicho:ignore OS001 vendor-mandated OS」."),
-        },
-    },
-];
-
-/// Where an acknowledgement comes from (SARIF `suppressions[].kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuppressionKind {
-    /// A `[[exceptions]]` entry in daicho.toml.
-    External,
-    /// A `daicho:ignore` marker in the workbook.
-    InSource,
-}
-
-impl SuppressionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SuppressionKind::External => "external",
-            SuppressionKind::InSource => "inSource",
-        }
-    }
-}
-
-/// One `[[exceptions]]` entry, validated.
-#[derive(Debug)]
-pub struct Exception {
-    /// The management number as written.
-    pub id: String,
-    key: String,
-    /// Upper-case codes or prefixes.
-    pub rules: Vec<String>,
-    pub reason: String,
-    pub until: Option<NaiveDate>,
-    /// Set when it matched a finding in this run (files are checked in parallel).
-    used: AtomicBool,
-}
-
-impl Exception {
-    pub fn new(
-        id: String,
-        rules: Vec<String>,
-        reason: String,
-        until: Option<NaiveDate>,
-    ) -> Exception {
-        Exception {
-            key: id_key(&id),
-            id,
-            rules,
-            reason,
-            until,
-            used: AtomicBool::new(false),
-        }
-    }
-
-    pub fn covers(&self, code: &str) -> bool {
-        covers(&self.rules, code)
-    }
-
-    pub fn is_expired(&self, as_of: NaiveDate) -> bool {
-        self.until.is_some_and(|u| u < as_of)
-    }
-
-    pub fn was_used(&self) -> bool {
-        self.used.load(Ordering::Relaxed)
-    }
-}
-
-/// Management numbers compare after NFKC and trimming (「Ｓ－００１」 is 「S-001」).
-/// The `[[exceptions]]` of one Settings, indexed by normalised management number as they are
-/// added (once, when the config is read), so matching a finding is one hash lookup rather than a
-/// scan of every exception. Dereferences to the exceptions in config order.
-#[derive(Debug, Default)]
-pub struct Exceptions {
-    list: Vec<Exception>,
-    by_key: HashMap<String, Vec<usize>>,
-}
-
-impl Exceptions {
-    pub fn push(&mut self, e: Exception) {
-        self.by_key
-            .entry(e.key.clone())
-            .or_default()
-            .push(self.list.len());
-        self.list.push(e);
-    }
-
-    /// The exceptions for a management number already normalised with [`id_key`], in config
-    /// order.
-    fn for_key<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Exception> + 'a {
-        self.by_key
-            .get(key)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|&i| self.list.get(i))
-    }
-}
-
-impl std::ops::Deref for Exceptions {
-    type Target = [Exception];
-    fn deref(&self) -> &[Exception] {
-        &self.list
-    }
-}
-
-fn id_key(id: &str) -> String {
-    crate::ledger::id::match_key(id)
-}
-
-fn covers(patterns: &[String], code: &str) -> bool {
-    !code.starts_with('X') && patterns.iter().any(|p| code.starts_with(p.as_str()))
-}
 
 /// Whether a pattern could hide anything in this run (some enabled rule matches it).
 fn applicable(patterns: &[String], settings: &Settings) -> bool {
-    crate::rules::registry()
+    crate::registry::all()
         .iter()
         .any(|r| covers(patterns, r.code) && settings.is_enabled(r.code))
 }
@@ -236,7 +101,7 @@ fn parse_one(seg: &str) -> Result<Marker, MarkerProblem> {
         return Err(MarkerProblem::NoCodes);
     }
     if let Some(bad) = codes.iter().find(|c| {
-        !crate::rules::registry()
+        !crate::registry::all()
             .iter()
             .any(|r| r.code.starts_with(c.as_str()))
     }) {
@@ -298,8 +163,8 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                 }
                 let mut markers: Vec<(Marker, bool)> = Vec::new();
                 if let (Some(note), Some(col)) = (&note, sheet.layout.col(Field::Note)) {
-                    let at = |code: &'static str, ja: String, en: String| {
-                        Finding::new(code, Text::new(ja, en))
+                    let at = |rule: &'static Rule, ja: String, en: String| {
+                        Finding::new(rule, Text::new(ja, en))
                             .at(sheet.name(), row, col)
                             .field(Field::Note)
                             .value(note.as_ref())
@@ -317,7 +182,7 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                     None
                 };
                 for &i in here.map(Vec::as_slice).unwrap_or(&[]) {
-                    let code = findings[i].code;
+                    let code = findings[i].code();
                     if let Some((m, used)) =
                         markers.iter_mut().find(|(m, _)| covers(&m.codes, code))
                     {
@@ -338,10 +203,10 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                         continue;
                     };
                     let live = matching.find(|e| !e.is_expired(settings.as_of));
-                    first.used.store(true, Ordering::Relaxed);
+                    first.mark_used();
                     match live {
                         Some(e) => {
-                            e.used.store(true, Ordering::Relaxed);
+                            e.mark_used();
                             plan.push((
                                 i,
                                 Action::Suppress(e.reason.clone(), SuppressionKind::External),
@@ -364,7 +229,7 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                         let codes = m.codes.join(",");
                         added.push(
                             Finding::new(
-                                "X001",
+                                &X001,
                                 Text::new(
                                     format!("備考の「daicho:ignore {codes}」に当たる指摘はありません。問題が解消していれば、この記述を削除してください。"),
                                     format!("The note's 'daicho:ignore {codes}' matches no finding. If the problem is fixed, remove the marker."),
@@ -401,24 +266,24 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
 
 fn problem_finding(
     p: &MarkerProblem,
-    at: impl Fn(&'static str, String, String) -> Finding,
+    at: impl Fn(&'static Rule, String, String) -> Finding,
 ) -> Finding {
     match p {
         MarkerProblem::NoCodes => at(
-            "X002",
+            &X002,
             "「daicho:ignore」の後にルールコードがないため、適用していません。「daicho:ignore OS001 理由」のように書いてください。".into(),
             "'daicho:ignore' has no rule code, so it is not applied. Write 'daicho:ignore OS001 reason'.".into(),
         ),
         MarkerProblem::NoReason { codes } => {
             let c = codes.join(",");
             at(
-                "X002",
+                &X002,
                 format!("「daicho:ignore {c}」に理由がないため、適用していません。「daicho:ignore {c} 理由」のように、許容する理由を書いてください。"),
                 format!("'daicho:ignore {c}' has no reason, so it is not applied. Write 'daicho:ignore {c} <reason>'."),
             )
         }
         MarkerProblem::UnknownCode(code) => at(
-            "X002",
+            &X002,
             format!("「daicho:ignore」の「{code}」に当たるルールがないため、適用していません。ルールコードを確認してください(`daicho rules` で一覧)。"),
             format!("'daicho:ignore' names '{code}', which matches no rule, so it is not applied. Check the code (`daicho rules`)."),
         ),
@@ -427,10 +292,10 @@ fn problem_finding(
 
 /// A finding of this module after select/ignore and severity overrides (it is added after them).
 fn enabled(mut f: Finding, settings: &Settings) -> Option<Finding> {
-    if !settings.is_enabled(f.code) {
+    if !settings.is_enabled(f.code()) {
         return None;
     }
-    if let Some(s) = settings.severity_overrides.get(f.code) {
+    if let Some(s) = settings.severity_overrides.get(f.code()) {
         f.severity = *s;
     }
     Some(f)
@@ -442,8 +307,8 @@ pub fn unused_exceptions(settings: &Settings) -> Vec<Finding> {
     let config = settings
         .config_path
         .as_deref()
-        .map(crate::report::display_relative)
-        .unwrap_or_else(|| crate::config::CONFIG_FILE_NAME.to_string());
+        .map(crate::paths::display_relative)
+        .unwrap_or_else(|| crate::settings::CONFIG_FILE_NAME.to_string());
     settings
         .exceptions
         .iter()
@@ -451,7 +316,7 @@ pub fn unused_exceptions(settings: &Settings) -> Vec<Finding> {
         .filter_map(|e| {
             let rules = e.rules.join(", ");
             let f = Finding::new(
-                "X001",
+                &X001,
                 Text::new(
                     format!("{config} の例外(管理番号「{}」、ルール {rules})に当たる指摘はありません。問題が解消していれば例外を削除してください。管理番号やルールコードの誤記の可能性もあります。", e.id),
                     format!("The exception in {config} (management number '{}', rules {rules}) matches no finding. Remove it if the problem is fixed, or check the number and codes.", e.id),
@@ -528,39 +393,5 @@ mod tests {
             parse_markers("daicho:ignore ZZ001 更新予定"),
             vec![Err(MarkerProblem::UnknownCode("ZZ001".into()))]
         );
-    }
-
-    #[test]
-    fn exception_matching() {
-        let e = Exception::new(
-            "Ｓ－００１".into(),
-            vec!["OS".into()],
-            "r".into(),
-            NaiveDate::from_ymd_opt(2026, 1, 1),
-        );
-        assert_eq!(e.key, id_key("S-001"));
-        assert!(e.covers("OS001") && !e.covers("IP004") && !e.covers("X001"));
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-        assert!(e.is_expired(as_of));
-    }
-
-    #[test]
-    fn exceptions_are_indexed_by_normalised_id_in_config_order() {
-        let mut all = Exceptions::default();
-        for (id, reason) in [("S-001", "a"), ("PC-9", "b"), ("Ｓ－００１", "c")] {
-            all.push(Exception::new(
-                id.into(),
-                vec!["OS".into()],
-                reason.into(),
-                None,
-            ));
-        }
-        let reasons: Vec<&str> = all
-            .for_key(&id_key("S-001"))
-            .map(|e| e.reason.as_str())
-            .collect();
-        assert_eq!(reasons, ["a", "c"]);
-        assert_eq!(all.for_key("nothing").count(), 0);
-        assert_eq!(all.len(), 3);
     }
 }

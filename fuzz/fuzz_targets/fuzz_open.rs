@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(book) = daicho::workbook::open_bytes(bytes, extension, &limits) {
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-        let settings = daicho::config::Settings::new(as_of);
+        let settings = daicho::settings::Settings::new(as_of);
         let _ = daicho::engine::analyze(&book, &settings);
     }
 });

@@ -20,10 +20,10 @@ pub use output::{
 };
 pub use styles::{FONT_NAME, FONT_SIZE};
 
-use crate::config::Settings;
 use crate::engine::Analysis;
+use crate::layout::is_daicho_sheet;
 use crate::rules::Finding;
-use crate::workbook::{CellValue, Sheet};
+use crate::settings::Settings;
 use crate::Lang;
 use sheet::{Mark, SheetPlan};
 use std::collections::{BTreeMap, HashSet};
@@ -32,32 +32,10 @@ use styles::{Fill, Styles};
 
 /// The name of the summary sheet.
 pub const SUMMARY_SHEET_NAME: &str = "チェック結果";
-/// Written in A1 of the summary sheet; marks the sheet as daicho's own when a `.checked.xlsx` is
-/// checked again.
-pub const SUMMARY_MARKER: &str = "daicho チェック結果";
-/// The filled-in checklist sheet writes this (alone or followed by a title) in a cell of its
-/// first row, so that the sheet is not read back as the hospital's checklist.
-pub const CHECKLIST_MARKER: &str = "daicho 記入済みチェックリスト";
-
 /// How many cells get a note, per workbook. Every flagged cell gets its fill regardless.
 pub const DEFAULT_MAX_NOTES: usize = 2000;
 /// Sheets with more cells than this are written in rust_xlsxwriter's constant-memory mode.
 pub const DEFAULT_CONSTANT_MEMORY_CELLS: usize = 50_000;
-
-/// Whether a sheet is one daicho wrote itself (the summary or the filled-in checklist of an
-/// earlier `.checked.xlsx`): such sheets are not data and are neither linted nor copied again.
-pub fn is_daicho_sheet(sheet: &Sheet) -> bool {
-    let Some(first) = sheet.grid.rows().first() else {
-        return false;
-    };
-    first.index == 0
-        && first.cells.iter().any(|(_, v)| {
-            matches!(v, CellValue::Text(s) if {
-                let s = s.trim_start();
-                s.starts_with(SUMMARY_MARKER) || s.starts_with(CHECKLIST_MARKER)
-            })
-        })
-}
 
 /// Tuning knobs (tests lower them to exercise the capped and constant-memory paths).
 #[derive(Debug, Clone, Copy)]
@@ -326,7 +304,7 @@ fn note_text(findings: &[Finding], on_cell: &[usize], lang: Lang) -> String {
         let mut part = format!(
             "【{}】{} {}\n{}",
             f.severity.label(lang),
-            f.code,
+            f.code(),
             f.name(),
             f.message.get(lang)
         );

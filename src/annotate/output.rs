@@ -2,8 +2,8 @@
 //! folder, renamed over the output once complete.
 
 use super::Options;
-use crate::config::Settings;
 use crate::engine::Analysis;
+use crate::settings::Settings;
 use crate::Lang;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ pub enum AnnotateError {
 
 impl AnnotateError {
     pub fn message(&self, lang: Lang) -> String {
-        let shown = |p: &Path| crate::report::display_path(p);
+        let shown = |p: &Path| crate::paths::display_path(p);
         match (self, lang) {
             (AnnotateError::NotWritable { dir, detail }, Lang::Ja) => format!(
                 "フォルダ「{}」に書き込めないため、チェック結果のブックを保存できませんでした({detail})。書き込めるフォルダを --out-dir で指定してください。",

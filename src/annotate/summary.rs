@@ -2,9 +2,9 @@
 //! a link that jumps to the cell.
 
 use super::styles::{Fill, Styles};
-use super::SUMMARY_MARKER;
-use crate::engine::SheetInfo;
 use crate::layout::SheetRole;
+use crate::layout::SUMMARY_MARKER;
+use crate::report::SheetInfo;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};
@@ -103,11 +103,11 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
 
     let mut by_rule: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for f in s.findings {
-        let order = crate::rules::registry()
+        let order = crate::registry::all()
             .iter()
-            .position(|r| r.code == f.code)
+            .position(|r| r.code == f.code())
             .unwrap_or(usize::MAX);
-        *by_rule.entry((order, f.code)).or_default() += 1;
+        *by_rule.entry((order, f.code())).or_default() += 1;
     }
     let rules = if by_rule.is_empty() {
         t(lang, "なし", "none")
@@ -226,7 +226,7 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             Fill::Severity(f.severity)
         };
         ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
-        ws.write_string_with_format(row, 1, f.code, &styles.text)?;
+        ws.write_string_with_format(row, 1, f.code(), &styles.text)?;
         ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
         let target = s.targets.get(i).and_then(Option::as_ref);
         let sheet_text = target
@@ -237,12 +237,12 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         if let Some(target) = target {
             let shown_cell = f
                 .cell()
-                .unwrap_or_else(|| crate::workbook::a1(target.row, target.col));
+                .unwrap_or_else(|| crate::address::a1(target.row, target.col));
             if i < MAX_LINKS {
                 let anchor = format!(
                     "internal:{}!{}",
                     quote(&target.sheet),
-                    crate::workbook::a1(target.row, target.col)
+                    crate::address::a1(target.row, target.col)
                 );
                 ws.write_url_with_format(
                     row,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::engine::analyze;
+use crate::workbook::{CellValue, Sheet};
 use crate::workbook::{Format, Grid, Limits, Merge, Workbook};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -177,7 +178,7 @@ fn check_round_trip(bytes: &[u8], wb: &Workbook) {
                     same(v, &got),
                     "{}!{}: {v:?} became {got:?}",
                     sheet.name,
-                    crate::workbook::a1(row.index, *c)
+                    crate::address::a1(row.index, *c)
                 );
             }
         }

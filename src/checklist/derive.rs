@@ -37,6 +37,21 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The evidence when the ledger named with `--ledger` could not be read: no ledger, and the
+    /// reason in its place.
+    pub fn unreadable(reason: String) -> Evidence {
+        Evidence {
+            summary: reason.clone(),
+            ledger: ItemEvidence {
+                text: reason,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+}
+
+impl Evidence {
     /// The evidence for an item's answer covering `targets` (empty = the whole item).
     pub fn for_item(&self, tag: Tag, targets: &[Target]) -> Option<ItemEvidence> {
         match tag {
@@ -211,10 +226,10 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     let duplicates = findings
         .iter()
         .filter(live)
-        .filter(|f| f.code == "ID001")
+        .filter(|f| f.code() == "ID001")
         .count();
     let mut blanks: BTreeMap<(Option<DeviceKind>, Field), usize> = BTreeMap::new();
-    for f in findings.iter().filter(live).filter(|f| f.code == "F001") {
+    for f in findings.iter().filter(live).filter(|f| f.code() == "F001") {
         if let (Some(field), Some((_, d))) = (f.field, device_of(f)) {
             *blanks.entry((d.kind, field)).or_insert(0) += 1;
         }
@@ -241,7 +256,7 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     let placeholders = findings
         .iter()
         .filter(live)
-        .filter(|f| matches!(f.code, "F002" | "IP002"))
+        .filter(|f| matches!(f.code(), "F002" | "IP002"))
         .count();
     if placeholders > 0 {
         ledger_text.push_str(&format!("仮の値(〇〇など)のままの欄が{placeholders}件。"));
@@ -378,7 +393,7 @@ fn patch_evidence<'l>(
     let mut unsupported: Vec<String> = Vec::new();
     for f in findings
         .iter()
-        .filter(|f| f.code == "OS001" && f.suppressed.is_none() && f.severity == Severity::Error)
+        .filter(|f| f.code() == "OS001" && f.suppressed.is_none() && f.severity == Severity::Error)
     {
         let Some((s, d)) = device_of(f) else { continue };
         if !of_target(d) || d.status == Some(Status::Inactive) {

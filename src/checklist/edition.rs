@@ -2,85 +2,13 @@
 //! (`--checklist FILE`) in the same format. See `templates/checklist/README.md` for the format.
 
 use super::parse::{match_key, parse_item_number, Bigrams, ItemNo, Numbering, Target};
-use crate::config::Settings;
+use crate::settings::Settings;
+pub use crate::Form;
 use crate::Text;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// The three forms of the checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Form {
-    /// 医療機関確認用
-    Hospital,
-    /// 薬局確認用
-    Pharmacy,
-    /// 事業者確認用 (one per vendor with a contract)
-    Vendor,
-}
-
-impl Form {
-    pub fn key(self) -> &'static str {
-        match self {
-            Form::Hospital => "hospital",
-            Form::Pharmacy => "pharmacy",
-            Form::Vendor => "vendor",
-        }
-    }
-
-    /// 医療機関確認用 / 薬局確認用 / 事業者確認用
-    pub fn label(self) -> &'static str {
-        match self {
-            Form::Hospital => "医療機関確認用",
-            Form::Pharmacy => "薬局確認用",
-            Form::Vendor => "事業者確認用",
-        }
-    }
-
-    /// The name of the filled-in sheet: 「チェックリスト(医療機関確認用)」.
-    pub fn sheet_name(self) -> String {
-        format!("チェックリスト({})", self.label())
-    }
-
-    /// The form a title or sheet name names, if any. 「医療機関・薬局確認用」 (one form for both) is
-    /// the hospital form.
-    pub fn from_title(s: &str) -> Option<Form> {
-        let k = crate::text::key(s);
-        if k.contains("事業者確認") || k.contains("事業者用") || k.contains("ベンダ") {
-            Some(Form::Vendor)
-        } else if [
-            "医療機関・薬局",
-            "医療機関/薬局",
-            "医療機関及び薬局",
-            "医療機関、薬局",
-        ]
-        .iter()
-        .any(|w| k.contains(w))
-        {
-            // 「医療機関・薬局確認用」 (令和8年度版): one form for both.
-            Some(Form::Hospital)
-        } else if k.contains("薬局確認") || k.contains("薬局用") || k.contains("薬局における")
-        {
-            Some(Form::Pharmacy)
-        } else if k.contains("医療機関確認") || k.contains("医療機関用") {
-            Some(Form::Hospital)
-        } else {
-            None
-        }
-    }
-}
-
-impl From<crate::cli::Form> for Form {
-    fn from(f: crate::cli::Form) -> Form {
-        match f {
-            crate::cli::Form::Hospital => Form::Hospital,
-            crate::cli::Form::Vendor => Form::Vendor,
-            crate::cli::Form::Pharmacy => Form::Pharmacy,
-        }
-    }
-}
 
 /// Items the ledger can inform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

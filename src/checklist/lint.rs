@@ -9,101 +9,108 @@ use crate::{Severity, Text};
 use chrono::NaiveDate;
 use std::collections::HashSet;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "C001",
-        name: "unanswered-item",
-        severity: Severity::Error,
-        summary: ("チェックリストの項目に1回目の回答が1つに定まっていない(未回答、または「はい」「いいえ」の両方)", "a checklist item without a single first-round answer (neither, or both, of はい and いいえ)"),
-        doc: RuleDoc {
-            what: (
-                "チェックリストの項目(対象ごとの行を含む)で、1回目の「はい」「いいえ」が選ばれていないか、両方に印があります。版の項目がシートにない場合や、2回目で両方に印がある場合も含みます。最初の質問「医療情報システムを導入、運用している。」が「いいえ」なら、他の項目は回答不要です。",
-                "A checklist item (or one target row of it) has no first-round はい/いいえ, or both are marked. Also reported for an item of the edition missing from the sheet and for both marks in round 2. When the opening question (医療情報システムを導入、運用している。) is answered いいえ, no other item needs an answer.",
-            ),
-            why: (
-                "立入検査では、医療機関確認用・事業者確認用のすべての項目に1回目の回答と確認日があることが確認されます。",
-                "On-site inspections (立入検査) check that every item of the hospital and vendor forms has a first-round answer and date.",
-            ),
-            example: ("2-⑥ の「はい」「いいえ」欄がどちらも空欄。または両方に〇。", "Neither はい nor いいえ marked for 2-⑥, or both marked."),
-            fix: ("現状を確認し、「はい」か「いいえ」のどちらか一方を選んでください。", "Check the current state and choose exactly one of はい or いいえ."),
-        },
+pub static C001: Rule = Rule {
+    code: "C001",
+    name: "unanswered-item",
+    severity: Severity::Error,
+    summary: ("チェックリストの項目に1回目の回答が1つに定まっていない(未回答、または「はい」「いいえ」の両方)", "a checklist item without a single first-round answer (neither, or both, of はい and いいえ)"),
+    doc: RuleDoc {
+        what: (
+            "チェックリストの項目(対象ごとの行を含む)で、1回目の「はい」「いいえ」が選ばれていないか、両方に印があります。版の項目がシートにない場合や、2回目で両方に印がある場合も含みます。最初の質問「医療情報システムを導入、運用している。」が「いいえ」なら、他の項目は回答不要です。",
+            "A checklist item (or one target row of it) has no first-round はい/いいえ, or both are marked. Also reported for an item of the edition missing from the sheet and for both marks in round 2. When the opening question (医療情報システムを導入、運用している。) is answered いいえ, no other item needs an answer.",
+        ),
+        why: (
+            "立入検査では、医療機関確認用・事業者確認用のすべての項目に1回目の回答と確認日があることが確認されます。",
+            "On-site inspections (立入検査) check that every item of the hospital and vendor forms has a first-round answer and date.",
+        ),
+        example: ("2-⑥ の「はい」「いいえ」欄がどちらも空欄。または両方に〇。", "Neither はい nor いいえ marked for 2-⑥, or both marked."),
+        fix: ("現状を確認し、「はい」か「いいえ」のどちらか一方を選んでください。", "Check the current state and choose exactly one of はい or いいえ."),
     },
-    Rule {
-        code: "C002",
-        name: "missing-target-date",
-        severity: Severity::Error,
-        summary: ("「いいえ」なのに対応目標日がない", "いいえ without a 対応目標日"),
-        doc: RuleDoc {
-            what: ("「いいえ」と答えた項目に、対応の目標日(目標日・対応予定日)が書かれていないか、日付として読めません。", "An item answered いいえ has no target date (目標日), or it cannot be read as a date."),
-            why: ("チェックリストの記入方法では、「いいえ」の項目には年度内の目標日を記入することになっています。", "The form's instructions require a target date within the fiscal year for every いいえ."),
-            example: ("2-⑩ 二要素認証: 「いいえ」、目標日が空欄。", "2-⑩ two-factor authentication: いいえ, target date blank."),
-            fix: ("対応の目標日(例: 令和8年3月31日、「令和7年度中」)を記入してください。", "Write the target date (e.g. 2026/3/31, or 「令和7年度中」)."),
-        },
+};
+
+pub static C002: Rule = Rule {
+    code: "C002",
+    name: "missing-target-date",
+    severity: Severity::Error,
+    summary: ("「いいえ」なのに対応目標日がない", "いいえ without a 対応目標日"),
+    doc: RuleDoc {
+        what: ("「いいえ」と答えた項目に、対応の目標日(目標日・対応予定日)が書かれていないか、日付として読めません。", "An item answered いいえ has no target date (目標日), or it cannot be read as a date."),
+        why: ("チェックリストの記入方法では、「いいえ」の項目には年度内の目標日を記入することになっています。", "The form's instructions require a target date within the fiscal year for every いいえ."),
+        example: ("2-⑩ 二要素認証: 「いいえ」、目標日が空欄。", "2-⑩ two-factor authentication: いいえ, target date blank."),
+        fix: ("対応の目標日(例: 令和8年3月31日、「令和7年度中」)を記入してください。", "Write the target date (e.g. 2026/3/31, or 「令和7年度中」)."),
     },
-    Rule {
-        code: "C003",
-        name: "missing-check-date",
-        severity: Severity::Error,
-        summary: ("回答に確認日がない", "an answer without its 確認日"),
-        doc: RuleDoc {
-            what: ("「はい」「いいえ」の回答に、その回の確認日が書かれていないか、日付として読めません(様式の上部に確認日欄があり記入されていれば、それを使います)。", "An answer has no check date for its round, or the date cannot be read (a filled-in 確認日 field at the top of the form counts)."),
-            why: ("立入検査では、1回目の回答とあわせて確認日が確認されます。いつの時点の状況かが分からない回答は根拠になりません。", "Inspections check the first-round date with the answer; an undated answer says nothing about when it held."),
-            example: ("1-① 「はい」、確認日が空欄。", "1-① はい with the date blank."),
-            fix: ("確認した日付を記入してください(例: 2025/6/1、「6/1」)。", "Write the date you checked (e.g. 2025/6/1, or 「6/1」)."),
-        },
+};
+
+pub static C003: Rule = Rule {
+    code: "C003",
+    name: "missing-check-date",
+    severity: Severity::Error,
+    summary: ("回答に確認日がない", "an answer without its 確認日"),
+    doc: RuleDoc {
+        what: ("「はい」「いいえ」の回答に、その回の確認日が書かれていないか、日付として読めません(様式の上部に確認日欄があり記入されていれば、それを使います)。", "An answer has no check date for its round, or the date cannot be read (a filled-in 確認日 field at the top of the form counts)."),
+        why: ("立入検査では、1回目の回答とあわせて確認日が確認されます。いつの時点の状況かが分からない回答は根拠になりません。", "Inspections check the first-round date with the answer; an undated answer says nothing about when it held."),
+        example: ("1-① 「はい」、確認日が空欄。", "1-① はい with the date blank."),
+        fix: ("確認した日付を記入してください(例: 2025/6/1、「6/1」)。", "Write the date you checked (e.g. 2025/6/1, or 「6/1」)."),
     },
-    Rule {
-        code: "C004",
-        name: "target-date-out-of-range",
-        severity: Severity::Warning,
-        summary: ("対応目標日が基準日を過ぎている、または確認日より前", "目標日 already past at the as-of date, or earlier than its own 確認日"),
-        doc: RuleDoc {
-            what: ("「いいえ」の項目の目標日が基準日(--as-of)を過ぎているのに、その後の回で「はい」になっていません。または目標日が同じ回の確認日より前です。", "The target date of an いいえ item has passed at the as-of date without a later round answered, or it precedes the same round's check date."),
-            why: ("期限を過ぎた目標日は、対策が遅れていることを示します。確認日より前の目標日は記入の誤りです。", "A passed target date means the measure is late; a target before the check date is a slip of the pen."),
-            example: ("1回目「いいえ」、目標日2025/9/30、基準日2026/11/25 で2回目が空欄。", "Round 1 いいえ with target 2025/9/30, as-of 2026/11/25, round 2 blank."),
-            fix: ("対応済みなら2回目に「はい」と確認日を、未対応なら新しい目標日を記入してください。", "If done, record はい and the date in round 2; if not, set a new target date."),
-        },
+};
+
+pub static C004: Rule = Rule {
+    code: "C004",
+    name: "target-date-out-of-range",
+    severity: Severity::Warning,
+    summary: ("対応目標日が基準日を過ぎている、または確認日より前", "目標日 already past at the as-of date, or earlier than its own 確認日"),
+    doc: RuleDoc {
+        what: ("「いいえ」の項目の目標日が基準日(--as-of)を過ぎているのに、その後の回で「はい」になっていません。または目標日が同じ回の確認日より前です。", "The target date of an いいえ item has passed at the as-of date without a later round answered, or it precedes the same round's check date."),
+        why: ("期限を過ぎた目標日は、対策が遅れていることを示します。確認日より前の目標日は記入の誤りです。", "A passed target date means the measure is late; a target before the check date is a slip of the pen."),
+        example: ("1回目「いいえ」、目標日2025/9/30、基準日2026/11/25 で2回目が空欄。", "Round 1 いいえ with target 2025/9/30, as-of 2026/11/25, round 2 blank."),
+        fix: ("対応済みなら2回目に「はい」と確認日を、未対応なら新しい目標日を記入してください。", "If done, record はい and the date in round 2; if not, set a new target date."),
     },
-    Rule {
-        code: "C005",
-        name: "answer-contradicts-ledger",
-        severity: Severity::Warning,
-        summary: ("同じブックの機器台帳と矛盾する回答", "an answer the same workbook's ledger contradicts"),
-        doc: RuleDoc {
-            what: (
-                "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): 台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。他のファイルの台帳とは照合しません。",
-                "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. Other files of a batch are never consulted.",
-            ),
-            why: ("台帳と食い違う回答は、立入検査や監査で説明できません。台帳を直すか、回答を見直す必要があります。", "An answer the ledger contradicts cannot be defended at inspection; fix the ledger or the answer."),
-            example: ("2-① 「はい」なのに管理番号「003」が2回ある。2-⑥ 「はい」なのに端末PCが「Win8」で稼働中。", "2-① はい while 「003」 appears twice; 2-⑥ はい while a PC runs 「Win8」."),
-            fix: ("台帳の問題(ID001、L002、OS001など)を直すか、回答を「いいえ」にして目標日を記入してください。", "Fix the ledger findings (ID001, L002, OS001 …) or answer いいえ with a target date."),
-        },
+};
+
+pub static C005: Rule = Rule {
+    code: "C005",
+    name: "answer-contradicts-ledger",
+    severity: Severity::Warning,
+    summary: ("同じブックの機器台帳と矛盾する回答", "an answer the same workbook's ledger contradicts"),
+    doc: RuleDoc {
+        what: (
+            "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): 台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。他のファイルの台帳とは照合しません。",
+            "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. Other files of a batch are never consulted.",
+        ),
+        why: ("台帳と食い違う回答は、立入検査や監査で説明できません。台帳を直すか、回答を見直す必要があります。", "An answer the ledger contradicts cannot be defended at inspection; fix the ledger or the answer."),
+        example: ("2-① 「はい」なのに管理番号「003」が2回ある。2-⑥ 「はい」なのに端末PCが「Win8」で稼働中。", "2-① はい while 「003」 appears twice; 2-⑥ はい while a PC runs 「Win8」."),
+        fix: ("台帳の問題(ID001、L002、OS001など)を直すか、回答を「いいえ」にして目標日を記入してください。", "Fix the ledger findings (ID001, L002, OS001 …) or answer いいえ with a target date."),
     },
-    Rule {
-        code: "C006",
-        name: "unknown-checklist-item",
-        severity: Severity::Info,
-        summary: ("項目のように見えるが、版のどの項目にも一致しない行", "a row that looks like an item but matches no item of the edition"),
-        doc: RuleDoc {
-            what: ("番号や文言から項目と思われる行が、判別した版(令和6年度版・令和7年度版など)のどの項目にも一致しません。版を判別できないシートでは、すべての項目行をこの情報として報告し、回答は推測しません。", "A row that looks like an item matches no item of the detected edition. On a sheet whose edition cannot be recognised every item row is reported this way, and no answer is guessed."),
-            why: ("独自に追加した項目や新しい版の項目は、daichoが照合・転記できません。", "daicho cannot check or carry over items it does not know (your own additions, a newer edition)."),
-            example: ("令和8年度版のシートで、daichoに定義のない項目。", "An item of a 令和8年度版 sheet daicho has no definition for."),
-            fix: ("新しい版なら、その版の定義ファイルを --checklist FILE で指定してください(templates/checklist の書式)。独自項目ならそのままで構いません。", "For a newer edition, pass its definition with --checklist FILE (the format of templates/checklist); your own items can stay as they are."),
-        },
+};
+
+pub static C006: Rule = Rule {
+    code: "C006",
+    name: "unknown-checklist-item",
+    severity: Severity::Info,
+    summary: ("項目のように見えるが、版のどの項目にも一致しない行", "a row that looks like an item but matches no item of the edition"),
+    doc: RuleDoc {
+        what: ("番号や文言から項目と思われる行が、判別した版(令和6年度版・令和7年度版など)のどの項目にも一致しません。版を判別できないシートでは、すべての項目行をこの情報として報告し、回答は推測しません。", "A row that looks like an item matches no item of the detected edition. On a sheet whose edition cannot be recognised every item row is reported this way, and no answer is guessed."),
+        why: ("独自に追加した項目や新しい版の項目は、daichoが照合・転記できません。", "daicho cannot check or carry over items it does not know (your own additions, a newer edition)."),
+        example: ("令和8年度版のシートで、daichoに定義のない項目。", "An item of a 令和8年度版 sheet daicho has no definition for."),
+        fix: ("新しい版なら、その版の定義ファイルを --checklist FILE で指定してください(templates/checklist の書式)。独自項目ならそのままで構いません。", "For a newer edition, pass its definition with --checklist FILE (the format of templates/checklist); your own items can stay as they are."),
     },
-    Rule {
-        code: "C007",
-        name: "missing-form-field",
-        severity: Severity::Warning,
-        summary: ("様式の記入欄(医療機関名、記入者など)が空欄", "a header field of the form (医療機関名, 記入者, …) is blank"),
-        doc: RuleDoc {
-            what: ("チェックリスト上部の記入欄(医療機関名、記入者など)が空欄か、欄そのものがありません。", "A header field of the checklist (医療機関名, 記入者 …) is blank or missing."),
-            why: ("誰がどの医療機関について確認したかが分からないチェックリストは、記録として使えません。", "A checklist that does not say whose it is and who filled it in is no record."),
-            example: ("「記入者」の右のセルが空欄。", "The cell right of 「記入者」 is blank."),
-            fix: ("医療機関名と記入者名を記入してください。", "Fill in the institution's name and your name."),
-        },
+};
+
+pub static C007: Rule = Rule {
+    code: "C007",
+    name: "missing-form-field",
+    severity: Severity::Warning,
+    summary: ("様式の記入欄(医療機関名、記入者など)が空欄", "a header field of the form (医療機関名, 記入者, …) is blank"),
+    doc: RuleDoc {
+        what: ("チェックリスト上部の記入欄(医療機関名、記入者など)が空欄か、欄そのものがありません。", "A header field of the checklist (医療機関名, 記入者 …) is blank or missing."),
+        why: ("誰がどの医療機関について確認したかが分からないチェックリストは、記録として使えません。", "A checklist that does not say whose it is and who filled it in is no record."),
+        example: ("「記入者」の右のセルが空欄。", "The cell right of 「記入者」 is blank."),
+        fix: ("医療機関名と記入者名を記入してください。", "Fill in the institution's name and your name."),
     },
-];
+};
+
+/// This family's rules, in code order.
+pub static RULES: &[&Rule] = &[&C001, &C002, &C003, &C004, &C005, &C006, &C007];
 
 /// How a row is named in messages: 「2-① サーバ、端末PC…」(サーバ).
 fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> (String, String) {
@@ -180,7 +187,7 @@ pub fn check_sheet(
             let (ja, en) = row_label(cs, row);
             out.push(
                 Finding::new(
-                    "C006",
+                    &C006,
                     Text::new(
                         format!("{ja}: {why_ja}、項目を照合できません(回答は転記しません)。その版の定義ファイルを --checklist FILE で指定してください。"),
                         format!("{en}: {why_en}, so the item cannot be checked (answers are not carried over). Pass the edition's definition with --checklist FILE."),
@@ -199,7 +206,7 @@ pub fn check_sheet(
         if !r.answer.is_single() {
             out.push(
                 Finding::new(
-                    "C001",
+                    &C001,
                     Text::new(
                         format!("最初の質問「{}」に「はい」か「いいえ」の一方を回答してください。", edition.gate.as_ref().map(|x| x.text.as_str()).unwrap_or("医療情報システムを導入、運用している。")),
                         "Answer the opening question (医療情報システムを導入、運用している。) with exactly one of はい or いいえ.".to_string(),
@@ -218,7 +225,7 @@ pub fn check_sheet(
                 let (ja, en) = row_label(cs, row);
                 out.push(
                     Finding::new(
-                        "C006",
+                        &C006,
                         Text::new(
                             format!("{ja}は{}のどの項目にも一致しません。独自の項目ならそのままで構いません。新しい版なら --checklist FILE で定義を指定してください。", edition.display_name()),
                             format!("{en} matches no item of {}. Keep it if it is your own item; for a newer edition pass its definition with --checklist FILE.", edition.display_name()),
@@ -255,7 +262,7 @@ pub fn check_sheet(
                     let (ja, en) = row_label(cs, row);
                     out.push(
                         Finding::new(
-                            "C005",
+                            &C005,
                             Text::new(
                                 format!("{ja}は「はい」ですが、台帳と矛盾します: {}。台帳を直すか、回答を見直してください。", why.ja),
                                 format!("{en} is answered yes, but the ledger contradicts it: {}. Fix the ledger or revise the answer.", why.en),
@@ -281,7 +288,7 @@ pub fn check_sheet(
             }
             out.push(
                 Finding::new(
-                    "C001",
+                    &C001,
                     Text::new(
                         format!(
                             "{}の項目{}「{}」がシートにありません。行を追加して回答してください。",
@@ -314,7 +321,7 @@ pub fn check_sheet(
             if slot != super::parse::Target::All && !covered.contains(&slot) {
                 out.push(
                     Finding::new(
-                        "C001",
+                        &C001,
                         Text::new(
                             format!("項目{}の対象「{}」の回答欄がありません。対象ごとに回答してください。", item.number, slot.label()),
                             format!("Item {} has no answer row for {}. Answer each target.", item.number, slot.label_en()),
@@ -345,7 +352,7 @@ fn check_round(
         Answer::None if rd == 0 => {
             out.push(
                 Finding::new(
-                    "C001",
+                    &C001,
                     Text::new(
                         format!(
                             "{ja}に{rj}の回答がありません。「はい」か「いいえ」を選んでください。"
@@ -361,7 +368,7 @@ fn check_round(
         Answer::Both => {
             out.push(
                 Finding::new(
-                    "C001",
+                    &C001,
                     Text::new(
                         format!("{ja}の{rj}は「はい」と「いいえ」の両方に印があります。どちらか一方にしてください。"),
                         format!("{en}: both はい and いいえ are marked in {re}. Keep exactly one."),
@@ -375,7 +382,7 @@ fn check_round(
         Answer::Unreadable(raw) => {
             out.push(
                 Finding::new(
-                    "C001",
+                    &C001,
                     Text::new(
                         format!("{ja}の{rj}の回答「{raw}」を「はい」「いいえ」として読めません。どちらかを記入してください。"),
                         format!("{en}: the {re} answer 「{raw}」 is neither はい nor いいえ. Write one of them."),
@@ -399,7 +406,7 @@ fn check_round(
             if header_date.is_none() || r.check_col.is_some() {
                 out.push(
                     Finding::new(
-                        "C003",
+                        &C003,
                         Text::new(
                             format!("{ja}の{rj}の回答に確認日がありません。確認した日付を記入してください。"),
                             format!("{en}: the {re} answer has no check date. Write the date you checked."),
@@ -413,7 +420,7 @@ fn check_round(
         DateValue::Unreadable(raw) => {
             out.push(
                 Finding::new(
-                    "C003",
+                    &C003,
                     Text::new(
                         format!(
                             "{ja}の{rj}の確認日「{raw}」を日付として読めません。例: 2025/6/1。"
@@ -437,7 +444,7 @@ fn check_round(
     match &r.target {
         DateValue::Blank => out.push(
             Finding::new(
-                "C002",
+                &C002,
                 Text::new(
                     format!("{ja}は{rj}が「いいえ」ですが、対応目標日がありません。年度内の目標日を記入してください。"),
                     format!("{en} is いいえ in {re} but has no target date. Write a target date within the fiscal year."),
@@ -447,7 +454,7 @@ fn check_round(
         ),
         DateValue::Unreadable(raw) => out.push(
             Finding::new(
-                "C002",
+                &C002,
                 Text::new(
                     format!("{ja}の{rj}の目標日「{raw}」を日付として読めません。例: 2026/3/31、「令和7年度中」。"),
                     format!("{en}: the {re} target date 「{raw}」 is not a date (e.g. 2026/3/31, or 「令和7年度中」)."),
@@ -470,7 +477,7 @@ fn check_round(
                 };
                 out.push(
                     Finding::new(
-                        "C004",
+                        &C004,
                         Text::new(
                             format!("{ja}の{rj}の目標日{}は{why_ja}。対応済みなら次の回に「はい」と確認日を、未対応なら新しい目標日を記入してください。", t.format("%Y/%m/%d")),
                             format!("{en}: the {re} target date {t} {why_en}. If done, record はい and the date in the next round; if not, set a new target date."),
@@ -499,7 +506,7 @@ fn check_fields(cs: &ChecklistSheet, out: &mut Vec<Finding>) {
                 }
                 out.push(
                     Finding::new(
-                        "C007",
+                        &C007,
                         Text::new(
                             format!("チェックリストの「{}」が空欄です。記入してください。", f.label),
                             format!("The checklist's 「{}」 field is blank. Fill it in.", f.label),
@@ -510,7 +517,7 @@ fn check_fields(cs: &ChecklistSheet, out: &mut Vec<Finding>) {
             }
             _ if f.required && cs.edition.is_some() => out.push(
                 Finding::new(
-                    "C007",
+                    &C007,
                     Text::new(
                         format!("チェックリストに「{}」の欄がありません。シートの上部に「{}」と記入欄を設けてください。", f.label, f.label),
                         format!("The checklist has no 「{}」 field. Add it at the top of the sheet.", f.label),

@@ -24,8 +24,8 @@ const SCAN_COLS: u32 = 64;
 /// Bigram similarity from which a cell is taken for an item's text.
 pub const TEXT_MATCH: f64 = 0.6;
 /// Marker daicho writes in the first row of the filled-in sheet of an annotated workbook (see
-/// `render`), shared with `annotate::is_daicho_sheet`.
-pub const RENDER_MARKER: &str = crate::annotate::CHECKLIST_MARKER;
+/// `render`), shared with `layout::is_daicho_sheet`.
+pub const RENDER_MARKER: &str = crate::layout::CHECKLIST_MARKER;
 
 /// One round's cells of an item row.
 #[derive(Debug, Clone, Default)]

@@ -666,8 +666,8 @@ mod tests {
                     as_of(),
                     &mut findings,
                 );
-                let c001 = findings.iter().filter(|f| f.code == "C001").count();
-                let c007 = findings.iter().filter(|f| f.code == "C007").count();
+                let c001 = findings.iter().filter(|f| f.code() == "C001").count();
+                let c007 = findings.iter().filter(|f| f.code() == "C007").count();
                 assert_eq!(
                     c001,
                     slots + usize::from(ed.gate.is_some()),
@@ -704,7 +704,7 @@ mod tests {
         let back_wb = reread(&mut book);
         let sheet = &back_wb.sheets[0];
         assert!(crate::checklist::is_rendered_sheet(sheet));
-        assert!(crate::annotate::is_daicho_sheet(sheet));
+        assert!(crate::layout::is_daicho_sheet(sheet));
         let back = read_sheet(0, sheet, &cat, as_of()).unwrap();
         for row in original.rows.iter().filter(|r| r.item.is_some()) {
             let target = row.targets.first().copied();

@@ -4,6 +4,7 @@ use super::{convert_file, export, log, standard_workbook, ConvertError};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::config::{Overrides, Resolver};
 use crate::paths::{collect_inputs, Input};
+use crate::report::ExitStatus;
 use crate::template::save::{same_file, write_atomically, SaveError};
 use crate::Lang;
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ fn inputs(args: &ConvertArgs, lang: Lang) -> (Vec<PathBuf>, Vec<(PathBuf, String
 /// Runs `daicho convert`; returns the exit code (0 all converted, 2 any input not converted or a
 /// usage/config error). Findings that remain in a converted ledger do not change the exit code:
 /// `daicho check` is the command that judges a ledger.
-pub fn run(args: &ConvertArgs) -> i32 {
+pub fn run(args: &ConvertArgs) -> ExitStatus {
     let lang = args.common.lang;
     let mut cli = Overrides::new(
         args.common
@@ -64,8 +65,8 @@ pub fn run(args: &ConvertArgs) -> i32 {
     let mut resolver = match Resolver::new(cli, args.common.config.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
-            return 2;
+            eprintln!("{}", e.render(lang));
+            return ExitStatus::Failure;
         }
     };
     let (files, mut failed) = inputs(args, lang);
@@ -80,7 +81,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
                         Lang::En => format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
                     }
                 );
-                return 2;
+                return ExitStatus::Failure;
             }
             if let Err(e) = std::fs::create_dir_all(o) {
                 eprintln!(
@@ -91,7 +92,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
                     }
                     .message(lang)
                 );
-                return 2;
+                return ExitStatus::Failure;
             }
         }
     }
@@ -99,7 +100,7 @@ pub fn run(args: &ConvertArgs) -> i32 {
     if let Some(log_path) = &args.log {
         if !args.force && log_path.exists() {
             eprintln!("{}", SaveError::Exists(log_path.clone()).message(lang));
-            return 2;
+            return ExitStatus::Failure;
         }
     }
     let mut log_text = String::new();
@@ -108,8 +109,8 @@ pub fn run(args: &ConvertArgs) -> i32 {
         let settings = match resolver.settings_for(input) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("{}", e.message(lang));
-                return 2;
+                eprintln!("{}", e.render(lang));
+                return ExitStatus::Failure;
             }
         };
         match convert_one(input, out, args, &settings) {
@@ -120,18 +121,18 @@ pub fn run(args: &ConvertArgs) -> i32 {
         }
     }
     for (path, message) in &failed {
-        eprintln!("{}: {message}", crate::report::display_path(path));
+        eprintln!("{}: {message}", crate::paths::display_path(path));
     }
     if let Some(log_path) = &args.log {
         if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
             eprintln!("{}", e.message(lang));
-            return 2;
+            return ExitStatus::Failure;
         }
     }
     if failed.is_empty() {
-        0
+        ExitStatus::Clean
     } else {
-        2
+        ExitStatus::Failure
     }
 }
 
@@ -141,7 +142,7 @@ fn convert_one(
     input: &Path,
     out: &Path,
     args: &ConvertArgs,
-    settings: &crate::config::Settings,
+    settings: &crate::settings::Settings,
 ) -> Result<String, ConvertError> {
     let lang = settings.lang;
     if same_file(input, out) {
@@ -156,10 +157,10 @@ fn convert_one(
     let conv =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
             Err(ConvertError::Read(crate::workbook::ReadError::Internal {
-                detail: crate::engine::panic_text(&p),
+                detail: crate::workbook::panic_text(&*p),
             }))
         })?;
-    let shown_out = crate::report::display_path(out);
+    let shown_out = crate::paths::display_path(out);
     let bytes = match args.format {
         ConvertFormat::Xlsx => standard_workbook(&conv, Some((&shown_out, lang)))
             .map_err(|e| ConvertError::Write(e.to_string()))?,

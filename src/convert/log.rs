@@ -4,10 +4,10 @@
 
 use super::fixes::Fix;
 use super::Conversion;
+use crate::address::a1;
 use crate::layout::{Field, SheetRole};
 use crate::rules::Finding;
 use crate::template::style;
-use crate::workbook::a1;
 use crate::{Lang, Severity, Text};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -121,7 +121,7 @@ fn severity_counts(remaining: &[Remaining]) -> (usize, usize, usize) {
 /// One line summing up a conversion.
 pub fn summary_line(conv: &Conversion, output: &str, lang: Lang) -> String {
     let (e, w, i) = severity_counts(&conv.remaining);
-    let input = crate::report::display_path(&conv.input);
+    let input = crate::paths::display_path(&conv.input);
     match lang {
         Lang::Ja => format!(
             "変換しました: {input} → {output} (機器 {}台、変更 {}件、そのまま残した値 {}件、除外した行 {}件、残る指摘: エラー {e} / 警告 {w} / 情報 {i})",
@@ -213,7 +213,7 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
         out.push_str(&format!(
             "{} {} {} {}{}{}: {}{}\n",
             if ja { "残る指摘" } else { "remaining" },
-            f.code,
+            f.code(),
             f.severity.label(lang),
             place,
             r.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
@@ -479,7 +479,7 @@ pub fn add_log_sheet(
             });
         }
         w.line(&[
-            f.code,
+            f.code(),
             f.severity.label(lang),
             &f.cell().unwrap_or_default(),
             &r.source.as_ref().map(|p| p.show(lang)).unwrap_or_default(),

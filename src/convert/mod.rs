@@ -10,11 +10,11 @@ pub mod export;
 pub mod fixes;
 pub mod log;
 
-use crate::config::Settings;
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
 use crate::ledger::id::exact_key;
 use crate::ledger::{DeviceKind, LedgerSheet};
+use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
 use crate::{Lang, Text};
@@ -84,7 +84,7 @@ fn sheet_extra_columns(ls: &LedgerSheet<'_>) -> Vec<(u32, String)> {
                 .iter()
                 .find(|x| x.col == c)
                 .map(|x| x.header.clone())
-                .unwrap_or_else(|| format!("(見出しなし) {}列", crate::workbook::col_letters(c)));
+                .unwrap_or_else(|| format!("(見出しなし) {}列", crate::address::col_letters(c)));
             (c, header)
         })
         .collect()
@@ -422,7 +422,7 @@ fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
                     .map(|&j| {
                         let s = &conv.sources[j];
                         let cell = s.field_cols[Field::Id.index()]
-                            .map(|c| crate::workbook::a1(s.row, c))
+                            .map(|c| crate::address::a1(s.row, c))
                             .unwrap_or_default();
                         format!("{}!{cell}", s.sheet)
                     })
@@ -717,13 +717,13 @@ mod tests {
         let ip002 = conv
             .remaining
             .iter()
-            .find(|r| r.finding.code == "IP002")
+            .find(|r| r.finding.code() == "IP002")
             .expect("IP002");
         assert_eq!(
             ip002.source.as_ref().map(|p| p.show(Lang::Ja)).as_deref(),
             Some("台帳!C4")
         );
-        assert!(conv.remaining.iter().all(|r| r.finding.code != "IP003"));
+        assert!(conv.remaining.iter().all(|r| r.finding.code() != "IP003"));
     }
 
     #[test]
@@ -745,7 +745,7 @@ mod tests {
             "{}",
             conv.kept[0].reason.ja
         );
-        assert!(conv.remaining.iter().any(|r| r.finding.code == "ID002"));
+        assert!(conv.remaining.iter().any(|r| r.finding.code() == "ID002"));
     }
 
     #[test]

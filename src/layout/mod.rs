@@ -11,6 +11,28 @@ use serde::Serialize;
 /// How many rows from the top to search for a header.
 pub const HEADER_SEARCH_ROWS: u32 = 30;
 
+/// Written in A1 of the summary sheet; marks the sheet as daicho's own when a `.checked.xlsx` is
+/// checked again.
+pub const SUMMARY_MARKER: &str = "daicho チェック結果";
+/// The filled-in checklist sheet writes this (alone or followed by a title) in a cell of its
+/// first row, so that the sheet is not read back as the hospital's checklist.
+pub const CHECKLIST_MARKER: &str = "daicho 記入済みチェックリスト";
+
+/// Whether a sheet is one daicho wrote itself (the summary or the filled-in checklist of an
+/// earlier `.checked.xlsx`): such sheets are not data and are neither linted nor copied again.
+pub fn is_daicho_sheet(sheet: &Sheet) -> bool {
+    let Some(first) = sheet.grid.rows().first() else {
+        return false;
+    };
+    first.index == 0
+        && first.cells.iter().any(|(_, v)| {
+            matches!(v, CellValue::Text(s) if {
+                let s = s.trim_start();
+                s.starts_with(SUMMARY_MARKER) || s.starts_with(CHECKLIST_MARKER)
+            })
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SheetRole {

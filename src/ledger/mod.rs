@@ -24,6 +24,11 @@ pub struct Device<'a> {
 }
 
 impl Device<'_> {
+    /// The device's 0-based row in its sheet.
+    pub fn row_index(&self) -> u32 {
+        self.row.index
+    }
+
     pub fn is_retired(&self) -> bool {
         self.status == Some(Status::Retired)
     }
@@ -60,12 +65,39 @@ impl<'a> LedgerSheet<'a> {
         device.row.get(col).filter(|v| !v.is_blank())
     }
 
+    /// A field of a device as the rules read it; `None` when the column is missing or the cell
+    /// blank.
+    pub fn field(&self, device: &Device<'a>, field: Field) -> Option<FieldValue<'a>> {
+        self.value(device, field).map(FieldValue)
+    }
+
     /// The text of a field (display form for non-text cells).
     pub fn text(&self, device: &Device<'a>, field: Field) -> Option<std::borrow::Cow<'a, str>> {
         self.value(device, field).map(|v| match v {
             CellValue::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
             other => std::borrow::Cow::Owned(other.display()),
         })
+    }
+}
+
+/// One field's value as typed into the ledger: what rules read instead of a raw cell.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldValue<'a>(&'a CellValue);
+
+impl<'a> FieldValue<'a> {
+    /// The text, when the cell holds text (not a number or date shown as text).
+    pub fn as_text(&self) -> Option<&'a str> {
+        self.0.as_text()
+    }
+
+    /// The value as the user sees it in the cell.
+    pub fn display(&self) -> String {
+        self.0.display()
+    }
+
+    /// The value read as a date (a date cell, an Excel serial number or a written date).
+    pub fn date(&self) -> Result<chrono::NaiveDate, date::DateError> {
+        date::parse_date_cell(self.0)
     }
 }
 

@@ -7,7 +7,8 @@
 //! message `%`, CR and LF become `%25`, `%0D`, `%0A`; in properties also `:` and `,` become
 //! `%3A` and `%2C`.
 
-use super::{display_path, place, Run};
+use super::{place, Run};
+use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -45,7 +46,7 @@ fn annotation(path: &str, f: &Finding, lang: Lang) -> String {
         (false, Severity::Error) => "error",
         (false, Severity::Warning) => "warning",
     };
-    let mut title = format!("{} {}", f.code, f.name());
+    let mut title = format!("{} {}", f.code(), f.name());
     let mut message = String::new();
     if let Some(p) = place(f) {
         let _ = write!(message, "{p} ");
@@ -101,7 +102,8 @@ mod tests {
 
     #[test]
     fn suppressed_findings_are_notices() {
-        let mut f = Finding::new("OS001", crate::Text::new("終了", "ended")).at("台帳", 2, 2);
+        let mut f = Finding::new(&crate::rules::os::OS001, crate::Text::new("終了", "ended"))
+            .at("台帳", 2, 2);
         assert!(annotation("a,b.xlsx", &f, Lang::Ja)
             .starts_with("::error file=a%2Cb.xlsx,title=OS001 os-end-of-support::台帳!C3 終了"));
         f.suppressed = Some("更新予定".into());

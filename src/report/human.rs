@@ -1,7 +1,8 @@
 //! Human output: miette-style diagnostics grouped by file and sheet, then a summary table.
 //! Colour only when writing to a terminal.
 
-use super::{display_path, Run};
+use super::Run;
+use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -102,7 +103,12 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
 }
 
 fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
-    let head = format!("{} {} {}", mark(f.severity), f.severity.label(lang), f.code);
+    let head = format!(
+        "{} {} {}",
+        mark(f.severity),
+        f.severity.label(lang),
+        f.code()
+    );
     let place = match (&f.sheet, f.cell()) {
         (Some(s), Some(c)) => format!("{s}!{c}"),
         (Some(s), None) => s.clone(),

@@ -6,8 +6,9 @@
 //! `<failure>` lists those findings one per line, and `<system-out>` lists the rest (lower
 //! severities and acknowledged findings), so every finding appears exactly once.
 
-use super::{display_path, place, Run};
-use crate::engine::FileReport;
+use super::FileReport;
+use super::{place, Run};
+use crate::paths::display_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -157,7 +158,7 @@ fn counts(findings: &[&Finding], lang: Lang) -> String {
 
 /// `[error] OS001 os-end-of-support 機器台帳!C3: message (修正案: …) [承認済み: 理由]`
 pub fn line(f: &Finding, lang: Lang) -> String {
-    let mut s = format!("[{}] {} {}", f.severity.as_str(), f.code, f.name());
+    let mut s = format!("[{}] {} {}", f.severity.as_str(), f.code(), f.name());
     if let Some(p) = place(f) {
         let _ = write!(s, " {p}");
     }
@@ -225,7 +226,10 @@ mod tests {
 
     #[test]
     fn parses_as_xml() {
-        let mut f = Finding::new("OS001", crate::Text::new("<&\"'>\u{0}\n次の行", "x"));
+        let mut f = Finding::new(
+            &crate::rules::os::OS001,
+            crate::Text::new("<&\"'>\u{0}\n次の行", "x"),
+        );
         f.sheet = Some("シート<1>".into());
         let mut report = FileReport::failed(
             std::path::Path::new("a&b.xlsx"),

@@ -10,9 +10,11 @@
 //!   `error`, descriptor id = the JSON `error.kind`) and `executionSuccessful` is false, so result
 //!   counts match the JSON diagnostics exactly.
 
-use super::{display_path, place, Run};
-use crate::engine::FileReport;
-use crate::rules::{pick, registry, Finding, Rule};
+use super::FileReport;
+use super::{place, Run};
+use crate::paths::display_path;
+use crate::registry;
+use crate::rules::{pick, Finding, Rule};
 use crate::{Lang, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -178,7 +180,7 @@ struct Suppression {
 }
 
 pub fn render(run: &Run) -> String {
-    let rules = registry();
+    let rules = registry::all();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for file in &run.files {
@@ -282,7 +284,7 @@ fn family(code: &str) -> &'static str {
     }
 }
 
-fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[Rule]) -> SarifResult {
+fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[&Rule]) -> SarifResult {
     let mut properties = BTreeMap::new();
     properties.insert("severity", f.severity.as_str().into());
     properties.insert("name", f.name().into());
@@ -299,15 +301,15 @@ fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[Rule]) -> SarifRe
     }
     let uri = artifact_uri(file);
     let fingerprint = fnv1a(&[
-        f.code,
+        f.code(),
         &uri,
         f.sheet.as_deref().unwrap_or(""),
         &f.cell().unwrap_or_default(),
         f.value.as_deref().unwrap_or(""),
     ]);
     SarifResult {
-        rule_id: f.code,
-        rule_index: rules.iter().position(|r| r.code == f.code),
+        rule_id: f.code(),
+        rule_index: rules.iter().position(|r| r.code == f.code()),
         level: level(f.severity),
         message: Message {
             text: f.message.get(lang).to_string(),

@@ -6,32 +6,34 @@ use crate::ledger::{id, Ledger};
 use crate::{Severity, Text};
 use std::collections::HashMap;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "ID001",
-        name: "duplicate-id",
-        severity: Severity::Error,
-        summary: ("同じ管理番号が2回以上ある(全シート横断)", "the same management number twice, across all sheets"),
-        doc: RuleDoc {
-            what: ("同じ管理番号が、ブック内の台帳シート全体で2回以上使われています。2回目以降の行を指摘します。", "A management number is used more than once across the workbook's ledger sheets; later occurrences are flagged."),
-            why: ("管理番号は機器を一意に特定するためのものです。重複があると2-①(台帳管理)の根拠として不十分です(C005の対象にもなります)。", "The number identifies a device; duplicates undermine 2-① (and trigger C005)."),
-            example: ("サーバシートと端末PCシートの両方に「003」。", "「003」 on both the server and the PC sheet."),
-            fix: ("どちらかに新しい番号を振ってください。", "Give one of them a new number."),
-        },
+pub static ID001: Rule = Rule {
+    code: "ID001",
+    name: "duplicate-id",
+    severity: Severity::Error,
+    summary: ("同じ管理番号が2回以上ある(全シート横断)", "the same management number twice, across all sheets"),
+    doc: RuleDoc {
+        what: ("同じ管理番号が、ブック内の台帳シート全体で2回以上使われています。2回目以降の行を指摘します。", "A management number is used more than once across the workbook's ledger sheets; later occurrences are flagged."),
+        why: ("管理番号は機器を一意に特定するためのものです。重複があると2-①(台帳管理)の根拠として不十分です(C005の対象にもなります)。", "The number identifies a device; duplicates undermine 2-① (and trigger C005)."),
+        example: ("サーバシートと端末PCシートの両方に「003」。", "「003」 on both the server and the PC sheet."),
+        fix: ("どちらかに新しい番号を振ってください。", "Give one of them a new number."),
     },
-    Rule {
-        code: "ID002",
-        name: "near-duplicate-id",
-        severity: Severity::Warning,
-        summary: ("表記ゆれを除くと同じ管理番号", "equal after normalisation (width, case, hyphens, leading zeros)"),
-        doc: RuleDoc {
-            what: ("全角/半角、大文字/小文字、ハイフンの種類、数字の先頭ゼロを揃えると同じになる管理番号です(「PC-010」と「ＰＣ－０１０」)。", "Numbers that become equal once width, case, hyphen forms and leading zeros are normalised (「PC-010」 vs 「ＰＣ－０１０」)."),
-            why: ("同じ機器を2回登録したか、別の機器に紛らわしい番号を振った可能性があります。", "Either one device was entered twice, or two devices got confusable numbers."),
-            example: ("「PC-010」と「ＰＣ－０１０」、「3」と「003」。", "「PC-010」 and 「ＰＣ－０１０」; 「3」 and 「003」."),
-            fix: ("同じ機器なら1行にまとめ、別の機器なら紛らわしくない番号にしてください。", "Merge the rows if it is one device, otherwise renumber."),
-        },
+};
+
+pub static ID002: Rule = Rule {
+    code: "ID002",
+    name: "near-duplicate-id",
+    severity: Severity::Warning,
+    summary: ("表記ゆれを除くと同じ管理番号", "equal after normalisation (width, case, hyphens, leading zeros)"),
+    doc: RuleDoc {
+        what: ("全角/半角、大文字/小文字、ハイフンの種類、数字の先頭ゼロを揃えると同じになる管理番号です(「PC-010」と「ＰＣ－０１０」)。", "Numbers that become equal once width, case, hyphen forms and leading zeros are normalised (「PC-010」 vs 「ＰＣ－０１０」)."),
+        why: ("同じ機器を2回登録したか、別の機器に紛らわしい番号を振った可能性があります。", "Either one device was entered twice, or two devices got confusable numbers."),
+        example: ("「PC-010」と「ＰＣ－０１０」、「3」と「003」。", "「PC-010」 and 「ＰＣ－０１０」; 「3」 and 「003」."),
+        fix: ("同じ機器なら1行にまとめ、別の機器なら紛らわしくない番号にしてください。", "Merge the rows if it is one device, otherwise renumber."),
     },
-];
+};
+
+/// This family's rules, in code order.
+pub static RULES: &[&Rule] = &[&ID001, &ID002];
 
 pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // key -> (sheet, cell, raw) of the first occurrence
@@ -49,14 +51,14 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if crate::text::is_not_applicable(&raw) || crate::text::is_placeholder(&raw) {
                 continue;
             }
-            let row = device.row.index;
-            let cell = crate::workbook::a1(row, col);
+            let row = device.row_index();
+            let cell = crate::address::a1(row, col);
             let ek = id::exact_key(&raw);
             let lk = id::loose_key(&raw);
             if let Some((s, c)) = exact.get(&ek) {
                 out.push(
                     Finding::new(
-                        "ID001",
+                        &ID001,
                         Text::new(
                             format!("管理番号「{raw}」は「{s}」{c}にもあります。別の番号にしてください。"),
                             format!("Management number 「{raw}」 also appears at '{s}'!{c}. Renumber one of them."),
@@ -72,7 +74,7 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             match loose.get(&lk) {
                 Some((s, c, first_raw)) => out.push(
                     Finding::new(
-                        "ID002",
+                        &ID002,
                         Text::new(
                             format!("管理番号「{raw}」は「{s}」{c}の「{first_raw}」と表記ゆれを除いて同じです。同じ機器か確認してください。"),
                             format!("Management number 「{raw}」 equals 「{first_raw}」 at '{s}'!{c} once normalised. Check whether they are one device."),

@@ -9,80 +9,86 @@ use crate::{Severity, Text};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "IP001",
-        name: "invalid-ip",
-        severity: Severity::Error,
-        summary: ("IPアドレスとして読めない", "not an IPv4/IPv6 address"),
-        doc: RuleDoc {
-            what: ("IPアドレス欄の値がIPv4/IPv6アドレスになっていません(オクテットが255を超える、区切りが足りない等)。", "The IP cell is not an IPv4/IPv6 address (an octet over 255, missing parts …)."),
-            why: ("誤ったアドレスでは、機器の特定や接続元制限(2-⑬)の確認ができません。", "A wrong address cannot identify the device or support access restrictions (2-⑬)."),
-            example: ("「192.168.1.300」「192.168.1」。", "「192.168.1.300」, 「192.168.1」."),
-            fix: ("機器の設定画面や ipconfig で実際のアドレスを確認して記入してください。", "Look the real address up on the device (ipconfig …) and enter it."),
-        },
+pub static IP001: Rule = Rule {
+    code: "IP001",
+    name: "invalid-ip",
+    severity: Severity::Error,
+    summary: ("IPアドレスとして読めない", "not an IPv4/IPv6 address"),
+    doc: RuleDoc {
+        what: ("IPアドレス欄の値がIPv4/IPv6アドレスになっていません(オクテットが255を超える、区切りが足りない等)。", "The IP cell is not an IPv4/IPv6 address (an octet over 255, missing parts …)."),
+        why: ("誤ったアドレスでは、機器の特定や接続元制限(2-⑬)の確認ができません。", "A wrong address cannot identify the device or support access restrictions (2-⑬)."),
+        example: ("「192.168.1.300」「192.168.1」。", "「192.168.1.300」, 「192.168.1」."),
+        fix: ("機器の設定画面や ipconfig で実際のアドレスを確認して記入してください。", "Look the real address up on the device (ipconfig …) and enter it."),
     },
-    Rule {
-        code: "IP002",
-        name: "placeholder-ip",
-        severity: Severity::Error,
-        summary: ("192.168.〇.〇 などの記入例のまま", "a placeholder such as 192.168.〇.〇"),
-        doc: RuleDoc {
-            what: ("「192.168.〇.〇」「192.168.x.x」「*」のような記入例のアドレスが残っています。", "A placeholder address such as 192.168.〇.〇, 192.168.x.x or * is left in the cell."),
-            why: ("台帳でネットワーク上の機器を特定できることが2-①の前提です。記入例のままでは重複も確認できません。", "Identifying devices on the network is the point of 2-①; a placeholder cannot even be checked for duplicates."),
-            example: ("「192.168.〇.〇」(厚労省の手引きの記入例)。", "「192.168.〇.〇」 (the MHLW manual's example)."),
-            fix: ("実際のアドレスを記入してください。DHCPの機器は「DHCP」、ネットワークにつながない機器は「-」と書きます。", "Enter the real address; write DHCP for DHCP clients and - for standalone devices."),
-        },
+};
+
+pub static IP002: Rule = Rule {
+    code: "IP002",
+    name: "placeholder-ip",
+    severity: Severity::Error,
+    summary: ("192.168.〇.〇 などの記入例のまま", "a placeholder such as 192.168.〇.〇"),
+    doc: RuleDoc {
+        what: ("「192.168.〇.〇」「192.168.x.x」「*」のような記入例のアドレスが残っています。", "A placeholder address such as 192.168.〇.〇, 192.168.x.x or * is left in the cell."),
+        why: ("台帳でネットワーク上の機器を特定できることが2-①の前提です。記入例のままでは重複も確認できません。", "Identifying devices on the network is the point of 2-①; a placeholder cannot even be checked for duplicates."),
+        example: ("「192.168.〇.〇」(厚労省の手引きの記入例)。", "「192.168.〇.〇」 (the MHLW manual's example)."),
+        fix: ("実際のアドレスを記入してください。DHCPの機器は「DHCP」、ネットワークにつながない機器は「-」と書きます。", "Enter the real address; write DHCP for DHCP clients and - for standalone devices."),
     },
-    Rule {
-        code: "IP003",
-        name: "non-canonical-ip",
-        severity: Severity::Warning,
-        summary: ("全角・空白・先頭ゼロを含むアドレス", "full-width digits, inner spaces or leading zeros"),
-        doc: RuleDoc {
-            what: ("アドレスは読めますが、全角数字・全角ピリオド、途中の空白、オクテットの先頭ゼロ(192.168.010.054)を含みます。", "The address is readable but typed with full-width characters, inner spaces or octet leading zeros (192.168.010.054)."),
-            why: ("表記が揃っていないと検索や重複確認で見落とします。先頭ゼロは機器によって8進数と解釈されることもあります。", "Mixed spellings defeat searching and duplicate checks; some systems even read leading zeros as octal."),
-            example: ("「１９２．１６８．１．５」「192.168. 1.7」。", "「１９２．１６８．１．５」, 「192.168. 1.7」."),
-            fix: ("半角の標準形(修正案)に書き換えてください。`daicho convert` は自動で直します。", "Rewrite it in the canonical form shown as the fix; `daicho convert` does it for you."),
-        },
+};
+
+pub static IP003: Rule = Rule {
+    code: "IP003",
+    name: "non-canonical-ip",
+    severity: Severity::Warning,
+    summary: ("全角・空白・先頭ゼロを含むアドレス", "full-width digits, inner spaces or leading zeros"),
+    doc: RuleDoc {
+        what: ("アドレスは読めますが、全角数字・全角ピリオド、途中の空白、オクテットの先頭ゼロ(192.168.010.054)を含みます。", "The address is readable but typed with full-width characters, inner spaces or octet leading zeros (192.168.010.054)."),
+        why: ("表記が揃っていないと検索や重複確認で見落とします。先頭ゼロは機器によって8進数と解釈されることもあります。", "Mixed spellings defeat searching and duplicate checks; some systems even read leading zeros as octal."),
+        example: ("「１９２．１６８．１．５」「192.168. 1.7」。", "「１９２．１６８．１．５」, 「192.168. 1.7」."),
+        fix: ("半角の標準形(修正案)に書き換えてください。`daicho convert` は自動で直します。", "Rewrite it in the canonical form shown as the fix; `daicho convert` does it for you."),
     },
-    Rule {
-        code: "IP004",
-        name: "duplicate-ip",
-        severity: Severity::Error,
-        summary: ("同じアドレスが2台以上にある(廃棄済みを除く)", "the same address on two non-retired devices"),
-        doc: RuleDoc {
-            what: ("廃棄済みでない2台以上の機器に同じIPアドレスが記入されています(全シート横断、表記ゆれは正規化して比較)。", "Two or more non-retired devices carry the same address (across all ledger sheets, after normalisation)."),
-            why: ("アドレスの重複は通信障害の原因であり、台帳の記入誤りのしるしでもあります。", "Duplicate addresses break networking, and usually mean the ledger is wrong."),
-            example: ("サーバ「192.168.1.10」と端末PC「192.168.1.10」。", "A server and a PC both at 192.168.1.10."),
-            fix: ("実機のアドレスを確認し、誤っている方を直してください。入れ替えた機器は旧機器の状態を「廃棄」にします。", "Check the real devices and correct the wrong entry; set a replaced device to 廃棄."),
-        },
+};
+
+pub static IP004: Rule = Rule {
+    code: "IP004",
+    name: "duplicate-ip",
+    severity: Severity::Error,
+    summary: ("同じアドレスが2台以上にある(廃棄済みを除く)", "the same address on two non-retired devices"),
+    doc: RuleDoc {
+        what: ("廃棄済みでない2台以上の機器に同じIPアドレスが記入されています(全シート横断、表記ゆれは正規化して比較)。", "Two or more non-retired devices carry the same address (across all ledger sheets, after normalisation)."),
+        why: ("アドレスの重複は通信障害の原因であり、台帳の記入誤りのしるしでもあります。", "Duplicate addresses break networking, and usually mean the ledger is wrong."),
+        example: ("サーバ「192.168.1.10」と端末PC「192.168.1.10」。", "A server and a PC both at 192.168.1.10."),
+        fix: ("実機のアドレスを確認し、誤っている方を直してください。入れ替えた機器は旧機器の状態を「廃棄」にします。", "Check the real devices and correct the wrong entry; set a replaced device to 廃棄."),
     },
-    Rule {
-        code: "IP005",
-        name: "ip-outside-networks",
-        severity: Severity::Warning,
-        summary: ("設定で宣言したネットワークの外のアドレス", "outside the networks declared in config"),
-        doc: RuleDoc {
-            what: ("daicho.toml の [network] networks に宣言したどのネットワークにも含まれないアドレスです(宣言がある場合のみ)。", "The address is in none of the networks declared in daicho.toml [network] networks (only when declared)."),
-            why: ("想定外のネットワークにある機器は、接続元制限(2-⑬)の対象から漏れている可能性があります。", "A device outside the planned networks may escape access restrictions (2-⑬)."),
-            example: ("networks = [\"192.168.1.0/24\"] のとき「10.0.0.5」。", "「10.0.0.5」 with networks = [\"192.168.1.0/24\"]."),
-            fix: ("アドレスを確認するか、正当なネットワークなら daicho.toml に追加してください。", "Check the address, or add the network to daicho.toml if it is legitimate."),
-        },
+};
+
+pub static IP005: Rule = Rule {
+    code: "IP005",
+    name: "ip-outside-networks",
+    severity: Severity::Warning,
+    summary: ("設定で宣言したネットワークの外のアドレス", "outside the networks declared in config"),
+    doc: RuleDoc {
+        what: ("daicho.toml の [network] networks に宣言したどのネットワークにも含まれないアドレスです(宣言がある場合のみ)。", "The address is in none of the networks declared in daicho.toml [network] networks (only when declared)."),
+        why: ("想定外のネットワークにある機器は、接続元制限(2-⑬)の対象から漏れている可能性があります。", "A device outside the planned networks may escape access restrictions (2-⑬)."),
+        example: ("networks = [\"192.168.1.0/24\"] のとき「10.0.0.5」。", "「10.0.0.5」 with networks = [\"192.168.1.0/24\"]."),
+        fix: ("アドレスを確認するか、正当なネットワークなら daicho.toml に追加してください。", "Check the address, or add the network to daicho.toml if it is legitimate."),
     },
-    Rule {
-        code: "IP006",
-        name: "reserved-ip",
-        severity: Severity::Warning,
-        summary: ("ループバック・169.254・ネットワーク/ブロードキャストアドレスなど", "loopback, link-local, multicast, broadcast or network addresses"),
-        doc: RuleDoc {
-            what: ("127.0.0.1、0.0.0.0、169.254.x.x(DHCP取得失敗)、マルチキャスト、ブロードキャスト、宣言したネットワークのネットワークアドレス/ブロードキャストアドレスなど、機器に割り当てるべきでないアドレスです。", "An address that is not a device address: loopback, 0.0.0.0, link-local 169.254/16 (a DHCP failure), multicast, broadcast, or a declared network's own network/broadcast address."),
-            why: ("169.254.x.x はDHCPで取得できなかったときのアドレスで、台帳の値として意味を持ちません。", "169.254.x.x is what a device gives itself when DHCP failed; it identifies nothing."),
-            example: ("「169.254.10.20」「127.0.0.1」。", "「169.254.10.20」, 「127.0.0.1」."),
-            fix: ("機器の実際の設定を確認して記入してください(DHCPなら「DHCP」)。", "Check the device's real configuration (write DHCP for DHCP clients)."),
-        },
+};
+
+pub static IP006: Rule = Rule {
+    code: "IP006",
+    name: "reserved-ip",
+    severity: Severity::Warning,
+    summary: ("ループバック・169.254・ネットワーク/ブロードキャストアドレスなど", "loopback, link-local, multicast, broadcast or network addresses"),
+    doc: RuleDoc {
+        what: ("127.0.0.1、0.0.0.0、169.254.x.x(DHCP取得失敗)、マルチキャスト、ブロードキャスト、宣言したネットワークのネットワークアドレス/ブロードキャストアドレスなど、機器に割り当てるべきでないアドレスです。", "An address that is not a device address: loopback, 0.0.0.0, link-local 169.254/16 (a DHCP failure), multicast, broadcast, or a declared network's own network/broadcast address."),
+        why: ("169.254.x.x はDHCPで取得できなかったときのアドレスで、台帳の値として意味を持ちません。", "169.254.x.x is what a device gives itself when DHCP failed; it identifies nothing."),
+        example: ("「169.254.10.20」「127.0.0.1」。", "「169.254.10.20」, 「127.0.0.1」."),
+        fix: ("機器の実際の設定を確認して記入してください(DHCPなら「DHCP」)。", "Check the device's real configuration (write DHCP for DHCP clients)."),
     },
-];
+};
+
+/// This family's rules, in code order.
+pub static RULES: &[&Rule] = &[&IP001, &IP002, &IP003, &IP004, &IP005, &IP006];
 
 struct Seen {
     sheet: String,
@@ -101,9 +107,9 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(raw) = sheet.text(device, Field::Ip) else {
                 continue;
             };
-            let row = device.row.index;
-            let here = |code: &'static str, ja: String, en: String| {
-                Finding::new(code, Text::new(ja, en))
+            let row = device.row_index();
+            let here = |rule: &'static Rule, ja: String, en: String| {
+                Finding::new(rule, Text::new(ja, en))
                     .at(name, row, col)
                     .field(Field::Ip)
                     .value(raw.as_ref())
@@ -119,7 +125,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 let (addr, prefix, canonical, non_canonical) = match entry.parsed {
                     IpParse::Invalid => {
                         out.push(here(
-                            "IP001",
+                            &IP001,
                             format!("「{e}」はIPアドレスとして読めません。実際のアドレスを確認してください。"),
                             format!("「{e}」 is not an IP address. Check the device's real address."),
                         ));
@@ -127,7 +133,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     }
                     IpParse::Placeholder => {
                         out.push(here(
-                            "IP002",
+                            &IP002,
                             format!("「{e}」は記入例のアドレスです。実際のアドレス(DHCPなら「DHCP」)を記入してください。"),
                             format!("「{e}」 is a placeholder. Enter the real address (or DHCP)."),
                         ));
@@ -147,7 +153,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         NonCanonical::LeadingZeros => ("先頭のゼロ", "leading zeros"),
                     };
                     let mut finding = here(
-                        "IP003",
+                        &IP003,
                         format!("「{e}」に{ja}が含まれています。「{canonical}」と書いてください。"),
                         format!("「{e}」 contains {en}. Write 「{canonical}」."),
                     );
@@ -162,7 +168,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .then(|| networks.iter().find(|n| n.contains(addr)).copied());
                 if let Some(None) = declared {
                     out.push(here(
-                        "IP005",
+                        &IP005,
                         format!(
                             "「{e}」は設定で宣言したネットワーク({})の外です。",
                             list(networks)
@@ -197,16 +203,16 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         })
                 };
                 if let Some((ja, en)) = ip006 {
-                    out.push(here("IP006", ja, en));
+                    out.push(here(&IP006, ja, en));
                 }
                 if device.is_retired() || in_this_cell.contains(&addr) {
                     continue;
                 }
                 in_this_cell.push(addr);
-                let cell = crate::workbook::a1(row, col);
+                let cell = crate::address::a1(row, col);
                 match seen.get(&addr) {
                     Some(first) => out.push(here(
-                        "IP004",
+                        &IP004,
                         format!("アドレス {addr} は「{}」{}の機器にも記入されています。どちらかが誤りです。", first.sheet, first.cell),
                         format!("Address {addr} is also on the device at '{}'!{}. One of them is wrong.", first.sheet, first.cell),
                     )),

@@ -8,15 +8,16 @@ pub mod id;
 pub mod ip;
 pub mod os;
 pub mod structure;
+pub mod suppression;
 
-use crate::config::Settings;
 use crate::layout::Field;
+use crate::settings::Settings;
 use crate::{Lang, Severity, Text};
 use chrono::NaiveDate;
 
 /// A rule's documentation, shown by `daicho rules CODE`: what it finds, why it matters for the
 /// checklist or the guideline, an example, and how to fix it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleDoc {
     pub what: (&'static str, &'static str),
     pub why: (&'static str, &'static str),
@@ -24,8 +25,10 @@ pub struct RuleDoc {
     pub fix: (&'static str, &'static str),
 }
 
-/// A rule of the registry.
-#[derive(Debug, Clone, Copy)]
+/// A rule: its stable code, name, default severity and documentation. Each rule is one `static`
+/// beside its check (`rules::ip::IP001`), so a code is a name the compiler knows, never a string
+/// looked up at run time.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
@@ -48,44 +51,29 @@ pub fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
     }
 }
 
-/// Every rule, in code order.
-pub fn registry() -> &'static [Rule] {
-    static ALL: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| {
-        let mut v: Vec<Rule> = [
-            structure::RULES,
-            fields::RULES,
-            ip::RULES,
-            id::RULES,
-            os::RULES,
-            crate::checklist::RULES,
-            crate::suppress::RULES,
-        ]
-        .concat();
-        v.sort_by_key(|r| family_order(r.code));
-        v
-    })
+/// Where an acknowledgement comes from (SARIF `suppressions[].kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A `[[exceptions]]` entry in daicho.toml.
+    External,
+    /// A `daicho:ignore` marker in the workbook.
+    InSource,
 }
 
-fn family_order(code: &str) -> (usize, &str) {
-    let prefix = code.trim_end_matches(|c: char| c.is_ascii_digit());
-    let order = ["L", "F", "IP", "ID", "OS", "D", "S", "C", "X"]
-        .iter()
-        .position(|p| *p == prefix)
-        .unwrap_or(99);
-    (order, code)
-}
-
-pub fn rule(code: &str) -> Option<&'static Rule> {
-    registry()
-        .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::External => "external",
+            SuppressionKind::InSource => "inSource",
+        }
+    }
 }
 
 /// One problem found, with where it is and what to do about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub code: &'static str,
+    /// The rule that found it (its code, name and documentation).
+    pub rule: &'static Rule,
     pub severity: Severity,
     pub sheet: Option<String>,
     /// 0-based row and column (emitters show them 1-based / A1).
@@ -100,7 +88,7 @@ pub struct Finding {
     /// Why the finding is acknowledged (config exception or inline marker), if it is.
     pub suppressed: Option<String>,
     /// Where the acknowledgement comes from (daicho.toml or an inline marker), when suppressed.
-    pub suppression_kind: Option<crate::suppress::SuppressionKind>,
+    pub suppression_kind: Option<SuppressionKind>,
     /// On an inactive (停止中) device: one severity lower than the rule's, or the configured,
     /// severity, once the engine resolves it in one place ([`Finding::resolve_severity`], which
     /// consumes this mark).
@@ -109,11 +97,10 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the rule's default severity.
-    pub fn new(code: &'static str, message: Text) -> Finding {
-        let severity = rule(code).map(|r| r.severity).unwrap_or(Severity::Warning);
+    pub fn new(rule: &'static Rule, message: Text) -> Finding {
         Finding {
-            code,
-            severity,
+            rule,
+            severity: rule.severity,
             sheet: None,
             row: None,
             col: None,
@@ -137,7 +124,10 @@ impl Finding {
     /// The final severity: the configured override (`[rules] severity`) if any, else the
     /// finding's own; then one lower on an inactive device. The engine calls it once per finding.
     pub fn resolve_severity(&mut self, overrides: &std::collections::HashMap<String, Severity>) {
-        let base = overrides.get(self.code).copied().unwrap_or(self.severity);
+        let base = overrides
+            .get(self.rule.code)
+            .copied()
+            .unwrap_or(self.severity);
         self.severity = if std::mem::take(&mut self.inactive_device) {
             base.lower()
         } else {
@@ -177,14 +167,24 @@ impl Finding {
         self
     }
 
+    /// The rule's code (`IP001`).
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
     /// The rule's kebab-case name.
     pub fn name(&self) -> &'static str {
-        rule(self.code).map(|r| r.name).unwrap_or("")
+        self.rule.name
+    }
+
+    /// Whether this finding is `rule`'s.
+    pub fn is(&self, rule: &Rule) -> bool {
+        std::ptr::eq(self.rule, rule)
     }
 
     /// `A1` address of the cell, if the finding has one.
     pub fn cell(&self) -> Option<String> {
-        Some(crate::workbook::a1(self.row?, self.col?))
+        Some(crate::address::a1(self.row?, self.col?))
     }
 }
 
@@ -204,49 +204,4 @@ pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_documented() {
-        let mut seen = std::collections::HashSet::new();
-        for r in registry() {
-            assert!(seen.insert(r.code), "duplicate {}", r.code);
-            assert!(!r.name.is_empty() && r.name == r.name.to_lowercase());
-            for (ja, en) in [r.summary, r.doc.what, r.doc.why, r.doc.example, r.doc.fix] {
-                assert!(!ja.is_empty() && !en.is_empty(), "{} lacks docs", r.code);
-            }
-        }
-    }
-
-    #[test]
-    fn spec_codes_exist_with_spec_severities() {
-        use Severity::*;
-        for (code, name, sev) in [
-            ("L001", "no-ledger-sheet", Error),
-            ("L002", "missing-column", Error),
-            ("L003", "duplicate-column", Warning),
-            ("L004", "empty-ledger", Warning),
-            ("F001", "missing-value", Error),
-            ("F002", "placeholder-value", Warning),
-            ("IP001", "invalid-ip", Error),
-            ("IP002", "placeholder-ip", Error),
-            ("IP003", "non-canonical-ip", Warning),
-            ("IP004", "duplicate-ip", Error),
-            ("IP005", "ip-outside-networks", Warning),
-            ("IP006", "reserved-ip", Warning),
-            ("ID001", "duplicate-id", Error),
-            ("ID002", "near-duplicate-id", Warning),
-            ("OS001", "os-end-of-support", Error),
-            ("OS002", "os-support-ending", Warning),
-            ("OS003", "unknown-os", Info),
-            ("OS004", "os-version-unspecified", Info),
-            ("D001", "invalid-date", Warning),
-            ("D002", "future-date", Warning),
-            ("S001", "unknown-status", Warning),
-        ] {
-            let r = rule(code).unwrap_or_else(|| panic!("{code} missing"));
-            assert_eq!((r.name, r.severity), (name, sev), "{code}");
-        }
-    }
-}
+mod tests;

@@ -17,7 +17,9 @@ pub use ledger_sheet::{
 };
 pub use usage::USAGE_SHEET_NAME;
 
-use crate::cli::{Form, TemplateArgs};
+use crate::cli::TemplateArgs;
+use crate::report::ExitStatus;
+use crate::Form;
 use crate::Lang;
 use save::{write_atomically, SaveError};
 use std::path::PathBuf;
@@ -108,12 +110,8 @@ fn add_checklist_sheet(
     book: &mut rust_xlsxwriter::Workbook,
     opts: &TemplateOptions,
 ) -> Result<Option<String>, TemplateError> {
-    use crate::checklist::{edition, Form as ChecklistForm};
-    let form = match opts.form {
-        Form::Hospital => ChecklistForm::Hospital,
-        Form::Vendor => ChecklistForm::Vendor,
-        Form::Pharmacy => ChecklistForm::Pharmacy,
-    };
+    use crate::checklist::edition;
+    let form = opts.form;
     let Some(edition) = edition::find_bundled(opts.edition.as_deref(), form) else {
         return match &opts.edition {
             Some(id) => Err(TemplateError::UnknownEdition {
@@ -130,7 +128,7 @@ fn add_checklist_sheet(
 }
 
 /// `daicho template`: writes the template; returns the exit code.
-pub fn run(args: &TemplateArgs) -> i32 {
+pub fn run(args: &TemplateArgs) -> ExitStatus {
     let lang = args.lang;
     let path = match &args.output {
         Some(dir) if dir.is_dir() => dir.join(DEFAULT_FILE_NAME),
@@ -140,7 +138,7 @@ pub fn run(args: &TemplateArgs) -> i32 {
     // Refuse before doing any work when the file is there.
     if !args.force && path.exists() {
         eprintln!("{}", SaveError::Exists(path).message(lang));
-        return 2;
+        return ExitStatus::Failure;
     }
     let opts = TemplateOptions {
         edition: args.edition.clone(),
@@ -154,11 +152,11 @@ pub fn run(args: &TemplateArgs) -> i32 {
                 Lang::Ja => println!("テンプレートを作成しました: {}", path.display()),
                 Lang::En => println!("Template written: {}", path.display()),
             }
-            0
+            ExitStatus::Clean
         }
         Err(e) => {
             eprintln!("{}", e.message(lang));
-            2
+            ExitStatus::Failure
         }
     }
 }

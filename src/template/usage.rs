@@ -4,7 +4,7 @@
 
 use super::style;
 use crate::layout::{Field, FieldRole};
-use crate::rules::registry;
+use crate::registry;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 pub const USAGE_SHEET_NAME: &str = "使い方";
@@ -147,7 +147,7 @@ pub fn add_usage_sheet(
 
     w.heading("■ daicho が確認すること")?;
     w.table_header(&["コード", "名前", "重大度", "内容"])?;
-    for r in registry() {
+    for r in registry::all() {
         w.sheet
             .write_string_with_format(w.row, 0, r.code, &w.cell)?;
         w.sheet

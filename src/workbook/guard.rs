@@ -36,7 +36,8 @@ pub(super) fn catch_reader_panic<T>(
     })
 }
 
-fn panic_text(payload: &(dyn Any + Send)) -> String {
+/// The message of a caught panic (what `panic!` was given), for a file's error.
+pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -82,8 +83,14 @@ pub(super) fn check_zip_budget(
     Ok(())
 }
 
+// A test helper tests/formats/hostile.rs uses too: one copy, kept with the test helpers.
+#[cfg(test)]
+#[path = "../../tests/common/zip_headers.rs"]
+mod zip_headers;
+
 #[cfg(test)]
 mod tests {
+    use super::zip_headers::patch_uncompressed_sizes;
     use super::*;
     use std::io::{Read, Write};
 
@@ -113,19 +120,6 @@ mod tests {
         let mut bytes = w.finish().unwrap().into_inner();
         patch_uncompressed_sizes(&mut bytes, 100);
         bytes
-    }
-
-    /// Overwrites the uncompressed size in every local and central header.
-    pub(crate) fn patch_uncompressed_sizes(bytes: &mut [u8], size: u32) {
-        let mut i = 0;
-        while i + 4 <= bytes.len() {
-            match &bytes[i..i + 4] {
-                b"PK\x03\x04" => bytes[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
-                b"PK\x01\x02" => bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
-                _ => {}
-            }
-            i += 1;
-        }
     }
 
     #[test]

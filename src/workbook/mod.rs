@@ -17,6 +17,7 @@ mod xlsx;
 mod xlsx_merges;
 
 pub use detect::{detect_format, Format, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS};
+pub use guard::panic_text;
 pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
 
 use chrono::NaiveDateTime;
@@ -360,25 +361,6 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Excel-style column letters for a 0-based column index (0 -> A, 26 -> AA).
-pub fn col_letters(mut col: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// A1 address for 0-based row and column.
-pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letters(col), row + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,15 +383,6 @@ mod tests {
         };
         assert_eq!(i.kind(), "internal");
         assert!(i.message(Lang::Ja).contains("内部エラー"));
-    }
-
-    #[test]
-    fn column_letters() {
-        assert_eq!(col_letters(0), "A");
-        assert_eq!(col_letters(25), "Z");
-        assert_eq!(col_letters(26), "AA");
-        assert_eq!(col_letters(16383), "XFD");
-        assert_eq!(a1(1048575, 16383), "XFD1048576");
     }
 
     #[test]

@@ -1,15 +1,9 @@
 //! End-to-end: IP003's fix and `daicho convert` rewrite an address in place (labels kept), and
 //! an entry gets at most one IP006.
 
-use assert_cmd::Command;
+use crate::common::{daicho, AS_OF};
 use serde_json::Value;
 use std::path::Path;
-
-const AS_OF: &str = "2026-11-25";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
 
 /// A UTF-8 CSV ledger with one device per IP cell.
 fn ledger(dir: &Path, ips: &[&str]) -> std::path::PathBuf {

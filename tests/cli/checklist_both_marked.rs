@@ -1,20 +1,15 @@
 //! End-to-end: an item whose original marks both はい and いいえ (C001) is not carried into the
 //! filled-in sheet as the text 「はい・いいえ」: its dropdown cell stays blank.
 
-use assert_cmd::Command;
+use crate::common::{daicho, fixture, AS_OF};
 use daicho::checklist;
 use daicho::workbook::{open_path, CellValue, Limits};
-use std::path::Path;
-
-const AS_OF: &str = "2026-11-25";
 
 #[test]
 fn an_answer_marked_both_ways_is_left_blank() {
-    let input =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checklist/r6_single_column.xlsx");
+    let input = fixture("checklist/r6_single_column.xlsx");
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = Command::cargo_bin("daicho")
-        .expect("binary")
+    let out = daicho()
         .args(["check", "--annotate", "--as-of", AS_OF, "--out-dir"])
         .arg(dir.path())
         .arg(&input)

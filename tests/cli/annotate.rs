@@ -1,14 +1,13 @@
 //! The annotated workbook end to end: run the real binary on the fixtures, then read the output
-//! back with independent readers — calamine (values, types, formulas, fills) and, where python3
-//! has openpyxl (CI installs it), openpyxl (notes, fills, fonts) — and check the input is untouched.
+//! back with independent readers — calamine (values, types, formulas, fills) and openpyxl (notes,
+//! fills, fonts; required: `python3 -m pip install openpyxl`) — and check the input is untouched.
 
-use assert_cmd::Command;
+use crate::common::{daicho_no_color as daicho, fixture, require_openpyxl, AS_OF};
 use calamine::{Data, Reader};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
 const FIXTURES: [&str; 5] = [
     "seed.xlsx",
     "messy/hospital_a.xlsx",
@@ -18,18 +17,6 @@ const FIXTURES: [&str; 5] = [
 ];
 /// The severity fills (error, warning, info).
 const FILLS: [(u8, u8, u8); 3] = [(0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), (0xDD, 0xEB, 0xF7)];
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
-
-fn daicho() -> Command {
-    let mut cmd = Command::cargo_bin("daicho").expect("binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Runs `daicho check --annotate` on one fixture into a fresh folder; returns the folder and the
 /// written workbook's path.
@@ -224,7 +211,7 @@ fn planted(rel: &str) -> Vec<(String, u32, String, Option<String>)> {
 }
 
 fn cell_ref(row0: u32, col0: u32) -> String {
-    daicho::workbook::a1(row0, col0)
+    daicho::address::a1(row0, col0)
 }
 
 #[test]
@@ -273,17 +260,6 @@ fn planted_problems_are_filled_in_their_rows() {
     }
 }
 
-fn openpyxl_available() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("note: python3 with openpyxl not found; skipping the openpyxl cross-check");
-    }
-    ok
-}
-
 /// What openpyxl sees: per sheet, each cell's note text, fill colour and font name.
 const OPENPYXL_DUMP: &str = r#"
 import json, sys, openpyxl
@@ -307,12 +283,10 @@ print(json.dumps(out, ensure_ascii=False))
 
 #[test]
 fn openpyxl_sees_notes_fills_and_japanese_fonts() {
-    if !openpyxl_available() {
-        return;
-    }
+    let python = require_openpyxl();
     for rel in ["seed.xlsx", "messy/hospital_a.xlsx", "messy/clinic_b.csv"] {
         let (_dir, written, json) = annotate(rel);
-        let out = std::process::Command::new("python3")
+        let out = std::process::Command::new(python)
             .args(["-c", OPENPYXL_DUMP])
             .arg(&written)
             .output()
@@ -336,6 +310,7 @@ fn openpyxl_sees_notes_fills_and_japanese_fonts() {
             assert_ne!(c["font"].as_str(), Some("Calibri"), "{rel}: {c}");
         }
         // Each diagnostic with a cell: its note names the code and the message, the cell is filled.
+        let mut notes_checked = 0;
         for d in json["files"][0]["diagnostics"]
             .as_array()
             .cloned()
@@ -351,6 +326,7 @@ fn openpyxl_sees_notes_fills_and_japanese_fonts() {
             let note = c["note"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{rel} {sheet}!{cell}: no note ({c})"));
+            notes_checked += 1;
             let code = d["code"].as_str().unwrap_or_default();
             assert!(note.contains(code), "{rel} {sheet}!{cell}: {note}");
             assert!(
@@ -371,6 +347,8 @@ fn openpyxl_sees_notes_fills_and_japanese_fonts() {
                 "{rel} {sheet}!{cell}: fill {fill}"
             );
         }
+        // Every fixture here has findings at cells: a dump without them checked nothing.
+        assert!(notes_checked > 0, "{rel}: no note was checked");
     }
 }
 

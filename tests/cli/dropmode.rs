@@ -1,23 +1,9 @@
 //! Drag-and-drop mode (`daicho FILE...`): outputs beside each input (or in --out-dir), the short
 //! Japanese summary, folders and several files, replacing daicho's own previous output, and the
-//! fallback to Documents when the input's folder is read-only.
+//! fallback to Documents when the input's folder cannot be written.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-
-const AS_OF: &str = "2026-11-25";
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
-}
-
-fn daicho() -> Command {
-    let mut cmd = Command::cargo_bin("daicho").expect("binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::{daicho_no_color as daicho, fixture, AS_OF};
+use std::path::Path;
 
 #[test]
 fn drag_and_drop_writes_beside_each_input_and_replaces_its_own_output() {
@@ -99,32 +85,72 @@ fn no_files_prints_how_to_drop_them() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("ドラッグ&ドロップ"));
 }
 
-#[cfg(unix)]
+/// Set only in the child run of the fallback test below: the scratch home (HOME, USERPROFILE).
+const FALLBACK_HOME: &str = "DAICHO_TEST_FALLBACK_HOME";
+
+/// The input's folder cannot be written (a read-only share): the annotated workbook goes to
+/// Documents and the summary says so.
+///
+/// Root writes into a read-only folder (and CI runs as root), and Windows ignores a folder's
+/// read-only flag; so the folder here lies under a regular file, which nobody can create anything
+/// in, on any platform. Drag-and-drop only writes beside its inputs, so the test hands the engine
+/// that target itself, marked for fallback as drag-and-drop marks it, and prints the same summary.
+/// The fallback folders come from HOME (USERPROFILE on Windows): the test runs again in a child
+/// copy of this test binary with both pointing at a scratch home, so this process's environment is
+/// never changed.
 #[test]
 fn drag_and_drop_falls_back_to_documents_when_the_folder_is_read_only() {
-    use std::os::unix::fs::PermissionsExt;
+    match std::env::var_os(FALLBACK_HOME) {
+        Some(home) => fall_back_in_this_process(Path::new(&home)),
+        None => fall_back_in_a_child(),
+    }
+}
+
+fn fall_back_in_a_child() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let share = dir.path().join("share");
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join("Documents")).expect("mkdir");
-    std::fs::create_dir(&share).expect("mkdir");
-    std::fs::copy(fixture("seed.xlsx"), share.join("seed.xlsx")).expect("copy");
-    std::fs::set_permissions(&share, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    if std::fs::write(share.join("probe"), b"x").is_ok() {
-        eprintln!(
-            "note: running as root, read-only folders are writable; skipping the fallback test"
-        );
-        let _ = std::fs::remove_file(share.join("probe"));
-        return;
-    }
-    let out = daicho()
+    let out = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args([
+            "dropmode::drag_and_drop_falls_back_to_documents_when_the_folder_is_read_only",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(FALLBACK_HOME, &home)
         .env("HOME", &home)
-        .args(["--as-of", AS_OF])
-        .arg(share.join("seed.xlsx"))
+        .env("USERPROFILE", &home)
         .output()
-        .expect("run");
-    std::fs::set_permissions(&share, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+        .expect("run the child");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the child run failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        home.join("Documents/seed.checked.xlsx").exists(),
+        "{stdout}"
+    );
+}
+
+fn fall_back_in_this_process(home: &Path) {
+    use daicho::annotate::Target;
+    use daicho::dropmode::{file_summary, Outcome};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("seed.xlsx");
+    std::fs::copy(fixture("seed.xlsx"), &input).expect("copy");
+    // A regular file where the share's folder would be: creating the output fails, even for root.
+    let share = dir.path().join("share");
+    std::fs::write(&share, b"not a folder").expect("write");
+    let target = Target {
+        path: share.join("seed.checked.xlsx"),
+        fallback: true,
+    };
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").expect("date");
+    let settings = daicho::settings::Settings::new(as_of);
+    let (report, annotated) = daicho::run::check_file_with(&input, &settings, Some(&target));
+    let stdout = file_summary(&Outcome { report, annotated }, daicho::Lang::Ja);
+    println!("{stdout}");
     assert!(
         home.join("Documents/seed.checked.xlsx").exists(),
         "{stdout}"

@@ -2,24 +2,20 @@
 //! fixtures/checklist/gen.py in several layouts and formats) are checked by the real binary and
 //! compared with their `<file>.expected.json`; the annotated workbook's filled-in sheet is read back.
 
-use assert_cmd::Command;
+use crate::common::{daicho, AS_OF};
 use daicho::checklist::{self, edition::find_bundled, Form};
 use daicho::workbook::{open_path, CellValue, Limits, Sheet, Workbook};
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
-
+/// A file under `fixtures/checklist/`.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/checklist")
-        .join(name)
+    crate::common::fixture("checklist").join(name)
 }
 
 fn check_json(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--format", "json", "--as-of", AS_OF])
         .args(args)
         .output()
@@ -166,8 +162,7 @@ fn c005_comes_from_the_same_workbook_only() {
 
 #[test]
 fn bad_checklist_options_exit_2_with_a_reason() {
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--as-of", AS_OF, "--edition", "r99"])
         .arg(fixture("r7_marks.xlsx"))
         .output()
@@ -177,8 +172,7 @@ fn bad_checklist_options_exit_2_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("mine.toml");
     std::fs::write(&bad, "id = \"r8\"\nname = \"令和8年度版\"\n").unwrap();
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--as-of", AS_OF, "--checklist"])
         .arg(&bad)
         .arg(fixture("r7_marks.xlsx"))
@@ -186,8 +180,7 @@ fn bad_checklist_options_exit_2_with_a_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mine.toml"));
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--as-of", AS_OF, "--ledger"])
         .arg(dir.path().join("missing.xlsx"))
         .arg(fixture("r7_marks.xlsx"))
@@ -287,8 +280,7 @@ fn item_row(sheet: &Sheet, number: &str) -> u32 {
 }
 
 fn annotate(input: &Path, dir: &Path) -> Workbook {
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--annotate", "--as-of", AS_OF, "--out-dir"])
         .arg(dir)
         .arg(input)
@@ -454,8 +446,7 @@ fn a_separate_ledger_is_judged_like_any_input() {
     );
     // daicho's own output as the ledger: its summary and filled-in sheets are not data.
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args(["check", "--as-of", AS_OF, "--annotate", "--out-dir"])
         .arg(tmp.path())
         .arg(ledger)

@@ -2,10 +2,10 @@
 //! template filled with the MHLW manual's example rows reports exactly that example's problems,
 //! the workbook carries the promised structure, and it opens in LibreOffice.
 
-use assert_cmd::Command;
-use daicho::config::Settings;
+use crate::common::{daicho, fixture, require_openpyxl, require_soffice, AS_OF};
 use daicho::engine::analyze;
 use daicho::layout::Field;
+use daicho::settings::Settings;
 use daicho::template::{write_ledger_sheet, StandardRow, LEDGER_SHEET_NAME};
 use daicho::workbook::{open_bytes, open_path, CellValue, Limits};
 use serde_json::Value;
@@ -13,19 +13,8 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
 /// Codes an empty form may draw: the empty ledger and the unanswered checklist.
 const EMPTY_FORM_CODES: [&str; 4] = ["L004", "C001", "C003", "C007"];
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
-
-fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(p)
-}
 
 fn make_template(dir: &Path, extra: &[&str]) -> PathBuf {
     let path = dir.join("t.xlsx");
@@ -306,7 +295,7 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
         .iter()
         .flat_map(|r| r.cells.iter().map(|(_, v)| v.display()))
         .collect();
-    for r in daicho::rules::registry() {
+    for r in daicho::registry::all() {
         assert!(texts.iter().any(|t| t == r.code), "rule {} missing", r.code);
         assert!(
             texts.iter().any(|t| t == r.summary.0),
@@ -325,21 +314,9 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
     assert!(texts.iter().any(|t| t.contains("daicho check")));
 }
 
-fn soffice() -> Option<&'static str> {
-    ["soffice", "libreoffice"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn libreoffice_opens_the_template() {
-    let Some(soffice) = soffice() else {
-        eprintln!("skipped: LibreOffice (soffice) is not installed");
-        return;
-    };
+    let soffice = require_soffice();
     let dir = tempfile::tempdir().expect("dir");
     let path = make_template(dir.path(), &[]);
     let profile = format!("-env:UserInstallation=file://{}/lo", dir.path().display());
@@ -395,21 +372,11 @@ fn ledger_findings(diags: &[Value]) -> BTreeSet<(u64, String, String)> {
         .collect()
 }
 
-fn python_with_openpyxl() -> bool {
-    std::process::Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// What a hospital does: open the template, type the manual's example rows under the header,
 /// save. openpyxl keeps the template's layout (notes, dropdowns, formats) as Excel would.
 #[test]
 fn seed_rows_typed_into_the_template_show_exactly_the_seed_problems() {
-    if !python_with_openpyxl() {
-        eprintln!("skipped: python3 with openpyxl is not available");
-        return;
-    }
+    let python = require_openpyxl();
     let dir = tempfile::tempdir().expect("dir");
     let path = make_template(dir.path(), &[]);
     let script = r#"
@@ -423,7 +390,7 @@ for i, row in enumerate(seed.iter_rows(min_row=2, values_only=True)):
             sheet.cell(row=4 + i, column=1 + j, value=value)
 book.save(sys.argv[2])
 "#;
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(python)
         .args(["-c", script])
         .arg(fixture("seed.xlsx"))
         .arg(&path)
@@ -476,7 +443,7 @@ fn seed_rows_in_the_standard_sheet_show_exactly_the_seed_problems() {
         .map(|f| {
             (
                 u64::from(f.row.unwrap_or(0)) + 1,
-                f.code.to_string(),
+                f.code().to_string(),
                 f.field.map(|x| x.key().to_string()).unwrap_or_default(),
             )
         })

@@ -3,15 +3,14 @@
 //! batch. Every file must be reported — findings or a clear error —, nothing may panic or print
 //! raw panic text, the exit code is 0/1/2, and the inputs are byte-identical afterwards.
 
-use assert_cmd::Command;
+use crate::common::zip_headers::patch_uncompressed_sizes;
+use crate::common::{daicho, fixture, AS_OF};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
-
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile")
+    fixture("hostile")
 }
 
 /// name -> expectation ("ok", "error" or "any").
@@ -47,8 +46,7 @@ fn assert_no_raw_panic_text(what: &str, text: &str) {
 }
 
 fn run_check(files: &[PathBuf], extra: &[&str]) -> (i32, Value, String) {
-    let out = Command::cargo_bin("daicho")
-        .unwrap()
+    let out = daicho()
         .args([
             "check",
             "--format",
@@ -203,19 +201,6 @@ fn stray_far_cell_is_checked_normally() {
     };
     assert!(stray["files"][0]["error"].is_null());
     assert_eq!(codes(&base), codes(&stray));
-}
-
-/// Overwrites the uncompressed size in every local and central zip header.
-fn patch_uncompressed_sizes(bytes: &mut [u8], size: u32) {
-    let mut i = 0;
-    while i + 4 <= bytes.len() {
-        match &bytes[i..i + 4] {
-            b"PK\x03\x04" => bytes[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
-            b"PK\x01\x02" => bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
-            _ => {}
-        }
-        i += 1;
-    }
 }
 
 /// A zip whose headers declare ~1.4 GB per part is refused from the central directory alone,

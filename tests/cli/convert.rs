@@ -3,29 +3,18 @@
 //! would need a guess is left alone and flagged, `check` on the result finds the original problems
 //! minus the fixed ones, and the CSV/JSON exports carry the same devices.
 
-use assert_cmd::Command;
-use daicho::config::Settings;
+use crate::common::{daicho, fixture, AS_OF};
+use daicho::address::a1;
 use daicho::engine::analyze;
 use daicho::layout::Field;
-use daicho::workbook::{a1, open_path, CellValue, Limits};
+use daicho::settings::Settings;
+use daicho::workbook::{open_path, CellValue, Limits};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-const AS_OF: &str = "2026-11-25";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
-
 fn as_of() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
-}
-
-fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(p)
 }
 
 /// Copies a fixture into a fresh folder (outputs go beside the input).
@@ -183,7 +172,7 @@ fn assert_every_device_once_no_value_lost(fixture_path: &str) -> (Value, String)
                             .as_object()
                             .and_then(|m| {
                                 m.iter()
-                                    .find(|(k, _)| k.contains(&daicho::workbook::col_letters(*col)))
+                                    .find(|(k, _)| k.contains(&daicho::address::col_letters(*col)))
                             })
                             .and_then(|(_, v)| v.as_str())
                     })

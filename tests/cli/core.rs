@@ -1,16 +1,10 @@
 //! End-to-end: run the real binary on the ledger fixtures and compare its JSON with each
 //! fixture's `<file>.expected.json` (planted problems and rows that must stay clean).
 
-use assert_cmd::Command;
+use crate::common::{daicho, AS_OF};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-const AS_OF: &str = "2026-11-25";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
-}
 
 fn check_json(paths: &[&Path], extra: &[&str]) -> (Value, i32) {
     let out = daicho()

@@ -1,22 +1,17 @@
 //! One file, end to end: read -> understand -> check. Emitters and the annotated workbook
 //! consume what this returns; they never re-run rules.
 
-use crate::config::Settings;
+mod evidence;
+
+pub use evidence::validate_settings;
+
+use crate::checklist::Evidence;
 use crate::layout::{find_ledger_layout, SheetRole};
 use crate::ledger::{read_ledger_sheet, Ledger};
+use crate::report::SheetInfo;
 use crate::rules::{self, Context, Finding};
-use crate::workbook::{ReadError, Workbook};
-use std::path::{Path, PathBuf};
-
-/// What the report says about one sheet.
-#[derive(Debug, Clone)]
-pub struct SheetInfo {
-    pub name: String,
-    pub role: SheetRole,
-    /// 0-based header row for ledger sheets.
-    pub header_row: Option<u32>,
-    pub device_rows: usize,
-}
+use crate::settings::Settings;
+use crate::workbook::Workbook;
 
 /// The result of checking one workbook.
 pub struct Analysis<'a> {
@@ -26,37 +21,6 @@ pub struct Analysis<'a> {
     pub findings: Vec<Finding>,
     /// The checklist sheets read, and the ledger's evidence for filling in the checklist.
     pub checklist: crate::checklist::ChecklistAnalysis,
-}
-
-/// The outcome for one input path, as every emitter sees it.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    pub path: PathBuf,
-    pub error: Option<ReadError>,
-    pub sheets: Vec<SheetInfo>,
-    pub findings: Vec<Finding>,
-    /// The annotated workbook written for this file, if any.
-    pub output: Option<PathBuf>,
-}
-
-impl FileReport {
-    pub fn failed(path: &Path, error: ReadError) -> FileReport {
-        FileReport {
-            path: path.to_path_buf(),
-            error: Some(error),
-            sheets: Vec::new(),
-            findings: Vec::new(),
-            output: None,
-        }
-    }
-
-    /// Unsuppressed findings of exactly this severity.
-    pub fn count(&self, severity: crate::Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.suppressed.is_none() && f.severity == severity)
-            .count()
-    }
 }
 
 /// The ledger half of an analysis: every sheet classified, the ledger built and its rules run,
@@ -78,10 +42,14 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         checklist_sheets,
     } = analyze_ledger(workbook, settings);
     let ledger_count = findings.len();
+    let evidence = match &settings.ledger_file {
+        Some(p) => evidence::external_evidence(p, settings).unwrap_or_else(Evidence::unreadable),
+        None => crate::checklist::derive::derive(&ledger, &findings, None),
+    };
     let checklist = crate::checklist::check(
         workbook,
         &checklist_sheets,
-        &ledger,
+        evidence,
         &mut findings,
         settings,
     );
@@ -115,7 +83,7 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
             header_row: None,
             device_rows: 0,
         };
-        if crate::annotate::is_daicho_sheet(sheet) {
+        if crate::layout::is_daicho_sheet(sheet) {
             // daicho's own summary / filled checklist in a `.checked.xlsx`: not data.
             sheets.push(info);
             continue;
@@ -156,7 +124,7 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
 /// Applies select/ignore, then each finding's final severity (override, then one lower on an
 /// inactive device).
 fn filter_and_resolve(findings: &mut Vec<Finding>, settings: &Settings) {
-    findings.retain(|f| settings.is_enabled(f.code));
+    findings.retain(|f| settings.is_enabled(f.code()));
     for f in findings.iter_mut() {
         f.resolve_severity(&settings.severity_overrides);
     }
@@ -170,73 +138,6 @@ fn sort_in_workbook_order(findings: &mut [Finding], workbook: &Workbook) {
             .unwrap_or(usize::MAX)
     };
     findings.sort_by(|a, b| {
-        (order(&a.sheet), a.row, a.col, a.code).cmp(&(order(&b.sheet), b.row, b.col, b.code))
+        (order(&a.sheet), a.row, a.col, a.code()).cmp(&(order(&b.sheet), b.row, b.col, b.code()))
     });
-}
-
-/// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
-/// error so the rest of a batch goes on.
-pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
-    check_file_with(path, settings, None).0
-}
-
-/// What writing the annotated workbook gave, when one was requested and the input was readable.
-pub type Annotated = Option<Result<crate::annotate::Written, crate::annotate::AnnotateError>>;
-
-/// [`check_file`], also writing the annotated workbook to `annotate` while the workbook and its
-/// analysis are in memory; the report's `output` is the path written.
-pub fn check_file_with(
-    path: &Path,
-    settings: &Settings,
-    annotate: Option<&crate::annotate::Target>,
-) -> (FileReport, Annotated) {
-    // Whether the file was read: a panic after that is daicho's own (rules, writer), not the file's.
-    let read = std::cell::Cell::new(false);
-    let work = || -> (FileReport, Annotated) {
-        let workbook = match crate::isolate::open_path(path, &settings.limits) {
-            Ok(wb) => wb,
-            Err(e) => return (FileReport::failed(path, e), None),
-        };
-        read.set(true);
-        let analysis = analyze(&workbook, settings);
-        let written = annotate.map(|target| {
-            let write = || {
-                crate::annotate::write_target(&analysis, settings, path, target, Default::default())
-            };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(write))
-                .unwrap_or_else(|p| Err(crate::annotate::AnnotateError::Crashed(panic_text(&p))))
-        });
-        let output = written
-            .as_ref()
-            .and_then(|w| w.as_ref().ok())
-            .map(|w| w.path.clone());
-        let report = FileReport {
-            path: path.to_path_buf(),
-            error: None,
-            sheets: analysis.sheets,
-            findings: analysis.findings,
-            output,
-        };
-        (report, written)
-    };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok(done) => done,
-        Err(payload) => {
-            let detail = panic_text(&payload);
-            let error = if read.get() {
-                ReadError::Internal { detail }
-            } else {
-                ReadError::ReaderCrashed { detail }
-            };
-            (FileReport::failed(path, error), None)
-        }
-    }
-}
-
-pub fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }

@@ -3,27 +3,26 @@
 //! department columns are 利用者; the strongest header wins without L003; free-text answers are
 //! read by meaning; convert writes as dates what check reads as dates and keeps 予備/貸出中/修理中.
 
-use assert_cmd::Command;
+use crate::common::{daicho, fixture, AS_OF};
 use calamine::Reader;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::PathBuf;
 
-const AS_OF: &str = "2026-11-25";
-const FIXTURE: &str = "fixtures/words/hospital_words.xlsx";
-
-fn daicho() -> Command {
-    Command::cargo_bin("daicho").expect("binary")
+fn workbook() -> PathBuf {
+    fixture("words/hospital_words.xlsx")
 }
 
 fn expected() -> Value {
-    let text = std::fs::read_to_string(format!("{FIXTURE}.expected.json")).expect("expectations");
+    let text = std::fs::read_to_string(fixture("words/hospital_words.xlsx.expected.json"))
+        .expect("expectations");
     serde_json::from_str(&text).expect("expected json")
 }
 
 fn check_json() -> Value {
     let out = daicho()
-        .args(["check", "--format", "json", "--as-of", AS_OF, FIXTURE])
+        .args(["check", "--format", "json", "--as-of", AS_OF])
+        .arg(workbook())
         .output()
         .expect("run");
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -136,7 +135,7 @@ fn remote_maintenance_evidence_counts_free_text_answers() {
             "--out-dir",
         ])
         .arg(dir.path())
-        .arg(FIXTURE)
+        .arg(workbook())
         .assert()
         .code(1);
     let written = dir.path().join("hospital_words.checked.xlsx");
@@ -169,9 +168,9 @@ fn convert_reads_the_words_as_check_does() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("words.json");
     daicho()
-        .args([
-            "convert", "--format", "json", "--as-of", AS_OF, FIXTURE, "-o",
-        ])
+        .args(["convert", "--format", "json", "--as-of", AS_OF])
+        .arg(workbook())
+        .arg("-o")
         .arg(&out)
         .assert()
         .success();
@@ -220,7 +219,7 @@ fn convert_reads_the_words_as_check_does() {
 /// The generator is beside the fixture and the fixture is what it writes.
 #[test]
 fn the_fixture_has_its_generator() {
-    assert!(Path::new("fixtures/words/gen.py").exists());
+    assert!(fixture("words/gen.py").exists());
     let expected = expected();
     assert_eq!(expected["as_of"], AS_OF);
 }

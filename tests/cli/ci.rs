@@ -1,20 +1,10 @@
 //! CI use on shared drives, end to end: folder scans, globs, every output format, exit codes,
 //! daicho.toml discovery, exceptions and inline markers. Runs the real binary.
 
-use assert_cmd::Command;
+use crate::common::{daicho, fixture, manifest, AS_OF};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-const AS_OF: &str = "2026-11-25";
-
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    manifest().join("fixtures").join(rel)
-}
+use std::path::Path;
 
 struct Out {
     stdout: String,
@@ -24,7 +14,7 @@ struct Out {
 
 /// `daicho check --as-of AS_OF <args>` run in `dir` (`args` may bring their own `--as-of`).
 fn check_in(dir: &Path, args: &[&str]) -> Out {
-    let mut cmd = Command::cargo_bin("daicho").expect("binary");
+    let mut cmd = daicho();
     cmd.current_dir(dir).args(["check", "--no-progress"]);
     if !args.contains(&"--as-of") {
         cmd.args(["--as-of", AS_OF]);
@@ -521,8 +511,7 @@ fn bad_config_names_the_key_and_exits_2() {
 
 #[test]
 fn config_example_parses_and_runs() {
-    let out = Command::cargo_bin("daicho")
-        .expect("binary")
+    let out = daicho()
         .args(["config", "--example"])
         .output()
         .expect("run");

@@ -1,0 +1,80 @@
+//! Helpers shared by the integration-test binaries (`tests/cli`, `tests/formats`); each binary
+//! includes this folder with `#[path = "../common/mod.rs"] mod common;`.
+//!
+//! Tools outside Rust (python3 with openpyxl, LibreOffice) are required, never optional: a test
+//! that needs one calls [`require_openpyxl`] or [`require_soffice`], which fail the test with the
+//! install command when the tool is missing. `.ci/run` installs both.
+
+// Each binary uses only some of these helpers.
+#![allow(dead_code)]
+
+pub mod zip_headers;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The fixed "today" of every run, so that dates in the fixtures age the same way every day.
+pub const AS_OF: &str = "2026-11-25";
+
+/// The repository root.
+pub fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file or folder under `fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// The daicho binary built for these tests.
+pub fn daicho() -> Command {
+    Command::cargo_bin("daicho").expect("binary")
+}
+
+/// The daicho binary with `NO_COLOR=1` (human and drag-and-drop text compared as plain text).
+pub fn daicho_no_color() -> Command {
+    let mut cmd = daicho();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// `python3`, after checking that it can import openpyxl; fails the test otherwise.
+pub fn require_openpyxl() -> &'static str {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output();
+    match found {
+        Ok(out) if out.status.success() => "python3",
+        Ok(out) => panic!(
+            "this test needs python3 with openpyxl, which is not installed ({}).\n\
+             Install it with: python3 -m pip install openpyxl   (.ci/run does this)",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => panic!(
+            "this test needs python3 with openpyxl; python3 cannot be started ({e}).\n\
+             Install python3, then: python3 -m pip install openpyxl   (.ci/run does this)"
+        ),
+    }
+}
+
+/// The LibreOffice command (`soffice`, or `libreoffice`); fails the test when neither runs.
+pub fn require_soffice() -> &'static str {
+    ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "this test needs LibreOffice, but neither `soffice` nor `libreoffice` runs.\n\
+                 Install it with: apt-get install -y libreoffice-calc   (Debian/Ubuntu; .ci/run does this)\n\
+                 or brew install --cask libreoffice (macOS), or from https://www.libreoffice.org/download/ \
+                 with soffice on PATH (Windows)"
+            )
+        })
+}
