@@ -271,8 +271,12 @@ fn parse_normalised(t: &str) -> Result<ReadDate, DateError> {
     }
     let caps = date_re().captures(t).ok_or(DateError::Unreadable)?;
     let rest = caps.name("rest").map_or("", |m| m.as_str());
-    let rest_caps = rest_re().captures(rest).ok_or(DateError::Unreadable)?;
-    let time = time_of(&rest_caps);
+    // Most dates end where the date ends: no weekday or time to look for.
+    let time = if rest.is_empty() {
+        Ok(None)
+    } else {
+        time_of(&rest_re().captures(rest).ok_or(DateError::Unreadable)?)
+    };
     let month = caps.name("m");
     let day = caps.name("d");
     let read = |date: NaiveDate| ReadDate {

@@ -350,6 +350,19 @@ fn is_count_or_nothing(rest: &str) -> bool {
 /// counts with counter words only. Whatever columns the counts sit in, it is not a device.
 /// Returns the row's text for the skipped-rows list.
 pub fn total_row(cells: &[&(u32, CellValue)]) -> Option<String> {
+    // Called for every device row: rule most of them out without normalising any text. A totals
+    // row holds at most a label and a breakdown besides its counts, and counts start with a digit.
+    let worded = cells
+        .iter()
+        .filter(|(_, v)| match v {
+            CellValue::Text(s) => !text::trim(s)
+                .starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)),
+            _ => false,
+        })
+        .count();
+    if worded > 2 {
+        return None;
+    }
     let mut label = false;
     let mut counted = false;
     for (_, v) in cells {
