@@ -39,6 +39,7 @@ fn run() -> ExitStatus {
     match cli.command {
         Some(Command::Check(args)) => check(args),
         Some(Command::Rules(args)) => rules(&args),
+        Some(Command::Os(args)) => explain_os(&args),
         Some(Command::Config(args)) => config(&args),
         Some(Command::Template(args)) => crate::template::run(&args),
         Some(Command::Convert(args)) => crate::convert::command::run(&args),
@@ -158,7 +159,33 @@ pub(crate) fn check_paths(
             }
         }
     }
+    stale_support_data_once(&jobs, &mut outcomes, |job| match job {
+        Job::Check(_, settings, _) => Some(settings),
+        Job::Failed(_) => None,
+    });
     Ok(outcomes)
+}
+
+/// OS005 once per run, on the first readable file with a ledger sheet.
+fn stale_support_data_once<J>(
+    jobs: &[J],
+    outcomes: &mut [crate::dropmode::Outcome],
+    settings_of: impl Fn(&J) -> Option<&Arc<Settings>>,
+) {
+    let has_ledger = |o: &crate::dropmode::Outcome| {
+        o.report.error.is_none()
+            && (o.report.sheets.iter()).any(|s| s.role == crate::layout::SheetRole::Ledger)
+    };
+    let Some(i) = outcomes.iter().position(has_ledger) else {
+        return;
+    };
+    let Some(settings) = jobs.get(i).and_then(&settings_of) else {
+        return;
+    };
+    if let Some(mut f) = crate::rules::os::stale_support_data(settings) {
+        f.resolve_severity(&settings.severity_overrides);
+        outcomes[i].report.findings.push(f);
+    }
 }
 
 fn check(args: CheckArgs) -> ExitStatus {
@@ -323,9 +350,32 @@ fn rules(args: &RulesArgs) -> ExitStatus {
                 out.push_str(&format!("## {head}\n{}\n\n", pick(body, lang)));
             }
             out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));
+            if r.code.starts_with("OS") {
+                out.push_str(&format!("{}\n", crate::rules::os::support_data_line(lang)));
+            }
         }
     }
     print_out(&out);
+    ExitStatus::Clean
+}
+
+/// `daicho os TEXT...`: the bundled support table, with `--config`'s [os] products applied.
+fn explain_os(args: &crate::cli::OsArgs) -> ExitStatus {
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let settings = match &args.config {
+        Some(path) => match Resolver::new(Overrides::new(as_of), Some(path)) {
+            Ok(mut r) => Some(r.defaults()),
+            Err(e) => return config_error(&e, args.lang),
+        },
+        None => None,
+    };
+    let table = settings
+        .as_ref()
+        .map_or(crate::ledger::os::OsTable::bundled(), |s| s.os_table);
+    let text = args.text.join(" ");
+    print_out(&crate::rules::os::explain(table, &text, as_of, args.lang));
     ExitStatus::Clean
 }
 

@@ -59,6 +59,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// List all rules, or explain one.
     Rules(RulesArgs),
+    /// Explain how an OS or firmware text is read: product, version, channel, support end, source.
+    Os(OsArgs),
     /// Configuration helpers.
     Config(ConfigArgs),
 }
@@ -211,6 +213,21 @@ pub struct ConvertArgs {
 pub struct RulesArgs {
     /// A rule code to explain (e.g. OS001).
     pub code: Option<String>,
+    #[arg(long, value_enum, default_value_t = Lang::Ja)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct OsArgs {
+    /// The OS or firmware text, as written in the ledger (several words are joined with spaces).
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Date to judge support at (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// A daicho.toml whose [os] products are applied (default: the bundled table alone).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Lang::Ja)]
     pub lang: Lang,
 }

@@ -15,6 +15,8 @@ struct Report<'a> {
     as_of: String,
     files: Vec<File<'a>>,
     summary: Summary,
+    /// The date the OS/firmware support table was checked against its sources.
+    support_data_checked: String,
     tool: &'static str,
     version: u32,
 }
@@ -91,6 +93,9 @@ pub fn render(run: &Run) -> String {
             unreadable: s.unreadable,
             warnings: s.warnings,
         },
+        support_data_checked: crate::rules::os::support_data_checked()
+            .format("%Y-%m-%d")
+            .to_string(),
         tool: "daicho",
         version: 1,
     };

@@ -132,8 +132,8 @@ fn as_of() -> NaiveDate {
 }
 
 /// Where each code of a run fired: `(code, cell)`, `cell` as `Sheet!A1`, or the sheet alone.
-/// Exceptions that matched nothing (X001) are reported once per run, after every file, as the
-/// command line does.
+/// Exceptions that matched nothing (X001) and stale support data (OS005) are reported once per
+/// run, after every file, as the command line does.
 fn fired(sheets: Vec<Sheet>, settings: &Settings) -> Vec<(&'static str, String)> {
     let workbook = Workbook {
         format: Format::Xlsx,
@@ -141,6 +141,7 @@ fn fired(sheets: Vec<Sheet>, settings: &Settings) -> Vec<(&'static str, String)>
     };
     let mut findings = analyze(&workbook, settings).findings;
     findings.extend(crate::suppress::unused_exceptions(settings));
+    findings.extend(crate::rules::os::stale_support_data(settings));
     findings
         .iter()
         .map(|f| {
@@ -419,6 +420,13 @@ fn cases() -> Vec<Case> {
             at: "台帳!C3",
             corrected: clean_ledger,
             settings: plain,
+        },
+        Case {
+            code: "OS005",
+            fires: clean_ledger,
+            at: "",
+            corrected: clean_ledger,
+            settings: || Settings::new(NaiveDate::from_ymd_opt(2027, 7, 1).expect("a date")),
         },
         Case {
             code: "D001",

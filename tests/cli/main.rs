@@ -17,5 +17,6 @@ mod core;
 mod dropmode;
 mod ip;
 mod layout;
+mod support;
 mod template;
 mod words;
