@@ -154,10 +154,7 @@ fn fix_value(
         Field::Registered => {
             if let Some(d) = fixes::date_text(&text) {
                 fixes.push(Fix::DateCell);
-                return (
-                    Some(CellValue::DateTime(d.and_time(chrono::NaiveTime::MIN))),
-                    fixes,
-                );
+                return (Some(CellValue::DateTime(d)), fixes);
             }
         }
         Field::Status => {

@@ -20,3 +20,4 @@ mod layout;
 mod patch;
 mod support;
 mod template;
+mod words;
