@@ -68,6 +68,11 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
     ws.write_datetime_with_format(as_of_row, 1, s.as_of, &styles.date)?;
     line(
         ws,
+        t(lang, "検査ツール", "Checked with"),
+        format!("daicho {}", env!("CARGO_PKG_VERSION")),
+    )?;
+    line(
+        ws,
         t(lang, "注意", "Note"),
         t(
             lang,

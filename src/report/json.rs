@@ -9,6 +9,7 @@ pub fn render(run: &Run) -> String {
     let doc = json!({
         "version": 1,
         "tool": "daicho",
+        "daicho_version": env!("CARGO_PKG_VERSION"),
         "as_of": run.as_of.format("%Y-%m-%d").to_string(),
         "files": run.files.iter().map(|f| file(f, run)).collect::<Vec<_>>(),
         "summary": {
