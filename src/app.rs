@@ -212,15 +212,20 @@ fn check(args: CheckArgs) -> i32 {
 /// `--edition`, `--checklist FILE` and `--ledger FILE` must be usable before any file is
 /// checked; otherwise the reason is printed and the run ends with exit code 2.
 fn checklist_options_ok(cli: &Overrides) -> Result<(), i32> {
+    checklist_options_message(cli).map_err(|msg| {
+        eprintln!("{msg}");
+        2
+    })
+}
+
+/// Why `--edition`, `--checklist` or `--ledger` cannot be used, if they cannot.
+fn checklist_options_message(cli: &Overrides) -> Result<(), String> {
     let mut s = Settings::new(cli.as_of);
     s.lang = cli.lang;
     s.edition = cli.edition.clone();
     s.checklist_file = cli.checklist_file.clone();
     s.ledger_file = cli.ledger_file.clone();
-    crate::checklist::validate_settings(&s).map_err(|msg| {
-        eprintln!("{msg}");
-        2
-    })
+    crate::checklist::validate_settings(&s)
 }
 
 /// `daicho config --example`.
@@ -235,30 +240,33 @@ fn config(args: &ConfigArgs) -> i32 {
 
 /// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
 fn dropped(args: DropArgs) -> i32 {
-    if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
-        return code;
-    }
-    // Run-wide choices (language, --fail-on) come from the first path's daicho.toml; each file
-    // is still checked with its own.
-    let mut resolver = match Resolver::new(overrides(&args.common), args.common.config.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return config_error(&e, args.common.lang),
+    dropped_with(args, &mut crate::dropmode::ConsolePause)
+}
+
+/// Drag-and-drop mode with the end-of-run pause given: every outcome, a broken daicho.toml
+/// included, ends in `pause` (tests pass their own to see that it is reached).
+pub fn dropped_with(args: DropArgs, pause: &mut dyn crate::dropmode::Pause) -> i32 {
+    let lang = args.common.lang;
+    let check = || {
+        checklist_options_message(&overrides(&args.common))?;
+        // Run-wide choices (language, --fail-on) come from the first path's daicho.toml; each
+        // file is still checked with its own.
+        let mut resolver = Resolver::new(overrides(&args.common), args.common.config.as_deref())
+            .map_err(|e| e.message(lang))?;
+        let settings = match args.paths.first() {
+            Some(p) => resolver.settings_for(p),
+            None => Ok(resolver.defaults()),
+        }
+        .map_err(|e| e.message(lang))?;
+        let annotate = AnnotateTo {
+            out_dir: args.out_dir.as_deref(),
+            fallback: true,
+        };
+        let outcomes = check_paths(&args.paths, &mut resolver, false, Some(&annotate))
+            .map_err(|e| e.message(lang))?;
+        Ok(crate::dropmode::Checked { settings, outcomes })
     };
-    let run_settings = match args.paths.first() {
-        Some(p) => resolver.settings_for(p),
-        None => Ok(resolver.defaults()),
-    };
-    let run_settings = match run_settings {
-        Ok(s) => s,
-        Err(e) => return config_error(&e, args.common.lang),
-    };
-    let annotate = AnnotateTo {
-        out_dir: args.out_dir.as_deref(),
-        fallback: true,
-    };
-    crate::dropmode::run(&args.paths, &run_settings, || {
-        check_paths(&args.paths, &mut resolver, false, Some(&annotate))
-    })
+    crate::dropmode::run(&args.paths, lang, check, pause)
 }
 
 fn rules(args: &RulesArgs) -> i32 {

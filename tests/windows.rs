@@ -83,3 +83,81 @@ fn the_summary_sheet_names_the_version() {
         "no '{wanted}' in the summary sheet"
     );
 }
+
+/// Runs drag-and-drop mode in-process as `daicho ARGS...`, with a pause that records each call.
+fn drop_with_pause(args: &[&std::ffi::OsStr]) -> (i32, Vec<daicho::Lang>) {
+    use clap::Parser;
+    let mut argv: Vec<&std::ffi::OsStr> = vec!["daicho".as_ref()];
+    argv.extend_from_slice(args);
+    let cli = daicho::cli::Cli::try_parse_from(argv).expect("arguments");
+    assert!(
+        cli.command.is_none(),
+        "drag-and-drop mode has no subcommand"
+    );
+    let mut pauses = Vec::new();
+    let code = daicho::app::dropped_with(cli.dropped, &mut |lang| pauses.push(lang));
+    (code, pauses)
+}
+
+#[test]
+fn a_broken_daicho_toml_pauses_before_the_window_closes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ledger = tmp.path().join("台帳.xlsx");
+    std::fs::copy("fixtures/seed.xlsx", &ledger).expect("copy");
+    std::fs::write(tmp.path().join("daicho.toml"), "lang = = \"ja\"\n").expect("toml");
+
+    let (code, pauses) = drop_with_pause(&[ledger.as_os_str()]);
+    assert_eq!(code, 2);
+    assert_eq!(pauses, [daicho::Lang::Ja], "the pause is reached once");
+    assert!(
+        !tmp.path().join("台帳.checked.xlsx").exists(),
+        "nothing is written after a config error"
+    );
+
+    // The same through --config, which fails before any file is looked at.
+    let config = tmp.path().join("daicho.toml");
+    let (code, pauses) = drop_with_pause(&[
+        "--lang".as_ref(),
+        "en".as_ref(),
+        "--config".as_ref(),
+        config.as_os_str(),
+        ledger.as_os_str(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(pauses, [daicho::Lang::En]);
+}
+
+#[test]
+fn every_other_drag_and_drop_outcome_pauses_once() {
+    // Double-clicked: the usage hint, then the pause.
+    let (code, pauses) = drop_with_pause(&[]);
+    assert_eq!((code, pauses.len()), (2, 1));
+
+    // A ledger with findings: the summary, then the pause.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ledger = tmp.path().join("seed.xlsx");
+    std::fs::copy("fixtures/seed.xlsx", &ledger).expect("copy");
+    let (code, pauses) = drop_with_pause(&["--as-of".as_ref(), AS_OF.as_ref(), ledger.as_os_str()]);
+    assert_eq!((code, pauses.len()), (1, 1));
+    assert!(tmp.path().join("seed.checked.xlsx").is_file());
+
+    // An unusable --edition: its message, then the pause.
+    let (code, pauses) =
+        drop_with_pause(&["--edition".as_ref(), "r99".as_ref(), ledger.as_os_str()]);
+    assert_eq!((code, pauses.len()), (2, 1));
+}
+
+#[test]
+fn a_broken_daicho_toml_is_explained_on_stderr() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ledger = tmp.path().join("seed.xlsx");
+    std::fs::copy("fixtures/seed.xlsx", &ledger).expect("copy");
+    std::fs::write(tmp.path().join("daicho.toml"), "lang = = \"ja\"\n").expect("toml");
+    let out = daicho().arg(&ledger).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("daicho.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
