@@ -18,10 +18,14 @@ use std::sync::Arc;
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return code;
+            return 2;
+        }
+        Err(e) => {
+            // --help and --version: human text, in the console's code page when redirected.
+            crate::console::write_human(&e.render().ansi().to_string());
+            return 0;
         }
     };
     match cli.command {
@@ -197,12 +201,15 @@ fn check(args: CheckArgs) -> i32 {
         OutputFormat::Human => report::human::render(
             &run,
             &report::human::Style {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                color: crate::console::stdout_color(),
             },
             args.quiet,
         ),
     };
-    print_out(&text);
+    match args.format {
+        OutputFormat::Human => crate::console::write_human(&text),
+        _ => print_out(&text),
+    }
     if outputs_failed {
         return 2;
     }
@@ -321,7 +328,7 @@ fn rules(args: &RulesArgs) -> i32 {
             out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));
         }
     }
-    print_out(&out);
+    crate::console::write_human(&out);
     0
 }
 

@@ -10,7 +10,6 @@ use crate::report::{display_path, Run};
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 /// How many problems the per-file summary lists.
@@ -168,11 +167,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
                 (Some(s), None) => format!(" {s}"),
                 _ => String::new(),
             };
-            let mark = match f.severity {
-                Severity::Error => "×",
-                Severity::Warning => "⚠",
-                Severity::Info => "ℹ",
-            };
+            let mark = crate::report::human::mark(f.severity);
             let more = match (n, lang) {
                 (1, _) => String::new(),
                 (n, Lang::Ja) => format!(" ほか{}件", n - 1),
@@ -279,9 +274,7 @@ fn totals(run: &Run) -> String {
 }
 
 fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    crate::console::write_human(text);
 }
 
 /// On Windows, when this process is the only one attached to its console (double-click or

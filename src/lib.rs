@@ -11,6 +11,7 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod convert;
 pub mod dropmode;
 pub mod engine;

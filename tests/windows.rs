@@ -161,3 +161,56 @@ fn a_broken_daicho_toml_is_explained_on_stderr() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `daicho check` human output on seed.xlsx with the given environment.
+fn human_output(env: &[(&str, &str)]) -> String {
+    let mut cmd = daicho();
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd
+        .args(["check", "--as-of", AS_OF, "fixtures/seed.xlsx"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    String::from_utf8(out.stdout).expect("UTF-8 off Windows")
+}
+
+#[test]
+fn no_colour_codes_off_a_terminal_or_with_no_color() {
+    // The test's pipe is not a terminal: plain text.
+    let piped = human_output(&[]);
+    assert!(piped.contains("OS001"), "{piped}");
+    assert!(!piped.contains('\x1b'), "no colour when piped: {piped:?}");
+    // Forced colour shows the test would see codes if there were any...
+    let forced = human_output(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b["), "forced colour: {forced:?}");
+    // ...and NO_COLOR wins even over forcing.
+    let no_color = human_output(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!no_color.contains('\x1b'), "{no_color:?}");
+    assert_eq!(no_color, piped);
+}
+
+#[test]
+fn machine_formats_never_carry_colour() {
+    for format in ["json", "sarif", "junit", "github"] {
+        let out = daicho()
+            .env("CLICOLOR_FORCE", "1")
+            .args([
+                "check",
+                "--format",
+                format,
+                "--as-of",
+                AS_OF,
+                "fixtures/seed.xlsx",
+            ])
+            .output()
+            .expect("run");
+        assert!(!out.stdout.contains(&0x1b), "{format}");
+        assert!(
+            std::str::from_utf8(&out.stdout).is_ok(),
+            "{format} is UTF-8"
+        );
+    }
+}
