@@ -24,6 +24,7 @@ pub mod rules;
 pub mod suppress;
 pub mod template;
 pub mod text;
+pub mod user_folders;
 pub mod workbook;
 pub mod xlsx_out;
 

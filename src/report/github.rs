@@ -7,7 +7,7 @@
 //! message `%`, CR and LF become `%25`, `%0D`, `%0A`; in properties also `:` and `,` become
 //! `%3A` and `%2C`.
 
-use super::{display_path, place, Run};
+use super::{place, portable_path, Run};
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -16,7 +16,7 @@ pub fn render(run: &Run) -> String {
     let lang = run.lang;
     let mut out = String::new();
     for file in &run.files {
-        let path = display_path(&file.path);
+        let path = portable_path(&file.path);
         let path = path.strip_prefix("./").unwrap_or(&path);
         if let Some(e) = &file.error {
             let _ = writeln!(

@@ -1,6 +1,6 @@
 //! The stable, versioned JSON report (SPEC §7). Its shape is a public interface.
 
-use super::{display_path, Run};
+use super::{portable_path, Run};
 use crate::engine::FileReport;
 use serde_json::{json, Value};
 
@@ -27,7 +27,7 @@ pub fn render(run: &Run) -> String {
 
 fn file(f: &FileReport, run: &Run) -> Value {
     json!({
-        "path": display_path(&f.path),
+        "path": portable_path(&f.path),
         "error": f.error.as_ref().map(|e| json!({"kind": e.kind(), "message": e.message(run.lang)})),
         "sheets": f.sheets.iter().map(|s| json!({
             "name": s.name,
@@ -53,6 +53,6 @@ fn file(f: &FileReport, run: &Run) -> Value {
                 "reason": reason,
             })),
         })).collect::<Vec<_>>(),
-        "output": f.output.as_ref().map(|p| display_path(p)),
+        "output": f.output.as_ref().map(|p| portable_path(p)),
     })
 }

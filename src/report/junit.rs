@@ -6,7 +6,7 @@
 //! `<failure>` lists those findings one per line, and `<system-out>` lists the rest (lower
 //! severities and acknowledged findings), so every finding appears exactly once.
 
-use super::{display_path, place, Run};
+use super::{place, portable_path, Run};
 use crate::engine::FileReport;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
@@ -23,7 +23,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
     let mut body = String::new();
     let (mut tests, mut failures, mut errors) = (0usize, 0usize, 0usize);
     for file in &run.files {
-        let path = display_path(&file.path);
+        let path = portable_path(&file.path);
         let cases = cases(file, lang);
         let file_failures = cases
             .iter()

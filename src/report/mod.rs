@@ -60,9 +60,24 @@ impl Run {
     }
 }
 
-/// The path as shown in reports: as given on the command line, with `/` separators.
+/// The path as shown to people (human output, messages): as given on the command line, with the
+/// system's separators — `\\` on Windows, `/` elsewhere.
 pub fn display_path(p: &std::path::Path) -> String {
+    native_separators(&p.to_string_lossy(), cfg!(windows))
+}
+
+/// The path as machine formats (JSON, SARIF, JUnit, GitHub) carry it: `/` separators everywhere,
+/// so reports compare equal across systems.
+pub fn portable_path(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
+}
+
+fn native_separators(path: &str, windows: bool) -> String {
+    if windows {
+        path.replace('/', "\\")
+    } else {
+        path.replace('\\', "/")
+    }
 }
 
 /// `sheet!cell` (or the sheet alone) where a finding points; `None` for workbook-level findings.
@@ -82,4 +97,22 @@ pub fn display_relative(p: &std::path::Path) -> String {
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
         .unwrap_or_else(|| p.to_path_buf());
     display_path(&rel)
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn people_see_the_systems_separators_machines_see_slashes() {
+        assert_eq!(
+            native_separators("C:/Users/田中/Documents\\台帳.xlsx", true),
+            "C:\\Users\\田中\\Documents\\台帳.xlsx"
+        );
+        assert_eq!(native_separators("dir\\台帳.xlsx", false), "dir/台帳.xlsx");
+        assert_eq!(
+            portable_path(std::path::Path::new("dir\\sub/台帳.xlsx")),
+            "dir/sub/台帳.xlsx"
+        );
+    }
 }

@@ -10,7 +10,7 @@
 //!   `error`, descriptor id = the JSON `error.kind`) and `executionSuccessful` is false, so result
 //!   counts match the JSON diagnostics exactly.
 
-use super::{display_path, place, Run};
+use super::{place, portable_path, Run};
 use crate::engine::FileReport;
 use crate::rules::{pick, registry, Finding, Rule};
 use crate::{Lang, Severity};
@@ -331,7 +331,7 @@ fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[Rule]) -> SarifRe
 }
 
 fn location(file: &FileReport, f: Option<&Finding>) -> Location {
-    let shown = display_path(&file.path);
+    let shown = portable_path(&file.path);
     let logical = f
         .and_then(place)
         .map(|name| LogicalLocation {
@@ -355,7 +355,7 @@ fn location(file: &FileReport, f: Option<&Finding>) -> Location {
 /// A relative path stays relative (`ledgers/%E5%8F%B0%E5%B8%B3.xlsx`, resolved against the
 /// repository root by GitHub); an absolute one becomes a `file:` URI, UNC paths included.
 fn artifact_uri(file: &FileReport) -> String {
-    let shown = display_path(&file.path);
+    let shown = portable_path(&file.path);
     let shown = shown.strip_prefix("./").unwrap_or(&shown);
     if file.path.is_absolute() || shown.starts_with("//") {
         if let Some(unc) = shown.strip_prefix("//") {
