@@ -11,8 +11,9 @@
 #
 # The zip holds the program, README-ja.txt (UTF-8 with BOM and CRLF, so Notepad opens it),
 # sample.xlsx (fixtures/seed.xlsx), template.xlsx, LICENSE-MIT, LICENSE-APACHE, daicho.cdx.json
-# (CycloneDX JSON; cargo-cyclonedx is installed from crates.io when missing, and its failure is
-# an error) and SHA256SUMS.txt. Prints the zip's path as its last line.
+# (CycloneDX JSON: every crate compiled into the program for TARGET; cargo-cyclonedx is installed
+# from crates.io when missing, and its failure is an error) and SHA256SUMS.txt.
+# Prints the zip's path as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -44,7 +45,7 @@ if ! cargo cyclonedx --version >/dev/null 2>&1; then
   cargo install --locked cargo-cyclonedx >&2 || fail "cannot make the SBOM: 'cargo install cargo-cyclonedx' failed"
 fi
 rm -f "$ROOT"/*.cdx.json
-cargo cyclonedx --format json --spec-version 1.5 --target "$TARGET" --override-filename daicho.cdx >&2 \
+cargo cyclonedx --format json --spec-version 1.5 --all --no-build-deps --target "$TARGET" --override-filename daicho.cdx >&2 \
   || fail "cargo cyclonedx failed"
 [ -s "$ROOT/daicho.cdx.json" ] || fail "cargo cyclonedx wrote no daicho.cdx.json"
 mv "$ROOT/daicho.cdx.json" "$STAGE/daicho.cdx.json"
