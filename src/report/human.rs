@@ -36,22 +36,16 @@ impl Style {
 /// The mark before a finding. On Windows only marks the default Japanese console font (and
 /// CP932, for redirected output) has: ⚠ and ℹ are in neither.
 pub fn mark(sev: Severity) -> &'static str {
-    marks(cfg!(windows))(sev)
+    mark_for(sev, cfg!(windows))
 }
 
-fn marks(windows: bool) -> fn(Severity) -> &'static str {
-    if windows {
-        |sev| match sev {
-            Severity::Error => "×",
-            Severity::Warning => "▲",
-            Severity::Info => "※",
-        }
-    } else {
-        |sev| match sev {
-            Severity::Error => "×",
-            Severity::Warning => "⚠",
-            Severity::Info => "ℹ",
-        }
+fn mark_for(sev: Severity, windows: bool) -> &'static str {
+    match (sev, windows) {
+        (Severity::Error, _) => "×",
+        (Severity::Warning, true) => "▲",
+        (Severity::Warning, false) => "⚠",
+        (Severity::Info, true) => "※",
+        (Severity::Info, false) => "ℹ",
     }
 }
 
@@ -203,7 +197,7 @@ mod tests {
     #[test]
     fn windows_marks_are_in_cp932() {
         for sev in [Severity::Error, Severity::Warning, Severity::Info] {
-            let m = marks(true)(sev);
+            let m = mark_for(sev, true);
             let (_, _, lacks) = encoding_rs::SHIFT_JIS.encode(m);
             assert!(!lacks, "{m}");
         }
