@@ -17,7 +17,7 @@
 //! in-process (still catching panics).
 
 use crate::workbook::{
-    self, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet, Workbook,
+    self, CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet, Workbook,
     DEFAULT_TEXT_SHEET_NAME,
 };
 use std::ffi::OsString;
@@ -275,7 +275,7 @@ fn parse_child_args(args: &[OsString]) -> Option<(Limits, PathBuf)> {
 // few ms per MB each way; JSON through serde would need derives on the workbook types and is
 // several times slower to parse.
 
-const MAGIC: &[u8; 5] = b"DCHO1";
+const MAGIC: &[u8; 5] = b"DCHO2";
 
 /// Encodes a read result for the parent.
 pub fn encode(result: &Result<Workbook, ReadError>) -> Vec<u8> {
@@ -299,10 +299,20 @@ pub fn encode(result: &Result<Workbook, ReadError>) -> Vec<u8> {
                 w.len(rows.len());
                 for row in rows {
                     w.u32(row.index);
+                    w.u8(u8::from(row.hidden));
                     w.len(row.cells.len());
                     for (col, value) in &row.cells {
                         w.u32(*col);
                         w.value(value);
+                    }
+                    w.len(row.shown.len());
+                    for (col, text) in &row.shown {
+                        w.u32(*col);
+                        w.str(text);
+                    }
+                    w.len(row.struck.len());
+                    for col in &row.struck {
+                        w.u32(*col);
                     }
                 }
             }
@@ -313,6 +323,12 @@ pub fn encode(result: &Result<Workbook, ReadError>) -> Vec<u8> {
         }
     }
     w.0
+}
+
+/// The cell of a decoded row at a column (rows are written in column order).
+fn cell_at(cells: &mut [CellIn], col: u32) -> Option<&mut CellIn> {
+    let i = cells.binary_search_by_key(&col, |c| c.col).ok()?;
+    cells.get_mut(i)
 }
 
 /// Decodes what [`encode`] wrote; `None` if the bytes are not a complete, valid message.
@@ -340,19 +356,37 @@ pub fn decode(bytes: &[u8]) -> Option<Result<Workbook, ReadError>> {
                     });
                 }
                 let row_count = r.len()?;
-                let mut cells = Vec::new();
+                let mut cells: Vec<CellIn> = Vec::new();
+                let mut hidden_rows = Vec::new();
                 for _ in 0..row_count {
                     let index = r.u32()?;
+                    if r.u8()? != 0 {
+                        hidden_rows.push(index);
+                    }
+                    let first = cells.len();
                     let cell_count = r.len()?;
                     for _ in 0..cell_count {
                         let col = r.u32()?;
-                        cells.push((index, col, r.value()?));
+                        cells.push(CellIn::plain(index, col, r.value()?));
+                    }
+                    let row_cells = &mut cells[first..];
+                    for _ in 0..r.len()? {
+                        let col = r.u32()?;
+                        let text = r.str()?;
+                        cell_at(row_cells, col)?.shown = Some(text);
+                    }
+                    for _ in 0..r.len()? {
+                        let col = r.u32()?;
+                        cell_at(row_cells, col)?.struck = true;
                     }
                 }
+                let mut grid = Grid::from_cells_in(cells);
+                hidden_rows.sort_unstable();
+                grid.mark_hidden(&hidden_rows);
                 sheets.push(Sheet {
                     name,
                     hidden,
-                    grid: Grid::from_cells(cells),
+                    grid,
                     merges,
                 });
             }
@@ -578,14 +612,28 @@ mod tests {
                 Sheet {
                     name: "端末PC".into(),
                     hidden: false,
-                    grid: Grid::from_cells(vec![
-                        (0, 0, CellValue::Text("管理番号".into())),
-                        (0, 1, CellValue::Text("IPアドレス".into())),
-                        (1, 0, CellValue::Number(1.5)),
-                        (1, 1, CellValue::DateTime(dt)),
-                        (3, 2, CellValue::Bool(true)),
-                        (65535, 255, CellValue::Error("#DIV/0!".into())),
-                    ]),
+                    grid: {
+                        let mut grid = Grid::from_cells_in(vec![
+                            CellIn::plain(0, 0, CellValue::Text("管理番号".into())),
+                            CellIn::plain(0, 1, CellValue::Text("IPアドレス".into())),
+                            CellIn {
+                                shown: Some("DC-002".into()),
+                                struck: true,
+                                ..CellIn::plain(1, 0, CellValue::Number(1.5))
+                            },
+                            CellIn {
+                                shown: Some("令和元年5月1日".into()),
+                                ..CellIn::plain(1, 1, CellValue::DateTime(dt))
+                            },
+                            CellIn {
+                                struck: true,
+                                ..CellIn::plain(3, 2, CellValue::Bool(true))
+                            },
+                            CellIn::plain(65535, 255, CellValue::Error("#DIV/0!".into())),
+                        ]);
+                        grid.mark_hidden(&[3, 7]);
+                        grid
+                    },
                     merges: vec![Merge {
                         first_row: 0,
                         first_col: 0,
@@ -618,12 +666,24 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(cells(x), cells(y));
+            let looks = |s: &Sheet| {
+                s.grid
+                    .rows()
+                    .iter()
+                    .map(|r| (r.index, r.shown.clone(), r.struck.clone(), r.hidden))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(looks(x), looks(y));
         }
     }
 
     #[test]
     fn workbook_round_trips() {
         let book = sample();
+        let row = book.sheets[0].grid.row(1).unwrap();
+        assert_eq!(row.shown(0).as_deref(), Some("DC-002"));
+        assert!(row.is_struck(0) && !row.is_struck(1));
+        assert!(book.sheets[0].grid.row(3).unwrap().hidden);
         let bytes = encode(&Ok(book.clone()));
         let back = decode(&bytes).unwrap().unwrap();
         same(&book, &back);

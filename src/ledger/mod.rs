@@ -71,12 +71,12 @@ impl<'a> LedgerSheet<'a> {
         self.value(device, field).map(FieldValue)
     }
 
-    /// The text of a field (display form for non-text cells).
+    /// The text of a field as the user sees it: a number through its number format (`DC-025`,
+    /// `001`), other non-text cells in their display form.
     pub fn text(&self, device: &Device<'a>, field: Field) -> Option<std::borrow::Cow<'a, str>> {
-        self.value(device, field).map(|v| match v {
-            CellValue::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
-            other => std::borrow::Cow::Owned(other.display()),
-        })
+        let col = self.layout.col(field)?;
+        self.value(device, field)?;
+        device.row.shown(col)
     }
 }
 
@@ -177,7 +177,8 @@ pub fn read_ledger_sheet<'a>(
                 .col(f)
                 .and_then(|c| row.get(c))
                 .filter(|v| !v.is_blank())
-                .map(|v| v.display())
+                .and_then(|_| row.shown(layout.col(f)?))
+                .map(|s| s.into_owned())
         };
         let status = cell_text(Field::Status).and_then(|s| status::parse_status(&s));
         let kind = cell_text(Field::Kind)

@@ -5,7 +5,7 @@
 //! as cells arrive. A cell out of order — possible in a hand-made xlsx — switches to collecting
 //! everything and sorting once, through [`Grid::from_cells`].
 
-use super::{CellValue, Grid, Limits, ReadError, Row};
+use super::{CellIn, CellValue, Grid, Limits, ReadError, Row};
 
 /// The cell budget of a whole workbook: `max_cells_per_sheet` cells over all sheets together.
 /// Without it, a small file of many full sheets (a zip bomb under the uncompressed budget, or
@@ -62,7 +62,7 @@ pub(super) struct GridBuilder<'a> {
     count: usize,
     rows: Vec<Row>,
     /// Set once a cell arrives out of order.
-    unsorted: Option<Vec<(u32, u32, CellValue)>>,
+    unsorted: Option<Vec<CellIn>>,
 }
 
 impl<'a> GridBuilder<'a> {
@@ -78,7 +78,12 @@ impl<'a> GridBuilder<'a> {
 
     /// Adds one cell; empty text is dropped. Fails past the sheet's cell limit.
     pub(super) fn push(&mut self, row: u32, col: u32, value: CellValue) -> Result<(), ReadError> {
-        if matches!(&value, CellValue::Text(s) if s.is_empty()) {
+        self.push_cell(CellIn::plain(row, col, value))
+    }
+
+    /// [`Self::push`] for a cell with its displayed text and strike-through.
+    pub(super) fn push_cell(&mut self, cell: CellIn) -> Result<(), ReadError> {
+        if matches!(&cell.value, CellValue::Text(s) if s.is_empty()) {
             return Ok(());
         }
         if self.count >= self.limit {
@@ -89,50 +94,53 @@ impl<'a> GridBuilder<'a> {
         }
         self.count += 1;
         if let Some(cells) = self.unsorted.as_mut() {
-            cells.push((row, col, value));
+            cells.push(cell);
             return Ok(());
         }
         match self.rows.last_mut() {
-            Some(last) if last.index == row => {
-                if last.cells.last().is_some_and(|(c, _)| *c >= col) {
-                    self.switch_to_unsorted();
-                    return self.push_unsorted(row, col, value);
+            Some(last) if last.index == cell.row => {
+                if last.cells.last().is_some_and(|(c, _)| *c >= cell.col) {
+                    self.switch_to_unsorted(cell);
+                    return Ok(());
                 }
-                last.cells.push((col, value));
+                last.push(cell);
             }
-            Some(last) if last.index > row => {
-                self.switch_to_unsorted();
-                return self.push_unsorted(row, col, value);
+            Some(last) if last.index > cell.row => self.switch_to_unsorted(cell),
+            _ => {
+                let mut row = Row::new(cell.row, Vec::new());
+                row.push(cell);
+                self.rows.push(row);
             }
-            _ => self.rows.push(Row {
-                index: row,
-                cells: vec![(col, value)],
-            }),
         }
         Ok(())
     }
 
-    fn push_unsorted(&mut self, row: u32, col: u32, value: CellValue) -> Result<(), ReadError> {
-        if let Some(cells) = self.unsorted.as_mut() {
-            cells.push((row, col, value));
-        }
-        Ok(())
-    }
-
-    fn switch_to_unsorted(&mut self) {
-        let cells = std::mem::take(&mut self.rows)
+    fn switch_to_unsorted(&mut self, next: CellIn) {
+        let mut cells: Vec<CellIn> = std::mem::take(&mut self.rows)
             .into_iter()
             .flat_map(|row| {
                 let index = row.index;
-                row.cells.into_iter().map(move |(c, v)| (index, c, v))
+                let shown = row.shown;
+                let struck = row.struck;
+                row.cells.into_iter().map(move |(c, v)| CellIn {
+                    row: index,
+                    col: c,
+                    value: v,
+                    shown: shown
+                        .binary_search_by_key(&c, |(col, _)| *col)
+                        .ok()
+                        .map(|i| shown[i].1.clone()),
+                    struck: struck.binary_search(&c).is_ok(),
+                })
             })
             .collect();
+        cells.push(next);
         self.unsorted = Some(cells);
     }
 
     pub(super) fn finish(self) -> Grid {
         match self.unsorted {
-            Some(cells) => Grid::from_cells(cells),
+            Some(cells) => Grid::from_cells_in(cells),
             None => Grid { rows: self.rows },
         }
     }

@@ -8,6 +8,7 @@ mod csv_reader;
 mod detect;
 mod grid_builder;
 mod guard;
+pub mod numfmt;
 mod ods_scan;
 mod open;
 mod values;
@@ -75,19 +76,89 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-/// One non-empty row of a sheet: its 0-based index and its cells sorted by column.
+/// One non-empty row of a sheet: its 0-based index and its cells sorted by column, with what
+/// the user sees of them where that is more than the value.
 #[derive(Debug, Clone, Default)]
 pub struct Row {
     pub index: u32,
     pub cells: Vec<(u32, CellValue)>,
+    /// The text a cell shows through its number format (`DC-025` for 25 under `"DC-"000`,
+    /// 令和6年3月31日 for a date), where it differs from [`CellValue::display`]; sorted by
+    /// column. The value itself stays in `cells`: dates stay dates, numbers numbers.
+    pub shown: Vec<(u32, String)>,
+    /// Columns whose font is struck through (how many hospitals mark a retired device); sorted.
+    pub struck: Vec<u32>,
+    /// The row is hidden (xlsx `<row hidden="1">`).
+    pub hidden: bool,
 }
 
 impl Row {
+    /// A row of plain values (nothing formatted, struck or hidden).
+    pub fn new(index: u32, cells: Vec<(u32, CellValue)>) -> Row {
+        Row {
+            index,
+            cells,
+            ..Row::default()
+        }
+    }
+
     pub fn get(&self, col: u32) -> Option<&CellValue> {
         self.cells
             .binary_search_by_key(&col, |(c, _)| *c)
             .ok()
             .map(|i| &self.cells[i].1)
+    }
+
+    /// The text the user sees in a cell: its number format's rendering where known, else the
+    /// value's [`CellValue::display`]. `None` for an empty cell.
+    pub fn shown(&self, col: u32) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        if let Ok(i) = self.shown.binary_search_by_key(&col, |(c, _)| *c) {
+            return Some(Cow::Borrowed(self.shown[i].1.as_str()));
+        }
+        Some(match self.get(col)? {
+            CellValue::Text(s) => Cow::Borrowed(s.as_str()),
+            other => Cow::Owned(other.display()),
+        })
+    }
+
+    /// Whether the cell's font is struck through.
+    pub fn is_struck(&self, col: u32) -> bool {
+        self.struck.binary_search(&col).is_ok()
+    }
+
+    /// Appends a cell to the right of the row's last one.
+    pub(crate) fn push(&mut self, cell: CellIn) {
+        if let Some(shown) = cell.shown {
+            self.shown.push((cell.col, shown));
+        }
+        if cell.struck {
+            self.struck.push(cell.col);
+        }
+        self.cells.push((cell.col, cell.value));
+    }
+}
+
+/// One cell as a reader delivers it: the value, and how it looks where that matters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellIn {
+    pub row: u32,
+    pub col: u32,
+    pub value: CellValue,
+    /// The displayed text, when it differs from the value's display.
+    pub shown: Option<String>,
+    pub struck: bool,
+}
+
+impl CellIn {
+    pub fn plain(row: u32, col: u32, value: CellValue) -> CellIn {
+        CellIn {
+            row,
+            col,
+            value,
+            shown: None,
+            struck: false,
+        }
     }
 }
 
@@ -101,28 +172,32 @@ pub struct Grid {
 impl Grid {
     /// Builds a grid from cells in any order; empty text cells are dropped.
     pub fn from_cells(cells: impl IntoIterator<Item = (u32, u32, CellValue)>) -> Grid {
-        let mut all: Vec<(u32, u32, CellValue)> = cells
+        Grid::from_cells_in(cells.into_iter().map(|(r, c, v)| CellIn::plain(r, c, v)))
+    }
+
+    /// [`Grid::from_cells`] for cells with their displayed text and strike-through.
+    pub fn from_cells_in(cells: impl IntoIterator<Item = CellIn>) -> Grid {
+        let mut all: Vec<CellIn> = cells
             .into_iter()
-            .filter(|(_, _, v)| !matches!(v, CellValue::Text(s) if s.is_empty()))
+            .filter(|c| !matches!(&c.value, CellValue::Text(s) if s.is_empty()))
             .collect();
-        all.sort_by_key(|(r, c, _)| (*r, *c));
+        all.sort_by_key(|c| (c.row, c.col));
         // A later duplicate address wins, as it would in the file.
         all.dedup_by(|b, a| {
-            if a.0 == b.0 && a.1 == b.1 {
-                std::mem::swap(&mut a.2, &mut b.2);
+            if a.row == b.row && a.col == b.col {
+                std::mem::swap(a, b);
                 true
             } else {
                 false
             }
         });
         let mut rows: Vec<Row> = Vec::new();
-        for (r, c, v) in all {
-            match rows.last_mut() {
-                Some(row) if row.index == r => row.cells.push((c, v)),
-                _ => rows.push(Row {
-                    index: r,
-                    cells: vec![(c, v)],
-                }),
+        for cell in all {
+            if rows.last().is_none_or(|row| row.index != cell.row) {
+                rows.push(Row::new(cell.row, Vec::new()));
+            }
+            if let Some(row) = rows.last_mut() {
+                row.push(cell);
             }
         }
         Grid { rows }
@@ -136,8 +211,17 @@ impl Grid {
         for row in &mut self.rows {
             let index = row.index;
             row.cells.retain(|(c, _)| !cells.contains(&(index, *c)));
+            row.shown.retain(|(c, _)| !cells.contains(&(index, *c)));
+            row.struck.retain(|c| !cells.contains(&(index, *c)));
         }
         self.rows.retain(|r| !r.cells.is_empty());
+    }
+
+    /// Marks the given rows hidden (rows without a value are not in the grid, and stay out).
+    pub fn mark_hidden(&mut self, hidden_rows: &[u32]) {
+        for row in self.rows.iter_mut() {
+            row.hidden = hidden_rows.binary_search(&row.index).is_ok();
+        }
     }
 
     pub fn rows(&self) -> &[Row] {

@@ -57,6 +57,15 @@ fn excel_datetime(dt: &ExcelDateTime) -> CellValue {
         .map_or(CellValue::Number(serial), CellValue::DateTime)
 }
 
+/// A 1900-system serial (1904 serials shifted by the caller) as a date, `None` outside the
+/// dates Excel can show.
+pub(super) fn serial_datetime(serial: f64) -> Option<NaiveDateTime> {
+    if !(MIN_SERIAL..=MAX_SERIAL).contains(&serial) {
+        return None;
+    }
+    ExcelDateTime::new(serial, calamine::ExcelDateTimeType::DateTime, false).as_datetime()
+}
+
 /// ODS dates and xlsx `t="d"` cells: `2019-05-01` or `2019-05-01T10:30:00[.fff]`.
 fn iso_datetime(text: &str) -> CellValue {
     let trimmed = text.trim().trim_end_matches('Z');

@@ -7,11 +7,13 @@
 
 use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
+use super::numfmt::{builtin_japanese, NumberFormat};
 use super::values::from_data_ref;
 use super::xlsx_merges::merges_by_sheet;
-use super::{Format, Grid, Limits, Merge, ReadError, Sheet};
+use super::{CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet};
 use calamine::{
-    Cell, DataRef, Dimensions, Reader, SheetType, SheetVisible, Xlsb, XlsbError, Xlsx, XlsxError,
+    Cell, DataRef, Dimensions, Reader, SheetType, SheetVisible, Style, Xlsb, XlsbError, Xlsx,
+    XlsxError,
 };
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -56,6 +58,9 @@ fn read_xlsx_sheets(
     let mut merges = HashMap::new();
     let mut sheets = Vec::new();
     let mut budget = WorkbookCells::new(limits);
+    let date1904 = book.has_1904_epoch();
+    // The style palette is the workbook's: its looks are worked out once.
+    let mut looks: Option<Vec<Look>> = None;
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
             continue;
@@ -66,9 +71,14 @@ fn read_xlsx_sheets(
                 Err(XlsxError::NotAWorksheet(_)) => continue,
                 Err(e) => return Err(xlsx_error(e)),
             };
-            collect_cells(&meta.name, &budget.sheet_limits(limits), || {
-                cells.next_cell().map_err(xlsx_error)
-            })
+            let looks = looks.get_or_insert_with(|| cells.styles().iter().map(Look::of).collect());
+            collect_styled_cells(
+                &meta.name,
+                &budget.sheet_limits(limits),
+                looks,
+                date1904,
+                || cells.next_cell_with_style_id().map_err(xlsx_error),
+            )
             .map_err(|e| budget.explain(limits, e))?
         };
         budget.add(&grid)?;
@@ -139,6 +149,76 @@ fn collect_cells<'a>(
         if let Some(value) = from_data_ref(cell.get_value()) {
             grid.push(row, col, value)?;
         }
+    }
+    Ok(grid.finish())
+}
+
+/// What a cell style changes in what the user sees: the number format, a struck-through font.
+#[derive(Debug, Default)]
+struct Look {
+    format: Option<NumberFormat>,
+    struck: bool,
+}
+
+impl Look {
+    fn of(style: &Style) -> Look {
+        let format = style.number_format.as_ref().and_then(|f| {
+            let code = match f.format_id {
+                Some(id) => builtin_japanese(id, &f.format_code).unwrap_or(&f.format_code),
+                None => &f.format_code,
+            };
+            NumberFormat::parse(code)
+        });
+        Look {
+            format,
+            struck: style.font.as_ref().is_some_and(|f| f.strikethrough),
+        }
+    }
+}
+
+/// [`collect_cells`] for xlsx, where each cell's style gives its displayed text and
+/// strike-through. A number under a date format calamine does not recognise (`[$-411]ggge"年"`
+/// has no `m`/`d`) is a date all the same.
+fn collect_styled_cells<'a>(
+    sheet: &str,
+    limits: &Limits,
+    looks: &[Look],
+    date1904: bool,
+    mut next_cell: impl FnMut() -> Result<Option<(Cell<DataRef<'a>>, usize)>, ReadError>,
+) -> Result<Grid, ReadError> {
+    let mut grid = GridBuilder::new(sheet, limits);
+    while let Some((cell, style)) = next_cell()? {
+        let (row, col) = cell.get_position();
+        if row > MAX_ROW || col > MAX_COL {
+            continue;
+        }
+        let Some(mut value) = from_data_ref(cell.get_value()) else {
+            continue;
+        };
+        let look = looks.get(style);
+        let mut shown = None;
+        if let Some(format) = look.and_then(|l| l.format.as_ref()) {
+            if let (CellValue::Number(n), true) = (&value, format.is_date()) {
+                let serial = if date1904 { *n + 1462.0 } else { *n };
+                if let Some(date) = super::values::serial_datetime(serial) {
+                    value = CellValue::DateTime(date);
+                }
+            }
+            shown = match &value {
+                CellValue::Number(n) => format.format_number(*n),
+                CellValue::DateTime(dt) => format.format_datetime(*dt),
+                CellValue::Text(t) => format.format_text(t),
+                CellValue::Bool(_) | CellValue::Error(_) => None,
+            }
+            .filter(|s| *s != value.display());
+        }
+        grid.push_cell(CellIn {
+            row,
+            col,
+            value,
+            shown,
+            struck: look.is_some_and(|l| l.struck),
+        })?;
     }
     Ok(grid.finish())
 }
