@@ -9,7 +9,7 @@ use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
 use super::numfmt::{builtin_japanese, NumberFormat};
 use super::values::from_data_ref;
-use super::xlsx_merges::merges_by_sheet;
+use super::xlsx_merges::{scan_sheets, SheetScan};
 use super::{CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet};
 use calamine::{
     Cell, DataRef, Dimensions, Reader, SheetType, SheetVisible, Style, Xlsb, XlsbError, Xlsx,
@@ -25,17 +25,17 @@ const MAX_COL: u32 = 16_383;
 
 /// Reads every worksheet of an xlsx/xlsm file. Chart sheets and dialog/macro sheets are skipped.
 pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    // The merged ranges come from a byte scan of the sheet parts (xlsx_merges) that needs
-    // nothing from calamine: run it on the other core while calamine reads the cells (it is
-    // ~9% of reading a 10k-row ledger). A failed spawn or a panic in the scan only means no
-    // scanned merges, and each sheet then asks calamine.
+    // The merged ranges and hidden rows come from a byte scan of the sheet parts
+    // (xlsx_merges) that needs nothing from calamine: run it on the other core while calamine
+    // reads the cells (it is ~9% of reading a 10k-row ledger). A failed spawn or a panic in
+    // the scan only means no scanned merges (each sheet then asks calamine) and no hidden rows.
     std::thread::scope(|scope| {
         let mut scan = std::thread::Builder::new()
-            .spawn_scoped(scope, || merges_by_sheet(bytes))
+            .spawn_scoped(scope, || scan_sheets(bytes))
             .ok();
         read_xlsx_sheets(bytes, limits, move || match scan.take() {
             Some(job) => job.join().unwrap_or_default(),
-            None => merges_by_sheet(bytes),
+            None => scan_sheets(bytes),
         })
     })
 }
@@ -43,7 +43,7 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
 fn read_xlsx_sheets(
     bytes: &[u8],
     limits: &Limits,
-    scanned_merges: impl FnOnce() -> HashMap<String, Vec<Merge>>,
+    scanned: impl FnOnce() -> HashMap<String, SheetScan>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     if book.sheets_metadata().is_empty() {
@@ -54,8 +54,8 @@ fn read_xlsx_sheets(
             detail: "the workbook part lists no sheets (xl/workbook.xml missing or damaged)".into(),
         });
     }
-    let mut scanned_merges = Some(scanned_merges);
-    let mut merges = HashMap::new();
+    let mut scanned = Some(scanned);
+    let mut scans = HashMap::new();
     let mut sheets = Vec::new();
     let mut budget = WorkbookCells::new(limits);
     let date1904 = book.has_1904_epoch();
@@ -82,11 +82,16 @@ fn read_xlsx_sheets(
             .map_err(|e| budget.explain(limits, e))?
         };
         budget.add(&grid)?;
-        if let Some(wait) = scanned_merges.take() {
-            merges = wait();
+        let mut grid = grid;
+        if let Some(wait) = scanned.take() {
+            scans = wait();
         }
-        let merges = match merges.remove(&meta.name) {
-            Some(found) => found,
+        let merges = match scans.remove(&meta.name) {
+            Some(found) => {
+                grid.mark_hidden(&found.hidden_rows);
+                found.merges
+            }
+            // Without the scan, merges from calamine and no hidden rows.
             None => book
                 .merge_cells_by_sheet_name(&meta.name)
                 .map_err(xlsx_error)?
