@@ -16,6 +16,7 @@ pub fn all() -> &'static [&'static Rule] {
             rules::ip::RULES,
             rules::id::RULES,
             rules::os::RULES,
+            rules::struck::RULES,
             crate::checklist::lint::RULES,
             rules::suppression::RULES,
         ]
@@ -83,6 +84,7 @@ mod tests {
             ("D001", "invalid-date", Warning),
             ("D002", "future-date", Warning),
             ("S001", "unknown-status", Warning),
+            ("S002", "struck-through-device", Info),
         ] {
             let r = find(code).unwrap_or_else(|| panic!("{code} missing"));
             assert_eq!((r.name, r.severity), (name, sev), "{code}");

@@ -21,16 +21,60 @@ pub struct Device<'a> {
     pub status: Option<Status>,
     /// From the kind column, else the sheet name, else the OS.
     pub kind: Option<DeviceKind>,
+    /// Values the row shows through a vertical merge that starts on a device row above it (a
+    /// 設置場所 merged over two rows): the user sees the value on every row the merge covers.
+    pub inherited: Vec<Inherited<'a>>,
+    /// The management number, or every filled cell of the row, is struck through: how many
+    /// hospitals mark a retired device. Treated like 状態 廃棄 ([`Device::is_retired`]).
+    pub struck: bool,
 }
 
-impl Device<'_> {
+/// A cell a device row shows from the top-left cell of a merge above it.
+#[derive(Debug, Clone, Copy)]
+pub struct Inherited<'a> {
+    pub col: u32,
+    /// The row holding the merge's value (its top-left cell is in column `col`).
+    pub from: &'a Row,
+}
+
+impl<'a> Device<'a> {
     /// The device's 0-based row in its sheet.
     pub fn row_index(&self) -> u32 {
         self.row.index
     }
 
+    /// Retired by its status, or struck through.
     pub fn is_retired(&self) -> bool {
-        self.status == Some(Status::Retired)
+        self.status == Some(Status::Retired) || self.struck
+    }
+
+    /// The value the row shows in a column: its own cell, else the merge's it lies in.
+    pub fn get(&self, col: u32) -> Option<&'a CellValue> {
+        let own = self.row.get(col).filter(|v| !v.is_blank());
+        own.or_else(|| self.inherited_from(col)?.get(col))
+    }
+
+    /// The text the row shows in a column (through its number format), own or merged.
+    pub fn shown(&self, col: u32) -> Option<std::borrow::Cow<'a, str>> {
+        match self.row.get(col).filter(|v| !v.is_blank()) {
+            Some(_) => self.row.shown(col),
+            None => self.inherited_from(col)?.shown(col),
+        }
+    }
+
+    /// The cell a finding about a column should point at: the merge's top-left cell when the
+    /// value comes from a merge, else the row's own cell.
+    pub fn cell_of(&self, col: u32) -> (u32, u32) {
+        match self.row.get(col).filter(|v| !v.is_blank()) {
+            Some(_) => (self.row.index, col),
+            None => self
+                .inherited_from(col)
+                .map_or((self.row.index, col), |from| (from.index, col)),
+        }
+    }
+
+    fn inherited_from(&self, col: u32) -> Option<&'a Row> {
+        self.inherited.iter().find(|i| i.col == col).map(|i| i.from)
     }
 }
 
@@ -59,10 +103,10 @@ impl<'a> LedgerSheet<'a> {
         &self.sheet.name
     }
 
-    /// The value of a field for a device; `None` when the column is missing or the cell blank.
+    /// The value of a field for a device (its own cell, or the merge it lies in); `None` when
+    /// the column is missing or the cell blank.
     pub fn value(&self, device: &Device<'a>, field: Field) -> Option<&'a CellValue> {
-        let col = self.layout.col(field)?;
-        device.row.get(col).filter(|v| !v.is_blank())
+        device.get(self.layout.col(field)?)
     }
 
     /// A field of a device as the rules read it; `None` when the column is missing or the cell
@@ -74,9 +118,7 @@ impl<'a> LedgerSheet<'a> {
     /// The text of a field as the user sees it: a number through its number format (`DC-025`,
     /// `001`), other non-text cells in their display form.
     pub fn text(&self, device: &Device<'a>, field: Field) -> Option<std::borrow::Cow<'a, str>> {
-        let col = self.layout.col(field)?;
-        self.value(device, field)?;
-        device.row.shown(col)
+        device.shown(self.layout.col(field)?)
     }
 }
 
@@ -133,6 +175,7 @@ pub fn read_ledger_sheet<'a>(
     let mut skipped = Vec::new();
     // 「■サーバ」-style section rows inside one sheet set the kind of the rows under them.
     let mut section_kind: Option<DeviceKind> = None;
+    let merges = TableMerges::new(sheet, &mapped, layout.data_start());
     for row in sheet.grid.rows_from(layout.data_start()) {
         let filled: Vec<&(u32, CellValue)> =
             row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
@@ -172,12 +215,22 @@ pub fn read_ledger_sheet<'a>(
             }
             continue;
         }
+        let mut device = Device {
+            row,
+            status: None,
+            kind: None,
+            inherited: merges.inherited(row, |r| {
+                devices
+                    .binary_search_by_key(&r, |d: &Device<'_>| d.row.index)
+                    .is_ok()
+            }),
+            struck: false,
+        };
+        device.struck = is_struck(&device, &filled, id_col);
         let cell_text = |f: Field| -> Option<String> {
             layout
                 .col(f)
-                .and_then(|c| row.get(c))
-                .filter(|v| !v.is_blank())
-                .and_then(|_| row.shown(layout.col(f)?))
+                .and_then(|c| device.shown(c))
                 .map(|s| s.into_owned())
         };
         let status = cell_text(Field::Status).and_then(|s| status::parse_status(&s));
@@ -186,7 +239,9 @@ pub fn read_ledger_sheet<'a>(
             .or(section_kind)
             .or(kind_hint)
             .or_else(|| cell_text(Field::Os).and_then(|s| kind_from_os(&s)));
-        devices.push(Device { row, status, kind });
+        device.status = status;
+        device.kind = kind;
+        devices.push(device);
     }
     LedgerSheet {
         sheet_index,
@@ -196,6 +251,68 @@ pub fn read_ledger_sheet<'a>(
         devices,
         skipped,
     }
+}
+
+/// The vertical merges inside the device table, by the column of their value, for finding the
+/// merge a device row's empty cell lies in. Only merges that start on or below the first device
+/// row count: a two-row header's merges are the layout's business, not the devices'.
+struct TableMerges<'a> {
+    sheet: &'a Sheet,
+    /// column -> (first row, last row), sorted; merges in one column do not overlap.
+    by_col: std::collections::HashMap<u32, Vec<(u32, u32)>>,
+}
+
+impl<'a> TableMerges<'a> {
+    fn new(sheet: &'a Sheet, mapped: &[u32], data_start: u32) -> Self {
+        let mut by_col: std::collections::HashMap<u32, Vec<(u32, u32)>> = Default::default();
+        for m in &sheet.merges {
+            if m.last_row > m.first_row
+                && m.first_row >= data_start
+                && mapped.contains(&m.first_col)
+            {
+                by_col
+                    .entry(m.first_col)
+                    .or_default()
+                    .push((m.first_row, m.last_row));
+            }
+        }
+        for ranges in by_col.values_mut() {
+            ranges.sort_unstable();
+        }
+        TableMerges { sheet, by_col }
+    }
+
+    /// The merged cells a row shows from a merge starting above it on a device row.
+    fn inherited(&self, row: &'a Row, is_device_row: impl Fn(u32) -> bool) -> Vec<Inherited<'a>> {
+        let mut out = Vec::new();
+        for (&col, ranges) in &self.by_col {
+            if row.get(col).is_some_and(|v| !v.is_blank()) {
+                continue;
+            }
+            let i = ranges.partition_point(|&(first, _)| first <= row.index);
+            let Some(&(first, last)) = i.checked_sub(1).and_then(|i| ranges.get(i)) else {
+                continue;
+            };
+            if first < row.index && row.index <= last && is_device_row(first) {
+                if let Some(from) = self.sheet.grid.row(first).filter(|r| r.get(col).is_some()) {
+                    out.push(Inherited { col, from });
+                }
+            }
+        }
+        out.sort_by_key(|i| i.col);
+        out
+    }
+}
+
+/// A device is struck through when its management number is (own or merged), or, without one,
+/// when every filled cell of its row is.
+fn is_struck(device: &Device<'_>, filled: &[&(u32, CellValue)], id_col: Option<u32>) -> bool {
+    if let Some(col) = id_col.filter(|&c| device.get(c).is_some()) {
+        let (row, _) = device.cell_of(col);
+        let from = device.inherited_from(col).filter(|r| r.index == row);
+        return from.unwrap_or(device.row).is_struck(col);
+    }
+    !filled.is_empty() && filled.iter().all(|(c, _)| device.row.is_struck(*c))
 }
 
 /// Rows such as 「合計 42台」, 「小計」, 「※ 廃棄予定…」, 「以下余白」, 「作成者: …」: few cells, the first
@@ -370,5 +487,66 @@ mod tests {
             kinds,
             vec![Some(DeviceKind::Server), Some(DeviceKind::Network)]
         );
+    }
+
+    #[test]
+    fn merged_cells_give_their_value_to_the_rows_they_cover() {
+        use crate::workbook::Merge;
+        let mut s = sheet(
+            "端末PC",
+            &[
+                &["管理番号", "OS", "設置場所", "状態"],
+                &["P1", "Win11", "3階 ナースステーション", "稼働"],
+                &["P2", "Win11", "", "稼働"],
+                &["P3", "Win11", "", "稼働"],
+                &["P4", "Win11", "", "稼働"],
+            ],
+        );
+        let merge = |first_row, last_row| Merge {
+            first_row,
+            first_col: 2,
+            last_row,
+            last_col: 2,
+        };
+        // A header merge (row 0) is not the table's; rows 1–3 share one 設置場所.
+        s.merges = vec![merge(0, 0), merge(1, 3)];
+        let l = read(&s);
+        let places: Vec<Option<String>> = l
+            .devices
+            .iter()
+            .map(|d| l.text(d, Field::Location).map(|t| t.into_owned()))
+            .collect();
+        let nurse = Some("3階 ナースステーション".to_string());
+        assert_eq!(places, vec![nurse.clone(), nurse.clone(), nurse, None]);
+        // Findings about the merged value point at its top-left cell.
+        assert_eq!(l.devices[2].cell_of(2), (1, 2));
+        assert_eq!(l.devices[3].cell_of(2), (4, 2));
+        // The raw grid is left as it is (header detection reads it).
+        assert_eq!(s.grid.get(2, 2), None);
+    }
+
+    #[test]
+    fn struck_through_rows_are_retired() {
+        use crate::workbook::{CellIn, Grid};
+        let rows: &[&[&str]] = &[
+            &["管理番号", "OS", "IPアドレス", "状態"],
+            &["P1", "Win7", "10.0.0.1", "稼働"],
+            &["P2", "Win7", "10.0.0.1", "稼働"],
+            &["P3", "Win7", "10.0.0.3", "稼働"],
+        ];
+        let cells = rows.iter().enumerate().flat_map(|(r, row)| {
+            row.iter().enumerate().map(move |(c, v)| CellIn {
+                // P1: only its number struck; P2: the whole row; P3: only the OS.
+                struck: (r == 1 && c == 0) || r == 2 || (r == 3 && c == 1),
+                ..CellIn::plain(r as u32, c as u32, CellValue::Text(v.to_string()))
+            })
+        });
+        let mut s = sheet("端末PC", &[]);
+        s.grid = Grid::from_cells_in(cells);
+        let l = read(&s);
+        let struck: Vec<bool> = l.devices.iter().map(|d| d.struck).collect();
+        assert_eq!(struck, vec![true, true, false]);
+        assert!(l.devices[0].is_retired() && !l.devices[2].is_retired());
+        assert_eq!(l.devices[0].status, Some(Status::Active));
     }
 }

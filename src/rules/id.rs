@@ -51,11 +51,15 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if crate::text::is_not_applicable(&raw) || crate::text::is_placeholder(&raw) {
                 continue;
             }
-            let row = device.row_index();
+            // A number merged over several rows is one cell: findings point at its top-left.
+            let (row, col) = device.cell_of(col);
             let cell = crate::address::a1(row, col);
             let ek = id::exact_key(&raw);
             let lk = id::loose_key(&raw);
             if let Some((s, c)) = exact.get(&ek) {
+                if (s.as_str(), c.as_str()) == (name, cell.as_str()) {
+                    continue;
+                }
                 out.push(
                     Finding::new(
                         &ID001,

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod id;
 pub mod ip;
 pub mod os;
+pub mod struck;
 pub mod structure;
 pub mod suppression;
 
@@ -201,6 +202,7 @@ pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: 
     ip::check(ledger, ctx, out);
     id::check(ledger, ctx, out);
     os::check(ledger, ctx, out);
+    struck::check(ledger, ctx, out);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::checklist::edition::find_bundled;
 use crate::engine::analyze;
 use crate::registry;
 use crate::settings::{Exception, Settings};
-use crate::workbook::{Format, Sheet, Workbook};
+use crate::workbook::{CellIn, Format, Grid, Sheet, Workbook};
 use crate::Form;
 use chrono::NaiveDate;
 
@@ -462,6 +462,32 @@ fn cases() -> Vec<Case> {
                         set(r, "状態", "移設待ち")
                     }
                 })]
+            },
+            at: "台帳!K3",
+            corrected: clean_ledger,
+            settings: plain,
+        },
+        Case {
+            code: "S002",
+            fires: || {
+                // PC-002's management number struck through, its status still 稼働.
+                let s = ledger(|_, _| {});
+                let id = col("管理番号") as u32;
+                let cells: Vec<CellIn> = s
+                    .grid
+                    .rows()
+                    .iter()
+                    .flat_map(|r| {
+                        r.cells.iter().map(move |(c, v)| CellIn {
+                            struck: r.index == 2 && *c == id,
+                            ..CellIn::plain(r.index, *c, v.clone())
+                        })
+                    })
+                    .collect();
+                vec![Sheet {
+                    grid: Grid::from_cells_in(cells),
+                    ..s
+                }]
             },
             at: "台帳!K3",
             corrected: clean_ledger,
