@@ -46,9 +46,17 @@ fn diagnostics(path: &Path) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
+/// The same workbook saved by LibreOffice as .ods reads the same: ODS keeps the displayed
+/// text beside each value, hidden rows, and the struck-through cell style.
 #[test]
 fn the_ledger_is_read_as_the_user_sees_it() {
-    let got = diagnostics(&fixture("readview.xlsx"));
+    for name in ["readview.xlsx", "readview.ods"] {
+        the_ledger_is_read_as_the_user_sees_it_in(name);
+    }
+}
+
+fn the_ledger_is_read_as_the_user_sees_it_in(name: &str) {
+    let got = diagnostics(&fixture(name));
     let d = |code: &str, cell: &str, value: Option<&str>| {
         (
             code.to_string(),
@@ -69,7 +77,7 @@ fn the_ledger_is_read_as_the_user_sees_it() {
         d("D002", "F7", Some("2027/04/01")),
     ];
     // No F001 on E3: the merged 設置場所 covers it.
-    assert_eq!(got, expected);
+    assert_eq!(got, expected, "{name}");
 }
 
 #[test]

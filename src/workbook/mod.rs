@@ -217,6 +217,39 @@ impl Grid {
         self.rows.retain(|r| !r.cells.is_empty());
     }
 
+    /// Records the text a number or date cell shows, where it differs from its value's
+    /// display (a text cell shows its value).
+    pub(crate) fn set_shown(&mut self, row: u32, col: u32, text: &str) {
+        let Ok(i) = self.rows.binary_search_by_key(&row, |r| r.index) else {
+            return;
+        };
+        let row = &mut self.rows[i];
+        let Some(value) = row.get(col) else {
+            return;
+        };
+        if matches!(value, CellValue::Text(_)) || value.display() == text {
+            return;
+        }
+        match row.shown.binary_search_by_key(&col, |(c, _)| *c) {
+            Ok(j) => row.shown[j].1 = text.to_string(),
+            Err(j) => row.shown.insert(j, (col, text.to_string())),
+        }
+    }
+
+    /// Marks a cell's font struck through (an empty cell stays empty).
+    pub(crate) fn set_struck(&mut self, row: u32, col: u32) {
+        let Ok(i) = self.rows.binary_search_by_key(&row, |r| r.index) else {
+            return;
+        };
+        let row = &mut self.rows[i];
+        if row.get(col).is_none() {
+            return;
+        }
+        if let Err(j) = row.struck.binary_search(&col) {
+            row.struck.insert(j, col);
+        }
+    }
+
     /// Marks the given rows hidden (rows without a value are not in the grid, and stay out).
     pub fn mark_hidden(&mut self, hidden_rows: &[u32]) {
         for row in self.rows.iter_mut() {

@@ -52,7 +52,7 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
 
 /// Reads every sheet of an .ods file. Merged ranges come from the pre-scan.
 pub(super) fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    let mut merges = scan_ods(bytes, limits)?;
+    let mut scans = scan_ods(bytes, limits)?;
     let mut book: Ods<Cursor<&[u8]>> = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
     let mut sheets = Vec::new();
     let mut budget = WorkbookCells::new(limits);
@@ -65,9 +65,27 @@ pub(super) fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
         if has_error_text(&grid) {
             grid = mark_formula_errors(grid, &mut book, &meta.name)?;
         }
+        let scan = scans.remove(&meta.name).unwrap_or_default();
+        // The scan passed the dense-box check, so these runs cover at most the cells the
+        // sheet was allowed to hold.
+        for run in &scan.shown {
+            for row in run.row..run.row.saturating_add(run.rows) {
+                for col in run.col..run.col.saturating_add(run.cols) {
+                    grid.set_shown(row, col, &run.text);
+                }
+            }
+        }
+        for run in &scan.struck {
+            for row in run.row..run.row.saturating_add(run.rows) {
+                for col in run.col..run.col.saturating_add(run.cols) {
+                    grid.set_struck(row, col);
+                }
+            }
+        }
+        grid.mark_hidden(&scan.hidden_rows);
         sheets.push(Sheet {
             hidden: meta.visible != SheetVisible::Visible,
-            merges: merges.remove(&meta.name).unwrap_or_default(),
+            merges: scan.merges,
             name: meta.name,
             grid,
         });
