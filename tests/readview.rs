@@ -74,7 +74,7 @@ fn the_ledger_is_read_as_the_user_sees_it_in(name: &str) {
         d("S002", "G6", Some("稼働")),
         // The hidden row 7 is still checked; its 令和9年 date is read as a date.
         d("IP001", "D7", Some("192.168.1.300")),
-        d("D002", "F7", Some("2027/04/01")),
+        d("D002", "F7", Some("令和9年4月1日")),
     ];
     // No F001 on E3: the merged 設置場所 covers it.
     assert_eq!(got, expected, "{name}");

@@ -112,7 +112,12 @@ impl<'a> LedgerSheet<'a> {
     /// A field of a device as the rules read it; `None` when the column is missing or the cell
     /// blank.
     pub fn field(&self, device: &Device<'a>, field: Field) -> Option<FieldValue<'a>> {
-        self.value(device, field).map(FieldValue)
+        let col = self.layout.col(field)?;
+        let value = device.get(col)?;
+        Some(FieldValue {
+            value,
+            shown: device.shown(col),
+        })
     }
 
     /// The text of a field as the user sees it: a number through its number format (`DC-025`,
@@ -123,23 +128,32 @@ impl<'a> LedgerSheet<'a> {
 }
 
 /// One field's value as typed into the ledger: what rules read instead of a raw cell.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldValue<'a>(&'a CellValue);
+#[derive(Debug, Clone)]
+pub struct FieldValue<'a> {
+    value: &'a CellValue,
+    /// What the cell shows (through its number format: 令和6年4月1日, DC-025).
+    shown: Option<std::borrow::Cow<'a, str>>,
+}
 
 impl<'a> FieldValue<'a> {
     /// The text, when the cell holds text (not a number or date shown as text).
     pub fn as_text(&self) -> Option<&'a str> {
-        self.0.as_text()
+        self.value.as_text()
     }
 
-    /// The value as the user sees it in the cell.
+    /// The value as the user sees it in the cell: a date through its era format, a number
+    /// through its number format.
     pub fn display(&self) -> String {
-        self.0.display()
+        match &self.shown {
+            Some(shown) => shown.to_string(),
+            None => self.value.display(),
+        }
     }
 
-    /// The value read as a date (a date cell, an Excel serial number or a written date).
+    /// The value read as a date (a date cell, an Excel serial number or a written date): dates
+    /// are judged by their value, whatever they show.
     pub fn date(&self) -> Result<chrono::NaiveDate, date::DateError> {
-        date::parse_date_cell(self.0)
+        date::parse_date_cell(self.value)
     }
 }
 

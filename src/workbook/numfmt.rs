@@ -130,6 +130,9 @@ impl NumberFormat {
             1 if self.sections[0].kind == Kind::Text => &self.sections[0],
             _ => return None,
         };
+        if section.tokens == [Token::At] {
+            return None; // `@` alone shows the text as it is
+        }
         let mut out = String::new();
         for t in &section.tokens {
             match t {
