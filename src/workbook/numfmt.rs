@@ -318,7 +318,12 @@ fn parse_section(code: &str) -> Option<Section> {
                 if rest.eq_ignore_ascii_case("am/pm") {
                     tokens.push(Token::AmPm(true, upper));
                     i += 5;
-                } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case("a/p") {
+                } else if chars[i..]
+                    .iter()
+                    .take(3)
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("a/p")
+                {
                     tokens.push(Token::AmPm(false, upper));
                     i += 3;
                 } else if run(i, 'a') >= 3 {
@@ -878,6 +883,39 @@ mod tests {
         );
         assert_eq!(builtin_japanese(14, "yyyy-mm-dd"), None);
         assert_eq!(builtin_japanese(1, "0"), None);
+    }
+
+    /// Format codes made of the characters that mean something, in random order: parsing and
+    /// rendering never panic (a small deterministic generator, no extra dependency).
+    #[test]
+    fn random_codes_never_panic() {
+        const ALPHABET: &[char] = &[
+            '0', '#', '?', '.', ',', '%', '@', ';', '"', '\\', '_', '*', '[', ']', '$', '-', 'y',
+            'm', 'd', 'h', 's', 'g', 'e', 'E', 'a', 'A', '/', 'P', ':', '年', ' ', '+', 'G',
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let dt = NaiveDate::from_ymd_opt(2019, 5, 1)
+            .and_then(|d| d.and_hms_opt(23, 59, 59))
+            .unwrap();
+        for _ in 0..20_000 {
+            let len = (next() % 16) as usize;
+            let code: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            if let Some(f) = NumberFormat::parse(&code) {
+                for v in [0.0, -0.5, 1.5, 45382.25, -1e14, 9.99e14, 1e-9] {
+                    let _ = f.format_number(v);
+                }
+                let _ = f.format_datetime(dt);
+                let _ = f.format_text("ABC");
+            }
+        }
     }
 
     #[test]
