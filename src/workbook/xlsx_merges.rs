@@ -178,6 +178,7 @@ fn scan_part(
     loop {
         let n = entry.read(&mut chunk).ok()?;
         if n == 0 {
+            rows.scan(&window, true);
             return Some(SheetScan {
                 merges: Vec::new(),
                 hidden_rows: rows.finish(),
@@ -191,7 +192,7 @@ fn scan_part(
         let merge_start = find_open_tag(&window);
         // Row tags before the merges (all of them, when there are none in this window).
         let rows_end = merge_start.unwrap_or(window.len());
-        let consumed = rows.scan(&window[..rows_end]);
+        let consumed = rows.scan(&window[..rows_end], merge_start.is_some());
         if let Some(start) = merge_start {
             let mut tail = window.split_off(start);
             entry.read_to_end(&mut tail).ok()?;
@@ -221,14 +222,38 @@ struct RowTags {
     skip: usize,
 }
 
+/// Bytes at the end of a window left for the next one, so that a `<x:row` split across chunks
+/// is seen whole (longer than any prefix kept by [`tag_start`]).
+const ROW_TAIL: usize = 40;
+
 impl RowTags {
-    /// Scans the complete row tags in `bytes` (after `skip`); returns how many bytes are done
-    /// with (everything before an unfinished tag at the end).
-    fn scan(&mut self, bytes: &[u8]) -> usize {
-        let mut from = self.skip.min(bytes.len());
-        while let Some(offset) = bytes[from..].iter().position(|&b| b == b'<') {
-            let start = from + offset;
-            let Some(close) = bytes[start..].iter().position(|&b| b == b'>') else {
+    /// Scans the row tags in `bytes` (after `skip`); returns how many bytes are done with:
+    /// everything before an unfinished tag, or before the last [`ROW_TAIL`] bytes unless this
+    /// is the end of the part.
+    fn scan(&mut self, bytes: &[u8], at_end: bool) -> usize {
+        let from = self.skip.min(bytes.len());
+        let safe_end = if at_end {
+            bytes.len()
+        } else {
+            bytes.len().saturating_sub(ROW_TAIL).max(from)
+        };
+        for hit in memchr::memmem::find_iter(&bytes[from..], b"row") {
+            let name = from + hit;
+            let Some(start) = tag_start(bytes, name) else {
+                continue;
+            };
+            if start < from {
+                continue; // seen in the previous window
+            }
+            if start >= safe_end {
+                return start;
+            }
+            match bytes.get(name + 3) {
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => {}
+                Some(_) => continue, // <rowBreaks …
+                None => return start,
+            }
+            let Some(close) = memchr::memchr(b'>', &bytes[name..]) else {
                 // An unfinished tag: scanned again with the next chunk, unless it is absurdly
                 // long (no real tag is), which would keep the whole part in memory.
                 return if bytes.len() - start > MAX_TAG {
@@ -237,11 +262,7 @@ impl RowTags {
                     start
                 };
             };
-            let Some(name_end) = local_name_end(&bytes[start + 1..start + close], b"row") else {
-                from = start + 1;
-                continue;
-            };
-            let tag = &bytes[start + 1 + name_end..start + close];
+            let tag = &bytes[name + 3..name + close];
             let index = row_attr(tag, b"r")
                 .and_then(|r| std::str::from_utf8(r).ok()?.parse::<u32>().ok())
                 .and_then(|r| r.checked_sub(1))
@@ -250,9 +271,8 @@ impl RowTags {
             if row_attr(tag, b"hidden").is_some_and(|v| v == b"1" || v == b"true") {
                 self.hidden.push(index);
             }
-            from = start + close + 1;
         }
-        bytes.len()
+        safe_end
     }
 
     fn finish(mut self) -> Vec<u32> {
@@ -262,25 +282,22 @@ impl RowTags {
     }
 }
 
-/// After a `<`: the length of `name` with an optional `prefix:`, if the tag has that local
-/// name (followed by white space, `>` or `/`).
-fn local_name_end(after_lt: &[u8], name: &[u8]) -> Option<usize> {
-    let prefix = after_lt
-        .iter()
-        .take(32)
-        .position(|&b| b == b':')
-        .filter(|&p| {
-            after_lt[..p]
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b))
-        })
-        .map_or(0, |p| p + 1);
-    let rest = &after_lt[prefix..];
-    if !rest.starts_with(name) {
-        return None;
-    }
-    match rest.get(name.len()) {
-        Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => Some(prefix + name.len()),
+/// The `<` of a start tag whose local name begins at `name` (`<row`, `<x:row`); `None` for an
+/// end tag or text.
+fn tag_start(bytes: &[u8], name: usize) -> Option<usize> {
+    let before = name.checked_sub(1)?;
+    match bytes[before] {
+        b'<' => Some(before),
+        b':' => {
+            let mut i = before;
+            while i > 0
+                && before - i < 32
+                && (bytes[i - 1].is_ascii_alphanumeric() || b"_.-".contains(&bytes[i - 1]))
+            {
+                i -= 1;
+            }
+            (i > 0 && i < before && bytes[i - 1] == b'<').then(|| i - 1)
+        }
         _ => None,
     }
 }
@@ -319,30 +336,10 @@ fn row_attr<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 
 /// Index of the `<` of a `<mergeCells` (or `<x:mergeCells`) start tag.
 fn find_open_tag(bytes: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'm') {
-        let i = from + offset;
-        from = i + 1;
-        if !bytes[i..].starts_with(TAG) {
-            continue;
-        }
-        match bytes.get(i + TAG.len()) {
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => {}
-            _ => continue,
-        }
-        let mut j = i;
-        if j > 0 && bytes[j - 1] == b':' {
-            j -= 1;
-            while j > 0 && (bytes[j - 1].is_ascii_alphanumeric() || b"_.-".contains(&bytes[j - 1]))
-            {
-                j -= 1;
-            }
-        }
-        if j > 0 && bytes[j - 1] == b'<' {
-            return Some(j - 1);
-        }
-    }
-    None
+    memchr::memmem::find_iter(bytes, TAG).find_map(|i| match bytes.get(i + TAG.len()) {
+        Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') => tag_start(bytes, i),
+        _ => None,
+    })
 }
 
 /// The `ref`s of the `mergeCell` elements in the XML starting at `<mergeCells`.
@@ -483,9 +480,17 @@ mod tests {
     fn row_tags() {
         let xml = b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lt;row hidden=\"1\"&gt;</t></is></c></row><x:row spans=\"1:2\" r=\"3\" hidden=\"1\"><c/></x:row><row hidden='true'/><rowBreaks/><row r=\"9\" hidden=\"0\"/><row r=\"10";
         let mut rows = RowTags::default();
-        let done = rows.scan(xml);
+        let done = rows.scan(xml, true);
         assert_eq!(&xml[done..], b"<row r=\"10");
         assert_eq!(rows.finish(), vec![2, 3]);
+        // Not at the end: the last bytes wait for the next chunk, wherever the split falls.
+        for split in 1..xml.len() {
+            let mut rows = RowTags::default();
+            let done = rows.scan(&xml[..split], false);
+            rows.skip = 0;
+            rows.scan(&xml[done..], true);
+            assert_eq!(rows.finish(), vec![2, 3], "split at {split}");
+        }
         assert_eq!(
             row_attr(b" a=\"1\" x:hidden='1'", b"hidden"),
             Some(&b"1"[..])
