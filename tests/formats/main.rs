@@ -11,3 +11,4 @@ mod common;
 
 mod hostile;
 mod reader;
+mod readview;

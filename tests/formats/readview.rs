@@ -3,22 +3,19 @@
 //! `fixtures/reader/readview.xlsx` (written by openpyxl, see `readview.py`), and the number
 //! format expectations re-derived with LibreOffice.
 
-use assert_cmd::Command;
+use crate::common::{daicho, require_soffice, AS_OF};
 use daicho::workbook::{open_path, CellValue, Limits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/reader")
-        .join(name)
+    crate::common::fixture("reader").join(name)
 }
 
 /// (code, cell, value) of every diagnostic but the missing-recommended-column ones.
 fn diagnostics(path: &Path) -> Vec<(String, String, Option<String>)> {
-    let out = Command::cargo_bin("daicho")
-        .expect("binary")
-        .args(["check", "--format", "json", "--as-of", "2026-11-25"])
+    let out = daicho()
+        .args(["check", "--format", "json", "--as-of", AS_OF])
         .arg(path)
         .output()
         .expect("run daicho");
@@ -105,26 +102,11 @@ fn the_reader_keeps_values_and_displayed_text_apart() {
     assert_eq!(row(2).get(4), None);
 }
 
-/// `soffice`, or a failure saying how to install it (CI installs `libreoffice-calc`).
-fn soffice() -> &'static str {
-    ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|c| {
-            std::process::Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .unwrap_or_else(|| {
-            panic!("LibreOffice is needed to re-derive the number format expectations: apt-get install -y libreoffice-calc")
-        })
-}
-
 /// LibreOffice's CSV export of `xlsx` (cells as shown), in the given locale.
 fn libreoffice_csv(xlsx: &Path, lang: &str, dir: &Path) -> Vec<Vec<String>> {
     let profile = dir.join(format!("profile-{lang}"));
     let out_dir = dir.join(lang);
-    let status = std::process::Command::new(soffice())
+    let status = std::process::Command::new(require_soffice())
         .env("LANG", lang)
         .env("LC_ALL", lang)
         .arg(format!(
