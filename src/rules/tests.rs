@@ -677,3 +677,26 @@ fn every_rule_has_a_case() {
         );
     }
 }
+
+/// A management number or a 設置場所 merged over two device rows is one cell the user sees on
+/// both rows: neither a duplicate (ID001) nor a blank (F001).
+#[test]
+fn cells_merged_over_device_rows_are_neither_duplicates_nor_blanks() {
+    let mut s = ledger(|n, r| {
+        if n == 2 {
+            set(r, "管理番号", "");
+            set(r, "設置場所", "");
+        }
+    });
+    for label in ["管理番号", "設置場所"] {
+        let c = col(label) as u32;
+        s.merges.push(crate::workbook::Merge {
+            first_row: 1,
+            first_col: c,
+            last_row: 2,
+            last_col: c,
+        });
+    }
+    let got = fired(vec![s], &plain());
+    assert!(got.is_empty(), "{got:?}");
+}
