@@ -145,6 +145,18 @@ pub(super) struct Layout {
 /// Finds the header rows above the first item and maps columns to roles and rounds.
 pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -> Layout {
     let mut layout = Layout::default();
+    let Some(header_rows) = header_rows(sheet, first_item, skip) else {
+        return layout;
+    };
+    layout.header_rows = header_rows;
+    let cols = column_roles(sheet, &layout.header_rows);
+    assign_columns(&mut layout, cols);
+    layout
+}
+
+/// The header row (the row above the first item, within 8, with the most labels) and the rows
+/// above it that belong to it, header first; `None` without any label.
+fn header_rows(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -> Option<Vec<u32>> {
     let from = first_item.saturating_sub(8);
     let mut best: Option<(usize, u32)> = None;
     for row in sheet
@@ -166,7 +178,7 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
         }
     }
     let Some((_, header)) = best else {
-        return layout;
+        return None;
     };
     // Rows above the header belong to it when they hold round or answer labels, or a merged
     // group label (「1回目」 over 「はい」「いいえ」「確認日」); not when they are form fields.
@@ -192,16 +204,21 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
     let grand = parent
         .and_then(|p| p.checked_sub(1))
         .filter(|g| belongs(*g));
-    layout.header_rows = [Some(header), parent, grand]
-        .into_iter()
-        .flatten()
-        .collect();
+    Some(
+        [Some(header), parent, grand]
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
+}
 
+/// Each labelled column with its role and round (from the header rows, header first).
+fn column_roles(sheet: &Sheet, header_rows: &[u32]) -> Vec<(u32, Role, Option<usize>)> {
     let max_col = sheet.grid.max_col().unwrap_or(0).min(SCAN_COLS);
     // Round labels: a row holding 1回目 / 2回目 gives every column from its label rightwards
     // that round (merged or not).
     let round_of = |col: u32| -> Option<usize> {
-        for r in layout.header_rows.iter().copied() {
+        for r in header_rows.iter().copied() {
             if let Some(s) = cell_text(sheet, r, col)
                 .or_else(|| cell(sheet, r, col).and_then(|v| v.as_text().map(|s| s.to_string())))
             {
@@ -210,7 +227,7 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
                 }
             }
         }
-        for r in layout.header_rows.iter().copied().skip(1) {
+        for r in header_rows.iter().copied().skip(1) {
             let Some(row) = sheet.grid.row(r) else {
                 continue;
             };
@@ -232,7 +249,7 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
     let mut cols: Vec<(u32, Role, Option<usize>)> = Vec::new();
     for col in 0..=max_col {
         let mut role = None;
-        for r in layout.header_rows.iter().copied() {
+        for r in header_rows.iter().copied() {
             let label = cell_text(sheet, r, col).or_else(|| {
                 // A label merged vertically from the parent row down over the header row.
                 sheet
@@ -249,6 +266,12 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
             cols.push((col, role, round_of(col)));
         }
     }
+    cols
+}
+
+/// Puts each column in its round's slot (and the 対象 column aside); without round labels, a
+/// role seen a second time belongs to the second round.
+fn assign_columns(layout: &mut Layout, cols: Vec<(u32, Role, Option<usize>)>) {
     let mut seen: HashMap<(u8, bool), usize> = HashMap::new();
     for (col, role, round) in cols {
         let slot = match role {
@@ -279,7 +302,6 @@ pub(super) fn find_layout(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -
         };
         place.get_or_insert(col);
     }
-    layout
 }
 
 /// Without header labels: columns whose values in item rows are answers, then the date columns
