@@ -604,7 +604,7 @@ fn apply_file(s: &mut Settings, path: &Path, cfg: ConfigFile) -> Result<(), Conf
     Ok(())
 }
 
-const FIELDS_TOML: &str = include_str!("../templates/fields.toml");
+const FIELDS_TOML: &str = include_str!("../../templates/fields.toml");
 
 fn field_key(k: &str) -> Result<Field, (String, String)> {
     Field::from_key(k.trim()).ok_or_else(|| {
