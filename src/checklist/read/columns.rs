@@ -177,9 +177,7 @@ fn header_rows(sheet: &Sheet, first_item: u32, skip: &HashSet<u32>) -> Option<Ve
             best = Some((n, row.index));
         }
     }
-    let Some((_, header)) = best else {
-        return None;
-    };
+    let (_, header) = best?;
     // Rows above the header belong to it when they hold round or answer labels, or a merged
     // group label (「1回目」 over 「はい」「いいえ」「確認日」); not when they are form fields.
     let belongs = |r: u32| -> bool {
