@@ -1,6 +1,9 @@
 //! Validation: what the file says → [`Settings`].
 
-use super::{ConfigError, ConfigFile};
+use super::{
+    ChecklistSection, ConfigError, ConfigFile, ExceptionSpec, LedgerSection, LimitsSection,
+    NetworkSection, OsSection, RulesSection,
+};
 use crate::layout::{Field, FieldTable};
 use crate::ledger::os::OsTable;
 use crate::settings::{AddrRange, Exception, Settings};
@@ -8,19 +11,28 @@ use crate::{Form, Severity};
 use std::net::IpAddr;
 use std::path::Path;
 
+/// Applies the file's sections to the settings in order; the first invalid value is the error.
 pub(super) fn apply_file(
     s: &mut Settings,
     path: &Path,
     cfg: ConfigFile,
 ) -> Result<(), ConfigError> {
-    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
-
     s.facility = cfg.facility.name.filter(|n| !n.trim().is_empty());
+    ledger(s, path, &cfg.ledger)?;
+    network(s, path, &cfg.network)?;
+    os(s, path, &cfg.os)?;
+    rules(s, path, &cfg.rules)?;
+    checklist(s, path, cfg.checklist)?;
+    limits(s, path, &cfg.limits)?;
+    exceptions(s, path, cfg.exceptions)
+}
 
-    // [ledger]
-    if !cfg.ledger.synonyms.is_empty() {
+/// `[ledger]`: extra header spellings (synonyms) and the fields this facility requires.
+fn ledger(s: &mut Settings, path: &Path, cfg: &LedgerSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    if !cfg.synonyms.is_empty() {
         let mut extra = Vec::new();
-        for (k, spellings) in &cfg.ledger.synonyms {
+        for (k, spellings) in &cfg.synonyms {
             let f = field_key(k).map_err(|(ja, en)| {
                 err(
                     format!("[ledger] synonyms: {ja}"),
@@ -47,7 +59,7 @@ pub(super) fn apply_file(
         // each file once), so leaking keeps `Settings` simple and `&'static` everywhere.
         s.field_table = Box::leak(Box::new(table));
     }
-    for k in &cfg.ledger.required {
+    for k in &cfg.required {
         let f = field_key(k).map_err(|(ja, en)| {
             err(
                 format!("[ledger] required: {ja}"),
@@ -58,9 +70,13 @@ pub(super) fn apply_file(
             s.required_fields.push(f);
         }
     }
+    Ok(())
+}
 
-    // [network]
-    for n in &cfg.network.networks {
+/// `[network]`: the networks in use and the DHCP ranges.
+fn network(s: &mut Settings, path: &Path, cfg: &NetworkSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    for n in &cfg.networks {
         let net: ipnetwork::IpNetwork = n.trim().parse().map_err(|_| {
             err(
                 format!("[network] networks の「{n}」はネットワークとして読めません。「192.168.1.0/24」のように書いてください。"),
@@ -69,7 +85,7 @@ pub(super) fn apply_file(
         })?;
         s.networks.push(net);
     }
-    for r in &cfg.network.dhcp_ranges {
+    for r in &cfg.dhcp_ranges {
         let range = parse_range(r).ok_or_else(|| {
             err(
                 format!("[network] dhcp_ranges の「{r}」を範囲として読めません。「192.168.1.100-192.168.1.199」か「192.168.1.128/25」のように書いてください。"),
@@ -78,21 +94,25 @@ pub(super) fn apply_file(
         })?;
         s.dhcp_ranges.push(range);
     }
+    Ok(())
+}
 
-    // [os]
-    if let Some(days) = cfg.os.warning_days {
+/// `[os]`: the warning period, the devices under extended support, extra or overridden products.
+fn os(s: &mut Settings, path: &Path, cfg: &OsSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    if let Some(days) = cfg.warning_days {
         s.os_warning_days = days;
     }
-    for id in &cfg.os.esu {
+    for id in &cfg.esu {
         // Normalised once here, as ledger cells are when matched (id::match_key).
         let id = crate::ledger::id::match_key(id);
         if !id.is_empty() {
             s.esu_ids.insert(id);
         }
     }
-    if !cfg.os.products.is_empty() {
+    if !cfg.products.is_empty() {
         let table = OsTable::bundled()
-            .with_overrides(&cfg.os.products)
+            .with_overrides(&cfg.products)
             .map_err(|e| {
                 err(
                     format!("[[os.products]] を反映できません: {e}"),
@@ -101,9 +121,13 @@ pub(super) fn apply_file(
             })?;
         s.os_table = Box::leak(Box::new(table));
     }
+    Ok(())
+}
 
-    // [rules]
-    for (list, name) in [(&cfg.rules.select, "select"), (&cfg.rules.ignore, "ignore")] {
+/// `[rules]`: select, ignore and severity overrides (every code or prefix must name a rule).
+fn rules(s: &mut Settings, path: &Path, cfg: &RulesSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    for (list, name) in [(&cfg.select, "select"), (&cfg.ignore, "ignore")] {
         for p in list {
             check_pattern(p).map_err(|(ja, en)| {
                 err(
@@ -113,9 +137,9 @@ pub(super) fn apply_file(
             })?;
         }
     }
-    s.select = cfg.rules.select.clone();
-    s.ignore = cfg.rules.ignore.clone();
-    for (code, sev) in &cfg.rules.severity {
+    s.select = cfg.select.clone();
+    s.ignore = cfg.ignore.clone();
+    for (code, sev) in &cfg.severity {
         let Some(rule) = crate::registry::find(code) else {
             return Err(err(
                 format!("[rules] severity の「{code}」というルールはありません。`daicho rules` で一覧を確認してください。"),
@@ -135,10 +159,14 @@ pub(super) fn apply_file(
         };
         s.severity_overrides.insert(rule.code.to_string(), severity);
     }
+    Ok(())
+}
 
-    // [checklist]
-    s.edition = cfg.checklist.edition.filter(|e| !e.trim().is_empty());
-    if let Some(form) = &cfg.checklist.form {
+/// `[checklist]`: the edition and the form.
+fn checklist(s: &mut Settings, path: &Path, cfg: ChecklistSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    s.edition = cfg.edition.filter(|e| !e.trim().is_empty());
+    if let Some(form) = &cfg.form {
         let parsed = Form::from_key(form).ok_or_else(|| {
             err(
                 format!("[checklist] form の「{form}」は使えません。\"hospital\"、\"vendor\"、\"pharmacy\" のどれかにしてください。"),
@@ -147,8 +175,12 @@ pub(super) fn apply_file(
         })?;
         s.form = Some(parsed);
     }
+    Ok(())
+}
 
-    // [limits]
+/// `[limits]`: the file size, cell and uncompressed-size limits (each at least 1).
+fn limits(s: &mut Settings, path: &Path, cfg: &LimitsSection) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
     let positive = |v: u64, key: &str| -> Result<u64, ConfigError> {
         if v == 0 {
             Err(err(
@@ -159,19 +191,27 @@ pub(super) fn apply_file(
             Ok(v)
         }
     };
-    if let Some(mb) = cfg.limits.max_file_mb {
+    if let Some(mb) = cfg.max_file_mb {
         s.limits.max_file_bytes = positive(mb, "max_file_mb")?.saturating_mul(1024 * 1024);
     }
-    if let Some(n) = cfg.limits.max_cells {
+    if let Some(n) = cfg.max_cells {
         s.limits.max_cells_per_sheet = positive(n as u64, "max_cells")? as usize;
     }
-    if let Some(mb) = cfg.limits.max_uncompressed_mb {
+    if let Some(mb) = cfg.max_uncompressed_mb {
         s.limits.max_uncompressed_bytes =
             positive(mb, "max_uncompressed_mb")?.saturating_mul(1024 * 1024);
     }
+    Ok(())
+}
 
-    // [[exceptions]]
-    for (i, e) in cfg.exceptions.into_iter().enumerate() {
+/// `[[exceptions]]`: accepted findings, each with an id, rule codes and a reason.
+fn exceptions(
+    s: &mut Settings,
+    path: &Path,
+    exceptions: Vec<ExceptionSpec>,
+) -> Result<(), ConfigError> {
+    let err = |ja: String, en: String| ConfigError::new(path, ja, en);
+    for (i, e) in exceptions.into_iter().enumerate() {
         let n = i + 1;
         let id = crate::text::trim(&e.id).to_string();
         if id.is_empty() {
