@@ -8,17 +8,18 @@
 pub mod command;
 pub mod export;
 pub mod fixes;
+mod ids;
 pub mod log;
 
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
-use crate::ledger::id::exact_key;
 use crate::ledger::{DeviceKind, LedgerSheet};
 use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
-use crate::{Lang, Text};
-use fixes::Fix;
+use crate::Lang;
+use fixes::{fix_value, Fix};
+use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -121,66 +122,6 @@ fn structural_kind(
 ) -> Option<DeviceKind> {
     let above = sections.partition_point(|(r, _)| *r < row);
     above.checked_sub(1).map(|i| sections[i].1).or(ls.kind_hint)
-}
-
-/// Applies the safe fixes of one field to a source value. Returns the converted value and the
-/// fixes applied (empty when the value is unchanged).
-fn fix_value(
-    field: Field,
-    value: &CellValue,
-    settings: &Settings,
-) -> (Option<CellValue>, Vec<Fix>) {
-    let CellValue::Text(raw) = value else {
-        return (Some(value.clone()), Vec::new());
-    };
-    let mut fixes = Vec::new();
-    let mut text: String = match fixes::trimmed(raw) {
-        Some(t) => {
-            fixes.push(Fix::Trim);
-            t.to_string()
-        }
-        None => raw.clone(),
-    };
-    if text.is_empty() {
-        return (None, fixes);
-    }
-    match field {
-        Field::Ip => {
-            if let Some(t) = fixes::ip_cell(&text) {
-                text = t;
-                fixes.push(Fix::IpCanonical);
-            }
-        }
-        Field::Registered => {
-            if let Some(d) = fixes::date_text(&text) {
-                fixes.push(Fix::DateCell);
-                return (
-                    Some(CellValue::DateTime(d.and_time(chrono::NaiveTime::MIN))),
-                    fixes,
-                );
-            }
-        }
-        Field::Status => {
-            if let Some(w) = fixes::status_word(&text) {
-                text = w.to_string();
-                fixes.push(Fix::StatusWord);
-            }
-        }
-        Field::Kind => {
-            if let Some(w) = fixes::kind_word(&text) {
-                text = w.to_string();
-                fixes.push(Fix::KindWord);
-            }
-        }
-        Field::Os => {
-            if let Some(t) = fixes::os_spelling(settings.os_table, &text) {
-                text = t;
-                fixes.push(Fix::OsSpelling);
-            }
-        }
-        _ => {}
-    }
-    (Some(CellValue::Text(text)), fixes)
 }
 
 /// How a value reads in the log.
@@ -368,104 +309,6 @@ fn first_col_of(ls: &LedgerSheet<'_>, row: u32) -> Option<u32> {
         .grid
         .row(row)
         .and_then(|r| r.cells.iter().find(|(_, v)| !v.is_blank()).map(|(c, _)| *c))
-}
-
-/// Makes full-width management numbers half-width, unless that would make two different
-/// numbers equal: then every number of that group stays as typed and the log says why.
-fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
-    let id_text = |row: &StandardRow| -> Option<String> { row.get(Field::Id).map(|v| v.display()) };
-    let mut candidates: Vec<Option<String>> = Vec::with_capacity(conv.devices.len());
-    // Group devices by the number they would have after the fix.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, row) in conv.devices.iter().enumerate() {
-        let Some(id) = id_text(row) else {
-            candidates.push(None);
-            continue;
-        };
-        let candidate = match row.get(Field::Id) {
-            Some(CellValue::Text(t)) => fixes::id_half_width(t),
-            _ => None,
-        };
-        groups
-            .entry(exact_key(candidate.as_deref().unwrap_or(&id)))
-            .or_default()
-            .push(i);
-        candidates.push(candidate);
-    }
-    // Where each device's management-number change (a trim) already is in `pending`.
-    let mut id_change: HashMap<usize, usize> = pending
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, c))| c.field == Field::Id)
-        .map(|(pos, (i, _))| (*i, pos))
-        .collect();
-    for members in groups.values() {
-        let originals: std::collections::HashSet<String> = members
-            .iter()
-            .filter_map(|&i| id_text(&conv.devices[i]).map(|t| exact_key(&t)))
-            .collect();
-        let collides = originals.len() > 1;
-        for &i in members {
-            let Some(after) = candidates[i].take() else {
-                continue;
-            };
-            let Some(col) = conv.sources[i].field_cols[Field::Id.index()] else {
-                continue;
-            };
-            let before = id_text(&conv.devices[i]).unwrap_or_default();
-            let place = Place {
-                sheet: conv.sources[i].sheet.clone(),
-                row: conv.sources[i].row,
-                col: Some(col),
-            };
-            if collides {
-                let others: Vec<String> = members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| {
-                        let s = &conv.sources[j];
-                        let cell = s.field_cols[Field::Id.index()]
-                            .map(|c| crate::address::a1(s.row, c))
-                            .unwrap_or_default();
-                        format!("{}!{cell}", s.sheet)
-                    })
-                    .collect();
-                conv.kept.push(Kept {
-                    place,
-                    field: Field::Id,
-                    value: before.clone(),
-                    reason: Text::new(
-                        format!("半角にすると「{after}」となり、{} の管理番号と同じになるため、そのままにしました(どちらが正しいか確認してください)。", others.join("、")),
-                        format!("Half-width it would read 「{after}」, the same as the number at {}; left as typed (check which is right).", others.join(", ")),
-                    ),
-                });
-                continue;
-            }
-            // Merge with a trim change already logged for the same cell.
-            match id_change.get(&i) {
-                Some(&pos) => {
-                    let c = &mut pending[pos].1;
-                    c.after = after.clone();
-                    c.fixes.push(Fix::IdHalfWidth);
-                }
-                None => {
-                    id_change.insert(i, pending.len());
-                    pending.push((
-                        i,
-                        Change {
-                            place,
-                            field: Field::Id,
-                            id: None,
-                            before,
-                            after: after.clone(),
-                            fixes: vec![Fix::IdHalfWidth],
-                        },
-                    ));
-                }
-            }
-            conv.devices[i].set(Field::Id, Some(CellValue::Text(after)));
-        }
-    }
 }
 
 /// The standard workbook: the ledger sheet, then (when given) the 変換ログ sheet.
