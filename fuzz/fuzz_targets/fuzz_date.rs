@@ -6,6 +6,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = daicho::ledger::date::parse_date_text(&text);
+    let _ = daicho::ledger::date::read_date_text(&text);
     let _ = daicho::ledger::date::parse_date_cell(&CellValue::Text(text.into_owned()));
     if let Some(bytes) = data.get(..8) {
         let mut b = [0u8; 8];

@@ -11,4 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = daicho::ledger::id::loose_key(&text);
     let _ = daicho::text::is_not_applicable(&text);
     let _ = daicho::text::is_placeholder(&text);
+    let _ = daicho::ledger::status::is_specific_status(&text);
+    let _ = daicho::ledger::words::is_dynamic_ip_word(&text);
+    let cell = daicho::workbook::CellValue::Text(text.into_owned());
+    let _ = daicho::ledger::words::remote_maintenance(&cell);
+    let _ = daicho::ledger::words::total_row(&[&(0, cell.clone()), &(1, cell)]);
 });

@@ -1,4 +1,9 @@
-//! The annotated workbook (`<stem>.checked.xlsx`): a new .xlsx, never the input.
+//! The annotated workbook (`<stem>.checked.xlsx`), never the input.
+//!
+//! An `.xlsx`/`.xlsm` comes back as itself with marks (`in_place.rs`, [`ooxml`]): the user's
+//! package with fills and notes on the flagged cells and the sheets below transplanted in; a
+//! macro workbook as `<stem>.checked.xlsm`. Other formats, and packages that cannot be patched
+//! safely, get a values copy built here:
 //!
 //! 1. 「チェック結果」: file, as-of date, counts, and one row per finding linking to its cell.
 //! 2. Every original sheet in order, values at their original addresses with their types, merged
@@ -9,7 +14,9 @@
 //! The file is written to a temporary file in the target folder and renamed over the output, so
 //! a crash never leaves half a workbook and an output open in Excel gives a clear message.
 
+mod in_place;
 mod names;
+pub mod ooxml;
 mod output;
 mod sheet;
 mod styles;
@@ -170,6 +177,7 @@ pub fn build(
                 flagged_cells: stats.flagged_cells,
                 notes_written: stats.notes,
                 notes_left_out: stats.notes_left_out,
+                in_place: false,
             },
             &styles,
         )?;

@@ -5,7 +5,7 @@ use super::Options;
 use crate::engine::Analysis;
 use crate::settings::Settings;
 use crate::Lang;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 /// Where one annotated workbook should be written.
@@ -24,6 +24,9 @@ pub struct Written {
     /// The folder that could not be written, when the output went to a fallback folder.
     pub fell_back_from: Option<PathBuf>,
     pub stats: super::Stats,
+    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks
+    /// (report it as an info finding).
+    pub values_copy_reason: Option<String>,
 }
 
 /// Why the annotated workbook could not be written. Each says what to do.
@@ -205,17 +208,78 @@ pub fn write_target(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (mut book, stats) = super::build(analysis, settings, &source_name, options)
-        .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+    // An .xlsx/.xlsm comes back as itself with marks; anything else (or a package that cannot
+    // be patched safely) as a values copy.
+    let mut path = path;
+    let mut values_copy_reason = None;
+    let mut patched = None;
+    if super::in_place::applies_to(source) {
+        match std::fs::read(source) {
+            Ok(input) => {
+                // A panic in the patcher (a bug) must not cost the user their copy: values copy.
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    super::in_place::build(analysis, settings, &input, &source_name, options)
+                }))
+                .unwrap_or_else(|p| {
+                    let detail = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Err(super::in_place::InPlaceError::Patch(
+                        super::ooxml::PatchError::Unsupported(format!("internal error: {detail}")),
+                    ))
+                });
+                match built {
+                    Ok((bytes, stats)) => {
+                        let macro_enabled = super::ooxml::is_macro_enabled(&input);
+                        path = super::in_place::output_path(&path, macro_enabled);
+                        if same_file(source, &path) {
+                            return Err(AnnotateError::SameAsInput { path });
+                        }
+                        patched = Some((bytes, stats));
+                    }
+                    Err(super::in_place::InPlaceError::Patch(e)) => {
+                        values_copy_reason = Some(super::in_place::fallback_message(
+                            &e.to_string(),
+                            settings.lang,
+                        ))
+                    }
+                    Err(super::in_place::InPlaceError::Xlsx(e)) => {
+                        return Err(AnnotateError::Xlsx(e.to_string()))
+                    }
+                }
+            }
+            Err(e) => {
+                values_copy_reason = Some(super::in_place::fallback_message(
+                    &e.to_string(),
+                    settings.lang,
+                ))
+            }
+        }
+    }
     let mut file = tmp;
-    book.save_to_writer(&mut file).map_err(|e| match e {
-        rust_xlsxwriter::XlsxError::IoError(io) => AnnotateError::Io {
-            path: path.clone(),
-            detail: io.to_string(),
-        },
-        other => AnnotateError::Xlsx(other.to_string()),
-    })?;
-    drop(book);
+    let stats = match patched {
+        Some((bytes, stats)) => {
+            file.write_all(&bytes).map_err(|e| AnnotateError::Io {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+            stats
+        }
+        None => {
+            let (mut book, stats) = super::build(analysis, settings, &source_name, options)
+                .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+            book.save_to_writer(&mut file).map_err(|e| match e {
+                rust_xlsxwriter::XlsxError::IoError(io) => AnnotateError::Io {
+                    path: path.clone(),
+                    detail: io.to_string(),
+                },
+                other => AnnotateError::Xlsx(other.to_string()),
+            })?;
+            stats
+        }
+    };
     file.as_file().sync_all().map_err(|e| AnnotateError::Io {
         path: path.clone(),
         detail: e.to_string(),
@@ -238,6 +302,7 @@ pub fn write_target(
         path,
         fell_back_from,
         stats,
+        values_copy_reason,
     })
 }
 

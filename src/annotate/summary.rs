@@ -36,6 +36,8 @@ pub struct Summary<'a> {
     pub flagged_cells: usize,
     pub notes_written: usize,
     pub notes_left_out: usize,
+    /// The copy is the user's own workbook with marks (not a values copy).
+    pub in_place: bool,
 }
 
 fn t(lang: Lang, ja: &str, en: &str) -> String {
@@ -66,15 +68,20 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
     line(ws, t(lang, "ファイル", "File"), s.file_name.clone())?;
     let as_of_row = line(ws, t(lang, "判定日", "As of"), String::new())?;
     ws.write_datetime_with_format(as_of_row, 1, s.as_of, &styles.date)?;
-    line(
-        ws,
-        t(lang, "注意", "Note"),
+    let copy_note = if s.in_place {
+        t(
+            lang,
+            "元のブックに印を付けたコピーです。このブックで修正して、もう一度チェックできます。",
+            "Your workbook with marks added. You can fix problems in this copy and check it again.",
+        )
+    } else {
         t(
             lang,
             "値のみのコピーです。修正は元のブックで行ってください。",
             "This is a values-only copy for checking. Make corrections in the original workbook.",
-        ),
-    )?;
+        )
+    };
+    line(ws, t(lang, "注意", "Note"), copy_note)?;
 
     let count = |sev: Severity| {
         s.findings

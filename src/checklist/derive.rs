@@ -4,7 +4,7 @@
 //! named with `--ledger`) is used — never another file of a batch.
 
 use super::edition::Tag;
-use super::parse::{parse_answer, Answer, Target};
+use super::parse::{Answer, Target};
 use crate::layout::Field;
 use crate::ledger::{Device, DeviceKind, Ledger, LedgerSheet, Status};
 use crate::rules::Finding;
@@ -347,7 +347,9 @@ fn remote_evidence(ledger: &Ledger<'_>, prefix: &str) -> ItemEvidence {
         total += 1;
         if let Some(v) = s.value(d, Field::RemoteMaintenance) {
             answered += 1;
-            if parse_answer(v) == Answer::Yes {
+            // 「あり(VPN)」「有り」「○」: read by meaning (templates/vocab.toml), not as a
+            // checklist answer (はい/いいえ).
+            if crate::ledger::words::remote_maintenance(v) == Some(true) {
                 with_remote += 1;
             }
         }
@@ -472,5 +474,49 @@ mod tests {
         assert_eq!(a[0], ((Some(DeviceKind::Server), Field::Os), 5));
         assert_eq!(twos, expected);
         assert_eq!(a[5], ((Some(DeviceKind::Other), Field::Id), 1));
+    }
+
+    /// issue 13: the 2-② evidence counted 「利用あり0台」 for ledgers whose リモート保守 column
+    /// said 「あり(VPN)」「有り」「○」.
+    #[test]
+    fn remote_maintenance_written_as_people_write_it() {
+        use crate::layout::{find_ledger_layout, FieldTable};
+        use crate::ledger::read_ledger_sheet;
+        use crate::workbook::Sheet;
+        let sheet = Sheet::from_text_rows(
+            "端末PC",
+            &[
+                &["管理番号", "OS", "IPアドレス", "リモート保守", "状態"],
+                &[
+                    "P1",
+                    "Windows 11 Pro 24H2",
+                    "192.168.1.1",
+                    "あり(VPN)",
+                    "稼働",
+                ],
+                &[
+                    "P2",
+                    "Windows 11 Pro 24H2",
+                    "192.168.1.2",
+                    "あり(メーカー保守)",
+                    "稼働",
+                ],
+                &["P3", "Windows 11 Pro 24H2", "192.168.1.3", "有り", "稼働"],
+                &["P4", "Windows 11 Pro 24H2", "192.168.1.4", "○", "稼働"],
+                &["P5", "Windows 11 Pro 24H2", "192.168.1.5", "あり", "稼働"],
+                &["P6", "Windows 11 Pro 24H2", "192.168.1.6", "なし", "稼働"],
+                &["P7", "Windows 11 Pro 24H2", "192.168.1.7", "×", "稼働"],
+                &["P8", "Windows 11 Pro 24H2", "192.168.1.8", "-", "稼働"],
+                &["P9", "Windows 7", "192.168.1.9", "あり", "廃棄"],
+            ],
+        );
+        let layout = find_ledger_layout(&sheet, FieldTable::bundled()).expect("ledger");
+        let ledger = Ledger {
+            sheets: vec![read_ledger_sheet(0, &sheet, layout)],
+        };
+        let e = remote_evidence(&ledger, "");
+        assert!(e.text.contains("8台中8台記入済(利用あり5台)"), "{}", e.text);
+        assert_eq!(e.proposal, Some(Answer::Yes));
+        assert!(e.contradiction.is_none());
     }
 }

@@ -4,15 +4,15 @@
 //! as typed, and the checker flags it on the converted ledger.
 
 use crate::layout::Field;
-use crate::ledger::date::parse_date_text;
+use crate::ledger::date::read_date_cell;
 use crate::ledger::ip;
 use crate::ledger::os::OsTable;
-use crate::ledger::status::{parse_kind, parse_status};
+use crate::ledger::status::{is_specific_status, parse_kind, parse_status};
 use crate::settings::Settings;
 use crate::template::vocab;
 use crate::text;
 use crate::workbook::CellValue;
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 
 /// The kinds of safe fix, each with a stable code for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,43 +110,23 @@ pub fn id_half_width(s: &str) -> Option<String> {
     (out != s).then_some(out)
 }
 
-/// Date text that names one whole day and nothing else (`令和2年12月1日`, `R2.12.1`, `2020/12/1`,
-/// `H30/4/1`, `令和元年5月1日`) as that date. A month without a day, a time or a weekday, a
-/// plain number (an Excel serial typed as text?) or a date that does not exist is left as typed.
-pub fn date_text(s: &str) -> Option<NaiveDate> {
-    let n = text::nfkc(text::trim(s));
-    if n.is_empty() || n.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    const ERA_CHARS: &str = "明治大正昭和平成令和元年月日MTSHRmtshr/.- ";
-    if !n
-        .chars()
-        .all(|c| c.is_ascii_digit() || ERA_CHARS.contains(c))
-    {
-        return None;
-    }
-    // Year (or 元), month and day: exactly three numbers.
-    let mut groups = 0;
-    let mut in_digits = false;
-    for c in n.chars() {
-        let digit = c.is_ascii_digit();
-        if (digit && !in_digits) || c == '元' {
-            groups += 1;
-        }
-        in_digits = digit;
-    }
-    if groups != 3 {
-        return None;
-    }
-    parse_date_text(&n).ok()
+/// Date text as the checker reads it (`令和2年12月1日`, `R2.12.1`, `2025.4.1`, `2024/04/01 9:00`,
+/// `20201201`), as a date cell: the checker's own parser ([`read_date_text`] via
+/// [`crate::ledger::date::read_date_cell`]), so a value D001 accepts is never left as text. A time
+/// typed after the date is kept in the cell. Text the checker reads only by supplying a missing
+/// day (`2020年4月`), or does not read as a date that exists, is left as typed.
+pub fn date_text(s: &str) -> Option<NaiveDateTime> {
+    let read = read_date_cell(&CellValue::Text(s.to_string())).ok()?;
+    read.whole_day.then(|| read.date_time())
 }
 
 /// The standard status word for a status typed in another spelling (`稼働中` -> `稼働`,
-/// `廃棄済み` -> `廃棄`). A word with a bracketed note (`停止(故障)`) keeps its note, so it is
-/// left as typed; an unknown word is left for S001. `None` when nothing changes.
+/// `稼動` -> `稼働`, `廃棄済み` -> `廃棄`). A word that says more than the standard one (`予備`,
+/// `保管`, `貸出中`, `修理中`: why the device is not in use) and a word with a bracketed note
+/// (`停止(故障)`) are left as typed; so is an unknown word, for S001. `None` when nothing changes.
 pub fn status_word(s: &str) -> Option<&'static str> {
     let status = parse_status(s)?;
-    if has_note(s) {
+    if has_note(s) || is_specific_status(s) {
         return None;
     }
     let word = vocab::status_word(status);
@@ -238,10 +218,7 @@ pub(super) fn fix_value(
         Field::Registered => {
             if let Some(d) = date_text(&text) {
                 fixes.push(Fix::DateCell);
-                return (
-                    Some(CellValue::DateTime(d.and_time(chrono::NaiveTime::MIN))),
-                    fixes,
-                );
+                return (Some(CellValue::DateTime(d)), fixes);
             }
         }
         Field::Status => {
@@ -330,28 +307,64 @@ mod tests {
     }
 
     #[test]
-    fn dates_that_name_a_day() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
-        assert_eq!(date_text("令和2年12月1日"), d(2020, 12, 1));
-        assert_eq!(date_text("令和元年5月1日"), d(2019, 5, 1));
-        assert_eq!(date_text("R2.12.1"), d(2020, 12, 1));
-        assert_eq!(date_text("H30/4/1"), d(2018, 4, 1));
-        assert_eq!(date_text("2020/12/1"), d(2020, 12, 1));
-        assert_eq!(date_text("２０２０年１２月１日"), d(2020, 12, 1));
-        assert_eq!(date_text(" 2019年5月1日 "), d(2019, 5, 1));
+    fn dates_the_checker_reads_are_date_cells() {
+        let at = |y, m, d, h, mi| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d).and_then(|x| x.and_hms_opt(h, mi, 0))
+        };
+        for (typed, want) in [
+            ("令和2年12月1日", at(2020, 12, 1, 0, 0)),
+            ("令和元年5月1日", at(2019, 5, 1, 0, 0)),
+            ("R2.12.1", at(2020, 12, 1, 0, 0)),
+            ("H30/4/1", at(2018, 4, 1, 0, 0)),
+            ("2020/12/1", at(2020, 12, 1, 0, 0)),
+            ("２０２０年１２月１日", at(2020, 12, 1, 0, 0)),
+            (" 2019年5月1日 ", at(2019, 5, 1, 0, 0)),
+            // issue 13: the checker read these, convert left them as text.
+            ("2025.4.1", at(2025, 4, 1, 0, 0)),
+            ("2024/04/01 9:00", at(2024, 4, 1, 9, 0)),
+            ("2024/04/01 09:00:00", at(2024, 4, 1, 9, 0)),
+            ("2024-04-01T13:30:00", at(2024, 4, 1, 13, 30)),
+            ("2024/4/1 午後1:30", at(2024, 4, 1, 13, 30)),
+            ("令和6年4月1日 10時", at(2024, 4, 1, 10, 0)),
+            ("2020/12/1(火)", at(2020, 12, 1, 0, 0)),
+            ("20201201", at(2020, 12, 1, 0, 0)),
+            ("43586", at(2019, 5, 1, 0, 0)),
+        ] {
+            assert_eq!(date_text(typed), want, "{typed}");
+        }
         for kept in [
             "2020年4月",
+            "2020/12",
             "令和2年",
             "2020/13/45",
             "令和2年2月30日",
-            "2020/12/1 10:00",
-            "2020/12/1(火)",
-            "43586",
-            "20201201",
+            "2020/12/1 25:00",
+            "2020/12/1 午後13:00",
             "未定",
             "",
         ] {
             assert_eq!(date_text(kept), None, "{kept}");
+        }
+    }
+
+    /// Whatever convert writes as a date, the checker reads as that date, and whatever the
+    /// checker reads as a whole day, convert writes as a date.
+    #[test]
+    fn convert_and_check_read_dates_alike() {
+        use crate::ledger::date::parse_date_text;
+        for typed in [
+            "2025.4.1",
+            "2024/04/01 9:00",
+            "R6.4.1",
+            "令和６年４月１日",
+            "平成31年4月30日",
+            "2024年4月1日(月)",
+            "2024-04-01",
+            "2020/12/1 10:00:00",
+        ] {
+            let checked = parse_date_text(typed).ok();
+            assert!(checked.is_some(), "{typed}");
+            assert_eq!(date_text(typed).map(|d| d.date()), checked, "{typed}");
         }
     }
 
@@ -360,10 +373,15 @@ mod tests {
         assert_eq!(status_word("稼働中"), Some("稼働"));
         assert_eq!(status_word("運用中"), Some("稼働"));
         assert_eq!(status_word("廃棄済み"), Some("廃棄"));
-        assert_eq!(status_word("予備"), Some("停止"));
+        assert_eq!(status_word("稼動"), Some("稼働"));
+        assert_eq!(status_word("稼動中"), Some("稼働"));
+        assert_eq!(status_word("停止中"), Some("停止"));
         assert_eq!(status_word("稼働"), None);
         assert_eq!(status_word("停止(故障)"), None);
-        assert_eq!(status_word("修理中"), None);
+        // issue 13: words that say why a device is not in use are kept, not turned into 停止.
+        for kept in ["予備", "保管", "貸出中", "修理中", "予備機", "未使用"] {
+            assert_eq!(status_word(kept), None, "{kept}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::text::key;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// A canonical ledger field. The order is the standard layout's column order.
@@ -128,7 +128,9 @@ pub struct FieldSpec {
     pub key: String,
     pub label: String,
     pub role: FieldRole,
-    pub synonyms: Vec<String>,
+    /// Each header label that names the field, with its strength (1 loose … 3 the field's own
+    /// name).
+    pub synonyms: BTreeMap<String, u8>,
     #[serde(default)]
     pub weak: Vec<String>,
     #[serde(default)]
@@ -136,31 +138,59 @@ pub struct FieldSpec {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FieldFile {
+    #[serde(default)]
+    not_field_words: Vec<String>,
     field: Vec<FieldSpec>,
 }
 
-/// How strongly a header label names a field.
+/// The strongest synonym strength: the field's own label and synonyms added in daicho.toml.
+pub const STRONGEST: u8 = 3;
+
+/// How strongly a header label names a field: the synonym's strength (0 for a running 「No.」),
+/// then whether the label is the synonym itself or only contains it. Ordered weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MatchStrength {
+pub struct MatchStrength {
+    /// 0 weak (only used when nothing better exists), 1 loose, 2 usual synonym, 3 the field's name.
+    pub level: u8,
+    /// The label is the synonym (after normalisation and dropping bracketed notes), not a longer
+    /// label containing it (「管理用IPアドレス」).
+    pub exact: bool,
+}
+
+impl MatchStrength {
     /// A running number such as 「No.」: only used when nothing better exists.
-    Weak,
-    /// The label contains a synonym (e.g. 「IPアドレス(固定)」).
-    Partial,
-    Exact,
+    pub const WEAK: MatchStrength = MatchStrength {
+        level: 0,
+        exact: true,
+    };
+
+    pub fn is_weak(self) -> bool {
+        self.level == 0
+    }
+
+    /// Clearly weaker than `other`: a lower strength level, or the same level only contained in
+    /// a longer label (「OSビルド」 beside 「OS」). Two labels equally strong (both the synonym
+    /// itself, or both containing one of the same level) are a duplicate column (L003).
+    pub fn clearly_weaker_than(self, other: MatchStrength) -> bool {
+        self < other
+    }
 }
 
 pub struct FieldTable {
     specs: Vec<FieldSpec>,
-    exact: HashMap<String, Field>,
+    exact: HashMap<String, (Field, u8)>,
     weak: HashMap<String, Field>,
-    /// Synonym keys sorted longest first, for containment matching.
-    contains: Vec<(String, Field)>,
+    /// Synonym keys sorted longest first (then strongest), for containment matching.
+    contains: Vec<(String, Field, u8)>,
     /// [`char_mask`] of each `contains` key: a synonym with a character the label lacks cannot
     /// be inside it, which rules out nearly all of them without a substring search. Header
     /// detection tries every cell of the first rows, so this loop ran ~700 times per sheet and
     /// was 85% of checking a small workbook.
     contains_masks: Vec<u64>,
+    /// Keys of the words that make a label about something else (「接続先」「期限」).
+    not_field_words: Vec<String>,
 }
 
 /// A 64-bit set of the characters of `s` (by code point modulo 64).
@@ -183,7 +213,11 @@ impl FieldTable {
         })
     }
 
-    /// Parses a field table and adds extra synonyms (from `[ledger] synonyms` in daicho.toml).
+    /// Parses a field table and adds extra synonyms (from `[ledger] synonyms` in daicho.toml, at
+    /// the strongest level; they replace a bundled meaning of the same label).
+    ///
+    /// A label listed under two fields, or a strength outside 1..=3, is an error: the table
+    /// would not say what such a column means.
     pub fn from_toml(src: &str, extra: &[(Field, String)]) -> Result<FieldTable, String> {
         let file: FieldFile = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut specs = file.field;
@@ -199,36 +233,65 @@ impl FieldTable {
         if let Some(s) = specs.first() {
             return Err(format!("unknown field key '{}'", s.key));
         }
-        let mut exact = HashMap::new();
+        let mut exact: HashMap<String, (Field, u8)> = HashMap::new();
         let mut weak = HashMap::new();
-        let mut contains = Vec::new();
         for (f, spec) in Field::ALL.into_iter().zip(&ordered) {
-            let syns = spec.synonyms.iter().chain(std::iter::once(&spec.label));
-            for s in syns {
+            let syns = spec
+                .synonyms
+                .iter()
+                .map(|(s, level)| (s, *level))
+                .chain(std::iter::once((&spec.label, STRONGEST)));
+            for (s, level) in syns {
+                if !(1..=STRONGEST).contains(&level) {
+                    return Err(format!(
+                        "synonym '{s}' of '{}': strength {level} is not 1..={STRONGEST}",
+                        f.key()
+                    ));
+                }
                 let k = key(s);
-                exact.entry(k.clone()).or_insert(f);
-                // Very short keys ("os", "ip", "id") are too ambiguous to match inside longer labels
-                // ("ipad", "position") except as ASCII-delimited words, handled in `match_label`.
-                contains.push((k, f));
+                match exact.get(&k) {
+                    Some((other, _)) if *other != f => {
+                        return Err(format!(
+                            "synonym '{s}' is listed under both '{}' and '{}'",
+                            other.key(),
+                            f.key()
+                        ))
+                    }
+                    // 「管理No」 and 「管理NO」 are one key: the stronger strength counts.
+                    Some((_, l)) if *l >= level => {}
+                    _ => {
+                        exact.insert(k, (f, level));
+                    }
+                }
             }
             for s in &spec.weak {
                 weak.insert(key(s), f);
             }
         }
         for (f, s) in extra {
-            let k = key(s);
-            exact.insert(k.clone(), *f);
-            contains.push((k, *f));
+            exact.insert(key(s), (*f, STRONGEST));
         }
-        contains.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
-        contains.dedup();
-        let contains_masks = contains.iter().map(|(k, _)| char_mask(k)).collect();
+        // Very short keys ("os", "ip", "id") are too ambiguous to match inside longer labels
+        // ("ipad", "position") except as ASCII-delimited words, handled in `match_label`.
+        let mut contains: Vec<(String, Field, u8)> = exact
+            .iter()
+            .map(|(k, (f, level))| (k.clone(), *f, *level))
+            .collect();
+        contains.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(b.2.cmp(&a.2))
+                .then(a.0.cmp(&b.0))
+        });
+        let contains_masks = contains.iter().map(|(k, _, _)| char_mask(k)).collect();
         Ok(FieldTable {
             specs: ordered,
             exact,
             weak,
             contains,
             contains_masks,
+            not_field_words: file.not_field_words.iter().map(|w| key(w)).collect(),
         })
     }
 
@@ -238,24 +301,33 @@ impl FieldTable {
         if k.is_empty() {
             return None;
         }
-        if let Some(f) = self.exact.get(&k) {
-            return Some((*f, MatchStrength::Exact));
+        let exact = |(f, level): (Field, u8)| Some((f, MatchStrength { level, exact: true }));
+        if let Some(m) = self.exact.get(&k) {
+            return exact(*m);
         }
         let stripped = strip_decorations(&k);
         if stripped != k && !stripped.is_empty() {
-            if let Some(f) = self.exact.get(&stripped) {
-                return Some((*f, MatchStrength::Exact));
+            if let Some(m) = self.exact.get(&stripped) {
+                return exact(*m);
             }
         }
         if let Some(f) = self.weak.get(&stripped) {
-            return Some((*f, MatchStrength::Weak));
+            return Some((*f, MatchStrength::WEAK));
         }
         // Long labels such as 「IPアドレス(固定)」「OS・バージョン」「設置場所(部屋)」.
         if stripped.chars().count() > 40 {
             return None;
         }
+        // 「接続先IPアドレス」「OSサポート期限」: about something else than the field they contain.
+        if self
+            .not_field_words
+            .iter()
+            .any(|w| stripped.contains(w.as_str()))
+        {
+            return None;
+        }
         let label_mask = char_mask(&stripped);
-        for ((syn, f), mask) in self.contains.iter().zip(&self.contains_masks) {
+        for ((syn, f, level), mask) in self.contains.iter().zip(&self.contains_masks) {
             if mask & !label_mask != 0 {
                 continue;
             }
@@ -263,12 +335,19 @@ impl FieldTable {
             if n < 2 {
                 continue;
             }
-            if n <= 3 && syn.is_ascii() {
-                if contains_ascii_word(&stripped, syn) {
-                    return Some((*f, MatchStrength::Partial));
-                }
-            } else if stripped.contains(syn.as_str()) {
-                return Some((*f, MatchStrength::Partial));
+            let found = if n <= 3 && syn.is_ascii() {
+                contains_ascii_word(&stripped, syn)
+            } else {
+                stripped.contains(syn.as_str())
+            };
+            if found {
+                return Some((
+                    *f,
+                    MatchStrength {
+                        level: *level,
+                        exact: false,
+                    },
+                ));
             }
         }
         None
@@ -387,10 +466,110 @@ mod tests {
     #[test]
     fn running_number_is_weak() {
         let t = FieldTable::bundled();
-        assert_eq!(t.match_label("No."), Some((Field::Id, MatchStrength::Weak)));
+        assert_eq!(t.match_label("No."), Some((Field::Id, MatchStrength::WEAK)));
         assert_eq!(
             t.match_label("ＮＯ．"),
-            Some((Field::Id, MatchStrength::Weak))
+            Some((Field::Id, MatchStrength::WEAK))
+        );
+    }
+
+    /// issue 13: the header words of hospital ledgers and asset-management exports, by meaning.
+    #[test]
+    fn header_words_of_real_ledgers() {
+        for (label, f, level) in [
+            ("資産番号", Field::Id, 2),
+            ("資産管理番号", Field::Id, 2),
+            ("管理番号", Field::Id, 3),
+            ("機器名称", Field::Hostname, 1),
+            ("品名", Field::Model, 2),
+            ("端末名", Field::Hostname, 3),
+            ("ホスト名", Field::Hostname, 3),
+            ("PC名", Field::Hostname, 3),
+            ("ＰＣ名", Field::Hostname, 3),
+            ("サーバ名", Field::Hostname, 3),
+            ("サーバー名", Field::Hostname, 3),
+            ("使用部署", Field::User, 2),
+            ("部署", Field::User, 2),
+            ("所属", Field::User, 2),
+            ("診療科", Field::User, 2),
+            ("管理部署", Field::User, 1),
+            ("利用者", Field::User, 3),
+            ("設置場所", Field::Location, 3),
+            ("設置部署", Field::Location, 2),
+            ("導入日", Field::Registered, 2),
+            ("登録日", Field::Registered, 3),
+            ("稼働状況", Field::Status, 3),
+            ("稼動状況", Field::Status, 3),
+            ("OSバージョン", Field::Os, 2),
+            ("ＯＳバージョン", Field::Os, 2),
+            ("OS", Field::Os, 3),
+        ] {
+            let got = FieldTable::bundled().match_label(label);
+            assert_eq!(
+                got,
+                Some((
+                    Field::from_key(f.key()).expect("field"),
+                    MatchStrength { level, exact: true }
+                )),
+                "{label}"
+            );
+        }
+        // Contained synonyms keep their synonym's level, a little below the synonym itself.
+        assert_eq!(
+            FieldTable::bundled().match_label("使用部署名"),
+            Some((
+                Field::User,
+                MatchStrength {
+                    level: 2,
+                    exact: false
+                }
+            ))
+        );
+    }
+
+    /// Labels about something else than the field they contain, and words that name no field.
+    #[test]
+    fn labels_about_something_else() {
+        for label in [
+            "接続先",
+            "接続先IPアドレス",
+            "OSサポート期限",
+            "ソフトウェア保守契約",
+            "保守契約",
+            "保守業者",
+            "旧IPアドレス",
+            "ゲートウェイアドレス",
+            "メールアドレス",
+            "OS更新状況",
+            "利用者連絡先",
+        ] {
+            assert_eq!(m(label), None, "{label}");
+        }
+    }
+
+    #[test]
+    fn a_label_under_two_fields_is_refused() {
+        let src = FIELDS_TOML.replacen("\"場所\" = 2", "\"場所\" = 2\n\"ホスト名\" = 2", 1);
+        assert_ne!(src, FIELDS_TOML);
+        let err = FieldTable::from_toml(&src, &[]).err().unwrap_or_default();
+        assert!(err.contains("ホスト名"), "{err}");
+        let src = FIELDS_TOML.replacen("\"場所\" = 2", "\"場所\" = 7", 1);
+        assert!(FieldTable::from_toml(&src, &[]).is_err());
+    }
+
+    #[test]
+    fn config_synonyms_are_strongest_and_override() {
+        let t = FieldTable::from_toml(FIELDS_TOML, &[(Field::Location, "部署".to_string())])
+            .expect("table");
+        assert_eq!(
+            t.match_label("部署"),
+            Some((
+                Field::Location,
+                MatchStrength {
+                    level: 3,
+                    exact: true
+                }
+            ))
         );
     }
 

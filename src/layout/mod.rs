@@ -214,11 +214,22 @@ fn build_layout(
             (None, None) => continue,
         };
         let mut m = table.match_label(&label);
-        if m.is_none() {
-            if let (Some(p), Some(c)) = (&parent, &child) {
-                // 「ネットワーク」+「アドレス」, 「ソフトウェア」+「バージョン」: try the joined label.
-                m = table.match_label(&format!("{p}{c}"));
-            }
+        if let (Some(p), Some(c)) = (&parent, &child) {
+            // 「ネットワーク」+「アドレス」, 「ソフトウェア」+「バージョン」: the joined label.
+            let joined = table.match_label(&format!("{p}{c}"));
+            m = match table.match_label(p) {
+                None => m.or(joined),
+                // A joined label that is itself a synonym (「OS」+「バージョン」) says what it is.
+                Some(_) if joined.is_some_and(|(_, s)| s.exact) => joined,
+                // Otherwise, when the parent alone names a field, the child can only refine it
+                // (「利用者」 over 「氏名」): a child meaning something else is more likely a data
+                // row under a one-row header (「管理部署」 over 「情報システム室」, not ソフトウェア).
+                Some(parent_match) => [m, joined]
+                    .into_iter()
+                    .flatten()
+                    .find(|(f, _)| *f == parent_match.0)
+                    .or(Some(parent_match)),
+            };
         }
         columns.push(Column {
             col,
@@ -231,8 +242,9 @@ fn build_layout(
     assign_fields(header_row, parent_row, columns)
 }
 
-/// Picks one column per field: the strongest match, the leftmost among equals. Weak matches (a
-/// running 「No.」) only count when nothing stronger exists; other extra columns are duplicates (L003).
+/// Picks one column per field: the strongest match, the leftmost among equals. A column clearly
+/// weaker than the chosen one (a lower strength: a running 「No.」 beside 管理番号, 機器名称 beside
+/// 端末名) is just an unknown column; one as strong is a duplicate (L003).
 fn assign_fields(
     header_row: u32,
     parent_row: Option<u32>,
@@ -243,7 +255,7 @@ fn assign_fields(
     for f in Field::ALL {
         let mut best: Option<(MatchStrength, u32)> = None;
         for c in columns.iter().filter(|c| c.field == Some(f)) {
-            let s = c.strength.unwrap_or(MatchStrength::Weak);
+            let s = c.strength.unwrap_or(MatchStrength::WEAK);
             if best.is_none_or(|(bs, _)| s > bs) {
                 best = Some((s, c.col));
             }
@@ -256,9 +268,8 @@ fn assign_fields(
             .iter_mut()
             .filter(|c| c.field == Some(f) && c.col != best_col)
         {
-            let s = c.strength.unwrap_or(MatchStrength::Weak);
-            if s == MatchStrength::Weak && best_strength > MatchStrength::Weak {
-                // A running number beside a real management number: just an unmapped column.
+            let s = c.strength.unwrap_or(MatchStrength::WEAK);
+            if s.clearly_weaker_than(best_strength) {
                 c.field = None;
                 c.strength = None;
             } else {
@@ -351,6 +362,151 @@ mod tests {
         let l = find_ledger_layout(&s, FieldTable::bundled()).expect("ledger");
         assert_eq!(l.col(Field::Ip), Some(2));
         assert_eq!(l.duplicate_columns, vec![(Field::Ip, 3)]);
+    }
+
+    fn layout(header: &[&str]) -> LedgerLayout {
+        let s = sheet(&[header], vec![]);
+        find_ledger_layout(&s, FieldTable::bundled()).expect("ledger")
+    }
+
+    /// issue 13: when two columns could be the same field, the better synonym wins whichever is
+    /// leftmost, and the weaker one is an unknown column, not L003.
+    #[test]
+    fn the_strongest_synonym_wins_wherever_it_is() {
+        let cases: &[(&[&str], Field, u32)] = &[
+            // 機器名称 (a description) before 端末名.
+            (
+                &["管理番号", "機器名称", "端末名", "OS", "IPアドレス"],
+                Field::Hostname,
+                2,
+            ),
+            (
+                &["管理番号", "端末名", "機器名称", "OS", "IPアドレス"],
+                Field::Hostname,
+                1,
+            ),
+            // A department is who uses the device, not where it is.
+            (
+                &["管理番号", "OS", "IPアドレス", "使用部署", "設置場所"],
+                Field::Location,
+                4,
+            ),
+            (
+                &["管理番号", "OS", "IPアドレス", "使用部署", "設置場所"],
+                Field::User,
+                3,
+            ),
+            (
+                &["管理番号", "OS", "IPアドレス", "部署", "利用者"],
+                Field::User,
+                4,
+            ),
+            (
+                &["管理番号", "OS", "IPアドレス", "管理部署", "使用部署"],
+                Field::User,
+                4,
+            ),
+            (&["資産番号", "管理番号", "OS", "IPアドレス"], Field::Id, 1),
+            (&["No.", "資産番号", "OS", "IPアドレス"], Field::Id, 1),
+            (
+                &["管理番号", "OSバージョン", "OS", "IPアドレス"],
+                Field::Os,
+                2,
+            ),
+            (
+                &["管理番号", "導入日", "登録日", "OS", "IPアドレス"],
+                Field::Registered,
+                2,
+            ),
+            (
+                &["管理番号", "購入日", "導入日", "OS", "IPアドレス"],
+                Field::Registered,
+                2,
+            ),
+            (
+                &["管理番号", "サーバ名", "OS", "IPアドレス"],
+                Field::Hostname,
+                1,
+            ),
+            // The synonym itself beats a longer label that only contains it.
+            (&["管理番号", "OSビルド", "OS", "IPアドレス"], Field::Os, 2),
+            (
+                &["管理番号", "OS", "管理用IPアドレス", "IPアドレス"],
+                Field::Ip,
+                3,
+            ),
+            (
+                &[
+                    "管理番号",
+                    "OS",
+                    "IPアドレス",
+                    "最終ログオンユーザー",
+                    "使用者",
+                ],
+                Field::User,
+                4,
+            ),
+        ];
+        for (header, f, col) in cases {
+            let l = layout(header);
+            assert_eq!(l.col(*f), Some(*col), "{header:?} {f:?}");
+            assert!(l.duplicate_columns.is_empty(), "{header:?}");
+        }
+    }
+
+    #[test]
+    fn equally_good_names_are_still_duplicates() {
+        let l = layout(&["管理番号", "OS", "IPアドレス", "ホスト名", "端末名"]);
+        assert_eq!(l.col(Field::Hostname), Some(3));
+        assert_eq!(l.duplicate_columns, vec![(Field::Hostname, 4)]);
+        let l = layout(&["管理番号", "OS", "IPアドレス", "使用部署", "所属"]);
+        assert_eq!(l.duplicate_columns, vec![(Field::User, 4)]);
+    }
+
+    /// A data row under a header is not the child row of a two-row header, even when a value
+    /// joined to the label above it would name another field (「管理部署」+「情報システム室」).
+    #[test]
+    fn a_data_row_is_not_a_child_header() {
+        let s = sheet(
+            &[
+                &["サーバ台帳"],
+                &[],
+                &[
+                    "管理番号",
+                    "OS",
+                    "OSバージョン",
+                    "IPアドレス",
+                    "部署",
+                    "管理部署",
+                    "設置場所",
+                ],
+                &[
+                    "SV-001",
+                    "Windows Server 2022",
+                    "21H2",
+                    "192.168.1.10",
+                    "医療情報部",
+                    "情報システム室",
+                    "サーバ室",
+                ],
+                &[
+                    "SV-002",
+                    "Windows Server 2019",
+                    "1809",
+                    "192.168.1.11",
+                    "医療情報部",
+                    "情報システム室",
+                    "サーバ室",
+                ],
+            ],
+            vec![],
+        );
+        let l = find_ledger_layout(&s, FieldTable::bundled()).expect("ledger");
+        assert_eq!(l.header_row, 2);
+        assert_eq!(l.parent_row, None);
+        assert_eq!(l.col(Field::Os), Some(1));
+        assert_eq!(l.col(Field::User), Some(4));
+        assert_eq!(l.col(Field::Software), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::text;
 use crate::workbook::CellValue;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -24,20 +24,75 @@ pub enum DateError {
 /// Excel 1900-system serial (the time of day, a fraction, is dropped; serial 60 is Excel's
 /// non-existent 1900-02-29). Text holding only such a number is read the same way.
 pub fn parse_date_cell(v: &CellValue) -> Result<NaiveDate, DateError> {
+    read_date_cell(v).map(|r| r.date)
+}
+
+/// A date as the checker reads it, with what the cell said beyond the day: the one reading that
+/// both `check` (D001/D002) and `convert` (date cells) use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadDate {
+    pub date: NaiveDate,
+    /// The time of day typed after the date (`2024/04/01 9:00`), or a serial's fraction.
+    pub time: Option<NaiveTime>,
+    /// The cell names one whole day and nothing is guessed: not a month alone (`2020/12` reads
+    /// as its first day), and any time typed is a real time of day (`25:00` is not).
+    pub whole_day: bool,
+}
+
+impl ReadDate {
+    fn day(date: NaiveDate) -> ReadDate {
+        ReadDate {
+            date,
+            time: None,
+            whole_day: true,
+        }
+    }
+
+    /// The date and time as one value (midnight when no time was typed).
+    pub fn date_time(&self) -> NaiveDateTime {
+        self.date.and_time(self.time.unwrap_or(NaiveTime::MIN))
+    }
+}
+
+/// Like [`parse_date_cell`], keeping the time of day and whether the day was given.
+pub fn read_date_cell(v: &CellValue) -> Result<ReadDate, DateError> {
     match v {
-        CellValue::DateTime(dt) => Ok(dt.date()),
-        CellValue::Number(n) => date_from_number(*n),
+        CellValue::DateTime(dt) => Ok(ReadDate {
+            date: dt.date(),
+            time: (dt.time() != NaiveTime::MIN).then(|| dt.time()),
+            whole_day: true,
+        }),
+        CellValue::Number(n) => read_number(*n),
         CellValue::Text(s) => {
             let t = text::trim(s);
             if is_plain_number(t) {
                 if let Ok(n) = t.parse::<f64>() {
-                    return date_from_number(n);
+                    return read_number(n);
                 }
             }
-            parse_date_text(t)
+            read_date_text(t)
         }
         CellValue::Bool(_) | CellValue::Error(_) => Err(DateError::Unreadable),
     }
+}
+
+/// A number read as a date (see [`date_from_number`]), with a serial's fraction as the time.
+fn read_number(n: f64) -> Result<ReadDate, DateError> {
+    let date = date_from_number(n)?;
+    let is_yyyymmdd = n.fract() == 0.0 && (20000101.0..=29991231.0).contains(&n);
+    let seconds = if is_yyyymmdd {
+        0
+    } else {
+        // In 0..86400 for a finite n, so the cast is exact.
+        (n.fract() * 86400.0).round() as u32
+    };
+    Ok(ReadDate {
+        date,
+        time: (seconds > 0 && seconds < 86400)
+            .then(|| NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0))
+            .flatten(),
+        whole_day: true,
+    })
 }
 
 /// Text that is an Excel serial or `yyyymmdd` rather than date text: at least 5 ASCII digits,
@@ -129,14 +184,59 @@ fn rest_re() -> &'static Regex {
             r"(?ix)^
             (?:\s*\(\s*[月火水木金土日](?:曜日?)?\s*\))?
             (?:
-                (?:\s+|t)(?:午前|午後)?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?
-                    (?:\s*(?:am|pm))?(?:z|[+\-][0-9]{2}:?[0-9]{2})?
-              | \s*(?:午前|午後)?\s*[0-9]{1,2}\s*時(?:\s*[0-9]{1,2}\s*分)?(?:\s*[0-9]{1,2}\s*秒)?
+                (?:\s+|t)(?P<ap1>午前|午後)?(?P<h1>[0-9]{1,2}):(?P<mi1>[0-9]{2})(?::(?P<s1>[0-9]{2})(?:\.[0-9]+)?)?
+                    (?:\s*(?P<ampm>am|pm))?(?:z|[+\-][0-9]{2}:?[0-9]{2})?
+              | \s*(?P<ap2>午前|午後)?\s*(?P<h2>[0-9]{1,2})\s*時(?:\s*(?P<mi2>[0-9]{1,2})\s*分)?(?:\s*(?P<s2>[0-9]{1,2})\s*秒)?
             )?
             \s*$",
         )
         .expect("static regex")
     })
+}
+
+/// The time of day the rest of a date cell names: `Ok(None)` when none is typed, `Err(())` when
+/// one is typed but no clock shows it (`25:00`, `午後13時`).
+fn time_of(caps: &regex::Captures<'_>) -> Result<Option<NaiveTime>, ()> {
+    let num = |name: &str| -> Result<u32, ()> {
+        caps.name(name)
+            .map_or(Ok(0), |m| m.as_str().parse().map_err(|_| ()))
+    };
+    let (h, mi, sec, pm, am) = if caps.name("h1").is_some() {
+        let ampm = caps.name("ampm").map(|m| m.as_str().to_ascii_lowercase());
+        let ap = caps.name("ap1").map(|m| m.as_str());
+        (
+            num("h1")?,
+            num("mi1")?,
+            num("s1")?,
+            ampm.as_deref() == Some("pm") || ap == Some("午後"),
+            ampm.as_deref() == Some("am") || ap == Some("午前"),
+        )
+    } else if caps.name("h2").is_some() {
+        let ap = caps.name("ap2").map(|m| m.as_str());
+        (
+            num("h2")?,
+            num("mi2")?,
+            num("s2")?,
+            ap == Some("午後"),
+            ap == Some("午前"),
+        )
+    } else {
+        return Ok(None);
+    };
+    let hour = if pm || am {
+        // 12-hour clock: 1..=12 (午前12時 is midnight, 午後12時 noon), or 午前0時.
+        match (h, pm) {
+            (0, false) => 0,
+            (12, false) => 0,
+            (1..=11, false) => h,
+            (12, true) => 12,
+            (1..=11, true) => h + 12,
+            _ => return Err(()),
+        }
+    } else {
+        h
+    };
+    NaiveTime::from_hms_opt(hour, mi, sec).map(Some).ok_or(())
 }
 
 /// Reads date text (see module docs).
@@ -145,6 +245,11 @@ fn rest_re() -> &'static Regex {
 /// era's end (平成32年 = 2020 is common) but not before its first day (令和元年4月1日), and must
 /// be 1..=99.
 pub fn parse_date_text(s: &str) -> Result<NaiveDate, DateError> {
+    read_date_text(s).map(|r| r.date)
+}
+
+/// Like [`parse_date_text`], keeping the time of day and whether the day was given.
+pub fn read_date_text(s: &str) -> Result<ReadDate, DateError> {
     let t = text::trim(s);
     if t.is_empty() || t.len() > 200 {
         return Err(DateError::Unreadable);
@@ -158,19 +263,27 @@ pub fn parse_date_text(s: &str) -> Result<NaiveDate, DateError> {
     }
 }
 
-fn parse_normalised(t: &str) -> Result<NaiveDate, DateError> {
+fn parse_normalised(t: &str) -> Result<ReadDate, DateError> {
     // yyyymmdd
     if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
         let v: u32 = t.parse().map_err(|_| DateError::Unreadable)?;
-        return ymd(i64::from(v / 10000), v / 100 % 100, v % 100);
+        return ymd(i64::from(v / 10000), v / 100 % 100, v % 100).map(ReadDate::day);
     }
     let caps = date_re().captures(t).ok_or(DateError::Unreadable)?;
     let rest = caps.name("rest").map_or("", |m| m.as_str());
-    if !rest_re().is_match(rest) {
-        return Err(DateError::Unreadable);
-    }
+    // Most dates end where the date ends: no weekday or time to look for.
+    let time = if rest.is_empty() {
+        Ok(None)
+    } else {
+        time_of(&rest_re().captures(rest).ok_or(DateError::Unreadable)?)
+    };
     let month = caps.name("m");
     let day = caps.name("d");
+    let read = |date: NaiveDate| ReadDate {
+        date,
+        time: time.ok().flatten(),
+        whole_day: day.is_some() && time.is_ok(),
+    };
     if let Some(era) = caps.name("era") {
         let era = era.as_str();
         let Some(&(_, _, (start_y, start_m, start_d))) = ERAS
@@ -202,7 +315,7 @@ fn parse_normalised(t: &str) -> Result<NaiveDate, DateError> {
         if date < start {
             return Err(DateError::DoesNotExist);
         }
-        return Ok(date);
+        return Ok(read(date));
     }
     let y = caps.name("y").map_or("", |m| m.as_str());
     if y.len() != 4 {
@@ -218,6 +331,7 @@ fn parse_normalised(t: &str) -> Result<NaiveDate, DateError> {
         parse_part(month.as_str())?,
         day.map_or(Ok(1), |d| parse_part(d.as_str()))?,
     )
+    .map(read)
 }
 
 /// A month or day number; absurdly long digit runs simply do not exist.
@@ -413,6 +527,40 @@ mod tests {
         }
         let long = "2020/12/1".repeat(1000);
         assert!(parse_date_text(&long).is_err());
+    }
+
+    #[test]
+    fn times_after_the_date_are_kept() {
+        let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s);
+        let cases: &[(&str, Option<NaiveTime>, bool)] = &[
+            ("2024/04/01 9:00", t(9, 0, 0), true),
+            ("2024/04/01 09:05:30", t(9, 5, 30), true),
+            ("2024-04-01T10:00:00+09:00", t(10, 0, 0), true),
+            ("2024/4/1 午前10:00", t(10, 0, 0), true),
+            ("2024/4/1 午後1:00", t(13, 0, 0), true),
+            ("2024/4/1 12:00 am", t(0, 0, 0), true),
+            ("2024/4/1 12:00 PM", t(12, 0, 0), true),
+            ("令和6年4月1日 10時30分", t(10, 30, 0), true),
+            ("令和6年4月1日 午後3時", t(15, 0, 0), true),
+            ("2024/4/1", None, true),
+            ("2024/4/1(月)", None, true),
+            ("2024.4.1", None, true),
+            ("2024/4", None, false),
+            ("令和6年4月", None, false),
+            ("2024/4/1 25:00", None, false),
+            ("2024/4/1 10:75", None, false),
+            ("2024/4/1 午後13:00", None, false),
+        ];
+        for (s, time, whole_day) in cases {
+            let r = read_date_text(s).expect(s);
+            assert_eq!(r.date, d(2024, 4, 1), "{s}");
+            assert_eq!(r.time, *time, "{s}");
+            assert_eq!(r.whole_day, *whole_day, "{s}");
+        }
+        let serial = read_date_cell(&CellValue::Number(44166.75)).expect("serial");
+        assert_eq!(serial.time, t(18, 0, 0));
+        let plain = read_date_cell(&CellValue::Number(20201201.0)).expect("yyyymmdd");
+        assert_eq!(plain.time, None);
     }
 
     #[test]

@@ -221,7 +221,12 @@ fn classify_word(part: &str) -> Option<Word> {
         return Some(Word::NotApplicable);
     }
     let k = text::key(part);
-    if k.chars().any(|c| c.is_ascii_digit()) {
+    // Digits make an address entry, except in the words IPv4 / IPv6 (「IPv4自動取得」).
+    if k.replace("ipv4", "")
+        .replace("ipv6", "")
+        .chars()
+        .any(|c| c.is_ascii_digit())
+    {
         return None;
     }
     // `なし(予備機)`, `-（未接続）`
@@ -229,11 +234,12 @@ fn classify_word(part: &str) -> Option<Word> {
     if unlabelled.len() < part.len() && text::is_not_applicable(unlabelled) {
         return Some(Word::NotApplicable);
     }
-    let dhcp = k.contains("dhcp")
-        || k.starts_with("自動")
-        || k.starts_with("動的")
-        || matches!(k.as_str(), "auto" | "dynamic" | "ip自動取得");
-    dhcp.then_some(Word::Dhcp)
+    // templates/vocab.toml [ip]: 「スタンドアロン」「ネットワーク未接続」 have no address;
+    // 「DHCP（自動取得）」「自動取得」「固定なし」 no fixed one.
+    if super::words::is_unconnected_ip_word(&k) {
+        return Some(Word::NotApplicable);
+    }
+    super::words::is_dynamic_ip_word(&k).then_some(Word::Dhcp)
 }
 
 fn is_separator(c: char) -> bool {

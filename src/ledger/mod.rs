@@ -6,6 +6,7 @@ pub mod id;
 pub mod ip;
 pub mod os;
 pub mod status;
+pub mod words;
 
 pub use status::{DeviceKind, Status};
 
@@ -146,8 +147,9 @@ pub fn read_ledger_sheet<'a>(
             });
             continue;
         }
-        if let Some(text) =
-            non_device_text(&layout, &filled).or_else(|| repeated_header(&layout, &filled))
+        if let Some(text) = non_device_text(&layout, &filled)
+            .or_else(|| words::total_row(&filled))
+            .or_else(|| repeated_header(&layout, &filled))
         {
             skipped.push(SkippedRow {
                 row: row.index,

@@ -1,17 +1,18 @@
 //! Device status (状態) and device kind (機器種別) vocabularies.
 //! API (implemented by the parsers work): see function docs.
 
+use super::words::{self, StatusWord};
 use crate::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// 稼働, 稼働中, 使用中, 運用中
     Active,
-    /// 停止, 休止, 予備, 保管, 未使用
+    /// 停止, 休止, and devices not in use: 予備, 保管, 貸出中, 修理中, 未使用
     Inactive,
     /// 廃棄, 廃棄済, 撤去, 返却
     Retired,
@@ -27,49 +28,6 @@ pub enum DeviceKind {
     Medical,
     Other,
 }
-
-/// Status words, as typed; matched after [`text::key`] (NFKC, no spaces, dashes and `ー` folded,
-/// lower case), with a trailing bracketed note removed (`停止(故障)`).
-const STATUS_WORDS: &[(&str, Status)] = &[
-    // Active
-    ("稼働", Status::Active),
-    ("稼働中", Status::Active),
-    ("稼動", Status::Active),
-    ("稼動中", Status::Active),
-    ("使用中", Status::Active),
-    ("運用中", Status::Active),
-    ("active", Status::Active),
-    ("in use", Status::Active),
-    // Inactive
-    ("停止", Status::Inactive),
-    ("停止中", Status::Inactive),
-    ("休止", Status::Inactive),
-    ("休止中", Status::Inactive),
-    ("予備", Status::Inactive),
-    ("予備機", Status::Inactive),
-    ("保管", Status::Inactive),
-    ("保管中", Status::Inactive),
-    ("未使用", Status::Inactive),
-    ("inactive", Status::Inactive),
-    ("spare", Status::Inactive),
-    // Retired
-    ("廃棄", Status::Retired),
-    ("廃棄済", Status::Retired),
-    ("廃棄済み", Status::Retired),
-    ("撤去", Status::Retired),
-    ("撤去済", Status::Retired),
-    ("撤去済み", Status::Retired),
-    ("返却", Status::Retired),
-    ("返却済", Status::Retired),
-    ("返却済み", Status::Retired),
-    ("リース返却", Status::Retired),
-    ("リース返却済", Status::Retired),
-    ("リース返却済み", Status::Retired),
-    ("retired", Status::Retired),
-    ("disposed", Status::Retired),
-    ("decommissioned", Status::Retired),
-    ("returned", Status::Retired),
-];
 
 /// Kind words matched whole (after [`text::key`] and dropping a trailing bracketed note).
 const KIND_WORDS: &[(&str, DeviceKind)] = &[
@@ -207,7 +165,6 @@ const SHEET_SUFFIXES: &[&str] = &[
 ];
 
 struct Tables {
-    status: HashMap<String, Status>,
     kind: HashMap<String, DeviceKind>,
     kind_suffixes: Vec<(String, DeviceKind)>,
     sheet_words: Vec<(String, DeviceKind)>,
@@ -218,10 +175,6 @@ struct Tables {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables {
-        status: STATUS_WORDS
-            .iter()
-            .map(|(w, s)| (text::key(w), *s))
-            .collect(),
         kind: KIND_WORDS.iter().map(|(w, k)| (text::key(w), *k)).collect(),
         kind_suffixes: KIND_SUFFIXES
             .iter()
@@ -236,26 +189,23 @@ fn tables() -> &'static Tables {
 }
 
 /// Removes one trailing bracketed note (`停止(故障)`, `廃棄【2020】`, `稼働（一部）`) from a key.
-/// NFKC has already turned full-width round and square brackets into ASCII ones.
 fn strip_note(k: &str) -> &str {
-    match k.find(['(', '[', '【', '〔', '<', '「']) {
-        Some(0) | None => k,
-        Some(i) => &k[..i],
-    }
+    words::strip_note(k)
 }
 
-/// Reads a status cell (after NFKC/whitespace folding). `None` = outside the vocabulary (S001).
+/// Reads a status cell (after NFKC/whitespace folding) with the words of `templates/vocab.toml`.
+/// `None` = outside the vocabulary (S001).
 pub fn parse_status(raw: &str) -> Option<Status> {
-    let k = text::key(raw);
-    let t = tables();
-    if let Some(s) = t.status.get(k.as_str()) {
-        return Some(*s);
-    }
-    let base = strip_note(&k);
-    if base.len() < k.len() {
-        return t.status.get(base).copied();
-    }
-    None
+    words::status_word(&text::key(raw)).map(|(s, _)| s)
+}
+
+/// Whether a status cell says more than its standard word (予備, 保管, 貸出中, 修理中): such a
+/// word is read as its status but kept as typed when converting.
+pub fn is_specific_status(raw: &str) -> bool {
+    matches!(
+        words::status_word(&text::key(raw)),
+        Some((_, StatusWord::Specific))
+    )
 }
 
 /// Reads a kind cell: サーバ/サーバー/Server, 端末PC/PC/パソコン/端末/クライアント, ネットワーク機器/NW機器/ルータ/スイッチ/UTM…, 医療機器/モダリティ, その他.
@@ -354,6 +304,13 @@ mod tests {
             "停止(故障)",
             "停止（故障のため）",
             "予備【倉庫】",
+            "貸出中",
+            "修理中",
+            "故障中",
+            "予備機",
+            "保管中(倉庫)",
+            "使用停止",
+            "導入予定",
         ] {
             assert_eq!(parse_status(s), Some(Status::Inactive), "{s}");
         }
@@ -372,8 +329,20 @@ mod tests {
             "Retired",
             "disposed",
             "廃棄済（2023/3）",
+            "除却済",
+            "廃止",
         ] {
             assert_eq!(parse_status(s), Some(Status::Retired), "{s}");
+        }
+    }
+
+    #[test]
+    fn specific_statuses_are_kept_words() {
+        for s in ["予備", "保管", "貸出中", "修理中", "予備機", "spare"] {
+            assert!(is_specific_status(s), "{s}");
+        }
+        for s in ["稼働", "稼動中", "停止", "停止中", "廃棄済み", "不明", ""] {
+            assert!(!is_specific_status(s), "{s}");
         }
     }
 
@@ -387,8 +356,6 @@ mod tests {
             "稼働?",
             "(故障)",
             "廃棄予定",
-            "修理中",
-            "故障中",
             "確認中",
             "OK",
             "😀",

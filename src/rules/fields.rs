@@ -90,11 +90,11 @@ pub static S001: Rule = Rule {
     summary: ("状態が既定の語彙にない", "a status value outside the known vocabulary"),
     doc: RuleDoc {
         what: (
-            "状態の値が、稼働(稼働中・使用中・運用中)/停止(休止・予備・保管・未使用)/廃棄(廃棄済・撤去・返却)のどれでもありません。",
-            "The status is none of active (稼働, 稼働中, 使用中, 運用中), inactive (停止, 休止, 予備, 保管, 未使用) or retired (廃棄, 廃棄済, 撤去, 返却).",
+            "状態の値が、稼働(稼働中・稼動・使用中・運用中)/停止(休止・予備・保管・貸出中・修理中・未使用)/廃棄(廃棄済・撤去・返却)のどれでもありません。",
+            "The status is none of active (稼働, 稼働中, 稼動, 使用中, 運用中), inactive (停止, 休止, 予備, 保管, 貸出中, 修理中, 未使用) or retired (廃棄, 廃棄済, 撤去, 返却).",
         ),
         why: ("状態で、廃棄済み機器をIP・OSの判定から外し、停止中の機器の重大度を下げています。読めない状態では正しく判定できません。", "Status exempts retired devices from IP/OS checks and softens findings for inactive ones; an unknown status defeats that."),
-        example: ("「修理中」「?」。", "「修理中」 (under repair)."),
+        example: ("「確認中」「?」。", "「確認中」 (being checked)."),
         fix: ("稼働 / 停止 / 廃棄 のいずれかにしてください(詳しい事情は備考へ)。", "Use 稼働 / 停止 / 廃棄 and put details in 備考."),
     },
 };

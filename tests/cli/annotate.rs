@@ -305,8 +305,12 @@ fn openpyxl_sees_notes_fills_and_japanese_fonts() {
                 .cloned()
         };
 
-        // Every styled cell uses the Japanese font.
+        // Every styled cell daicho wrote uses the Japanese font (an .xlsx keeps the user's own
+        // fonts on their sheets: it comes back as itself with marks).
         for c in &cells {
+            if rel.ends_with(".xlsx") && c["sheet"] != "チェック結果" {
+                continue;
+            }
             assert_ne!(c["font"].as_str(), Some("Calibri"), "{rel}: {c}");
         }
         // Each diagnostic with a cell: its note names the code and the message, the cell is filled.

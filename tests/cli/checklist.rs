@@ -307,9 +307,41 @@ fn sheet_xml(path: &Path, sheet_no: usize) -> String {
 }
 
 #[test]
+fn a_workbook_with_its_own_checklist_keeps_it_and_gets_no_second_one() {
+    // An .xlsx comes back as itself with marks: its own checklist sheet is where proposals go,
+    // and daicho's standard sheet is added only to a workbook without one.
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("ledger_and_checklist.xlsx");
+    let before = open_path(&input, &Limits::default()).unwrap();
+    let book = annotate(&input, dir.path());
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    let mut expected = vec!["チェック結果"];
+    expected.extend(before.sheets.iter().map(|s| s.name.as_str()));
+    assert_eq!(names, expected);
+    // Every answer of the input was はい: still there, nothing proposed over it.
+    let own = filled_sheet(&book, "チェックリスト");
+    let original = filled_sheet(&before, "チェックリスト");
+    for row in original.grid.rows() {
+        for (col, value) in &row.cells {
+            assert_eq!(
+                text_at(own, row.index, *col),
+                value.display(),
+                "row {} col {col}",
+                row.index
+            );
+        }
+    }
+    // The findings summary of the annotated workbook is not a checklist.
+    let summary = filled_sheet(&book, "チェック結果");
+    assert!(!checklist::is_checklist(summary));
+}
+
+#[test]
 fn the_filled_sheet_lists_every_item_carries_answers_and_explains_the_ledger() {
     let dir = tempfile::tempdir().unwrap();
-    let book = annotate(&fixture("ledger_and_checklist.xlsx"), dir.path());
+    // A values copy (an .ods has no package to keep): the filled sheet is added beside the
+    // workbook's own checklist.
+    let book = annotate(&fixture("ledger_and_checklist.ods"), dir.path());
     let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
     assert!(checklist::is_rendered_sheet(sheet));
     let r7 = find_bundled(Some("r7"), Form::Hospital).unwrap();

@@ -7,7 +7,9 @@ use daicho::workbook::{open_path, CellValue, Limits};
 
 #[test]
 fn an_answer_marked_both_ways_is_left_blank() {
-    let input = fixture("checklist/r6_single_column.xlsx");
+    // The .xls twin: a values copy carries a filled-in sheet beside the workbook's own checklist
+    // (an .xlsx comes back as itself with marks, without a second checklist).
+    let input = fixture("checklist/r6_single_column.xls");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = daicho()
         .args(["check", "--annotate", "--as-of", AS_OF, "--out-dir"])

@@ -17,5 +17,7 @@ mod core;
 mod dropmode;
 mod ip;
 mod layout;
+mod patch;
 mod support;
 mod template;
+mod words;

@@ -519,6 +519,7 @@ fn read_round(sheet: &Sheet, row: u32, rc: &RoundCols, as_of: NaiveDate) -> Roun
             _ => Answer::None,
         };
         out.answer_col = rc.yes.or(rc.no);
+        out.no_col = rc.no.filter(|_| rc.yes.is_some());
     } else if let Some(c) = rc.answer {
         out.answer = cell(sheet, row, c).map(parse_answer).unwrap_or_default();
         out.answer_col = Some(c);

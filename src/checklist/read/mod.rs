@@ -44,6 +44,9 @@ pub struct RoundCells {
     pub answer: Answer,
     /// The cell findings about the answer point at (the answer cell, or the はい column).
     pub answer_col: Option<u32>,
+    /// The いいえ column when the form has separate はい/いいえ columns (answered with a mark);
+    /// `None` when one cell holds the answer.
+    pub no_col: Option<u32>,
     pub check: DateValue,
     /// `None` when the sheet has no 確認日 column for this round.
     pub check_col: Option<u32>,

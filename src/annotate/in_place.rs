@@ -1,0 +1,331 @@
+//! The annotated copy of an `.xlsx`/`.xlsm`: the user's own package with marks added
+//! ([`super::ooxml`]) — their formulas, formats, validations, notes and macros stay as they were.
+//! daicho's summary (and the filled-in checklist) are rendered into small in-memory workbooks and
+//! transplanted in; daicho's sheets and marks from an earlier run are replaced.
+
+use super::ooxml::{self, AddedSheet, CellMark, PatchError, PatchPlan, SheetMarks};
+use super::styles::{self, Fill, Styles};
+use super::{cell_fill, locate, note_text, summary, Options, Stats};
+use crate::engine::Analysis;
+use crate::layout::is_daicho_sheet;
+use crate::settings::Settings;
+use crate::Lang;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Why the in-place copy was not made.
+#[derive(Debug)]
+pub enum InPlaceError {
+    /// The package cannot be patched safely: write the values copy instead.
+    Patch(PatchError),
+    /// rust_xlsxwriter refused daicho's own sheets (a bug in daicho).
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for InPlaceError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        InPlaceError::Xlsx(e)
+    }
+}
+
+impl From<PatchError> for InPlaceError {
+    fn from(e: PatchError) -> Self {
+        InPlaceError::Patch(e)
+    }
+}
+
+/// Whether `source` is a package daicho patches in place (by its extension).
+pub fn applies_to(source: &Path) -> bool {
+    source
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// The output path for a macro workbook: `<stem>.checked.xlsm` (Excel refuses a macro package
+/// named `.xlsx`).
+pub fn output_path(path: &Path, macro_enabled: bool) -> std::path::PathBuf {
+    let is_xlsx = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if macro_enabled && is_xlsx {
+        path.with_extension("xlsm")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// `0xFFC7CE` → `FFFFC7CE`.
+fn argb(fill: Fill) -> String {
+    format!("FF{:06X}", fill.colors().0)
+}
+
+/// The patched package of `analysis` (read from `input`).
+pub fn build(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    input: &[u8],
+    file_name: &str,
+    options: Options,
+) -> Result<(Vec<u8>, Stats), InPlaceError> {
+    let lang = settings.lang;
+    let workbook = analysis.workbook;
+    let kept: Vec<usize> = (0..workbook.sheets.len())
+        .filter(|i| !is_daicho_sheet(&workbook.sheets[*i]))
+        .collect();
+    let remove_sheets: Vec<String> = (0..workbook.sheets.len())
+        .filter(|i| is_daicho_sheet(&workbook.sheets[*i]))
+        .map(|i| workbook.sheets[i].name.clone())
+        .collect();
+
+    // Where each finding lands (as `super::build` does), on the sheets' own names.
+    let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
+    let mut marks: Vec<BTreeMap<(u32, u32), Vec<usize>>> =
+        vec![BTreeMap::new(); workbook.sheets.len()];
+    let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
+    for (fi, f) in analysis.findings.iter().enumerate() {
+        let si = match &f.sheet {
+            Some(name) => sheet_index(name),
+            None => kept.first().copied(),
+        };
+        let Some(si) = si.filter(|i| kept.contains(i)) else {
+            targets.push(None);
+            continue;
+        };
+        let (row, col) = locate(analysis, si, f);
+        targets.push(Some(summary::Target {
+            sheet: workbook.sheets[si].name.clone(),
+            row,
+            col,
+        }));
+        marks[si].entry((row, col)).or_default().push(fi);
+    }
+
+    // Notes: most severe cells first, up to the cap; every flagged cell gets its fill.
+    let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
+    for (si, sheet_marks) in marks.iter().enumerate() {
+        for ((r, c), fis) in sheet_marks {
+            ranked.push((
+                std::cmp::Reverse(cell_fill(&analysis.findings, fis)),
+                si,
+                *r,
+                *c,
+            ));
+        }
+    }
+    let flagged_cells = ranked.len();
+    ranked.sort_unstable();
+    let noted: HashSet<(usize, u32, u32)> = ranked
+        .iter()
+        .take(options.max_notes)
+        .map(|(_, si, r, c)| (*si, *r, *c))
+        .collect();
+    let stats = Stats {
+        flagged_cells,
+        notes: noted.len(),
+        notes_left_out: flagged_cells - noted.len(),
+    };
+
+    let mut plan_marks: Vec<SheetMarks> = marks
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(si, m)| SheetMarks {
+            sheet_name: workbook.sheets[si].name.clone(),
+            cells: m
+                .iter()
+                .map(|(&(row, col), fis)| CellMark {
+                    row,
+                    col,
+                    fill_argb: argb(cell_fill(&analysis.findings, fis)),
+                    note: noted
+                        .contains(&(si, row, col))
+                        .then(|| note_text(&analysis.findings, fis, lang)),
+                    write_text: None,
+                })
+                .collect(),
+        })
+        .collect();
+
+    // The workbook's own checklist gets daicho's proposals in its blank answer cells.
+    let own_checklist = analysis
+        .checklist
+        .sheets
+        .iter()
+        .any(|cs| !cs.rendered && cs.edition.is_some());
+    // Proposals an earlier run left unconfirmed are read as answers; they are proposed afresh.
+    let earlier = ooxml::marked_text_cells(input, PROPOSAL_FILL).unwrap_or_default();
+    for (sheet_name, cell) in proposals(analysis, &earlier) {
+        let pos = plan_marks.iter().position(|m| m.sheet_name == sheet_name);
+        let sheet = match pos {
+            Some(p) => &mut plan_marks[p],
+            None => {
+                plan_marks.push(SheetMarks {
+                    sheet_name,
+                    cells: Vec::new(),
+                });
+                let last = plan_marks.len() - 1;
+                &mut plan_marks[last]
+            }
+        };
+        // A finding on the answer cell (C001 unanswered) shares it: the proposal's fill and
+        // text (so a later run recognises it as daicho's), both notes.
+        match sheet
+            .cells
+            .iter_mut()
+            .find(|c| (c.row, c.col) == (cell.row, cell.col))
+        {
+            Some(existing) => {
+                existing.fill_argb = cell.fill_argb;
+                existing.write_text = cell.write_text;
+                existing.note = match (existing.note.take(), cell.note) {
+                    (Some(a), Some(b)) => Some(format!("{b}\n\n{a}")),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => sheet.cells.push(cell),
+        }
+    }
+
+    // daicho's sheets, each rendered on its own.
+    let styles = Styles::new();
+    let mut summary_book = rust_xlsxwriter::Workbook::new();
+    summary_book.set_default_format(&styles::base(), 20, 64)?;
+    {
+        let ws = summary_book.add_worksheet();
+        ws.set_name(super::SUMMARY_SHEET_NAME)?;
+        summary::write(
+            ws,
+            &summary::Summary {
+                file_name: file_name.to_string(),
+                as_of: settings.as_of,
+                lang,
+                sheets: &analysis.sheets,
+                findings: &analysis.findings,
+                targets: &targets,
+                flagged_cells: stats.flagged_cells,
+                notes_written: stats.notes,
+                notes_left_out: stats.notes_left_out,
+                in_place: true,
+            },
+            &styles,
+        )?;
+    }
+    let mut added_sheets = vec![AddedSheet {
+        xlsx: summary_book.save_to_buffer()?,
+        first: true,
+        active: true,
+    }];
+    // The standard checklist, filled in from the ledger, only when the workbook has none.
+    let mut checklist_book = rust_xlsxwriter::Workbook::new();
+    checklist_book.set_default_format(&styles::base(), 20, 64)?;
+    if !own_checklist {
+        crate::checklist::render::render_for(&mut checklist_book, &analysis.checklist)?;
+    }
+    if !checklist_book.worksheets().is_empty() {
+        added_sheets.push(AddedSheet {
+            xlsx: checklist_book.save_to_buffer()?,
+            first: false,
+            active: false,
+        });
+    }
+
+    let plan = PatchPlan {
+        marks: plan_marks,
+        remove_sheets,
+        added_sheets,
+        proposal_fill: Some(PROPOSAL_FILL.to_string()),
+    };
+    let bytes = ooxml::patch(input, &plan)?;
+    Ok((bytes, stats))
+}
+
+/// The fill of a proposed answer (the rendered checklist's).
+pub const PROPOSAL_FILL: &str = "FFFCE4D6";
+
+/// daicho's proposals for the blank first-round answers of the workbook's own checklist sheets:
+/// the ledger's evidence, as the rendered checklist shows it, written where the user answers
+/// (「○」 in the はい or いいえ column of a form answered with marks).
+fn proposals(
+    analysis: &Analysis<'_>,
+    earlier: &BTreeMap<String, std::collections::BTreeSet<(u32, u32)>>,
+) -> Vec<(String, CellMark)> {
+    use crate::checklist::parse::Answer;
+    use crate::checklist::render::PROPOSAL_NOTE;
+    use crate::checklist::Form;
+    let mut out = Vec::new();
+    let evidence = &analysis.checklist.evidence;
+    for cs in &analysis.checklist.sheets {
+        let Some(edition) = cs.edition.as_ref() else {
+            continue;
+        };
+        if cs.rendered || cs.form == Form::Vendor || cs.gate_says_no() {
+            continue;
+        }
+        for row in &cs.rows {
+            let Some(item) = row.item.and_then(|i| edition.items.get(i)) else {
+                continue;
+            };
+            let Some(tag) = item.tag else { continue };
+            let targets = if row.targets.is_empty() {
+                item.targets.clone()
+            } else {
+                row.targets.clone()
+            };
+            let Some(ev) = evidence.for_item(tag, &targets) else {
+                continue;
+            };
+            let Some(proposal) = ev.proposal.clone() else {
+                continue;
+            };
+            let first = &row.rounds[0];
+            let proposed_before = earlier.get(&cs.name).is_some_and(|cells| {
+                [first.answer_col, first.no_col]
+                    .iter()
+                    .flatten()
+                    .any(|c| cells.contains(&(row.row, *c)))
+            });
+            if first.answer != Answer::None && !proposed_before {
+                continue;
+            }
+            let at = match (first.no_col, &proposal) {
+                (Some(no), Answer::No) => Some((no, "○".to_string())),
+                (Some(_), Answer::Yes) => first.answer_col.map(|c| (c, "○".to_string())),
+                (Some(_), _) => None,
+                (None, Answer::Yes | Answer::No | Answer::NotApplicable) => {
+                    first.answer_col.map(|c| (c, proposal.label().to_string()))
+                }
+                (None, _) => None,
+            };
+            let Some((col, text)) = at else { continue };
+            out.push((
+                cs.name.clone(),
+                CellMark {
+                    row: row.row,
+                    col,
+                    fill_argb: PROPOSAL_FILL.to_string(),
+                    note: Some(if ev.text.is_empty() {
+                        PROPOSAL_NOTE.to_string()
+                    } else {
+                        format!("{PROPOSAL_NOTE}\n根拠: {}", ev.text)
+                    }),
+                    write_text: Some(text),
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// A line for the report when the copy had to be a values copy.
+pub fn fallback_message(e: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => {
+            format!("このブックには印を直接付けられないため({e})、値のみのコピーを作りました。")
+        }
+        Lang::En => format!(
+            "This workbook could not be marked in place ({e}); the checked copy is a values copy."
+        ),
+    }
+}

@@ -1,0 +1,569 @@
+//! Patching the user's own `.xlsx`/`.xlsm` package: marks (fills and notes) added to their
+//! cells, daicho's sheets transplanted in, and every part the marks do not need copied raw.
+//!
+//! The interface knows nothing of the analysis: the caller says which cells get which fill and
+//! note and hands over small rendered workbooks for the added sheets.
+//!
+//! A package daicho cannot patch safely (strict OOXML, a missing part, an encrypted file, XML it
+//! does not understand) gives a [`PatchError`]; the caller then writes a values copy instead.
+
+mod comments;
+mod package;
+mod sheet;
+mod styles;
+mod transplant;
+mod workbook;
+mod xml;
+
+pub use comments::NOTE_DELIMITER;
+
+use package::Package;
+use sheet::CellEdit;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+pub(crate) const NS_MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const NS_STRICT: &str = "http://purl.oclc.org/ooxml/spreadsheetml/main";
+const CT_MACRO_WORKBOOK: &str = "application/vnd.ms-excel.sheet.macroEnabled.main+xml";
+
+/// What to do to a package.
+#[derive(Debug, Clone, Default)]
+pub struct PatchPlan {
+    pub marks: Vec<SheetMarks>,
+    /// Sheets daicho added in an earlier run (the old summary, the old filled-in checklist), by
+    /// name: removed before anything is added.
+    pub remove_sheets: Vec<String>,
+    pub added_sheets: Vec<AddedSheet>,
+    /// The fill of daicho's proposals (text it wrote into blank cells). An earlier run's
+    /// proposal still carrying this mark and an inline string is taken out before marking, so
+    /// an unconfirmed proposal is never left behind as if the user had written it.
+    pub proposal_fill: Option<String>,
+}
+
+/// The marks of one existing sheet.
+#[derive(Debug, Clone, Default)]
+pub struct SheetMarks {
+    /// The sheet's name in the workbook part.
+    pub sheet_name: String,
+    pub cells: Vec<CellMark>,
+}
+
+/// One marked cell (0-based row and column).
+#[derive(Debug, Clone, Default)]
+pub struct CellMark {
+    pub row: u32,
+    pub col: u32,
+    /// The fill colour, `AARRGGBB` or `RRGGBB`.
+    pub fill_argb: String,
+    pub note: Option<String>,
+    /// Text written into the cell as an inline string when it is blank (a checklist proposal);
+    /// a cell with a value keeps it.
+    pub write_text: Option<String>,
+}
+
+/// Sheets to add: every sheet of a small workbook rendered by rust_xlsxwriter.
+#[derive(Debug, Clone, Default)]
+pub struct AddedSheet {
+    pub xlsx: Vec<u8>,
+    /// Before the user's sheets (else after them).
+    pub first: bool,
+    /// The sheet shown when the file opens.
+    pub active: bool,
+}
+
+/// Why a package was not patched. The caller falls back to a values copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchError {
+    /// Not a zip, or a broken one.
+    NotAPackage(String),
+    /// A password-protected workbook (an OLE container) or encrypted zip entries.
+    Encrypted,
+    /// A part the workbook needs is not there.
+    MissingPart(String),
+    /// A structure daicho does not patch safely (strict OOXML, prefixed XML …).
+    Unsupported(String),
+    /// A marked sheet is not in the workbook.
+    SheetNotFound(String),
+    /// Writing the new package failed.
+    Write(String),
+}
+
+impl std::fmt::Display for PatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatchError::NotAPackage(d) => write!(f, "not an OOXML package ({d})"),
+            PatchError::Encrypted => write!(f, "the workbook is encrypted"),
+            PatchError::MissingPart(p) => write!(f, "a part is missing: {p}"),
+            PatchError::Unsupported(d) => write!(f, "unsupported structure: {d}"),
+            PatchError::SheetNotFound(n) => write!(f, "sheet not found: {n}"),
+            PatchError::Write(d) => write!(f, "could not write the package: {d}"),
+        }
+    }
+}
+
+impl std::error::Error for PatchError {}
+
+/// Whether the package's workbook part is macro-enabled (its copy must be named `.xlsm`).
+pub fn is_macro_enabled(input: &[u8]) -> bool {
+    let Ok(mut pkg) = Package::open(input) else {
+        return false;
+    };
+    let Ok(wb) = office_document(&mut pkg) else {
+        return false;
+    };
+    matches!(pkg.content_type(&wb), Ok(Some(ct)) if ct == CT_MACRO_WORKBOOK)
+}
+
+fn office_document(pkg: &mut Package<'_>) -> Result<String, PatchError> {
+    let doc = pkg.read_text("_rels/.rels")?;
+    package::parse_rels(&doc)
+        .into_iter()
+        .find(|r| r.kind == package::REL_OFFICE_DOCUMENT)
+        .map(|r| package::resolve("", &r.target))
+        .ok_or_else(|| PatchError::MissingPart("officeDocument relationship".into()))
+}
+
+/// The patched package.
+pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
+    if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(PatchError::Encrypted);
+    }
+    if !input.starts_with(b"PK") {
+        return Err(PatchError::NotAPackage("no zip signature".into()));
+    }
+    let mut pkg = Package::open(input)?;
+    if !pkg.exists("[Content_Types].xml") {
+        return Err(PatchError::MissingPart("[Content_Types].xml".into()));
+    }
+    let wb_path = office_document(&mut pkg)?;
+    let wb_doc = pkg.read_text(&wb_path)?;
+    if wb_doc.contains(NS_STRICT) {
+        return Err(PatchError::Unsupported("strict OOXML".into()));
+    }
+    let mut wb = workbook::Workbook::parse(wb_doc)?;
+    let wb_rels = pkg.rels(&wb_path)?;
+    let part_of = |rel_id: &str| {
+        wb_rels
+            .iter()
+            .find(|r| r.id == rel_id)
+            .map(|r| (package::resolve(&wb_path, &r.target), r.kind.clone()))
+    };
+    let styles_path = wb_rels
+        .iter()
+        .find(|r| r.kind == package::REL_STYLES)
+        .map(|r| package::resolve(&wb_path, &r.target))
+        .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
+    let mut styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
+    for m in &plan.marks {
+        if wb.position(&m.sheet_name).is_none() {
+            return Err(PatchError::SheetNotFound(m.sheet_name.clone()));
+        }
+    }
+
+    // Shape-id blocks of new VML drawings come after every block in use.
+    let mut next_vml_block = 1;
+    let all_parts: Vec<String> = wb
+        .sheets
+        .iter()
+        .filter_map(|s| part_of(&s.rel_id).map(|(p, _)| p))
+        .collect();
+    for p in &all_parts {
+        for r in pkg.rels(p)? {
+            if r.kind == package::REL_VML && !r.external {
+                let vp = package::resolve(p, &r.target);
+                if pkg.exists(&vp) {
+                    let v = pkg.read_text(&vp)?;
+                    if let Some(m) = comments::idmap_blocks(&v).into_iter().max() {
+                        next_vml_block = next_vml_block.max(m + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    // 1. daicho's sheets from an earlier run go.
+    let mut removed_any = false;
+    for name in &plan.remove_sheets {
+        let Some(i) = wb.position(name) else { continue };
+        let entry = wb.remove(i);
+        removed_any = true;
+        if let Some((part, _)) = part_of(&entry.rel_id) {
+            for r in pkg.rels(&part)? {
+                if !r.external && (r.kind == package::REL_COMMENTS || r.kind == package::REL_VML) {
+                    let p = package::resolve(&part, &r.target);
+                    pkg.remove(&p);
+                    pkg.remove_content_type(&p)?;
+                }
+            }
+            pkg.remove(&package::rels_path(&part));
+            pkg.remove(&part);
+            pkg.remove_content_type(&part)?;
+        }
+        pkg.remove_rels(&wb_path, std::slice::from_ref(&entry.rel_id))?;
+    }
+
+    // 2. Marks on the user's sheets (and earlier marks taken off).
+    let restore = styles.has_daicho_marks();
+    let mut marks_by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), &CellMark>> = BTreeMap::new();
+    for m in &plan.marks {
+        let cells = marks_by_sheet.entry(m.sheet_name.as_str()).or_default();
+        for c in &m.cells {
+            cells.insert((c.row, c.col), c);
+        }
+    }
+    let sheet_list: Vec<(String, String)> = wb
+        .sheets
+        .iter()
+        .map(|s| (s.name.clone(), s.rel_id.clone()))
+        .collect();
+    for (name, rel_id) in &sheet_list {
+        let Some((part, kind)) = part_of(rel_id) else {
+            continue;
+        };
+        let marks = marks_by_sheet.get(name.as_str());
+        if kind != package::REL_WORKSHEET {
+            if marks.is_some() {
+                return Err(PatchError::Unsupported(format!(
+                    "{name} is not a worksheet"
+                )));
+            }
+            continue;
+        }
+        let rels = pkg.rels(&part)?;
+        let comments_rel = rels
+            .iter()
+            .find(|r| r.kind == package::REL_COMMENTS && !r.external);
+        let has_daicho_notes = match comments_rel {
+            Some(r) => {
+                let p = package::resolve(&part, &r.target);
+                pkg.exists(&p) && pkg.read_text(&p)?.contains(NOTE_DELIMITER)
+            }
+            None => false,
+        };
+        if marks.is_none() && !restore && !has_daicho_notes {
+            continue;
+        }
+        let doc = pkg.read_text(&part)?;
+        sheet::check(&doc)?;
+        let edits: BTreeMap<(u32, u32), CellEdit> = marks
+            .map(|m| {
+                m.iter()
+                    .map(|(k, c)| {
+                        (
+                            *k,
+                            CellEdit {
+                                fill_argb: Some(argb(&c.fill_argb)),
+                                write_text: c.write_text.clone(),
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let proposal = plan.proposal_fill.as_deref().map(argb);
+        let mut doc_out =
+            sheet::edit_cells(&doc, &edits, &mut styles, restore, proposal.as_deref())?;
+
+        // Notes.
+        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut pkg, &part, &rels)?;
+        let notes: Vec<(u32, u32, &str)> = marks
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
+            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
+            .collect();
+        if notes.is_empty() && !has_daicho_notes {
+            if let Some(d) = doc_out {
+                pkg.write(&part, d.into_bytes());
+            }
+            continue;
+        }
+        let current = doc_out.clone().unwrap_or_else(|| doc.clone());
+        let vml_rel_id = sheet::legacy_drawing_id(&current);
+        let vml_path = vml_rel_id
+            .as_ref()
+            .and_then(|id| rels.iter().find(|r| &r.id == id))
+            .map(|r| package::resolve(&part, &r.target));
+        let comments_path = comments_rel.map(|r| package::resolve(&part, &r.target));
+        let mut cm = match &comments_path {
+            Some(p) => comments::Comments::parse(pkg.read_text(p)?)?,
+            None => comments::Comments::new_part(),
+        };
+        let mut vml = match &vml_path {
+            Some(p) => Some(comments::Vml::parse(pkg.read_text(p)?)?),
+            None => None,
+        };
+        let stripped = cm.strip_daicho();
+        if let Some(v) = vml.as_mut() {
+            v.remove_notes(&stripped);
+        }
+        let mut new_shapes = Vec::new();
+        for (r, c, text) in &notes {
+            if cm.add(*r, *c, text)? {
+                new_shapes.push((*r, *c));
+            }
+        }
+        if !new_shapes.is_empty() && vml.is_none() {
+            vml = Some(comments::Vml::new_part(next_vml_block));
+            next_vml_block += 1;
+        }
+        if let Some(v) = vml.as_mut() {
+            for (r, c) in &new_shapes {
+                v.add_note(*r, *c)?;
+            }
+            if vml_path.is_none() {
+                // A new drawing took block next_vml_block - 1; more than 1024 notes take more.
+                next_vml_block += v.blocks_used() - 1;
+            }
+        }
+        let mut sheet_doc = current;
+        let mut sheet_changed = doc_out.is_some();
+        if let Some(text) = cm.finish()? {
+            let p = match comments_path {
+                Some(p) => p,
+                None => {
+                    let p = pkg.fresh_name("xl/comments", ".xml");
+                    pkg.add_rel(&part, package::REL_COMMENTS, &package::relative(&part, &p))?;
+                    pkg.ensure_content_type(Some(&p), None, package::CT_COMMENTS)?;
+                    p
+                }
+            };
+            pkg.write(&p, text.into_bytes());
+        }
+        if let Some(v) = vml {
+            if let Some(text) = v.finish()? {
+                let p = match vml_path {
+                    Some(p) => p,
+                    None => {
+                        let p = pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
+                        let id =
+                            pkg.add_rel(&part, package::REL_VML, &package::relative(&part, &p))?;
+                        pkg.ensure_content_type(None, Some("vml"), package::CT_VML)?;
+                        sheet_doc = ensure_r_namespace(&sheet_doc);
+                        sheet_doc = sheet::insert_child(
+                            &sheet_doc,
+                            "legacyDrawing",
+                            &format!("<legacyDrawing r:id=\"{id}\"/>"),
+                        )?;
+                        sheet_changed = true;
+                        p
+                    }
+                };
+                pkg.write(&p, text.into_bytes());
+            }
+        }
+        if sheet_changed {
+            doc_out = Some(sheet_doc);
+        }
+        if let Some(d) = doc_out {
+            pkg.write(&part, d.into_bytes());
+        }
+    }
+
+    // 3. daicho's sheets come in.
+    let mut active: Option<usize> = None;
+    let mut first_count = 0;
+    let mut active_part: Option<String> = None;
+    for added in &plan.added_sheets {
+        let sheets = transplant::transplant(
+            &mut pkg,
+            &wb_path,
+            &wb,
+            &mut styles,
+            &added.xlsx,
+            &mut next_vml_block,
+        )?;
+        for (k, t) in sheets.into_iter().enumerate() {
+            let index = if added.first {
+                first_count += 1;
+                first_count - 1
+            } else {
+                wb.sheets.len()
+            };
+            if let Some(a) = active.as_mut() {
+                if *a >= index {
+                    *a += 1;
+                }
+            }
+            wb.insert(index, &t.name, &t.rel_id);
+            for n in t.local_names {
+                wb.add_local_name(n, index);
+            }
+            if added.active && k == 0 {
+                active = Some(index);
+                active_part = Some(t.part.clone());
+            }
+        }
+    }
+    // The active sheet is the only selected one (two selected tabs open grouped).
+    if let Some(ap) = &active_part {
+        for s in wb.sheets.clone() {
+            let Some((part, kind)) = part_of(&s.rel_id) else {
+                continue;
+            };
+            if kind != package::REL_WORKSHEET && kind != "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" {
+                continue;
+            }
+            if !pkg.exists(&part) {
+                continue;
+            }
+            let doc = pkg.read_text(&part)?;
+            if let Some(d) = sheet::clear_tab_selected(&doc) {
+                pkg.write(&part, d.into_bytes());
+            }
+        }
+        let doc = pkg.read_text(ap)?;
+        pkg.write(ap, sheet::set_tab_selected(&doc).into_bytes());
+    }
+    let changed_sheets = removed_any || !plan.added_sheets.is_empty();
+    let worksheet_names: Vec<String> = wb
+        .sheets
+        .iter()
+        .filter(|s| part_of(&s.rel_id).is_none_or(|(_, k)| k == package::REL_WORKSHEET))
+        .map(|s| s.name.clone())
+        .collect();
+    if changed_sheets {
+        let doc = wb.finish(active)?;
+        pkg.write(&wb_path, doc.into_bytes());
+        if pkg.exists("docProps/app.xml") {
+            let app = pkg.read_text("docProps/app.xml")?;
+            if let Some(a) = workbook::update_app(&app, &worksheet_names) {
+                pkg.write("docProps/app.xml", a.into_bytes());
+            }
+        }
+    }
+    if let Some(s) = styles.finish()? {
+        pkg.write(&styles_path, s.into_bytes());
+    }
+    pkg.finish()
+}
+
+/// `FFC7CE` → `FFFFC7CE`.
+fn argb(c: &str) -> String {
+    let c = c.trim_start_matches('#').to_ascii_uppercase();
+    if c.len() == 6 {
+        format!("FF{c}")
+    } else {
+        c
+    }
+}
+
+/// Cells with a threaded comment (their legacy note is Excel's placeholder).
+fn threaded_cells(
+    pkg: &mut Package<'_>,
+    part: &str,
+    rels: &[package::Rel],
+) -> Result<HashSet<(u32, u32)>, PatchError> {
+    let mut out = HashSet::new();
+    for r in rels
+        .iter()
+        .filter(|r| r.kind == package::REL_THREADED && !r.external)
+    {
+        let p = package::resolve(part, &r.target);
+        if !pkg.exists(&p) {
+            continue;
+        }
+        let doc = pkg.read_text(&p)?;
+        for s in xml::elements(&doc, "threadedComment", 0, doc.len()) {
+            if let Some(at) =
+                xml::attr(&doc[s.start..s.tag_end], "ref").and_then(|r| xml::parse_ref(&r))
+            {
+                out.insert(at);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The worksheet root declares the relationships namespace (used by `r:id`).
+fn ensure_r_namespace(doc: &str) -> String {
+    let Some((root, _)) = xml::children_of_root(doc) else {
+        return doc.to_string();
+    };
+    let tag = &doc[root.start..root.tag_end];
+    if xml::attr(tag, "xmlns:r").is_some() {
+        return doc.to_string();
+    }
+    let new = xml::set_attr(
+        tag,
+        "xmlns:r",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    );
+    format!("{}{}{}", &doc[..root.start], new, &doc[root.tag_end..])
+}
+
+/// Cells that carry daicho's mark of colour `fill_argb` and an inline string (an earlier run's
+/// unconfirmed proposals), per sheet: the reader should treat them as blank.
+pub fn marked_text_cells(
+    input: &[u8],
+    fill_argb: &str,
+) -> Result<BTreeMap<String, BTreeSet<(u32, u32)>>, PatchError> {
+    let wanted = argb(fill_argb);
+    let mut pkg = Package::open(input)?;
+    let wb_path = office_document(&mut pkg)?;
+    let wb = workbook::Workbook::parse(pkg.read_text(&wb_path)?)?;
+    let wb_rels = pkg.rels(&wb_path)?;
+    let styles_path = wb_rels
+        .iter()
+        .find(|r| r.kind == package::REL_STYLES)
+        .map(|r| package::resolve(&wb_path, &r.target))
+        .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
+    let styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
+    let mut out = BTreeMap::new();
+    if !styles.has_daicho_marks() {
+        return Ok(out);
+    }
+    for s in &wb.sheets {
+        let Some(r) = wb_rels
+            .iter()
+            .find(|r| r.id == s.rel_id && r.kind == package::REL_WORKSHEET)
+        else {
+            continue;
+        };
+        let doc = pkg.read_text(&package::resolve(&wb_path, &r.target))?;
+        let mut cells = BTreeSet::new();
+        for c in xml::elements(&doc, "c", 0, doc.len()) {
+            let tag = &doc[c.start..c.tag_end];
+            let xf: u32 = xml::attr(tag, "s")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if styles.mark_color(xf) == Some(wanted.as_str())
+                && xml::attr(tag, "t").as_deref() == Some("inlineStr")
+            {
+                if let Some(at) = xml::attr(tag, "r").and_then(|r| xml::parse_ref(&r)) {
+                    cells.insert(at);
+                }
+            }
+        }
+        if !cells.is_empty() {
+            out.insert(s.name.clone(), cells);
+        }
+    }
+    Ok(out)
+}
+
+/// Cells with a note in each sheet (for tests and checks): sheet name → cells.
+pub fn noted_cells(input: &[u8]) -> Result<BTreeMap<String, BTreeSet<(u32, u32)>>, PatchError> {
+    let mut pkg = Package::open(input)?;
+    let wb_path = office_document(&mut pkg)?;
+    let wb = workbook::Workbook::parse(pkg.read_text(&wb_path)?)?;
+    let wb_rels = pkg.rels(&wb_path)?;
+    let mut out = BTreeMap::new();
+    for s in &wb.sheets {
+        let Some(r) = wb_rels.iter().find(|r| r.id == s.rel_id) else {
+            continue;
+        };
+        let part = package::resolve(&wb_path, &r.target);
+        for cr in pkg.rels(&part)? {
+            if cr.kind == package::REL_COMMENTS {
+                let c = comments::Comments::parse(
+                    pkg.read_text(&package::resolve(&part, &cr.target))?,
+                )?;
+                out.insert(s.name.clone(), c.cells());
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

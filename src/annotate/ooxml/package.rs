@@ -1,0 +1,450 @@
+//! The zip package: which entries exist, reading a part, replacing, adding and removing parts,
+//! content types and relationships, and writing the result with every untouched entry copied raw.
+
+use super::xml;
+use super::PatchError;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+pub const REL_COMMENTS: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+pub const REL_VML: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
+pub const REL_WORKSHEET: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet";
+pub const REL_STYLES: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
+pub const REL_SHARED_STRINGS: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings";
+pub const REL_OFFICE_DOCUMENT: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+/// Threaded comments (Excel 365): their cells keep a placeholder note daicho leaves alone.
+pub const REL_THREADED: &str =
+    "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment";
+pub const CT_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+pub const CT_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
+pub const CT_WORKSHEET: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+
+/// Refuse packages whose parts would take more memory than this to edit (a zip bomb).
+const MAX_PART_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One relationship of a `.rels` part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rel {
+    pub id: String,
+    pub kind: String,
+    pub target: String,
+    pub external: bool,
+}
+
+pub struct Package<'a> {
+    archive: ZipArchive<Cursor<&'a [u8]>>,
+    /// Entry names in the input's order.
+    names: Vec<String>,
+    present: HashSet<String>,
+    /// Parts whose content replaces (or adds to) the input's.
+    changed: BTreeMap<String, Vec<u8>>,
+    /// New parts, in the order they were added (written after the input's entries).
+    added: Vec<String>,
+    removed: HashSet<String>,
+}
+
+impl<'a> Package<'a> {
+    pub fn open(input: &'a [u8]) -> Result<Self, PatchError> {
+        let mut archive = ZipArchive::new(Cursor::new(input))
+            .map_err(|e| PatchError::NotAPackage(e.to_string()))?;
+        let mut names = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            let f = archive
+                .by_index_raw(i)
+                .map_err(|e| PatchError::NotAPackage(e.to_string()))?;
+            if f.encrypted() {
+                return Err(PatchError::Encrypted);
+            }
+            let name = f
+                .name()
+                .map_err(|e| PatchError::NotAPackage(e.to_string()))?
+                .to_string();
+            names.push(name);
+        }
+        let present = names.iter().cloned().collect();
+        Ok(Package {
+            archive,
+            names,
+            present,
+            changed: BTreeMap::new(),
+            added: Vec::new(),
+            removed: HashSet::new(),
+        })
+    }
+
+    pub fn exists(&self, part: &str) -> bool {
+        !self.removed.contains(part)
+            && (self.present.contains(part) || self.changed.contains_key(part))
+    }
+
+    /// The current bytes of a part (changed or original).
+    pub fn read(&mut self, part: &str) -> Result<Vec<u8>, PatchError> {
+        if let Some(b) = self.changed.get(part) {
+            return Ok(b.clone());
+        }
+        if self.removed.contains(part) || !self.present.contains(part) {
+            return Err(PatchError::MissingPart(part.to_string()));
+        }
+        let mut f = self
+            .archive
+            .by_name(part)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        if f.size() > MAX_PART_BYTES {
+            return Err(PatchError::Unsupported(format!(
+                "{part} is too large to edit"
+            )));
+        }
+        let mut out = Vec::with_capacity(f.size() as usize);
+        f.read_to_end(&mut out)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        Ok(out)
+    }
+
+    pub fn read_text(&mut self, part: &str) -> Result<String, PatchError> {
+        let bytes = self.read(part)?;
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(&bytes);
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
+    }
+
+    pub fn write(&mut self, part: &str, bytes: Vec<u8>) {
+        self.removed.remove(part);
+        if !self.present.contains(part) && !self.added.iter().any(|a| a == part) {
+            self.added.push(part.to_string());
+        }
+        self.changed.insert(part.to_string(), bytes);
+    }
+
+    pub fn remove(&mut self, part: &str) {
+        self.changed.remove(part);
+        self.added.retain(|a| a != part);
+        self.removed.insert(part.to_string());
+    }
+
+    /// A part name not yet used: `prefix{n}suffix` with the smallest n ≥ 1.
+    pub fn fresh_name(&self, prefix: &str, suffix: &str) -> String {
+        let taken = |n: &str| {
+            let lower = n.to_ascii_lowercase();
+            self.names
+                .iter()
+                .chain(self.added.iter())
+                .any(|x| x.to_ascii_lowercase() == lower)
+        };
+        (1..)
+            .map(|n| format!("{prefix}{n}{suffix}"))
+            .find(|n| !taken(n))
+            .unwrap_or_default()
+    }
+
+    /// The relationships of `part` (empty when it has no `.rels`).
+    pub fn rels(&mut self, part: &str) -> Result<Vec<Rel>, PatchError> {
+        let rp = rels_path(part);
+        if !self.exists(&rp) {
+            return Ok(Vec::new());
+        }
+        let doc = self.read_text(&rp)?;
+        Ok(parse_rels(&doc))
+    }
+
+    /// Adds a relationship from `owner` and returns its new id.
+    pub fn add_rel(&mut self, owner: &str, kind: &str, target: &str) -> Result<String, PatchError> {
+        let rp = rels_path(owner);
+        let mut doc = if self.exists(&rp) {
+            self.read_text(&rp)?
+        } else {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"></Relationships>".to_string()
+        };
+        let existing = parse_rels(&doc);
+        let id = (1..)
+            .map(|n| format!("rId{n}"))
+            .find(|id| !existing.iter().any(|r| &r.id == id))
+            .unwrap_or_default();
+        let rel = format!(
+            "<Relationship Id=\"{id}\" Type=\"{kind}\" Target=\"{}\"/>",
+            xml::escape_attr(target)
+        );
+        insert_before_close(&mut doc, "Relationships", &rel)?;
+        self.write(&rp, doc.into_bytes());
+        Ok(id)
+    }
+
+    /// Removes relationships of `owner` with these ids.
+    pub fn remove_rels(&mut self, owner: &str, ids: &[String]) -> Result<(), PatchError> {
+        let rp = rels_path(owner);
+        if !self.exists(&rp) {
+            return Ok(());
+        }
+        let doc = self.read_text(&rp)?;
+        let mut out = String::with_capacity(doc.len());
+        let mut at = 0;
+        for span in xml::elements(&doc, "Relationship", 0, doc.len()) {
+            let tag = &doc[span.start..span.tag_end];
+            if xml::attr(tag, "Id").is_some_and(|id| ids.contains(&id)) {
+                out.push_str(&doc[at..span.start]);
+                at = span.end;
+            }
+        }
+        out.push_str(&doc[at..]);
+        self.write(&rp, out.into_bytes());
+        Ok(())
+    }
+
+    /// Makes sure `[Content_Types].xml` covers `part` with `content_type` (an Override), or that a
+    /// Default for `extension` exists.
+    pub fn ensure_content_type(
+        &mut self,
+        part: Option<&str>,
+        default_ext: Option<&str>,
+        content_type: &str,
+    ) -> Result<(), PatchError> {
+        let ct = "[Content_Types].xml";
+        let mut doc = self.read_text(ct)?;
+        let entry = match (part, default_ext) {
+            (Some(p), _) => {
+                let name = format!("/{p}");
+                if xml::elements(&doc, "Override", 0, doc.len())
+                    .iter()
+                    .any(|s| {
+                        xml::attr(&doc[s.start..s.tag_end], "PartName")
+                            .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                    })
+                {
+                    return Ok(());
+                }
+                format!(
+                    "<Override PartName=\"{}\" ContentType=\"{content_type}\"/>",
+                    xml::escape_attr(&name)
+                )
+            }
+            (None, Some(ext)) => {
+                if xml::elements(&doc, "Default", 0, doc.len())
+                    .iter()
+                    .any(|s| {
+                        xml::attr(&doc[s.start..s.tag_end], "Extension")
+                            .is_some_and(|n| n.eq_ignore_ascii_case(ext))
+                    })
+                {
+                    return Ok(());
+                }
+                // Defaults come before Overrides in Excel's files.
+                let d = format!("<Default Extension=\"{ext}\" ContentType=\"{content_type}\"/>");
+                match xml::find_start(&doc, "Override", 0) {
+                    Some(p) => doc.insert_str(p, &d),
+                    None => insert_before_close(&mut doc, "Types", &d)?,
+                }
+                self.write(ct, doc.into_bytes());
+                return Ok(());
+            }
+            (None, None) => return Ok(()),
+        };
+        insert_before_close(&mut doc, "Types", &entry)?;
+        self.write(ct, doc.into_bytes());
+        Ok(())
+    }
+
+    /// The content type `[Content_Types].xml` gives a part.
+    pub fn content_type(&mut self, part: &str) -> Result<Option<String>, PatchError> {
+        let doc = self.read_text("[Content_Types].xml")?;
+        let name = format!("/{part}");
+        for s in xml::elements(&doc, "Override", 0, doc.len()) {
+            let tag = &doc[s.start..s.tag_end];
+            if xml::attr(tag, "PartName").is_some_and(|n| n.eq_ignore_ascii_case(&name)) {
+                return Ok(xml::attr(tag, "ContentType"));
+            }
+        }
+        let ext = part.rsplit('.').next().unwrap_or_default();
+        for s in xml::elements(&doc, "Default", 0, doc.len()) {
+            let tag = &doc[s.start..s.tag_end];
+            if xml::attr(tag, "Extension").is_some_and(|n| n.eq_ignore_ascii_case(ext)) {
+                return Ok(xml::attr(tag, "ContentType"));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Drops the Override of a removed part.
+    pub fn remove_content_type(&mut self, part: &str) -> Result<(), PatchError> {
+        let ct = "[Content_Types].xml";
+        let doc = self.read_text(ct)?;
+        let name = format!("/{part}");
+        let mut out = String::with_capacity(doc.len());
+        let mut at = 0;
+        for s in xml::elements(&doc, "Override", 0, doc.len()) {
+            if xml::attr(&doc[s.start..s.tag_end], "PartName")
+                .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+            {
+                out.push_str(&doc[at..s.start]);
+                at = s.end;
+            }
+        }
+        out.push_str(&doc[at..]);
+        self.write(ct, out.into_bytes());
+        Ok(())
+    }
+
+    /// The package: every entry not changed or removed copied raw (byte-identical, not
+    /// recompressed), changed entries rewritten in place, new entries at the end.
+    pub fn finish(mut self) -> Result<Vec<u8>, PatchError> {
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .large_file(false);
+        let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
+        for i in 0..self.names.len() {
+            let name = self.names[i].clone();
+            if self.removed.contains(&name) {
+                continue;
+            }
+            if let Some(bytes) = self.changed.remove(&name) {
+                out.start_file(name.as_str(), options).map_err(err)?;
+                out.write_all(&bytes)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            } else {
+                let f = self.archive.by_index_raw(i).map_err(err)?;
+                out.raw_copy_file(f).map_err(err)?;
+            }
+        }
+        for name in std::mem::take(&mut self.added) {
+            if let Some(bytes) = self.changed.remove(&name) {
+                out.start_file(name.as_str(), options).map_err(err)?;
+                out.write_all(&bytes)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            }
+        }
+        Ok(out.finish().map_err(err)?.into_inner())
+    }
+}
+
+/// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.
+pub fn rels_path(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// The part a relationship of `owner` points at (`../comments1.xml` from
+/// `xl/worksheets/sheet1.xml` → `xl/comments1.xml`; `/xl/x.xml` → `xl/x.xml`).
+pub fn resolve(owner: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = match owner.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    for seg in target.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The relative target from `owner` to `part` (both in the package): `xl/worksheets/sheet1.xml`,
+/// `xl/comments1.xml` → `../comments1.xml`.
+pub fn relative(owner: &str, part: &str) -> String {
+    let owner_dir: Vec<&str> = match owner.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    let target: Vec<&str> = part.split('/').collect();
+    let common = owner_dir
+        .iter()
+        .zip(target.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; owner_dir.len() - common];
+    out.extend(&target[common..]);
+    out.join("/")
+}
+
+pub fn parse_rels(doc: &str) -> Vec<Rel> {
+    xml::elements(doc, "Relationship", 0, doc.len())
+        .into_iter()
+        .filter_map(|s| {
+            let tag = &doc[s.start..s.tag_end];
+            Some(Rel {
+                id: xml::attr(tag, "Id")?,
+                kind: xml::attr(tag, "Type")?,
+                target: xml::attr(tag, "Target")?,
+                external: xml::attr(tag, "TargetMode").is_some_and(|m| m == "External"),
+            })
+        })
+        .collect()
+}
+
+/// Inserts `what` just before `</name>` (expanding `<name/>` when the element is empty).
+pub fn insert_before_close(doc: &mut String, name: &str, what: &str) -> Result<(), PatchError> {
+    let close = format!("</{name}>");
+    if let Some(p) = doc.rfind(&close) {
+        doc.insert_str(p, what);
+        return Ok(());
+    }
+    let span = xml::find_element(doc, name, 0)
+        .ok_or_else(|| PatchError::Unsupported(format!("no <{name}> element")))?;
+    if span.self_closing() {
+        let tag = &doc[span.start..span.tag_end];
+        let open = format!("{}>", tag[..tag.len() - 2].trim_end());
+        doc.replace_range(span.start..span.end, &format!("{open}{what}{close}"));
+        return Ok(());
+    }
+    Err(PatchError::Unsupported(format!("no </{name}>")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_both_ways() {
+        assert_eq!(
+            resolve("xl/worksheets/sheet1.xml", "../comments1.xml"),
+            "xl/comments1.xml"
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "/xl/styles.xml"),
+            "xl/styles.xml"
+        );
+        assert_eq!(
+            relative("xl/worksheets/sheet1.xml", "xl/comments1.xml"),
+            "../comments1.xml"
+        );
+        assert_eq!(
+            relative("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml"),
+            "../drawings/vmlDrawing1.vml"
+        );
+        assert_eq!(
+            relative("xl/workbook.xml", "xl/worksheets/sheet2.xml"),
+            "worksheets/sheet2.xml"
+        );
+        assert_eq!(rels_path("xl/workbook.xml"), "xl/_rels/workbook.xml.rels");
+    }
+
+    #[test]
+    fn an_empty_element_is_opened_to_insert() {
+        let mut d = "<a><Relationships x=\"1\"/></a>".to_string();
+        insert_before_close(&mut d, "Relationships", "<R/>").unwrap();
+        assert_eq!(d, "<a><Relationships x=\"1\"><R/></Relationships></a>");
+    }
+}

@@ -1,0 +1,456 @@
+//! Editing a worksheet part: cell formats in `sheetData` (marks set, earlier marks restored),
+//! cells created where a marked cell does not exist, inline-string proposals in blank cells,
+//! `<legacyDrawing>` in schema order, and the selected-tab flag.
+
+use super::styles::Styles;
+use super::xml;
+use super::PatchError;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// What happens to one cell.
+#[derive(Debug, Clone, Default)]
+pub struct CellEdit {
+    pub fill_argb: Option<String>,
+    pub write_text: Option<String>,
+}
+
+/// The children of `<worksheet>` in schema order (CT_Worksheet).
+const WORKSHEET_ORDER: [&str; 38] = [
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+];
+
+/// A child's rank in schema order; `mc:AlternateContent` (which Excel wraps around controls and
+/// OLE objects) ranks with what it wraps; extLst is last.
+fn rank(name: &str) -> usize {
+    if name == "extLst" {
+        return WORKSHEET_ORDER.len();
+    }
+    if name.contains(':') {
+        return WORKSHEET_ORDER
+            .iter()
+            .position(|n| *n == "oleObjects")
+            .unwrap_or(0);
+    }
+    WORKSHEET_ORDER
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(WORKSHEET_ORDER.len())
+}
+
+/// Checks that the sheet is a transitional SpreadsheetML worksheet daicho can splice.
+pub fn check(doc: &str) -> Result<(), PatchError> {
+    let (root, _) = xml::children_of_root(doc)
+        .ok_or_else(|| PatchError::Unsupported("worksheet XML not understood".into()))?;
+    let tag = &doc[root.start..root.tag_end];
+    if !tag.starts_with("<worksheet") {
+        return Err(PatchError::Unsupported(
+            "worksheet root element is not <worksheet> (prefixed or another kind of sheet)".into(),
+        ));
+    }
+    if xml::attr(tag, "xmlns").as_deref() != Some(super::NS_MAIN) {
+        return Err(PatchError::Unsupported(
+            "worksheet not in the transitional SpreadsheetML namespace (strict OOXML?)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The worksheet with `child` (an element named `name`) inserted where the schema puts it.
+pub fn insert_child(doc: &str, name: &str, child: &str) -> Result<String, PatchError> {
+    let (root, children) = xml::children_of_root(doc)
+        .ok_or_else(|| PatchError::Unsupported("worksheet XML not understood".into()))?;
+    let r = rank(name);
+    let at = children
+        .iter()
+        .find(|(n, _)| rank(n) > r)
+        .map(|(_, s)| s.start)
+        .unwrap_or_else(|| root.end - "</worksheet>".len());
+    let mut out = String::with_capacity(doc.len() + child.len());
+    out.push_str(&doc[..at]);
+    out.push_str(child);
+    out.push_str(&doc[at..]);
+    Ok(out)
+}
+
+/// The `r:id` of the sheet's `<legacyDrawing>`, if any.
+pub fn legacy_drawing_id(doc: &str) -> Option<String> {
+    let (_, children) = xml::children_of_root(doc)?;
+    children
+        .iter()
+        .find(|(n, _)| n == "legacyDrawing")
+        .and_then(|(_, s)| xml::attr(&doc[s.start..s.tag_end], "r:id"))
+}
+
+/// Clears `tabSelected` on every sheet view (None when none was set).
+pub fn clear_tab_selected(doc: &str) -> Option<String> {
+    let views = xml::find_element(doc, "sheetViews", 0)?;
+    let mut out = String::new();
+    let mut at = 0;
+    for v in xml::elements(doc, "sheetView", views.tag_end, views.end) {
+        let tag = &doc[v.start..v.tag_end];
+        if xml::attr(tag, "tabSelected").is_some() {
+            out.push_str(&doc[at..v.start]);
+            out.push_str(&xml::remove_attr(tag, "tabSelected"));
+            at = v.tag_end;
+        }
+    }
+    if at == 0 {
+        return None;
+    }
+    out.push_str(&doc[at..]);
+    Some(out)
+}
+
+/// Sets `tabSelected="1"` on the first sheet view.
+pub fn set_tab_selected(doc: &str) -> String {
+    match xml::find_element(doc, "sheetView", 0) {
+        Some(v) => {
+            let tag = xml::set_attr(&doc[v.start..v.tag_end], "tabSelected", "1");
+            format!("{}{}{}", &doc[..v.start], tag, &doc[v.tag_end..])
+        }
+        None => doc.to_string(),
+    }
+}
+
+/// Column styles from `<cols>`: (min, max, style), 0-based columns.
+fn column_styles(doc: &str) -> Vec<(u32, u32, u32)> {
+    let Some(cols) = xml::find_element(doc, "cols", 0) else {
+        return Vec::new();
+    };
+    xml::elements(doc, "col", cols.tag_end, cols.end)
+        .iter()
+        .filter_map(|c| {
+            let tag = &doc[c.start..c.tag_end];
+            let min: u32 = xml::attr(tag, "min")?.parse().ok()?;
+            let max: u32 = xml::attr(tag, "max")?.parse().ok()?;
+            let style: u32 = xml::attr(tag, "style")?.parse().ok()?;
+            Some((min.checked_sub(1)?, max.checked_sub(1)?, style))
+        })
+        .collect()
+}
+
+fn has_value(cell_inner: &str) -> bool {
+    cell_inner.contains("<v") || cell_inner.contains("<f") || cell_inner.contains("<is")
+}
+
+fn inline_cell(r: &str, s: u32, text: &str) -> String {
+    format!(
+        "<c r=\"{r}\" s=\"{s}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+        xml::escape_text(text)
+    )
+}
+
+/// Rewrites `sheetData`: every cell of a daicho format goes back to its original (when
+/// `restore`), every edit applied, missing cells created in row/column order. None when
+/// nothing changed.
+pub fn edit_cells(
+    doc: &str,
+    edits: &BTreeMap<(u32, u32), CellEdit>,
+    styles: &mut Styles,
+    restore: bool,
+    proposal_argb: Option<&str>,
+) -> Result<Option<String>, PatchError> {
+    if edits.is_empty() && !restore {
+        return Ok(None);
+    }
+    let sd = xml::find_element(doc, "sheetData", 0)
+        .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
+    let col_styles = column_styles(doc);
+    let col_style = |c: u32| {
+        col_styles
+            .iter()
+            .find(|(a, b, _)| *a <= c && c <= *b)
+            .map_or(0, |(_, _, s)| *s)
+    };
+    let mut by_row: BTreeMap<u32, Vec<(u32, &CellEdit)>> = BTreeMap::new();
+    for ((r, c), e) in edits {
+        by_row.entry(*r).or_default().push((*c, e));
+    }
+    let mut changed = false;
+    let mut body = String::new();
+    let mut at = sd.tag_end;
+    let inner_end = if sd.self_closing() {
+        sd.end
+    } else {
+        sd.end - "</sheetData>".len()
+    };
+    let rows = if sd.self_closing() {
+        Vec::new()
+    } else {
+        xml::elements(doc, "row", sd.tag_end, inner_end)
+    };
+    let mut next_row = 0u32;
+    let mut pending = by_row.into_iter().peekable();
+
+    // A new row holding only daicho's cells.
+    let new_row = |r: u32, cells: &[(u32, &CellEdit)], styles: &mut Styles| {
+        let mut s = format!("<row r=\"{}\">", r + 1);
+        for (c, e) in cells {
+            s.push_str(&new_cell(r, *c, col_style(*c), e, styles));
+        }
+        s.push_str("</row>");
+        s
+    };
+
+    for row in rows {
+        let row_tag = &doc[row.start..row.tag_end];
+        let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
+            Some(v) if v >= 1 => v - 1,
+            _ => next_row,
+        };
+        next_row = r + 1;
+        // New rows before this one.
+        let mut inserted_rows = String::new();
+        while let Some((pr, _)) = pending.peek() {
+            if *pr >= r {
+                break;
+            }
+            let (pr, cells) = pending.next().unwrap_or_default();
+            inserted_rows.push_str(&new_row(pr, &cells, styles));
+        }
+        let row_edits = match pending.peek() {
+            Some((pr, _)) if *pr == r => pending.next().map(|(_, c)| c).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let rewritten = edit_row(
+            doc,
+            row,
+            r,
+            &row_edits,
+            styles,
+            (restore, proposal_argb),
+            &col_style,
+        )?;
+        if inserted_rows.is_empty() && rewritten.is_none() {
+            continue;
+        }
+        changed = true;
+        body.push_str(&doc[at..row.start]);
+        body.push_str(&inserted_rows);
+        match rewritten {
+            Some(x) => body.push_str(&x),
+            None => {
+                // Rows that relied on implicit numbering need their number once one is inserted.
+                if xml::attr(row_tag, "r").is_none() {
+                    body.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
+                    body.push_str(&doc[row.tag_end..row.end]);
+                } else {
+                    body.push_str(&doc[row.start..row.end]);
+                }
+            }
+        }
+        at = row.end;
+    }
+    let mut tail_rows = String::new();
+    for (pr, cells) in pending {
+        tail_rows.push_str(&new_row(pr, &cells, styles));
+    }
+    if !changed && tail_rows.is_empty() {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(doc.len() + body.len() / 8 + tail_rows.len());
+    if sd.self_closing() {
+        out.push_str(&doc[..sd.start]);
+        out.push_str("<sheetData>");
+        out.push_str(&tail_rows);
+        out.push_str("</sheetData>");
+        out.push_str(&doc[sd.end..]);
+    } else {
+        out.push_str(&doc[..sd.tag_end]);
+        out.push_str(&body);
+        out.push_str(&doc[at..inner_end]);
+        out.push_str(&tail_rows);
+        out.push_str(&doc[inner_end..]);
+    }
+    Ok(Some(out))
+}
+
+fn new_cell(r: u32, c: u32, base_style: u32, e: &CellEdit, styles: &mut Styles) -> String {
+    let s = match &e.fill_argb {
+        Some(argb) => styles.marked(base_style, argb),
+        None => base_style,
+    };
+    let rf = xml::cell_ref(r, c);
+    match &e.write_text {
+        Some(t) => inline_cell(&rf, s, t),
+        None => format!("<c r=\"{rf}\" s=\"{s}\"/>"),
+    }
+}
+
+/// One row rewritten, or None when nothing in it changes.
+fn edit_row(
+    doc: &str,
+    row: xml::Span,
+    r: u32,
+    edits: &[(u32, &CellEdit)],
+    styles: &mut Styles,
+    (restore, proposal_argb): (bool, Option<&str>),
+    col_style: &dyn Fn(u32) -> u32,
+) -> Result<Option<String>, PatchError> {
+    let cells = if row.self_closing() {
+        Vec::new()
+    } else {
+        xml::elements(doc, "c", row.tag_end, row.end)
+    };
+    if edits.is_empty() && !restore {
+        return Ok(None);
+    }
+    let row_tag = &doc[row.start..row.tag_end];
+    let row_style = (xml::attr(row_tag, "customFormat").as_deref() == Some("1"))
+        .then(|| xml::attr(row_tag, "s").and_then(|v| v.parse::<u32>().ok()))
+        .flatten();
+    let base_for_new = |c: u32| row_style.unwrap_or_else(|| col_style(c));
+    let mut changed = false;
+    let mut out = String::new();
+    let mut at = row.tag_end;
+    let mut pending = edits.iter().peekable();
+    let mut next_col = 0u32;
+    let mut inserted = false;
+    for cell in &cells {
+        let tag = &doc[cell.start..cell.tag_end];
+        let c = match xml::attr(tag, "r").and_then(|v| xml::parse_ref(&v)) {
+            Some((_, c)) => c,
+            None => next_col,
+        };
+        next_col = c + 1;
+        let mut before = String::new();
+        while let Some((pc, e)) = pending.peek() {
+            if *pc >= c {
+                break;
+            }
+            before.push_str(&new_cell(r, *pc, base_for_new(*pc), e, styles));
+            pending.next();
+        }
+        let edit = match pending.peek() {
+            Some((pc, e)) if *pc == c => {
+                pending.next();
+                Some(*e)
+            }
+            _ => None,
+        };
+        let old_s: u32 = xml::attr(tag, "s")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut s = old_s;
+        let mut replacement: Option<String> = None;
+        let mut blank = !has_value(cell.inner(doc));
+        if restore {
+            if let Some(orig) = styles.original_of(s) {
+                // An earlier run's proposal still unconfirmed (its mark and inline text as daicho
+                // left them) goes, so that it is proposed afresh or not at all.
+                let proposal = proposal_argb.is_some_and(|p| styles.mark_color(s) == Some(p))
+                    && xml::attr(tag, "t").as_deref() == Some("inlineStr");
+                s = orig;
+                if proposal {
+                    replacement = Some(format!("<c r=\"{}\" s=\"{s}\"/>", xml::cell_ref(r, c)));
+                    blank = true;
+                }
+            }
+        }
+        if let Some(e) = edit {
+            if let Some(argb) = &e.fill_argb {
+                s = styles.marked(s, argb);
+            }
+            if let Some(text) = &e.write_text {
+                if blank {
+                    replacement = Some(inline_cell(&xml::cell_ref(r, c), s, text));
+                }
+            }
+            if replacement.is_some() && e.write_text.is_none() {
+                replacement = Some(format!("<c r=\"{}\" s=\"{s}\"/>", xml::cell_ref(r, c)));
+            }
+        }
+        if replacement.is_none()
+            && s == old_s
+            && before.is_empty()
+            && !(inserted && xml::attr(tag, "r").is_none())
+        {
+            continue;
+        }
+        changed = true;
+        inserted |= !before.is_empty();
+        out.push_str(&doc[at..cell.start]);
+        out.push_str(&before);
+        match replacement {
+            Some(x) => out.push_str(&x),
+            None => {
+                let mut t = if s == 0 && xml::attr(tag, "s").is_none() {
+                    tag.to_string()
+                } else {
+                    xml::set_attr(tag, "s", &s.to_string())
+                };
+                if xml::attr(&t, "r").is_none() {
+                    t = xml::set_attr(&t, "r", &xml::cell_ref(r, c));
+                }
+                out.push_str(&t);
+                out.push_str(&doc[cell.tag_end..cell.end]);
+            }
+        }
+        at = cell.end;
+    }
+    let mut after = String::new();
+    for (pc, e) in pending {
+        after.push_str(&new_cell(r, *pc, base_for_new(*pc), e, styles));
+    }
+    if !changed && after.is_empty() {
+        return Ok(None);
+    }
+    let mut tag = row_tag.to_string();
+    if !after.is_empty() || inserted {
+        // `spans` is an optional hint; a new cell may fall outside it.
+        tag = xml::remove_attr(&tag, "spans");
+    }
+    if xml::attr(&tag, "r").is_none() {
+        tag = xml::set_attr(&tag, "r", &(r + 1).to_string());
+    }
+    let mut s = String::with_capacity(row.end - row.start + out.len());
+    if row.self_closing() {
+        let _ = write!(s, "{}>{}</row>", tag[..tag.len() - 2].trim_end(), after);
+        return Ok(Some(s));
+    }
+    s.push_str(&tag);
+    s.push_str(&out);
+    let close = row.end - "</row>".len();
+    s.push_str(&doc[at..close]);
+    s.push_str(&after);
+    s.push_str("</row>");
+    Ok(Some(s))
+}

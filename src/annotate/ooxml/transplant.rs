@@ -1,0 +1,272 @@
+//! Moving a sheet from a small workbook daicho rendered with rust_xlsxwriter (the summary, the
+//! filled-in checklist) into the user's package: styles merged and remapped, shared strings
+//! turned into inline strings, its notes (comments + VML) and external links carried along,
+//! internal links, validations and filters kept.
+
+use super::comments::idmap_blocks;
+use super::package::{self, Package, Rel};
+use super::styles::{StyleMap, Styles};
+use super::workbook::Workbook;
+use super::{xml, PatchError};
+
+/// A sheet ready to be listed in the workbook.
+pub struct Transplanted {
+    pub name: String,
+    pub rel_id: String,
+    pub part: String,
+    /// Defined names scoped to the sheet in its source (its filter range), without localSheetId.
+    pub local_names: Vec<String>,
+}
+
+/// Copies every sheet of `source` into `pkg`. Sheets are not yet listed in the workbook part.
+pub fn transplant(
+    pkg: &mut Package<'_>,
+    wb_path: &str,
+    wb: &Workbook,
+    styles: &mut Styles,
+    source: &[u8],
+    next_vml_block: &mut u32,
+) -> Result<Vec<Transplanted>, PatchError> {
+    let mut src = Package::open(source)?;
+    let src_wb_path = "xl/workbook.xml";
+    let src_wb = Workbook::parse(src.read_text(src_wb_path)?)?;
+    let src_rels = src.rels(src_wb_path)?;
+    let target_of = |kind: &str| {
+        src_rels
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| package::resolve(src_wb_path, &r.target))
+    };
+    let src_styles = Styles::parse(
+        src.read_text(
+            &target_of(package::REL_STYLES)
+                .ok_or_else(|| PatchError::MissingPart("styles of an added sheet".into()))?,
+        )?,
+    )?;
+    let map = styles.merge(&src_styles);
+    let shared: Vec<String> = match target_of(package::REL_SHARED_STRINGS) {
+        Some(p) => {
+            let doc = src.read_text(&p)?;
+            xml::elements(&doc, "si", 0, doc.len())
+                .iter()
+                .map(|s| s.inner(&doc).to_string())
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    // Names scoped to each source sheet.
+    let src_doc = src.read_text(src_wb_path)?;
+    let mut names_by_sheet: Vec<Vec<String>> = vec![Vec::new(); src_wb.sheets.len()];
+    for n in xml::elements(&src_doc, "definedName", 0, src_doc.len()) {
+        let tag = &src_doc[n.start..n.tag_end];
+        if let Some(i) = xml::attr(tag, "localSheetId").and_then(|v| v.parse::<usize>().ok()) {
+            if let Some(list) = names_by_sheet.get_mut(i) {
+                let stripped = xml::remove_attr(tag, "localSheetId");
+                list.push(format!("{stripped}{}", &src_doc[n.tag_end..n.end]));
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut taken_names: Vec<String> = Vec::new();
+    for (i, sheet) in src_wb.sheets.iter().enumerate() {
+        let rel = src_rels
+            .iter()
+            .find(|r| r.id == sheet.rel_id)
+            .ok_or_else(|| PatchError::MissingPart(format!("added sheet {}", sheet.name)))?;
+        let src_part = package::resolve(src_wb_path, &rel.target);
+        let doc = src.read_text(&src_part)?;
+        let doc = rewrite_cells(&doc, &map, &shared)?;
+        let doc = super::sheet::clear_tab_selected(&doc).unwrap_or(doc);
+        let part = pkg.fresh_name("xl/worksheets/sheet", ".xml");
+        pkg.write(&part, doc.into_bytes());
+        pkg.ensure_content_type(Some(&part), None, package::CT_WORKSHEET)?;
+        // The sheet's own relationships, with the same ids so its r:id attributes stay valid.
+        let rels = src.rels(&src_part)?;
+        let mut new_rels: Vec<Rel> = Vec::new();
+        for r in rels {
+            if r.external {
+                new_rels.push(r);
+                continue;
+            }
+            let from = package::resolve(&src_part, &r.target);
+            let to = if r.kind == package::REL_COMMENTS {
+                let to = pkg.fresh_name("xl/comments", ".xml");
+                let bytes = src.read(&from)?;
+                pkg.write(&to, bytes);
+                pkg.ensure_content_type(Some(&to), None, package::CT_COMMENTS)?;
+                to
+            } else if r.kind == package::REL_VML {
+                let to = pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
+                let vml = src.read_text(&from)?;
+                pkg.write(&to, renumber_vml(&vml, *next_vml_block).into_bytes());
+                *next_vml_block += 1;
+                pkg.ensure_content_type(None, Some("vml"), package::CT_VML)?;
+                to
+            } else {
+                return Err(PatchError::Unsupported(format!(
+                    "an added sheet has a part daicho does not carry ({})",
+                    r.kind
+                )));
+            };
+            new_rels.push(Rel {
+                target: package::relative(&part, &to),
+                ..r
+            });
+        }
+        if !new_rels.is_empty() {
+            let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
+            for r in &new_rels {
+                x.push_str(&format!(
+                    "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{}/>",
+                    xml::escape_attr(&r.id),
+                    xml::escape_attr(&r.kind),
+                    xml::escape_attr(&r.target),
+                    if r.external {
+                        " TargetMode=\"External\""
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            x.push_str("</Relationships>");
+            pkg.write(&package::rels_path(&part), x.into_bytes());
+        }
+        let rel_id = pkg.add_rel(
+            wb_path,
+            package::REL_WORKSHEET,
+            &package::relative(wb_path, &part),
+        )?;
+        // The name: unique among the workbook's sheets and the ones added before it.
+        let mut name = wb.unique_name(&sheet.name);
+        let mut k = 2;
+        while taken_names
+            .iter()
+            .any(|t| t.to_lowercase() == name.to_lowercase())
+        {
+            name = wb.unique_name(&format!("{} ({k})", sheet.name));
+            k += 1;
+        }
+        taken_names.push(name.clone());
+        let local_names = names_by_sheet[i]
+            .iter()
+            .map(|n| rename_in_formula(n, &sheet.name, &name))
+            .collect();
+        out.push(Transplanted {
+            name,
+            rel_id,
+            part,
+            local_names,
+        });
+    }
+    Ok(out)
+}
+
+/// Shared strings inlined, cell/row/column formats and conditional formats' dxfs remapped.
+fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String, PatchError> {
+    let xf = |v: &str| -> String {
+        v.parse::<usize>()
+            .ok()
+            .and_then(|i| map.xfs.get(i))
+            .map_or_else(|| v.to_string(), |x| x.to_string())
+    };
+    let mut out = String::with_capacity(doc.len() + doc.len() / 2);
+    let mut at = 0;
+    // Column styles.
+    if let Some(cols) = xml::find_element(doc, "cols", 0) {
+        for c in xml::elements(doc, "col", cols.tag_end, cols.end) {
+            let tag = &doc[c.start..c.tag_end];
+            if let Some(s) = xml::attr(tag, "style") {
+                out.push_str(&doc[at..c.start]);
+                out.push_str(&xml::set_attr(tag, "style", &xf(&s)));
+                at = c.tag_end;
+            }
+        }
+    }
+    let sd = xml::find_element(doc, "sheetData", 0)
+        .ok_or_else(|| PatchError::Unsupported("added sheet without sheetData".into()))?;
+    for row in xml::elements(doc, "row", sd.tag_end, sd.end) {
+        let rtag = &doc[row.start..row.tag_end];
+        if let Some(s) = xml::attr(rtag, "s") {
+            out.push_str(&doc[at..row.start]);
+            out.push_str(&xml::set_attr(rtag, "s", &xf(&s)));
+            at = row.tag_end;
+        }
+        if row.self_closing() {
+            continue;
+        }
+        for c in xml::elements(doc, "c", row.tag_end, row.end) {
+            let tag = &doc[c.start..c.tag_end];
+            // A cell without `s` uses its workbook's default format (xf 0), which is not this
+            // package's xf 0.
+            let mut new_tag = match xml::attr(tag, "s") {
+                Some(s) => xml::set_attr(tag, "s", &xf(&s)),
+                None => xml::set_attr(tag, "s", &xf("0")),
+            };
+            let mut body = doc[c.tag_end..c.end].to_string();
+            if xml::attr(tag, "t").as_deref() == Some("s") {
+                let inner = c.inner(doc);
+                let idx = xml::find_element(inner, "v", 0)
+                    .and_then(|v| v.inner(inner).trim().parse::<usize>().ok());
+                let si = idx.and_then(|i| shared.get(i)).ok_or_else(|| {
+                    PatchError::Unsupported("added sheet: shared string missing".into())
+                })?;
+                new_tag = xml::set_attr(&new_tag, "t", "inlineStr");
+                if new_tag.ends_with("/>") {
+                    new_tag = format!("{}>", new_tag[..new_tag.len() - 2].trim_end());
+                }
+                body = format!("<is>{si}</is></c>");
+            }
+            out.push_str(&doc[at..c.start]);
+            out.push_str(&new_tag);
+            out.push_str(&body);
+            at = c.end;
+        }
+    }
+    // Conditional formats point at dxfs.
+    for cf in xml::elements(doc, "cfRule", sd.end, doc.len()) {
+        let tag = &doc[cf.start..cf.tag_end];
+        if let Some(d) = xml::attr(tag, "dxfId").and_then(|v| v.parse::<usize>().ok()) {
+            let new = map.dxfs.get(d).copied().unwrap_or(0);
+            out.push_str(&doc[at..cf.start]);
+            out.push_str(&xml::set_attr(tag, "dxfId", &new.to_string()));
+            at = cf.tag_end;
+        }
+    }
+    out.push_str(&doc[at..]);
+    Ok(out)
+}
+
+/// A VML drawing moved to shape-id block `block`.
+fn renumber_vml(vml: &str, block: u32) -> String {
+    let old = idmap_blocks(vml).first().copied().unwrap_or(1);
+    let mut out = vml.replace(&format!("data=\"{old}\""), &format!("data=\"{block}\""));
+    // Shape ids _x0000_s{old*1024+n} → _x0000_s{block*1024+n}.
+    let mut result = String::with_capacity(out.len());
+    let marker = "_x0000_s";
+    while let Some(p) = out.find(marker) {
+        result.push_str(&out[..p + marker.len()]);
+        let rest = &out[p + marker.len()..];
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        match rest[..digits].parse::<u32>() {
+            Ok(n) if n >= old * 1024 => {
+                result.push_str(&(n - old * 1024 + block * 1024).to_string())
+            }
+            _ => result.push_str(&rest[..digits]),
+        }
+        out = rest[digits..].to_string();
+    }
+    result.push_str(&out);
+    result
+}
+
+/// A defined name's formula with the sheet's old name replaced by its new one.
+fn rename_in_formula(name_xml: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return name_xml.to_string();
+    }
+    let q = |n: &str| format!("'{}'!", n.replace('\'', "''"));
+    name_xml
+        .replace(&q(old), &q(new))
+        .replace(&format!("{old}!"), &q(new))
+}

@@ -1,0 +1,605 @@
+//! The vocabularies of free-text ledger cells, read by meaning: status words, リモート保守 answers,
+//! IP entries that say "no fixed address", and totals rows. The words are data,
+//! `templates/vocab.toml`, compiled in; this module only loads them and matches cells against
+//! them.
+
+use super::status::Status;
+use crate::text;
+use crate::workbook::CellValue;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const VOCAB_TOML: &str = include_str!("../../templates/vocab.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VocabFile {
+    status: Vec<StatusWords>,
+    remote_maintenance: RemoteWords,
+    ip: IpWords,
+    totals: TotalWords,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusWords {
+    status: Status,
+    spellings: Vec<String>,
+    kept: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RemoteWords {
+    yes: Vec<String>,
+    no: Vec<String>,
+    yes_endings: Vec<String>,
+    no_endings: Vec<String>,
+    yes_prefixes: Vec<String>,
+    no_prefixes: Vec<String>,
+    yes_contains: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IpWords {
+    dynamic: Vec<String>,
+    dynamic_contains: Vec<String>,
+    dynamic_prefixes: Vec<String>,
+    unconnected_contains: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TotalWords {
+    labels: Vec<String>,
+    label_suffixes: Vec<String>,
+    breakdown_prefixes: Vec<String>,
+    counters: Vec<String>,
+}
+
+/// How a status word relates to the standard word of its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusWord {
+    /// Another spelling of 稼働 / 停止 / 廃棄 (稼動中, 停止中, 廃棄済み).
+    Spelling,
+    /// A word that says more (予備, 保管, 貸出中, 修理中): the status for the rules, kept as typed.
+    Specific,
+}
+
+/// The vocabularies in [`text::key`] form.
+pub struct Vocab {
+    status: HashMap<String, (Status, StatusWord)>,
+    remote_yes: Vec<String>,
+    remote_no: Vec<String>,
+    remote_yes_endings: Vec<String>,
+    remote_no_endings: Vec<String>,
+    remote_yes_prefixes: Vec<String>,
+    remote_no_prefixes: Vec<String>,
+    remote_yes_contains: Vec<String>,
+    ip_dynamic: Vec<String>,
+    ip_dynamic_contains: Vec<String>,
+    ip_dynamic_prefixes: Vec<String>,
+    ip_unconnected: Vec<String>,
+    /// Longest first, so 「合計台数」 is tried before 「合計」 and 「計」.
+    total_labels: Vec<String>,
+    total_label_suffixes: Vec<String>,
+    breakdown_prefixes: Vec<String>,
+    counters: Vec<String>,
+}
+
+fn keys(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| text::key(w)).collect()
+}
+
+impl Vocab {
+    fn from_toml(src: &str) -> Result<Vocab, String> {
+        let file: VocabFile = toml::from_str(src).map_err(|e| e.to_string())?;
+        let mut status = HashMap::new();
+        for group in &file.status {
+            for (words, kind) in [
+                (&group.spellings, StatusWord::Spelling),
+                (&group.kept, StatusWord::Specific),
+            ] {
+                for w in words {
+                    if status.insert(text::key(w), (group.status, kind)).is_some() {
+                        return Err(format!("status word '{w}' listed twice"));
+                    }
+                }
+            }
+        }
+        let mut total_labels = keys(&file.totals.labels);
+        total_labels.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+        Ok(Vocab {
+            status,
+            remote_yes: keys(&file.remote_maintenance.yes),
+            remote_no: keys(&file.remote_maintenance.no),
+            remote_yes_endings: keys(&file.remote_maintenance.yes_endings),
+            remote_no_endings: keys(&file.remote_maintenance.no_endings),
+            remote_yes_prefixes: keys(&file.remote_maintenance.yes_prefixes),
+            remote_no_prefixes: keys(&file.remote_maintenance.no_prefixes),
+            remote_yes_contains: keys(&file.remote_maintenance.yes_contains),
+            ip_dynamic: keys(&file.ip.dynamic),
+            ip_dynamic_contains: keys(&file.ip.dynamic_contains),
+            ip_dynamic_prefixes: keys(&file.ip.dynamic_prefixes),
+            ip_unconnected: keys(&file.ip.unconnected_contains),
+            total_labels,
+            total_label_suffixes: keys(&file.totals.label_suffixes),
+            breakdown_prefixes: keys(&file.totals.breakdown_prefixes),
+            counters: keys(&file.totals.counters),
+        })
+    }
+}
+
+/// The bundled vocabularies (`templates/vocab.toml`).
+pub fn vocab() -> &'static Vocab {
+    static VOCAB: OnceLock<Vocab> = OnceLock::new();
+    // The file is compiled in and a unit test loads it, so this cannot fail in a built binary.
+    VOCAB.get_or_init(|| Vocab::from_toml(VOCAB_TOML).expect("templates/vocab.toml is valid"))
+}
+
+/// Drops one trailing bracketed note from a key (`停止(故障)`, `あり(vpn)`, `小計(2f)`); a key that
+/// starts with a bracket is kept whole. NFKC has already turned full-width brackets into ASCII.
+pub fn strip_note(k: &str) -> &str {
+    match k.find(['(', '[', '【', '〔', '<', '「']) {
+        Some(0) | None => k,
+        Some(i) => &k[..i],
+    }
+}
+
+/// A status word in [`text::key`] form, as typed or with its trailing note dropped.
+pub fn status_word(k: &str) -> Option<(Status, StatusWord)> {
+    let table = &vocab().status;
+    table
+        .get(k)
+        .or_else(|| {
+            let base = strip_note(k);
+            (base.len() < k.len()).then(|| table.get(base)).flatten()
+        })
+        .copied()
+}
+
+/// A リモート保守 cell read by meaning: `Some(true)` for 「あり」「あり(VPN)」「有り」「○」,
+/// `Some(false)` for 「なし」「×」「-」, `None` for blank or anything else (「要確認」).
+pub fn remote_maintenance(v: &CellValue) -> Option<bool> {
+    let raw = match v {
+        CellValue::Bool(b) => return Some(*b),
+        CellValue::Text(s) => s,
+        _ => return None,
+    };
+    let k = text::key(raw);
+    let v = vocab();
+    let base = strip_note(&k);
+    // 「あり:VPN」「有/メーカー」: the answer before the separator.
+    let head = base
+        .split([':', '/', '・', '、', ',', ';'])
+        .next()
+        .unwrap_or(base);
+    for candidate in [k.as_str(), base, head] {
+        if candidate.is_empty() {
+            continue;
+        }
+        if v.remote_no.iter().any(|w| w == candidate) {
+            return Some(false);
+        }
+        if v.remote_yes.iter().any(|w| w == candidate) {
+            return Some(true);
+        }
+    }
+    let any = |words: &[String], test: &dyn Fn(&str) -> bool| words.iter().any(|w| test(w));
+    if any(&v.remote_no_endings, &|w| head.ends_with(w))
+        || any(&v.remote_no_prefixes, &|w| head.starts_with(w))
+    {
+        return Some(false);
+    }
+    if any(&v.remote_yes_endings, &|w| head.ends_with(w))
+        || any(&v.remote_yes_prefixes, &|w| head.starts_with(w))
+        || any(&v.remote_yes_contains, &|w| k.contains(w))
+    {
+        return Some(true);
+    }
+    None
+}
+
+/// An IP entry (in [`text::key`] form, without digits) that says the device has no fixed
+/// address: 「DHCP」「DHCP（自動取得）」「自動取得」「固定なし」.
+pub fn is_dynamic_ip_word(k: &str) -> bool {
+    let v = vocab();
+    // 「IPv4自動取得」「IP自動割り当て」: the words after the address family.
+    let k = ["ipv4", "ipv6", "ip"]
+        .iter()
+        .find_map(|p| k.strip_prefix(p).filter(|rest| !rest.is_empty()))
+        .unwrap_or(k);
+    v.ip_dynamic.iter().any(|w| w == k)
+        || v.ip_dynamic_contains.iter().any(|w| k.contains(w.as_str()))
+        || v.ip_dynamic_prefixes
+            .iter()
+            .any(|w| k.starts_with(w.as_str()))
+}
+
+/// An IP entry (in [`text::key`] form) saying the device is on no network: 「スタンドアロン」
+/// 「ネットワーク未接続」「LAN接続なし」.
+pub fn is_unconnected_ip_word(k: &str) -> bool {
+    vocab()
+        .ip_unconnected
+        .iter()
+        .any(|w| k.contains(w.as_str()))
+}
+
+/// What one cell of a possible totals row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TotalCell {
+    /// 「合計」「小計(2F)」「計 25台」: a total label, alone or with its count.
+    Label,
+    /// 「10台」「25 件」: a number with a counter word.
+    Count,
+    /// 「12」, or a number cell.
+    Number,
+    Other,
+}
+
+/// `10`, `1,234`, `10台`, `10 台(うち廃棄2台)` in key form: `Some(true)` with a counter word,
+/// `Some(false)` for a bare number.
+fn count_of(k: &str) -> Option<bool> {
+    let k = strip_note(k);
+    let digits = k
+        .find(|c: char| !(c.is_ascii_digit() || c == ','))
+        .unwrap_or(k.len());
+    if digits == 0 || !k.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = &k[digits..];
+    if rest.is_empty() {
+        return Some(false);
+    }
+    vocab().counters.iter().any(|c| c == rest).then_some(true)
+}
+
+fn total_cell(v: &CellValue) -> TotalCell {
+    let raw = match v {
+        CellValue::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 => {
+            return TotalCell::Number
+        }
+        CellValue::Text(s) => s,
+        _ => return TotalCell::Other,
+    };
+    let key = text::key(raw);
+    // 「【合計】」「■小計」「<計>」: the label inside its decoration.
+    let k = key.trim_start_matches(['■', '●', '◆', '□', '○']);
+    let k = [
+        ('【', '】'),
+        ('[', ']'),
+        ('<', '>'),
+        ('(', ')'),
+        ('《', '》'),
+        ('〈', '〉'),
+    ]
+    .iter()
+    .find_map(|(open, close)| k.strip_prefix(*open)?.strip_suffix(*close))
+    .unwrap_or(k);
+    if let Some(counted) = count_of(k) {
+        return if counted {
+            TotalCell::Count
+        } else {
+            TotalCell::Number
+        };
+    }
+    // 「全42台」: a count with its 全.
+    if let Some(Some(true)) = k.strip_prefix('全').map(count_of) {
+        return TotalCell::Count;
+    }
+    for label in &vocab().total_labels {
+        let Some(rest) = k.strip_prefix(label.as_str()) else {
+            continue;
+        };
+        // A bracketed note after the label (「小計(2f)」), then separators, then the count.
+        let rest = match rest.strip_prefix(['(', '[', '【', '〔', '<']) {
+            Some(inner) => match inner.find([')', ']', '】', '〕', '>']) {
+                Some(end) => &inner[end + 1..],
+                None => continue,
+            },
+            None => rest,
+        };
+        if is_count_or_nothing(rest) {
+            return TotalCell::Label;
+        }
+    }
+    let v = vocab();
+    // 「2F小計」「外来 合計 12」: a short group name before the label.
+    for suffix in &v.total_label_suffixes {
+        if let Some(pos) = k.find(suffix.as_str()) {
+            let (group, rest) = (&k[..pos], &k[pos + suffix.len()..]);
+            if group.chars().count() <= 10 && is_count_or_nothing(rest) {
+                return TotalCell::Label;
+            }
+        }
+    }
+    // 「(うち廃棄2台)」: a breakdown of the count, ending in a count with a counter word.
+    if v.breakdown_prefixes
+        .iter()
+        .any(|p| k.starts_with(p.as_str()))
+    {
+        let tail = k
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| !c.is_ascii_digit())
+            .last()
+            .map_or(k.len(), |(i, _)| i);
+        let digits_start = k[..tail]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == ',')
+            .last()
+            .map_or(tail, |(i, _)| i);
+        if count_of(&k[digits_start..]) == Some(true) {
+            return TotalCell::Count;
+        }
+    }
+    TotalCell::Other
+}
+
+/// After a total label: nothing, or separators and a count (「: 42台」「全42台」「12」).
+fn is_count_or_nothing(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([':', '=', '-', '.']);
+    let rest = rest.strip_prefix('全').unwrap_or(rest);
+    rest.is_empty() || count_of(rest).is_some()
+}
+
+/// A totals row (「合計 | 10台」, 「計 25台」, 「小計(2F) | 12」): a total label and counts only, or
+/// counts with counter words only. Whatever columns the counts sit in, it is not a device.
+/// Returns the row's text for the skipped-rows list.
+pub fn total_row(cells: &[&(u32, CellValue)]) -> Option<String> {
+    // Called for every device row: rule most of them out without normalising any text. A totals
+    // row holds at most a label and a breakdown besides its counts, and counts start with a digit.
+    let worded = cells
+        .iter()
+        .filter(|(_, v)| match v {
+            CellValue::Text(s) => !text::trim(s)
+                .starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)),
+            _ => false,
+        })
+        .count();
+    if worded > 2 {
+        return None;
+    }
+    let mut label = false;
+    let mut counted = false;
+    for (_, v) in cells {
+        match total_cell(v) {
+            TotalCell::Label => label = true,
+            TotalCell::Count => counted = true,
+            TotalCell::Number => {}
+            TotalCell::Other => return None,
+        }
+    }
+    (label || counted).then(|| {
+        cells
+            .iter()
+            .map(|(_, v)| v.display())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_vocabulary_loads() {
+        assert!(Vocab::from_toml(VOCAB_TOML).is_ok());
+        assert!(!vocab().total_labels.is_empty());
+    }
+
+    #[test]
+    fn a_word_listed_under_two_statuses_is_refused() {
+        let src = VOCAB_TOML.replacen("\"停止\",", "\"停止\", \"稼働\",", 1);
+        assert!(Vocab::from_toml(&src).is_err());
+    }
+
+    #[test]
+    fn remote_maintenance_answers() {
+        let t = |s: &str| remote_maintenance(&CellValue::Text(s.into()));
+        for yes in [
+            "あり",
+            "有り",
+            "有",
+            "あり(VPN)",
+            "あり（メーカー保守）",
+            "有り(ISDN)",
+            "○",
+            "〇",
+            "◯",
+            "はい",
+            "VPN接続あり",
+            "リモート保守あり",
+            "利用",
+            "Yes",
+            "ＹＥＳ",
+            "あり:VPN",
+            "有／メーカー",
+            "ありVPN",
+            "VPN",
+            "インターネットVPN",
+            "ISDN回線",
+        ] {
+            assert_eq!(t(yes), Some(true), "{yes}");
+        }
+        for no in [
+            "なし",
+            "無し",
+            "無",
+            "×",
+            "-",
+            "－",
+            "ー",
+            "―",
+            "なし(スタンドアロン)",
+            "未使用",
+            "リモート未使用",
+            "保守回線なし",
+            "いいえ",
+            "No",
+            "対象外",
+            "なし:院内保守のみ",
+            "なし(VPN撤去済)",
+            "VPNなし",
+        ] {
+            assert_eq!(t(no), Some(false), "{no}");
+        }
+        for unknown in ["", " ", "要確認", "不明", "2024/4/1", "メーカーに確認"] {
+            assert_eq!(t(unknown), None, "{unknown}");
+        }
+        assert_eq!(remote_maintenance(&CellValue::Bool(true)), Some(true));
+        assert_eq!(remote_maintenance(&CellValue::Number(1.0)), None);
+    }
+
+    #[test]
+    fn dynamic_ip_words() {
+        for w in [
+            "DHCP",
+            "dhcp",
+            "DHCP（自動取得）",
+            "DHCP取得",
+            "自動取得",
+            "自動",
+            "IP自動取得",
+            "固定なし",
+            "固定無し",
+            "固定IPなし",
+            "動的割り当て",
+        ] {
+            assert!(is_dynamic_ip_word(&text::key(w)), "{w}");
+        }
+        for w in ["なし", "-", "未定", "固定", "ネットワーク未接続", "予定"] {
+            assert!(!is_dynamic_ip_word(&text::key(w)), "{w}");
+        }
+        // Whole IP cells: no fixed address, so neither IP001 nor F001.
+        use super::super::ip::{parse_ip_cell, IpCell};
+        for cell in [
+            "固定なし",
+            "DHCP（自動取得）",
+            "自動取得",
+            "DHCP(自動取得)",
+            "固定ＩＰなし",
+            "IPv4自動取得",
+            "IP自動割り当て",
+            "固定なし(DHCP)",
+        ] {
+            assert_eq!(parse_ip_cell(cell), IpCell::Dhcp, "{cell}");
+        }
+        for cell in [
+            "未接続",
+            "スタンドアロン",
+            "ネットワーク未接続",
+            "LAN接続なし",
+            "接続なし",
+            "オフライン",
+            "非接続",
+        ] {
+            assert_eq!(parse_ip_cell(cell), IpCell::NotApplicable, "{cell}");
+        }
+        // Addresses next to such words are still read.
+        for cell in [
+            "DHCP予約 192.168.1.10",
+            "192.168.1.300",
+            "192.168.1.10(未接続)",
+        ] {
+            assert!(
+                matches!(parse_ip_cell(cell), IpCell::Entries(ref e) if e.len() == 1),
+                "{cell}"
+            );
+        }
+    }
+
+    fn row(cells: &[CellValue]) -> Option<String> {
+        let owned: Vec<(u32, CellValue)> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as u32, v.clone()))
+            .collect();
+        let refs: Vec<&(u32, CellValue)> = owned.iter().collect();
+        total_row(&refs)
+    }
+
+    #[test]
+    fn totals_rows() {
+        let t = |s: &str| CellValue::Text(s.into());
+        let n = CellValue::Number;
+        let totals: Vec<Vec<CellValue>> = vec![
+            vec![t("合計"), t("10台")],
+            vec![t("計 25台")],
+            vec![t("計25台")],
+            vec![t("小計(2F) 12")],
+            vec![t("小計（２Ｆ）"), n(12.0)],
+            vec![t("小計(2F)"), t("12")],
+            vec![t("合計"), n(42.0)],
+            vec![t("合計台数"), t("42台")],
+            vec![t("合計："), t("42 台")],
+            vec![t("合計 42台")],
+            vec![t("総計"), t("1,234件")],
+            vec![t("計")],
+            vec![t("合計"), t("10台"), t("8台"), n(2.0)],
+            vec![t("42台")],
+            vec![t("全42台")],
+            vec![t("合計 全42台")],
+            vec![t("Total"), n(10.0)],
+            vec![t("台数"), t("10個")],
+            vec![t("【合計】"), t("10台")],
+            vec![t("■小計"), n(3.0)],
+            vec![t("合　計"), t("１０台")],
+            vec![t("2F小計"), n(12.0)],
+            vec![t("外来 合計 12台")],
+            vec![t("合計"), t("10台"), t("(うち廃棄2台)")],
+            vec![t("合計"), t("10台"), t("うち予備 1台")],
+        ];
+        for cells in &totals {
+            assert!(row(cells).is_some(), "{cells:?}");
+        }
+        let devices: Vec<Vec<CellValue>> = vec![
+            vec![t("計測PC-1"), t("Windows 11"), t("DHCP")],
+            vec![t("計測PC-1")],
+            vec![t("合計"), t("Win10"), t("192.168.1.1")],
+            vec![t("001"), n(10.0)],
+            vec![n(1.0), n(2.0)],
+            vec![t("10台"), t("Windows 10")],
+            vec![t("PC-10"), t("10台")],
+            vec![t("計算機室PC"), n(3.0)],
+            vec![t("医事会計"), n(3.0)],
+            vec![t("合計金額"), t("120000円")],
+            vec![t("うち廃棄"), t("PC-1")],
+        ];
+        for cells in &devices {
+            assert!(row(cells).is_none(), "{cells:?}");
+        }
+    }
+
+    /// issue 13: 「合計 | 10台」 with the count in the 管理番号 column was read as a device with ten
+    /// blank fields.
+    #[test]
+    fn totals_rows_under_a_table_are_not_devices() {
+        use crate::layout::{find_ledger_layout, FieldTable};
+        use crate::workbook::Sheet;
+        let sheet = Sheet::from_text_rows(
+            "端末PC",
+            &[
+                &["No.", "管理番号", "OS", "IPアドレス", "状態"],
+                &["1", "P1", "Win11", "192.168.1.1", "稼働"],
+                &["2", "P2", "Win11", "192.168.1.2", "稼働"],
+                &["小計(2F)", "2"],
+                &["3", "P3", "Win11", "192.168.1.3", "稼働"],
+                &["合計", "10台"],
+                &["", "", "計 25台"],
+                &["", "42台", "", "3台"],
+                &["計測PC-1", "Windows 11 Pro 25H2", "DHCP"],
+            ],
+        );
+        let layout = find_ledger_layout(&sheet, FieldTable::bundled()).expect("ledger");
+        let ls = super::super::read_ledger_sheet(0, &sheet, layout);
+        let rows: Vec<u32> = ls.devices.iter().map(|d| d.row.index).collect();
+        assert_eq!(rows, vec![1, 2, 4, 8]);
+        let skipped: Vec<u32> = ls.skipped.iter().map(|s| s.row).collect();
+        assert_eq!(skipped, vec![3, 5, 6, 7]);
+    }
+}
