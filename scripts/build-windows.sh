@@ -37,7 +37,8 @@ fi
 # Symbols are stripped for the download (about half the size); panics still unwind and are caught.
 CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --target "$TARGET"
 
-EXE="target/$TARGET/release/daicho.exe"
+EXE="${CARGO_TARGET_DIR:-target}/$TARGET/release/daicho.exe"
 [ -f "$EXE" ] || { echo "build-windows: $EXE was not produced" >&2; exit 1; }
 SIZE=$(wc -c <"$EXE")
-echo "build-windows: built $(pwd)/$EXE ($((SIZE / 1024)) KiB)"
+case "$EXE" in /*) ;; *) EXE="$(pwd)/$EXE" ;; esac
+echo "build-windows: built $EXE ($((SIZE / 1024)) KiB)"

@@ -14,7 +14,7 @@ use crate::run::check_file_with;
 use crate::settings::Settings;
 use crate::Lang;
 use clap::Parser;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,13 +27,14 @@ pub fn main() -> std::process::ExitCode {
 fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Clean
-            };
+            return ExitStatus::Failure;
+        }
+        Err(e) => {
+            // --help and --version: human text, in the console's code page when redirected.
+            crate::console::write_human(&e.render().ansi().to_string());
+            return ExitStatus::Clean;
         }
     };
     match cli.command {
@@ -236,12 +237,15 @@ fn check(args: CheckArgs) -> ExitStatus {
         OutputFormat::Human => report::human::render(
             &run,
             &report::human::Style {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                color: crate::console::stdout_color(),
             },
             args.quiet,
         ),
     };
-    print_out(&text);
+    match args.format {
+        OutputFormat::Human => crate::console::write_human(&text),
+        _ => crate::console::write_human(&text),
+    }
     if outputs_failed {
         return ExitStatus::Failure;
     }
@@ -251,21 +255,26 @@ fn check(args: CheckArgs) -> ExitStatus {
 /// `--edition`, `--checklist FILE` and `--ledger FILE` must be usable before any file is
 /// checked; otherwise the reason is printed and the run ends with exit code 2.
 fn checklist_options_ok(cli: &Overrides) -> Result<(), ExitStatus> {
-    let mut s = Settings::new(cli.as_of);
-    s.lang = cli.lang;
-    s.edition = cli.edition.clone();
-    s.checklist_file = cli.checklist_file.clone();
-    s.ledger_file = cli.ledger_file.clone();
-    crate::engine::validate_settings(&s).map_err(|msg| {
+    checklist_options_message(cli).map_err(|msg| {
         eprintln!("{msg}");
         ExitStatus::Failure
     })
 }
 
+/// Why `--edition`, `--checklist` or `--ledger` cannot be used, if they cannot.
+fn checklist_options_message(cli: &Overrides) -> Result<(), String> {
+    let mut s = Settings::new(cli.as_of);
+    s.lang = cli.lang;
+    s.edition = cli.edition.clone();
+    s.checklist_file = cli.checklist_file.clone();
+    s.ledger_file = cli.ledger_file.clone();
+    crate::engine::validate_settings(&s)
+}
+
 /// `daicho config --example`.
 fn config(args: &ConfigArgs) -> ExitStatus {
     if args.example {
-        print_out(crate::config::EXAMPLE);
+        crate::console::write_human(crate::config::EXAMPLE);
         return ExitStatus::Clean;
     }
     eprintln!("使い方: daicho config --example  (コメント付きの daicho.toml の例を表示します / prints a commented daicho.toml)");
@@ -274,30 +283,33 @@ fn config(args: &ConfigArgs) -> ExitStatus {
 
 /// Drag-and-drop mode: check, write `<stem>.checked.xlsx`, print a short summary (src/dropmode.rs).
 fn dropped(args: DropArgs) -> ExitStatus {
-    if let Err(code) = checklist_options_ok(&overrides(&args.common)) {
-        return code;
-    }
-    // Run-wide choices (language, --fail-on) come from the first path's daicho.toml; each file
-    // is still checked with its own.
-    let mut resolver = match Resolver::new(overrides(&args.common), args.common.config.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return config_error(&e, args.common.lang),
+    dropped_with(args, &mut crate::dropmode::ConsolePause)
+}
+
+/// Drag-and-drop mode with the end-of-run pause given: every outcome, a broken daicho.toml
+/// included, ends in `pause` (tests pass their own to see that it is reached).
+pub fn dropped_with(args: DropArgs, pause: &mut dyn crate::dropmode::Pause) -> ExitStatus {
+    let lang = args.common.lang;
+    let check = || {
+        checklist_options_message(&overrides(&args.common))?;
+        // Run-wide choices (language, --fail-on) come from the first path's daicho.toml; each
+        // file is still checked with its own.
+        let mut resolver = Resolver::new(overrides(&args.common), args.common.config.as_deref())
+            .map_err(|e| e.render(lang))?;
+        let settings = match args.paths.first() {
+            Some(p) => resolver.settings_for(p),
+            None => Ok(resolver.defaults()),
+        }
+        .map_err(|e| e.render(lang))?;
+        let annotate = AnnotateTo {
+            out_dir: args.out_dir.as_deref(),
+            fallback: true,
+        };
+        let outcomes = check_paths(&args.paths, &mut resolver, false, Some(&annotate))
+            .map_err(|e| e.render(lang))?;
+        Ok(crate::dropmode::Checked { settings, outcomes })
     };
-    let run_settings = match args.paths.first() {
-        Some(p) => resolver.settings_for(p),
-        None => Ok(resolver.defaults()),
-    };
-    let run_settings = match run_settings {
-        Ok(s) => s,
-        Err(e) => return config_error(&e, args.common.lang),
-    };
-    let annotate = AnnotateTo {
-        out_dir: args.out_dir.as_deref(),
-        fallback: true,
-    };
-    crate::dropmode::run(&args.paths, &run_settings, || {
-        check_paths(&args.paths, &mut resolver, false, Some(&annotate))
-    })
+    crate::dropmode::run(&args.paths, lang, check, pause)
 }
 
 fn rules(args: &RulesArgs) -> ExitStatus {
@@ -355,7 +367,7 @@ fn rules(args: &RulesArgs) -> ExitStatus {
             }
         }
     }
-    print_out(&out);
+    crate::console::write_human(&out);
     ExitStatus::Clean
 }
 
@@ -375,13 +387,6 @@ fn explain_os(args: &crate::cli::OsArgs) -> ExitStatus {
         .as_ref()
         .map_or(crate::ledger::os::OsTable::bundled(), |s| s.os_table);
     let text = args.text.join(" ");
-    print_out(&crate::rules::os::explain(table, &text, as_of, args.lang));
+    crate::console::write_human(&crate::rules::os::explain(table, &text, as_of, args.lang));
     ExitStatus::Clean
-}
-
-/// Writes to stdout, ignoring a closed pipe (`daicho rules | head`).
-fn print_out(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
 }

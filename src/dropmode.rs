@@ -4,17 +4,13 @@
 //! does not vanish before it is read.
 
 use crate::annotate::Written;
-use crate::config::ConfigError;
 use crate::paths::display_path;
-use crate::report::ExitStatus;
-use crate::report::FileReport;
-use crate::report::Run;
+use crate::report::{ExitStatus, FileReport, Run};
 use crate::rules::Finding;
 use crate::run::Annotated;
 use crate::settings::Settings;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 /// How many problems the per-file summary lists.
@@ -26,28 +22,59 @@ pub struct Outcome {
     pub annotated: Annotated,
 }
 
-/// Runs drag-and-drop mode; returns how the run ended.
-/// `check` checks every file (each with its own daicho.toml) and writes its annotated workbook;
-/// `settings` (the first path's) give the language and `--fail-on` of the run.
+/// What drag-and-drop mode checked: the run-wide settings (the first path's daicho.toml) and
+/// every file's outcome.
+pub struct Checked {
+    pub settings: std::sync::Arc<Settings>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// The last thing drag-and-drop mode does on every path out, so that a window Explorer opened
+/// stays until the user has read it. A seam: tests observe it, `ConsolePause` is the real one.
+pub trait Pause {
+    fn pause(&mut self, lang: Lang);
+}
+
+/// Waits for Enter when the console window belongs to daicho alone (see [`pause_if_own_console`]).
+pub struct ConsolePause;
+
+impl Pause for ConsolePause {
+    fn pause(&mut self, lang: Lang) {
+        pause_if_own_console(lang);
+    }
+}
+
+impl<F: FnMut(Lang)> Pause for F {
+    fn pause(&mut self, lang: Lang) {
+        self(lang)
+    }
+}
+
+/// Runs drag-and-drop mode; returns how the run ended. `lang` is the command line's language, for
+/// what is said before any daicho.toml is read. `check` reads the settings and checks every file
+/// (each with its own daicho.toml), writing its annotated workbook; its error is a message
+/// already in the user's language (a broken daicho.toml, an unusable option). Every outcome —
+/// the usage hint, that message, the summary — ends in `pause`.
 pub fn run(
     paths: &[PathBuf],
-    settings: &Settings,
-    check: impl FnOnce() -> Result<Vec<Outcome>, ConfigError>,
+    lang: Lang,
+    check: impl FnOnce() -> Result<Checked, String>,
+    pause: &mut dyn Pause,
 ) -> ExitStatus {
-    let lang = settings.lang;
     if paths.is_empty() {
         print(&usage_hint(lang));
-        pause_if_own_console(lang);
+        pause.pause(lang);
         return ExitStatus::Failure;
     }
-    let outcomes = match check() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{}", e.render(lang));
-            pause_if_own_console(lang);
+    let Checked { settings, outcomes } = match check() {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("{message}");
+            pause.pause(lang);
             return ExitStatus::Failure;
         }
     };
+    let lang = settings.lang;
     let mut text = String::new();
     for o in &outcomes {
         text.push_str(&file_summary(o, lang));
@@ -61,7 +88,7 @@ pub fn run(
     };
     text.push_str(&totals(&run));
     print(&text);
-    pause_if_own_console(lang);
+    pause.pause(lang);
     if failed_outputs {
         ExitStatus::Failure
     } else {
@@ -141,11 +168,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
                 (Some(s), None) => format!(" {s}"),
                 _ => String::new(),
             };
-            let mark = match f.severity {
-                Severity::Error => "×",
-                Severity::Warning => "⚠",
-                Severity::Info => "ℹ",
-            };
+            let mark = crate::report::human::mark(f.severity);
             let more = match (n, lang) {
                 (1, _) => String::new(),
                 (n, Lang::Ja) => format!(" ほか{}件", n - 1),
@@ -252,9 +275,7 @@ fn totals(run: &Run) -> String {
 }
 
 fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    crate::console::write_human(text);
 }
 
 /// On Windows, when this process is the only one attached to its console (double-click or

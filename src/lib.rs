@@ -12,6 +12,7 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod convert;
 pub mod dropmode;
 pub mod engine;
@@ -27,6 +28,7 @@ pub mod settings;
 pub mod suppress;
 pub mod template;
 pub mod text;
+pub mod user_folders;
 pub mod workbook;
 pub mod xlsx_out;
 

@@ -288,13 +288,28 @@ fn is_spreadsheet(p: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.contains(&e.as_str()) && e != "txt")
 }
 
-/// The path as shown in reports: as given on the command line, with `/` separators.
+/// The path as shown to people (human output, messages): as given on the command line, with the
+/// system's separators — `\\` on Windows, `/` elsewhere.
 pub fn display_path(p: &std::path::Path) -> String {
+    native_separators(&p.to_string_lossy(), cfg!(windows))
+}
+
+/// The path as machine formats (JSON, SARIF, JUnit, GitHub) carry it: `/` separators everywhere,
+/// so reports compare equal across systems.
+pub fn portable_path(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+fn native_separators(path: &str, windows: bool) -> String {
+    if windows {
+        path.replace('/', "\\")
+    } else {
+        path.replace('\\', "/")
+    }
+}
+
 /// A path relative to the working folder when it lies under it (daicho.toml found by walking up
-/// from an absolute path), else as is; `/` separators.
+/// from an absolute path), else as is; shown as [`display_path`] shows it.
 pub fn display_relative(p: &std::path::Path) -> String {
     let rel = std::env::current_dir()
         .ok()
@@ -426,5 +441,23 @@ mod tests {
         );
         let missing = dir.path().join("ない.xlsx");
         assert_eq!(expand(&missing), Expanded::Missing(missing.clone()));
+    }
+}
+
+#[cfg(test)]
+mod separator_tests {
+    use super::*;
+
+    #[test]
+    fn people_see_the_systems_separators_machines_see_slashes() {
+        assert_eq!(
+            native_separators("C:/Users/田中/Documents\\台帳.xlsx", true),
+            "C:\\Users\\田中\\Documents\\台帳.xlsx"
+        );
+        assert_eq!(native_separators("dir\\台帳.xlsx", false), "dir/台帳.xlsx");
+        assert_eq!(
+            portable_path(std::path::Path::new("dir\\sub/台帳.xlsx")),
+            "dir/sub/台帳.xlsx"
+        );
     }
 }

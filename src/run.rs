@@ -7,7 +7,7 @@ use crate::engine::analyze;
 use crate::report::FileReport;
 use crate::settings::Settings;
 use crate::workbook::panic_text;
-use crate::workbook::ReadError;
+use crate::workbook::{Format, ReadError, Workbook};
 use std::path::Path;
 
 /// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
@@ -29,10 +29,11 @@ pub fn check_file_with(
     // Whether the file was read: a panic after that is daicho's own (rules, writer), not the file's.
     let read = std::cell::Cell::new(false);
     let work = || -> (FileReport, Annotated) {
-        let workbook = match crate::isolate::open_path(path, &settings.limits) {
+        let mut workbook = match crate::isolate::open_path(path, &settings.limits) {
             Ok(wb) => wb,
             Err(e) => return (FileReport::failed(path, e), None),
         };
+        blank_earlier_proposals(path, &mut workbook);
         read.set(true);
         let analysis = analyze(&workbook, settings);
         let written = annotate.map(|target| {
@@ -65,6 +66,26 @@ pub fn check_file_with(
                 ReadError::ReaderCrashed { detail }
             };
             (FileReport::failed(path, error), None)
+        }
+    }
+}
+
+/// In a `.checked.xlsx` checked again, the checklist answers an earlier run proposed and nobody
+/// confirmed (still in daicho's proposal colour) are daicho's words, not the hospital's: they are
+/// read as blank, so the item is judged (C001) and proposed again rather than taken as answered.
+fn blank_earlier_proposals(path: &Path, workbook: &mut Workbook) {
+    if workbook.format != Format::Xlsx {
+        return;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
+    let Ok(marked) = crate::annotate::earlier_proposals(&bytes) else {
+        return;
+    };
+    for sheet in &mut workbook.sheets {
+        if let Some(cells) = marked.get(&sheet.name) {
+            sheet.grid.remove_cells(cells);
         }
     }
 }

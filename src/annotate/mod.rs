@@ -27,6 +27,17 @@ pub use output::{
 };
 pub use styles::{FONT_NAME, FONT_SIZE};
 
+/// The cells of a `.checked.xlsx` that hold an earlier run's unconfirmed checklist proposals (in
+/// daicho's proposal colour), per sheet name.
+pub fn earlier_proposals(
+    package: &[u8],
+) -> Result<
+    std::collections::BTreeMap<String, std::collections::BTreeSet<(u32, u32)>>,
+    ooxml::PatchError,
+> {
+    ooxml::marked_text_cells(package, in_place::PROPOSAL_FILL)
+}
+
 use crate::engine::Analysis;
 use crate::layout::is_daicho_sheet;
 use crate::rules::Finding;

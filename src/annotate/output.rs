@@ -124,23 +124,10 @@ fn parent_dir(p: &Path) -> PathBuf {
     }
 }
 
-/// Folders to try when the input's folder cannot be written: Documents, then Desktop (under
-/// %USERPROFILE% on Windows, $HOME elsewhere, when they exist), then the temp folder.
+/// Folders to try when the input's folder cannot be written: Documents, then Desktop (where
+/// Windows says they are; under $HOME elsewhere), when they exist, then the temp folder.
 pub fn fallback_dirs() -> Vec<PathBuf> {
-    let home = if cfg!(windows) {
-        std::env::var_os("USERPROFILE").or_else(|| std::env::var_os("HOME"))
-    } else {
-        std::env::var_os("HOME")
-    };
-    let mut dirs = Vec::new();
-    if let Some(home) = home.map(PathBuf::from) {
-        for sub in ["Documents", "Desktop"] {
-            let d = home.join(sub);
-            if d.is_dir() {
-                dirs.push(d);
-            }
-        }
-    }
+    let mut dirs = crate::user_folders::documents_and_desktop();
     dirs.push(std::env::temp_dir());
     dirs
 }

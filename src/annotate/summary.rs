@@ -68,6 +68,11 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
     line(ws, t(lang, "ファイル", "File"), s.file_name.clone())?;
     let as_of_row = line(ws, t(lang, "判定日", "As of"), String::new())?;
     ws.write_datetime_with_format(as_of_row, 1, s.as_of, &styles.date)?;
+    line(
+        ws,
+        t(lang, "検査ツール", "Checked with"),
+        format!("daicho {}", env!("CARGO_PKG_VERSION")),
+    )?;
     let copy_note = if s.in_place {
         t(
             lang,

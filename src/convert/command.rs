@@ -173,7 +173,7 @@ fn convert_one(
     let text = log::render_text(&conv, &shown_out, lang);
     // The summary on stdout; the detailed log of a csv/json output on stderr unless --log takes it
     // (an xlsx output holds it in its 変換ログ sheet).
-    println!("{}", log::summary_line(&conv, &shown_out, lang));
+    crate::console::write_human(&format!("{}\n", log::summary_line(&conv, &shown_out, lang)));
     if args.format != ConvertFormat::Xlsx && args.log.is_none() {
         eprint!("{}", text.split_once('\n').map_or("", |(_, rest)| rest));
     }

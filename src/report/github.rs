@@ -8,7 +8,7 @@
 //! `%3A` and `%2C`.
 
 use super::{place, Run};
-use crate::paths::display_path;
+use crate::paths::portable_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -17,7 +17,7 @@ pub fn render(run: &Run) -> String {
     let lang = run.lang;
     let mut out = String::new();
     for file in &run.files {
-        let path = display_path(&file.path);
+        let path = portable_path(&file.path);
         let path = path.strip_prefix("./").unwrap_or(&path);
         if let Some(e) = &file.error {
             let _ = writeln!(

@@ -11,39 +11,54 @@ pub struct Style {
     pub color: bool,
 }
 
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+const DIM: anstyle::Style = anstyle::Style::new().dimmed();
+const PLACE: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
+
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint(&self, style: anstyle::Style, s: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
 
     fn severity(&self, sev: Severity, s: &str) -> String {
-        let code = match sev {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;34",
+        let color = match sev {
+            Severity::Error => anstyle::AnsiColor::Red,
+            Severity::Warning => anstyle::AnsiColor::Yellow,
+            Severity::Info => anstyle::AnsiColor::Blue,
         };
-        self.paint(code, s)
+        self.paint(color.on_default().bold(), s)
     }
 }
 
-fn mark(sev: Severity) -> &'static str {
-    match sev {
-        Severity::Error => "×",
-        Severity::Warning => "⚠",
-        Severity::Info => "ℹ",
+/// The mark before a finding. On Windows only marks the default Japanese console font (and
+/// CP932, for redirected output) has: ⚠ and ℹ are in neither.
+pub fn mark(sev: Severity) -> &'static str {
+    mark_for(sev, cfg!(windows))
+}
+
+fn mark_for(sev: Severity, windows: bool) -> &'static str {
+    match (sev, windows) {
+        (Severity::Error, _) => "×",
+        (Severity::Warning, true) => "▲",
+        (Severity::Warning, false) => "⚠",
+        (Severity::Info, true) => "※",
+        (Severity::Info, false) => "ℹ",
     }
 }
+
+/// The corner before a suggested fix: `╰` is not in the Japanese console font.
+const FIX_CORNER: &str = if cfg!(windows) { "└" } else { "╰" };
 
 pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
     let lang = run.lang;
     let mut out = String::new();
     if !quiet {
         for file in &run.files {
-            let _ = writeln!(out, "{}", style.paint("1", &display_path(&file.path)));
+            let _ = writeln!(out, "{}", style.paint(BOLD, &display_path(&file.path)));
             if let Some(e) = &file.error {
                 let _ = writeln!(
                     out,
@@ -76,7 +91,7 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
                             Lang::Ja => format!("シート「{name}」{detail}"),
                             Lang::En => format!("sheet '{name}' {detail}"),
                         };
-                        let _ = writeln!(out, "  {}", style.paint("1", &title));
+                        let _ = writeln!(out, "  {}", style.paint(BOLD, &title));
                     }
                 }
                 finding(&mut out, f, style, lang);
@@ -123,8 +138,8 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
         out,
         "    {} {} {}{}",
         style.severity(f.severity, &head),
-        style.paint("2", f.name()),
-        style.paint("36", &place),
+        style.paint(DIM, f.name()),
+        style.paint(PLACE, &place),
         suppressed
     );
     let _ = writeln!(out, "      │ {}", f.message.get(lang));
@@ -133,7 +148,7 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
             Lang::Ja => "修正案",
             Lang::En => "fix",
         };
-        let _ = writeln!(out, "      ╰ {label}: {fix}");
+        let _ = writeln!(out, "      {FIX_CORNER} {label}: {fix}");
     }
 }
 
@@ -179,4 +194,31 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
         ),
     };
     let _ = writeln!(out, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_marks_are_in_cp932() {
+        for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+            let m = mark_for(sev, true);
+            let (_, _, lacks) = encoding_rs::SHIFT_JIS.encode(m);
+            assert!(!lacks, "{m}");
+        }
+        let (_, _, lacks) = encoding_rs::SHIFT_JIS.encode("└");
+        assert!(!lacks);
+    }
+
+    #[test]
+    fn colour_codes_only_when_asked() {
+        let plain = Style { color: false };
+        assert_eq!(plain.severity(Severity::Error, "エラー"), "エラー");
+        let colored = Style { color: true }.severity(Severity::Error, "エラー");
+        assert!(
+            colored.starts_with("\x1b[") && colored.ends_with("\x1b[0m"),
+            "{colored:?}"
+        );
+    }
 }

@@ -6,13 +6,15 @@
 
 use super::FileReport;
 use super::Run;
-use crate::paths::display_path;
+use crate::paths::portable_path;
 use crate::rules::Finding;
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Report<'a> {
     as_of: String,
+    /// The version of daicho that wrote the report.
+    daicho_version: &'static str,
     files: Vec<File<'a>>,
     summary: Summary,
     /// The date the OS/firmware support table was checked against its sources.
@@ -85,6 +87,7 @@ pub fn render(run: &Run) -> String {
     let s = run.summary();
     let report = Report {
         as_of: run.as_of.format("%Y-%m-%d").to_string(),
+        daicho_version: env!("CARGO_PKG_VERSION"),
         files: run.files.iter().map(|f| file(f, run)).collect(),
         summary: Summary {
             errors: s.errors,
@@ -111,8 +114,8 @@ fn file<'a>(f: &'a FileReport, run: &Run) -> File<'a> {
             kind: e.kind(),
             message: e.message(run.lang),
         }),
-        output: f.output.as_deref().map(display_path),
-        path: display_path(&f.path),
+        output: f.output.as_deref().map(portable_path),
+        path: portable_path(&f.path),
         sheets: f
             .sheets
             .iter()

@@ -8,7 +8,7 @@
 
 use super::FileReport;
 use super::{place, Run};
-use crate::paths::display_path;
+use crate::paths::portable_path;
 use crate::rules::Finding;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -24,7 +24,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
     let mut body = String::new();
     let (mut tests, mut failures, mut errors) = (0usize, 0usize, 0usize);
     for file in &run.files {
-        let path = display_path(&file.path);
+        let path = portable_path(&file.path);
         let cases = cases(file, lang);
         let file_failures = cases
             .iter()

@@ -12,7 +12,7 @@
 
 use super::FileReport;
 use super::{place, Run};
-use crate::paths::display_path;
+use crate::paths::portable_path;
 use crate::registry;
 use crate::rules::{pick, Finding, Rule};
 use crate::{Lang, Severity};
@@ -333,7 +333,7 @@ fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[&Rule]) -> SarifR
 }
 
 fn location(file: &FileReport, f: Option<&Finding>) -> Location {
-    let shown = display_path(&file.path);
+    let shown = portable_path(&file.path);
     let logical = f
         .and_then(place)
         .map(|name| LogicalLocation {
@@ -357,7 +357,7 @@ fn location(file: &FileReport, f: Option<&Finding>) -> Location {
 /// A relative path stays relative (`ledgers/%E5%8F%B0%E5%B8%B3.xlsx`, resolved against the
 /// repository root by GitHub); an absolute one becomes a `file:` URI, UNC paths included.
 fn artifact_uri(file: &FileReport) -> String {
-    let shown = display_path(&file.path);
+    let shown = portable_path(&file.path);
     let shown = shown.strip_prefix("./").unwrap_or(&shown);
     if file.path.is_absolute() || shown.starts_with("//") {
         if let Some(unc) = shown.strip_prefix("//") {

@@ -148,10 +148,10 @@ pub fn run(args: &TemplateArgs) -> ExitStatus {
         .and_then(|bytes| write_atomically(&path, &bytes, args.force).map_err(TemplateError::Save));
     match result {
         Ok(()) => {
-            match lang {
-                Lang::Ja => println!("テンプレートを作成しました: {}", path.display()),
-                Lang::En => println!("Template written: {}", path.display()),
-            }
+            crate::console::write_human(&match lang {
+                Lang::Ja => format!("テンプレートを作成しました: {}\n", path.display()),
+                Lang::En => format!("Template written: {}\n", path.display()),
+            });
             ExitStatus::Clean
         }
         Err(e) => {

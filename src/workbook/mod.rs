@@ -128,6 +128,18 @@ impl Grid {
         Grid { rows }
     }
 
+    /// Blanks the given `(row, col)` cells (rows left empty are dropped).
+    pub fn remove_cells(&mut self, cells: &std::collections::BTreeSet<(u32, u32)>) {
+        if cells.is_empty() {
+            return;
+        }
+        for row in &mut self.rows {
+            let index = row.index;
+            row.cells.retain(|(c, _)| !cells.contains(&(index, *c)));
+        }
+        self.rows.retain(|r| !r.cells.is_empty());
+    }
+
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }

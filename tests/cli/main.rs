@@ -20,4 +20,5 @@ mod layout;
 mod patch;
 mod support;
 mod template;
+mod windows;
 mod words;
