@@ -3,10 +3,12 @@
 //! that would need a guess (a placeholder, a partial date, a word outside the vocabulary) is left
 //! as typed, and the checker flags it on the converted ledger.
 
+use crate::layout::Field;
 use crate::ledger::date::read_date_cell;
 use crate::ledger::ip;
 use crate::ledger::os::OsTable;
 use crate::ledger::status::{is_specific_status, parse_kind, parse_status};
+use crate::settings::Settings;
 use crate::template::vocab;
 use crate::text;
 use crate::workbook::CellValue;
@@ -183,6 +185,63 @@ pub fn os_spelling(table: &OsTable, s: &str) -> Option<String> {
 
 fn has_note(s: &str) -> bool {
     text::nfkc(s).contains(['(', '[', '【', '〔', '<', '「'])
+}
+
+/// Applies the safe fixes of one field to a source value. Returns the converted value and the
+/// fixes applied (empty when the value is unchanged).
+pub(super) fn fix_value(
+    field: Field,
+    value: &CellValue,
+    settings: &Settings,
+) -> (Option<CellValue>, Vec<Fix>) {
+    let CellValue::Text(raw) = value else {
+        return (Some(value.clone()), Vec::new());
+    };
+    let mut fixes = Vec::new();
+    let mut text: String = match trimmed(raw) {
+        Some(t) => {
+            fixes.push(Fix::Trim);
+            t.to_string()
+        }
+        None => raw.clone(),
+    };
+    if text.is_empty() {
+        return (None, fixes);
+    }
+    match field {
+        Field::Ip => {
+            if let Some(t) = ip_cell(&text) {
+                text = t;
+                fixes.push(Fix::IpCanonical);
+            }
+        }
+        Field::Registered => {
+            if let Some(d) = date_text(&text) {
+                fixes.push(Fix::DateCell);
+                return (Some(CellValue::DateTime(d)), fixes);
+            }
+        }
+        Field::Status => {
+            if let Some(w) = status_word(&text) {
+                text = w.to_string();
+                fixes.push(Fix::StatusWord);
+            }
+        }
+        Field::Kind => {
+            if let Some(w) = kind_word(&text) {
+                text = w.to_string();
+                fixes.push(Fix::KindWord);
+            }
+        }
+        Field::Os => {
+            if let Some(t) = os_spelling(settings.os_table, &text) {
+                text = t;
+                fixes.push(Fix::OsSpelling);
+            }
+        }
+        _ => {}
+    }
+    (Some(CellValue::Text(text)), fixes)
 }
 
 #[cfg(test)]

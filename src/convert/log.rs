@@ -317,8 +317,24 @@ pub fn add_log_sheet(
         wrapped: style::wrapped(),
         widths: Vec::new(),
     };
-    let ja = lang == Lang::Ja;
+    changes(&mut w, conv, lang)?;
+    kept_values(&mut w, conv, lang)?;
+    missing_columns(&mut w, conv, lang)?;
+    left_out(&mut w, conv, lang)?;
+    remaining(&mut w, conv, lang)?;
+    let widths = std::mem::take(&mut w.widths);
+    for (c, width) in widths.iter().enumerate() {
+        w.sheet
+            .set_column_width(c as u16, style::column_width(*width, 8, MAX_WIDTH))?;
+    }
+    w.sheet.set_landscape();
+    w.sheet.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
 
+/// ■ 変更した値: each change, with its fix (or a line saying there is none).
+fn changes(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
+    let ja = lang == Lang::Ja;
     w.heading(if ja {
         "■ 変更した値"
     } else {
@@ -366,7 +382,12 @@ pub fn add_log_sheet(
             &fix_codes(&c.fixes),
         ])?;
     }
+    Ok(())
+}
 
+/// ■ 推測になるため、そのまま残した値: the values left as typed, and why (when there are any).
+fn kept_values(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
+    let ja = lang == Lang::Ja;
     if !conv.kept.is_empty() {
         w.heading(if ja {
             "■ 推測になるため、そのまま残した値"
@@ -388,7 +409,16 @@ pub fn add_log_sheet(
             ])?;
         }
     }
+    Ok(())
+}
 
+/// ■ 元のシートになかった列: the columns a source sheet lacks (when there are any).
+fn missing_columns(
+    w: &mut SheetWriter<'_>,
+    conv: &Conversion,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let ja = lang == Lang::Ja;
     if !conv.missing_columns.is_empty() {
         w.heading(if ja {
             "■ 元のシートになかった列(変換後は空欄)"
@@ -404,7 +434,12 @@ pub fn add_log_sheet(
             w.line(&[sheet, field_label(*f, lang)])?;
         }
     }
+    Ok(())
+}
 
+/// ■ 変換しなかった行・シート: the rows and sheets not converted (when there are any).
+fn left_out(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
+    let ja = lang == Lang::Ja;
     if !conv.left_out.is_empty() {
         w.heading(if ja {
             "■ 変換しなかった行・シート"
@@ -432,7 +467,12 @@ pub fn add_log_sheet(
             }
         }
     }
+    Ok(())
+}
 
+/// ■ 変換後に残る指摘: the findings of daicho check on the result (or a line saying there is none).
+fn remaining(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
+    let ja = lang == Lang::Ja;
     w.heading(if ja {
         "■ 変換後に残る指摘(daicho check の結果)"
     } else {
@@ -489,12 +529,5 @@ pub fn add_log_sheet(
             &message,
         ])?;
     }
-    let widths = std::mem::take(&mut w.widths);
-    for (c, width) in widths.iter().enumerate() {
-        w.sheet
-            .set_column_width(c as u16, style::column_width(*width, 8, MAX_WIDTH))?;
-    }
-    w.sheet.set_landscape();
-    w.sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }

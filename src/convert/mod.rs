@@ -8,17 +8,18 @@
 pub mod command;
 pub mod export;
 pub mod fixes;
+mod ids;
 pub mod log;
 
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
-use crate::ledger::id::exact_key;
-use crate::ledger::{DeviceKind, LedgerSheet};
+use crate::ledger::{Device, DeviceKind, Ledger, LedgerSheet};
 use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
-use crate::{Lang, Text};
-use fixes::Fix;
+use crate::Lang;
+use fixes::{fix_value, Fix};
+use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -123,63 +124,6 @@ fn structural_kind(
     above.checked_sub(1).map(|i| sections[i].1).or(ls.kind_hint)
 }
 
-/// Applies the safe fixes of one field to a source value. Returns the converted value and the
-/// fixes applied (empty when the value is unchanged).
-fn fix_value(
-    field: Field,
-    value: &CellValue,
-    settings: &Settings,
-) -> (Option<CellValue>, Vec<Fix>) {
-    let CellValue::Text(raw) = value else {
-        return (Some(value.clone()), Vec::new());
-    };
-    let mut fixes = Vec::new();
-    let mut text: String = match fixes::trimmed(raw) {
-        Some(t) => {
-            fixes.push(Fix::Trim);
-            t.to_string()
-        }
-        None => raw.clone(),
-    };
-    if text.is_empty() {
-        return (None, fixes);
-    }
-    match field {
-        Field::Ip => {
-            if let Some(t) = fixes::ip_cell(&text) {
-                text = t;
-                fixes.push(Fix::IpCanonical);
-            }
-        }
-        Field::Registered => {
-            if let Some(d) = fixes::date_text(&text) {
-                fixes.push(Fix::DateCell);
-                return (Some(CellValue::DateTime(d)), fixes);
-            }
-        }
-        Field::Status => {
-            if let Some(w) = fixes::status_word(&text) {
-                text = w.to_string();
-                fixes.push(Fix::StatusWord);
-            }
-        }
-        Field::Kind => {
-            if let Some(w) = fixes::kind_word(&text) {
-                text = w.to_string();
-                fixes.push(Fix::KindWord);
-            }
-        }
-        Field::Os => {
-            if let Some(t) = fixes::os_spelling(settings.os_table, &text) {
-                text = t;
-                fixes.push(Fix::OsSpelling);
-            }
-        }
-        _ => {}
-    }
-    (Some(CellValue::Text(text)), fixes)
-}
-
 /// How a value reads in the log.
 fn shown(v: Option<&CellValue>) -> String {
     v.map(|v| v.display()).unwrap_or_default()
@@ -189,8 +133,40 @@ fn shown(v: Option<&CellValue>) -> String {
 /// fixes applied and logged. The findings on the result are added by [`check_result`].
 pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Conversion {
     let ledger = &analysis.ledger;
-    // Extra columns across sheets: the same header text in two sheets is one column; a header
-    // repeated within a sheet gets a column per occurrence.
+    let (extra_columns, sheet_extras) = merge_extra_columns(ledger);
+    let mut conv = Conversion {
+        input: input.to_path_buf(),
+        devices: Vec::with_capacity(ledger.device_count()),
+        sources: Vec::with_capacity(ledger.device_count()),
+        extra_columns,
+        changes: Vec::new(),
+        kept: Vec::new(),
+        left_out: Vec::new(),
+        missing_columns: Vec::new(),
+        remaining: Vec::new(),
+    };
+    // Changes are collected per device and get the device's converted number at the end.
+    let mut pending: Vec<(usize, Change)> = Vec::new();
+    for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
+        convert_sheet(&mut conv, &mut pending, ls, extras, settings);
+    }
+    half_width_ids(&mut conv, &mut pending);
+    log_changes(&mut conv, pending, analysis.workbook);
+    for info in &analysis.sheets {
+        if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
+            conv.left_out.push(LeftOut::Sheet {
+                name: info.name.clone(),
+                role: info.role,
+            });
+        }
+    }
+    conv
+}
+
+/// The extra columns across sheets: the same header text in two sheets is one column; a header
+/// repeated within a sheet gets a column per occurrence. Returns the columns' headers and, per
+/// sheet, (source column, extra column index).
+fn merge_extra_columns(ledger: &Ledger<'_>) -> (Vec<String>, Vec<Vec<(u32, usize)>>) {
     let mut extra_columns: Vec<String> = Vec::new();
     let mut extra_index: HashMap<(String, usize), usize> = HashMap::new();
     let mut sheet_extras: Vec<Vec<(u32, usize)>> = Vec::new();
@@ -209,113 +185,127 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
         }
         sheet_extras.push(map);
     }
+    (extra_columns, sheet_extras)
+}
 
-    let mut conv = Conversion {
-        input: input.to_path_buf(),
-        devices: Vec::with_capacity(ledger.device_count()),
-        sources: Vec::with_capacity(ledger.device_count()),
-        extra_columns,
-        changes: Vec::new(),
-        kept: Vec::new(),
-        left_out: Vec::new(),
-        missing_columns: Vec::new(),
-        remaining: Vec::new(),
-    };
-    // Changes are collected per device and get the device's converted number at the end.
-    let mut pending: Vec<(usize, Change)> = Vec::new();
-    let extra_len = conv.extra_columns.len();
-
-    for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
-        let name = ls.name().to_string();
-        for f in Field::ALL {
-            if !ls.layout.has(f) && f.role() != crate::layout::FieldRole::Optional {
-                conv.missing_columns.push((name.clone(), f));
-            }
-        }
-        let sections = section_kinds(ls);
-        for device in &ls.devices {
-            let row = device.row.index;
-            let index = conv.devices.len();
-            let mut out = StandardRow::new(extra_len);
-            let mut source = Source {
-                sheet: name.clone(),
-                row,
-                field_cols: [None; Field::ALL.len()],
-                extra_cols: vec![None; extra_len],
-            };
-            for f in Field::ALL {
-                let Some(col) = ls.layout.col(f) else {
-                    continue;
-                };
-                source.field_cols[f.index()] = Some(col);
-                let Some(value) = device.row.get(col) else {
-                    continue;
-                };
-                let (fixed, applied) = fix_value(f, value, settings);
-                if !applied.is_empty() {
-                    pending.push((
-                        index,
-                        Change {
-                            place: Place {
-                                sheet: name.clone(),
-                                row,
-                                col: Some(col),
-                            },
-                            field: f,
-                            id: None,
-                            before: value.display(),
-                            after: shown(fixed.as_ref()),
-                            fixes: applied,
-                        },
-                    ));
-                }
-                out.set(f, fixed);
-            }
-            if out.get(Field::Kind).is_none() {
-                // Only what the checker itself concluded from the sheet's structure.
-                if let Some(kind) =
-                    structural_kind(ls, &sections, row).filter(|k| device.kind == Some(*k))
-                {
-                    let word = vocab::kind_word(kind);
-                    out.set(Field::Kind, Some(CellValue::Text(word.to_string())));
-                    pending.push((
-                        index,
-                        Change {
-                            place: Place {
-                                sheet: name.clone(),
-                                row,
-                                col: ls.layout.col(Field::Kind),
-                            },
-                            field: Field::Kind,
-                            id: None,
-                            before: String::new(),
-                            after: word.to_string(),
-                            fixes: vec![Fix::KindFromLayout],
-                        },
-                    ));
-                }
-            }
-            for &(col, idx) in extras {
-                if let Some(v) = device.row.get(col) {
-                    out.extra[idx] = Some(v.clone());
-                    source.extra_cols[idx] = Some(col);
-                }
-            }
-            conv.devices.push(out);
-            conv.sources.push(source);
-        }
-        for s in &ls.skipped {
-            conv.left_out.push(LeftOut::Row {
-                place: Place {
-                    sheet: name.clone(),
-                    row: s.row,
-                    col: first_col_of(ls, s.row),
-                },
-                text: s.text.clone(),
-            });
+/// One ledger sheet: its missing columns, each device as a standard row, its skipped rows as
+/// left out.
+fn convert_sheet(
+    conv: &mut Conversion,
+    pending: &mut Vec<(usize, Change)>,
+    ls: &LedgerSheet<'_>,
+    extras: &[(u32, usize)],
+    settings: &Settings,
+) {
+    let name = ls.name().to_string();
+    for f in Field::ALL {
+        if !ls.layout.has(f) && f.role() != crate::layout::FieldRole::Optional {
+            conv.missing_columns.push((name.clone(), f));
         }
     }
-    half_width_ids(&mut conv, &mut pending);
+    let sections = section_kinds(ls);
+    for device in &ls.devices {
+        let (out, source) = convert_device(conv, pending, ls, &sections, extras, device, settings);
+        conv.devices.push(out);
+        conv.sources.push(source);
+    }
+    for s in &ls.skipped {
+        conv.left_out.push(LeftOut::Row {
+            place: Place {
+                sheet: name.clone(),
+                row: s.row,
+                col: first_col_of(ls, s.row),
+            },
+            text: s.text.clone(),
+        });
+    }
+}
+
+/// One device as a standard row and where its values came from: each field with its safe fixes,
+/// the kind from the sheet's structure when the row has none, the extra columns. The changes go
+/// to `pending` under the device's index.
+fn convert_device(
+    conv: &Conversion,
+    pending: &mut Vec<(usize, Change)>,
+    ls: &LedgerSheet<'_>,
+    sections: &[(u32, DeviceKind)],
+    extras: &[(u32, usize)],
+    device: &Device<'_>,
+    settings: &Settings,
+) -> (StandardRow, Source) {
+    let name = ls.name().to_string();
+    let extra_len = conv.extra_columns.len();
+    let row = device.row.index;
+    let index = conv.devices.len();
+    let mut out = StandardRow::new(extra_len);
+    let mut source = Source {
+        sheet: name.clone(),
+        row,
+        field_cols: [None; Field::ALL.len()],
+        extra_cols: vec![None; extra_len],
+    };
+    for f in Field::ALL {
+        let Some(col) = ls.layout.col(f) else {
+            continue;
+        };
+        source.field_cols[f.index()] = Some(col);
+        let Some(value) = device.row.get(col) else {
+            continue;
+        };
+        let (fixed, applied) = fix_value(f, value, settings);
+        if !applied.is_empty() {
+            pending.push((
+                index,
+                Change {
+                    place: Place {
+                        sheet: name.clone(),
+                        row,
+                        col: Some(col),
+                    },
+                    field: f,
+                    id: None,
+                    before: value.display(),
+                    after: shown(fixed.as_ref()),
+                    fixes: applied,
+                },
+            ));
+        }
+        out.set(f, fixed);
+    }
+    if out.get(Field::Kind).is_none() {
+        // Only what the checker itself concluded from the sheet's structure.
+        if let Some(kind) = structural_kind(ls, sections, row).filter(|k| device.kind == Some(*k)) {
+            let word = vocab::kind_word(kind);
+            out.set(Field::Kind, Some(CellValue::Text(word.to_string())));
+            pending.push((
+                index,
+                Change {
+                    place: Place {
+                        sheet: name.clone(),
+                        row,
+                        col: ls.layout.col(Field::Kind),
+                    },
+                    field: Field::Kind,
+                    id: None,
+                    before: String::new(),
+                    after: word.to_string(),
+                    fixes: vec![Fix::KindFromLayout],
+                },
+            ));
+        }
+    }
+    for &(col, idx) in extras {
+        if let Some(v) = device.row.get(col) {
+            out.extra[idx] = Some(v.clone());
+            source.extra_cols[idx] = Some(col);
+        }
+    }
+    (out, source)
+}
+
+/// The changes into the log: each with its device's converted management number, in cell order
+/// within a sheet and the workbook's order of sheets (the kept values too).
+fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, workbook: &Workbook) {
     for (index, mut change) in pending {
         change.id = conv.devices[index].get(Field::Id).map(|v| v.display());
         conv.changes.push(change);
@@ -324,8 +314,7 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
         (&a.place.sheet, a.place.row, a.place.col).cmp(&(&b.place.sheet, b.place.row, b.place.col))
     });
     // Keep workbook order of sheets, not alphabetical.
-    let order: HashMap<&str, usize> = analysis
-        .workbook
+    let order: HashMap<&str, usize> = workbook
         .sheets
         .iter()
         .enumerate()
@@ -347,16 +336,6 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
             k.place.col,
         )
     });
-
-    for info in &analysis.sheets {
-        if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
-            conv.left_out.push(LeftOut::Sheet {
-                name: info.name.clone(),
-                role: info.role,
-            });
-        }
-    }
-    conv
 }
 
 /// The column of the first non-blank cell of a source row (for the log's cell address).
@@ -365,104 +344,6 @@ fn first_col_of(ls: &LedgerSheet<'_>, row: u32) -> Option<u32> {
         .grid
         .row(row)
         .and_then(|r| r.cells.iter().find(|(_, v)| !v.is_blank()).map(|(c, _)| *c))
-}
-
-/// Makes full-width management numbers half-width, unless that would make two different
-/// numbers equal: then every number of that group stays as typed and the log says why.
-fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
-    let id_text = |row: &StandardRow| -> Option<String> { row.get(Field::Id).map(|v| v.display()) };
-    let mut candidates: Vec<Option<String>> = Vec::with_capacity(conv.devices.len());
-    // Group devices by the number they would have after the fix.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, row) in conv.devices.iter().enumerate() {
-        let Some(id) = id_text(row) else {
-            candidates.push(None);
-            continue;
-        };
-        let candidate = match row.get(Field::Id) {
-            Some(CellValue::Text(t)) => fixes::id_half_width(t),
-            _ => None,
-        };
-        groups
-            .entry(exact_key(candidate.as_deref().unwrap_or(&id)))
-            .or_default()
-            .push(i);
-        candidates.push(candidate);
-    }
-    // Where each device's management-number change (a trim) already is in `pending`.
-    let mut id_change: HashMap<usize, usize> = pending
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, c))| c.field == Field::Id)
-        .map(|(pos, (i, _))| (*i, pos))
-        .collect();
-    for members in groups.values() {
-        let originals: std::collections::HashSet<String> = members
-            .iter()
-            .filter_map(|&i| id_text(&conv.devices[i]).map(|t| exact_key(&t)))
-            .collect();
-        let collides = originals.len() > 1;
-        for &i in members {
-            let Some(after) = candidates[i].take() else {
-                continue;
-            };
-            let Some(col) = conv.sources[i].field_cols[Field::Id.index()] else {
-                continue;
-            };
-            let before = id_text(&conv.devices[i]).unwrap_or_default();
-            let place = Place {
-                sheet: conv.sources[i].sheet.clone(),
-                row: conv.sources[i].row,
-                col: Some(col),
-            };
-            if collides {
-                let others: Vec<String> = members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| {
-                        let s = &conv.sources[j];
-                        let cell = s.field_cols[Field::Id.index()]
-                            .map(|c| crate::address::a1(s.row, c))
-                            .unwrap_or_default();
-                        format!("{}!{cell}", s.sheet)
-                    })
-                    .collect();
-                conv.kept.push(Kept {
-                    place,
-                    field: Field::Id,
-                    value: before.clone(),
-                    reason: Text::new(
-                        format!("半角にすると「{after}」となり、{} の管理番号と同じになるため、そのままにしました(どちらが正しいか確認してください)。", others.join("、")),
-                        format!("Half-width it would read 「{after}」, the same as the number at {}; left as typed (check which is right).", others.join(", ")),
-                    ),
-                });
-                continue;
-            }
-            // Merge with a trim change already logged for the same cell.
-            match id_change.get(&i) {
-                Some(&pos) => {
-                    let c = &mut pending[pos].1;
-                    c.after = after.clone();
-                    c.fixes.push(Fix::IdHalfWidth);
-                }
-                None => {
-                    id_change.insert(i, pending.len());
-                    pending.push((
-                        i,
-                        Change {
-                            place,
-                            field: Field::Id,
-                            id: None,
-                            before,
-                            after: after.clone(),
-                            fixes: vec![Fix::IdHalfWidth],
-                        },
-                    ));
-                }
-            }
-            conv.devices[i].set(Field::Id, Some(CellValue::Text(after)));
-        }
-    }
 }
 
 /// The standard workbook: the ledger sheet, then (when given) the 変換ログ sheet.
