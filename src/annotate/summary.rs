@@ -155,6 +155,13 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             Lang::En => ", ",
         });
     line(ws, t(lang, "シート", "Sheets"), sheets)?;
+    if let Some(hidden) = crate::report::hidden_text(s.sheets, lang) {
+        let hidden = match lang {
+            Lang::Ja => format!("{hidden}(非表示でもチェックしています)"),
+            Lang::En => format!("{hidden} (checked all the same)"),
+        };
+        line(ws, t(lang, "非表示", "Hidden"), clip(&hidden).to_string())?;
+    }
 
     let marks = if s.notes_left_out > 0 {
         match lang {

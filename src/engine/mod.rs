@@ -77,12 +77,7 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
     let mut checklist_sheets = 0usize;
     let mut checklist_indices = Vec::new();
     for (i, sheet) in workbook.sheets.iter().enumerate() {
-        let mut info = SheetInfo {
-            name: sheet.name.clone(),
-            role: SheetRole::Other,
-            header_row: None,
-            device_rows: 0,
-        };
+        let mut info = SheetInfo::of(sheet);
         if crate::layout::is_daicho_sheet(sheet) {
             // daicho's own summary / filled checklist in a `.checked.xlsx`: not data.
             sheets.push(info);

@@ -103,6 +103,13 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
                 };
                 let _ = writeln!(out, "{ok}");
             }
+            if let Some(hidden) = super::hidden_text(&file.sheets, lang) {
+                let label = match lang {
+                    Lang::Ja => "  非表示(チェックはしています): ",
+                    Lang::En => "  Hidden (still checked): ",
+                };
+                let _ = writeln!(out, "{label}{hidden}");
+            }
             if let Some(o) = &file.output {
                 let label = match lang {
                     Lang::Ja => "  チェック結果のブック: ",

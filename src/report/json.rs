@@ -51,6 +51,10 @@ struct FileError {
 struct Sheet<'a> {
     device_rows: usize,
     header_row: Option<u32>,
+    /// The sheet is hidden in the workbook (it is still checked).
+    hidden: bool,
+    /// 1-based rows with a value that are hidden (they are still checked).
+    hidden_rows: Vec<u32>,
     name: &'a str,
     role: &'static str,
 }
@@ -122,6 +126,8 @@ fn file<'a>(f: &'a FileReport, run: &Run) -> File<'a> {
             .map(|s| Sheet {
                 device_rows: s.device_rows,
                 header_row: s.header_row.map(|r| r + 1),
+                hidden: s.hidden,
+                hidden_rows: s.hidden_rows.iter().map(|r| r.saturating_add(1)).collect(),
                 name: &s.name,
                 role: s.role.as_str(),
             })

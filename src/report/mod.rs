@@ -43,6 +43,84 @@ pub struct SheetInfo {
     /// 0-based header row for ledger sheets.
     pub header_row: Option<u32>,
     pub device_rows: usize,
+    /// The sheet is hidden (or very hidden) in the workbook: still checked, and the report says so.
+    pub hidden: bool,
+    /// 0-based rows with a value that are hidden: still checked, and the report says which.
+    pub hidden_rows: Vec<u32>,
+}
+
+impl SheetInfo {
+    /// A sheet as the workbook has it, before it is classified: role other, no header, its
+    /// hidden state and hidden rows.
+    pub fn of(sheet: &crate::workbook::Sheet) -> SheetInfo {
+        SheetInfo {
+            name: sheet.name.clone(),
+            role: SheetRole::Other,
+            header_row: None,
+            device_rows: 0,
+            hidden: sheet.hidden,
+            hidden_rows: sheet
+                .grid
+                .rows()
+                .iter()
+                .filter(|r| r.hidden)
+                .map(|r| r.index)
+                .collect(),
+        }
+    }
+}
+
+/// What was hidden in a workbook, as a list (`None` when nothing was): each hidden sheet, and the
+/// hidden rows of each sheet. Hidden rows and sheets are checked like the others.
+pub fn hidden_text(sheets: &[SheetInfo], lang: Lang) -> Option<String> {
+    let mut parts = Vec::new();
+    for s in sheets {
+        let name = &s.name;
+        if s.hidden {
+            parts.push(match lang {
+                Lang::Ja => format!("シート「{name}」"),
+                Lang::En => format!("sheet '{name}'"),
+            });
+        }
+        if !s.hidden_rows.is_empty() {
+            let rows = row_ranges(&s.hidden_rows);
+            parts.push(match lang {
+                Lang::Ja => format!("シート「{name}」の行 {rows}"),
+                Lang::En => format!("rows {rows} of sheet '{name}'"),
+            });
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(match lang {
+        Lang::Ja => parts.join("、"),
+        Lang::En => parts.join("; "),
+    })
+}
+
+/// `5, 7–9, 12`: 0-based rows as the 1-based numbers Excel shows, runs joined by a dash.
+pub fn row_ranges(rows: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let start = rows[i];
+        let mut end = start;
+        while i + 1 < rows.len() && Some(rows[i + 1]) == end.checked_add(1) {
+            i += 1;
+            end = rows[i];
+        }
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        if end == start {
+            out.push_str(&(u64::from(start) + 1).to_string());
+        } else {
+            out.push_str(&format!("{}–{}", u64::from(start) + 1, u64::from(end) + 1));
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The outcome for one input path, as every emitter sees it.
@@ -136,4 +214,14 @@ pub fn place(f: &crate::rules::Finding) -> Option<String> {
         Some(cell) => format!("{sheet}!{cell}"),
         None => sheet.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn row_ranges_join_runs() {
+        assert_eq!(super::row_ranges(&[]), "");
+        assert_eq!(super::row_ranges(&[4]), "5");
+        assert_eq!(super::row_ranges(&[4, 6, 7, 8, 11]), "5, 7–9, 12");
+    }
 }

@@ -441,3 +441,105 @@ fn an_output_that_cannot_be_replaced_or_written_says_what_to_do() {
         "{stderr}"
     );
 }
+
+/// A ledger with a hidden row and a hidden sheet (A.3): both are checked, and the JSON report, the
+/// human output and the summary sheet say which were hidden.
+#[test]
+fn hidden_rows_and_sheets_are_checked_and_named_in_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("hidden.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("機器台帳").unwrap();
+    let header = ["管理番号", "機器名", "OS", "IPアドレス", "設置場所", "状態"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=5u32 {
+        let ip = if r == 4 {
+            "192.168.1.300".to_string()
+        } else {
+            format!("192.168.1.{}", r + 10)
+        };
+        let row = [
+            format!("PC-{r:03}"),
+            "端末".into(),
+            "Windows 11".into(),
+            ip,
+            "外来".into(),
+            "稼働".into(),
+        ];
+        for (c, v) in row.iter().enumerate() {
+            ws.write(r, c as u16, v.as_str()).unwrap();
+        }
+    }
+    ws.set_row_hidden(3).unwrap();
+    ws.set_row_hidden(4).unwrap();
+    let old = book.add_worksheet();
+    old.set_name("旧台帳").unwrap();
+    old.write(0, 0, "メモ").unwrap();
+    old.set_hidden(true);
+    book.save(&input).unwrap();
+
+    let (written, json) = {
+        let out = daicho()
+            .args(["check", "--annotate", "--format", "json", "--as-of", AS_OF])
+            .arg("--out-dir")
+            .arg(dir.path())
+            .arg(&input)
+            .output()
+            .expect("run");
+        let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let written = PathBuf::from(json["files"][0]["output"].as_str().expect("output"));
+        (written, json)
+    };
+    let sheets = json["files"][0]["sheets"].as_array().expect("sheets");
+    let sheet = |name: &str| {
+        sheets
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no sheet {name}: {json}"))
+    };
+    assert_eq!(sheet("機器台帳")["hidden"], Value::from(false));
+    assert_eq!(sheet("機器台帳")["hidden_rows"], serde_json::json!([4, 5]));
+    assert_eq!(sheet("旧台帳")["hidden"], Value::from(true));
+    assert_eq!(sheet("旧台帳")["hidden_rows"], serde_json::json!([]));
+    // The hidden row 5 is still checked.
+    let diags = json["files"][0]["diagnostics"].as_array().expect("diags");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "IP001" && d["cell"] == "D5"),
+        "{json}"
+    );
+
+    let human = daicho()
+        .args(["check", "--as-of", AS_OF])
+        .arg(&input)
+        .output()
+        .expect("run");
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human
+            .contains("非表示(チェックはしています): シート「機器台帳」の行 4–5、シート「旧台帳」"),
+        "{human}"
+    );
+
+    let (_, cells) = daicho_cells(&written);
+    let summary: BTreeMap<_, _> = cells
+        .iter()
+        .filter(|((s, _, _), _)| s == "チェック結果")
+        .map(|((_, r, c), v)| ((*r, *c), v.clone()))
+        .collect();
+    let label_row = summary
+        .iter()
+        .find(|(_, v)| **v == Val::Text("非表示".into()))
+        .map(|((r, _), _)| *r)
+        .unwrap_or_else(|| panic!("no 非表示 line in the summary: {summary:?}"));
+    assert_eq!(
+        summary.get(&(label_row, 1)),
+        Some(&Val::Text(
+            "シート「機器台帳」の行 4–5、シート「旧台帳」(非表示でもチェックしています)".into()
+        ))
+    );
+}
