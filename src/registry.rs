@@ -6,7 +6,7 @@
 use crate::rules::{self, Rule};
 use std::sync::OnceLock;
 
-/// Every rule, in family order (L, F, IP, ID, OS, D, S, C, X), then code order.
+/// Every rule, in family order (L, F, IP, ID, OS, D, S, C, W, X), then code order.
 pub fn all() -> &'static [&'static Rule] {
     static ALL: OnceLock<Vec<&'static Rule>> = OnceLock::new();
     ALL.get_or_init(|| {
@@ -18,6 +18,7 @@ pub fn all() -> &'static [&'static Rule] {
             rules::os::RULES,
             rules::struck::RULES,
             crate::checklist::lint::RULES,
+            rules::output::RULES,
             rules::suppression::RULES,
         ]
         .concat();
@@ -28,7 +29,7 @@ pub fn all() -> &'static [&'static Rule] {
 
 fn family_order(code: &str) -> (usize, &str) {
     let prefix = code.trim_end_matches(|c: char| c.is_ascii_digit());
-    let order = ["L", "F", "IP", "ID", "OS", "D", "S", "C", "X"]
+    let order = ["L", "F", "IP", "ID", "OS", "D", "S", "C", "W", "X"]
         .iter()
         .position(|p| *p == prefix)
         .unwrap_or(99);
@@ -85,6 +86,7 @@ mod tests {
             ("D002", "future-date", Warning),
             ("S001", "unknown-status", Warning),
             ("S002", "struck-through-device", Info),
+            ("W001", "values-copy", Info),
         ] {
             let r = find(code).unwrap_or_else(|| panic!("{code} missing"));
             assert_eq!((r.name, r.severity), (name, sev), "{code}");

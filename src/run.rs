@@ -5,6 +5,7 @@
 use crate::annotate::{AnnotateError, Target, Written};
 use crate::engine::analyze;
 use crate::report::FileReport;
+use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::workbook::panic_text;
 use crate::workbook::{Format, ReadError, Workbook};
@@ -47,11 +48,19 @@ pub fn check_file_with(
             .as_ref()
             .and_then(|w| w.as_ref().ok())
             .map(|w| w.path.clone());
+        let mut findings = analysis.findings;
+        if let Some(reason) = written
+            .as_ref()
+            .and_then(|w| w.as_ref().ok())
+            .and_then(|w| w.values_copy_reason.as_deref())
+        {
+            report_values_copy(reason, settings, &mut findings);
+        }
         let report = FileReport {
             path: path.to_path_buf(),
             error: None,
             sheets: analysis.sheets,
-            findings: analysis.findings,
+            findings,
             output,
         };
         (report, written)
@@ -68,6 +77,17 @@ pub fn check_file_with(
             (FileReport::failed(path, error), None)
         }
     }
+}
+
+/// W001 for a package that got a values copy instead of its own workbook with marks: first, as
+/// it is about the whole file, unless `--ignore`/`--select` leave it out; severity as configured.
+fn report_values_copy(reason: &str, settings: &Settings, findings: &mut Vec<Finding>) {
+    let mut finding = crate::rules::output::values_copy(reason);
+    if !settings.is_enabled(finding.code()) {
+        return;
+    }
+    finding.resolve_severity(&settings.severity_overrides);
+    findings.insert(0, finding);
 }
 
 /// In a `.checked.xlsx` checked again, the checklist answers an earlier run proposed and nobody

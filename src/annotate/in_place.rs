@@ -9,7 +9,6 @@ use super::{cell_fill, locate, note_text, summary, Options, Stats};
 use crate::engine::Analysis;
 use crate::layout::is_daicho_sheet;
 use crate::settings::Settings;
-use crate::Lang;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -316,16 +315,4 @@ fn proposals(
         }
     }
     out
-}
-
-/// A line for the report when the copy had to be a values copy.
-pub fn fallback_message(e: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => {
-            format!("このブックには印を直接付けられないため({e})、値のみのコピーを作りました。")
-        }
-        Lang::En => format!(
-            "This workbook could not be marked in place ({e}); the checked copy is a values copy."
-        ),
-    }
 }

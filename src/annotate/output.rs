@@ -24,8 +24,8 @@ pub struct Written {
     /// The folder that could not be written, when the output went to a fallback folder.
     pub fell_back_from: Option<PathBuf>,
     pub stats: super::Stats,
-    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks
-    /// (report it as an info finding).
+    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks: what
+    /// the patcher (or reading the file) said. `run` reports it as W001.
     pub values_copy_reason: Option<String>,
 }
 
@@ -227,22 +227,14 @@ pub fn write_target(
                         patched = Some((bytes, stats));
                     }
                     Err(super::in_place::InPlaceError::Patch(e)) => {
-                        values_copy_reason = Some(super::in_place::fallback_message(
-                            &e.to_string(),
-                            settings.lang,
-                        ))
+                        values_copy_reason = Some(e.to_string())
                     }
                     Err(super::in_place::InPlaceError::Xlsx(e)) => {
                         return Err(AnnotateError::Xlsx(e.to_string()))
                     }
                 }
             }
-            Err(e) => {
-                values_copy_reason = Some(super::in_place::fallback_message(
-                    &e.to_string(),
-                    settings.lang,
-                ))
-            }
+            Err(e) => values_copy_reason = Some(e.to_string()),
         }
     }
     let mut file = tmp;

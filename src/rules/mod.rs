@@ -7,6 +7,7 @@ pub mod fields;
 pub mod id;
 pub mod ip;
 pub mod os;
+pub mod output;
 pub mod struck;
 pub mod structure;
 pub mod suppression;

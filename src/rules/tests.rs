@@ -666,9 +666,97 @@ fn the_corrected_workbooks_have_no_finding_at_all() {
     }
 }
 
+/// A rule raised when the annotated copy is written, not by the analysis: its case runs through
+/// `run::check_file_with` with an annotate target, on an .xlsx written here (`fires` and
+/// `corrected` turn a package into the input).
+struct WrittenCase {
+    code: &'static str,
+    fires: fn(Vec<u8>) -> Vec<u8>,
+    corrected: fn(Vec<u8>) -> Vec<u8>,
+}
+
+fn written_cases() -> Vec<WrittenCase> {
+    vec![WrittenCase {
+        code: "W001",
+        // A package without its styles part cannot be patched safely: a values copy.
+        fires: |xlsx| without_part(&xlsx, "xl/styles.xml"),
+        corrected: |xlsx| xlsx,
+    }]
+}
+
+/// The sheets as an .xlsx package written by rust_xlsxwriter (text cells).
+fn xlsx_package(sheets: &[Sheet]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for s in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(&s.name).expect("a sheet name");
+        for row in s.grid.rows() {
+            for (c, v) in &row.cells {
+                ws.write_string(row.index, *c as u16, v.display())
+                    .expect("a cell");
+            }
+        }
+    }
+    book.save_to_buffer().expect("an xlsx")
+}
+
+/// The package with one part left out (every other entry copied raw).
+fn without_part(xlsx: &[u8], part: &str) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).expect("an entry");
+        if entry.name().ok().as_deref() != Some(part) {
+            out.raw_copy_file(entry).expect("a copy");
+        }
+    }
+    out.finish().expect("a zip").into_inner()
+}
+
+/// The codes `check --annotate` reports on `xlsx`.
+fn fired_when_written(xlsx: &[u8]) -> Vec<&'static str> {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let input = dir.path().join("台帳.xlsx");
+    std::fs::write(&input, xlsx).expect("the input");
+    let target = crate::annotate::Target {
+        path: dir.path().join("台帳.checked.xlsx"),
+        fallback: false,
+    };
+    let (report, written) = crate::run::check_file_with(&input, &plain(), Some(&target));
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(
+        matches!(written, Some(Ok(_))),
+        "the copy was written: {written:?}"
+    );
+    report.findings.iter().map(|f| f.code()).collect()
+}
+
+#[test]
+fn every_written_rule_fires_on_its_case_and_not_on_the_corrected_package() {
+    for case in written_cases() {
+        let xlsx = xlsx_package(&clean_ledger());
+        let got = fired_when_written(&(case.fires)(xlsx.clone()));
+        assert!(
+            got.contains(&case.code),
+            "{} did not fire: {got:?}",
+            case.code
+        );
+        let clean = fired_when_written(&(case.corrected)(xlsx));
+        assert!(
+            !clean.contains(&case.code),
+            "{} fired on the corrected package: {clean:?}",
+            case.code
+        );
+    }
+}
+
 #[test]
 fn every_rule_has_a_case() {
-    let covered: Vec<&str> = cases().iter().map(|c| c.code).collect();
+    let covered: Vec<&str> = cases()
+        .iter()
+        .map(|c| c.code)
+        .chain(written_cases().iter().map(|c| c.code))
+        .collect();
     for rule in registry::all() {
         assert!(
             covered.contains(&rule.code),

@@ -531,7 +531,25 @@ fn other_formats_and_unpatchable_packages_get_the_values_copy() {
     }
     let broken = dir.path().join("nostyles.xlsx");
     std::fs::write(&broken, w.finish().unwrap().into_inner()).unwrap();
-    let (written, _) = check(&broken, dir.path());
+    let (written, json) = check(&broken, dir.path());
+    // The report says so: W001, an info finding about the whole file.
+    let w001: Vec<&Value> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W001")
+        .collect();
+    assert_eq!(w001.len(), 1, "{json}");
+    assert_eq!(w001[0]["severity"], "info");
+    assert_eq!(w001[0]["name"], "values-copy");
+    assert!(w001[0]["sheet"].is_null());
+    assert!(
+        w001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("値のみのコピー"),
+        "{json}"
+    );
     let bytes = std::fs::read(&written).unwrap();
     let raw = raw_entries(&bytes);
     assert!(
