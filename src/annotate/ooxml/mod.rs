@@ -122,149 +122,217 @@ fn office_document(pkg: &mut Package<'_>) -> Result<String, PatchError> {
         .ok_or_else(|| PatchError::MissingPart("officeDocument relationship".into()))
 }
 
-/// The patched package.
+/// The patched package: opened and checked, then in this order — daicho's sheets from an
+/// earlier run removed, marks put on the user's sheets (earlier marks taken off), daicho's new
+/// sheets transplanted in, the active sheet selected, and the workbook, app and styles parts
+/// rewritten where they changed.
 pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
-    if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(PatchError::Encrypted);
+    let mut p = Patcher::open(input)?;
+    p.check_marked_sheets_exist(plan)?;
+    p.next_vml_block = p.first_free_vml_block()?;
+    let removed_any = p.remove_sheets(&plan.remove_sheets)?;
+    p.mark_sheets(plan)?;
+    let (active, active_part) = p.add_sheets(&plan.added_sheets)?;
+    if let Some(part) = &active_part {
+        p.select_only(part)?;
     }
-    if !input.starts_with(b"PK") {
-        return Err(PatchError::NotAPackage("no zip signature".into()));
-    }
-    let mut pkg = Package::open(input)?;
-    if !pkg.exists("[Content_Types].xml") {
-        return Err(PatchError::MissingPart("[Content_Types].xml".into()));
-    }
-    let wb_path = office_document(&mut pkg)?;
-    let wb_doc = pkg.read_text(&wb_path)?;
-    if wb_doc.contains(NS_STRICT) {
-        return Err(PatchError::Unsupported("strict OOXML".into()));
-    }
-    let mut wb = workbook::Workbook::parse(wb_doc)?;
-    let wb_rels = pkg.rels(&wb_path)?;
-    let part_of = |rel_id: &str| {
-        wb_rels
-            .iter()
-            .find(|r| r.id == rel_id)
-            .map(|r| (package::resolve(&wb_path, &r.target), r.kind.clone()))
-    };
-    let styles_path = wb_rels
-        .iter()
-        .find(|r| r.kind == package::REL_STYLES)
-        .map(|r| package::resolve(&wb_path, &r.target))
-        .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
-    let mut styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
-    for m in &plan.marks {
-        if wb.position(&m.sheet_name).is_none() {
-            return Err(PatchError::SheetNotFound(m.sheet_name.clone()));
+    p.finish(removed_any || !plan.added_sheets.is_empty(), active)
+}
+
+/// A package being patched, with the parts every step of [`patch`] reads.
+struct Patcher<'a> {
+    pkg: Package<'a>,
+    wb_path: String,
+    wb: workbook::Workbook,
+    wb_rels: Vec<package::Rel>,
+    styles_path: String,
+    styles: styles::Styles,
+    /// Shape-id blocks of new VML drawings come after every block in use.
+    next_vml_block: u32,
+}
+
+/// A sheet's comments part and VML drawing as they are, and their paths (None: to be created).
+struct NoteParts {
+    comments_path: Option<String>,
+    comments: comments::Comments,
+    vml_path: Option<String>,
+    vml: Option<comments::Vml>,
+}
+
+impl<'a> Patcher<'a> {
+    /// Opens the package and reads its workbook and styles parts; refuses what it cannot patch
+    /// safely (an encrypted file, not a zip, no content types, strict OOXML).
+    fn open(input: &'a [u8]) -> Result<Patcher<'a>, PatchError> {
+        if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Err(PatchError::Encrypted);
         }
+        if !input.starts_with(b"PK") {
+            return Err(PatchError::NotAPackage("no zip signature".into()));
+        }
+        let mut pkg = Package::open(input)?;
+        if !pkg.exists("[Content_Types].xml") {
+            return Err(PatchError::MissingPart("[Content_Types].xml".into()));
+        }
+        let wb_path = office_document(&mut pkg)?;
+        let wb_doc = pkg.read_text(&wb_path)?;
+        if wb_doc.contains(NS_STRICT) {
+            return Err(PatchError::Unsupported("strict OOXML".into()));
+        }
+        let wb = workbook::Workbook::parse(wb_doc)?;
+        let wb_rels = pkg.rels(&wb_path)?;
+        let styles_path = wb_rels
+            .iter()
+            .find(|r| r.kind == package::REL_STYLES)
+            .map(|r| package::resolve(&wb_path, &r.target))
+            .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
+        let styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
+        Ok(Patcher {
+            pkg,
+            wb_path,
+            wb,
+            wb_rels,
+            styles_path,
+            styles,
+            next_vml_block: 1,
+        })
     }
 
-    // Shape-id blocks of new VML drawings come after every block in use.
-    let mut next_vml_block = 1;
-    let all_parts: Vec<String> = wb
-        .sheets
-        .iter()
-        .filter_map(|s| part_of(&s.rel_id).map(|(p, _)| p))
-        .collect();
-    for p in &all_parts {
-        for r in pkg.rels(p)? {
-            if r.kind == package::REL_VML && !r.external {
-                let vp = package::resolve(p, &r.target);
-                if pkg.exists(&vp) {
-                    let v = pkg.read_text(&vp)?;
-                    if let Some(m) = comments::idmap_blocks(&v).into_iter().max() {
-                        next_vml_block = next_vml_block.max(m + 1);
+    /// The part a workbook relationship points at, and the relationship's type.
+    fn part_of(&self, rel_id: &str) -> Option<(String, String)> {
+        self.wb_rels
+            .iter()
+            .find(|r| r.id == rel_id)
+            .map(|r| (package::resolve(&self.wb_path, &r.target), r.kind.clone()))
+    }
+
+    fn check_marked_sheets_exist(&self, plan: &PatchPlan) -> Result<(), PatchError> {
+        for m in &plan.marks {
+            if self.wb.position(&m.sheet_name).is_none() {
+                return Err(PatchError::SheetNotFound(m.sheet_name.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first shape-id block no VML drawing of the package uses.
+    fn first_free_vml_block(&mut self) -> Result<u32, PatchError> {
+        let mut next = 1;
+        let all_parts: Vec<String> = self
+            .wb
+            .sheets
+            .iter()
+            .filter_map(|s| self.part_of(&s.rel_id).map(|(p, _)| p))
+            .collect();
+        for p in &all_parts {
+            for r in self.pkg.rels(p)? {
+                if r.kind == package::REL_VML && !r.external {
+                    let vp = package::resolve(p, &r.target);
+                    if self.pkg.exists(&vp) {
+                        let v = self.pkg.read_text(&vp)?;
+                        if let Some(m) = comments::idmap_blocks(&v).into_iter().max() {
+                            next = next.max(m + 1);
+                        }
                     }
                 }
             }
         }
+        Ok(next)
     }
 
-    // 1. daicho's sheets from an earlier run go.
-    let mut removed_any = false;
-    for name in &plan.remove_sheets {
-        let Some(i) = wb.position(name) else { continue };
-        let entry = wb.remove(i);
-        removed_any = true;
-        if let Some((part, _)) = part_of(&entry.rel_id) {
-            for r in pkg.rels(&part)? {
-                if !r.external && (r.kind == package::REL_COMMENTS || r.kind == package::REL_VML) {
-                    let p = package::resolve(&part, &r.target);
-                    pkg.remove(&p);
-                    pkg.remove_content_type(&p)?;
+    /// Step 1: daicho's sheets from an earlier run go, with their notes and drawings. Whether any
+    /// was there.
+    fn remove_sheets(&mut self, names: &[String]) -> Result<bool, PatchError> {
+        let mut removed_any = false;
+        for name in names {
+            let Some(i) = self.wb.position(name) else {
+                continue;
+            };
+            let entry = self.wb.remove(i);
+            removed_any = true;
+            if let Some((part, _)) = self.part_of(&entry.rel_id) {
+                for r in self.pkg.rels(&part)? {
+                    if !r.external
+                        && (r.kind == package::REL_COMMENTS || r.kind == package::REL_VML)
+                    {
+                        let p = package::resolve(&part, &r.target);
+                        self.pkg.remove(&p);
+                        self.pkg.remove_content_type(&p)?;
+                    }
                 }
+                self.pkg.remove(&package::rels_path(&part));
+                self.pkg.remove(&part);
+                self.pkg.remove_content_type(&part)?;
             }
-            pkg.remove(&package::rels_path(&part));
-            pkg.remove(&part);
-            pkg.remove_content_type(&part)?;
+            self.pkg
+                .remove_rels(&self.wb_path, std::slice::from_ref(&entry.rel_id))?;
         }
-        pkg.remove_rels(&wb_path, std::slice::from_ref(&entry.rel_id))?;
+        Ok(removed_any)
     }
 
-    // 2. Marks on the user's sheets (and earlier marks taken off).
-    let restore = styles.has_daicho_marks();
-    let mut marks_by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), &CellMark>> = BTreeMap::new();
-    for m in &plan.marks {
-        let cells = marks_by_sheet.entry(m.sheet_name.as_str()).or_default();
-        for c in &m.cells {
-            cells.insert((c.row, c.col), c);
-        }
-    }
-    let sheet_list: Vec<(String, String)> = wb
-        .sheets
-        .iter()
-        .map(|s| (s.name.clone(), s.rel_id.clone()))
-        .collect();
-    for (name, rel_id) in &sheet_list {
-        let Some((part, kind)) = part_of(rel_id) else {
-            continue;
-        };
-        let marks = marks_by_sheet.get(name.as_str());
-        if kind != package::REL_WORKSHEET {
-            if marks.is_some() {
-                return Err(PatchError::Unsupported(format!(
-                    "{name} is not a worksheet"
-                )));
+    /// Step 2: marks on the user's sheets, and earlier marks taken off, sheet by sheet.
+    fn mark_sheets(&mut self, plan: &PatchPlan) -> Result<(), PatchError> {
+        let restore = self.styles.has_daicho_marks();
+        let mut marks_by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), &CellMark>> = BTreeMap::new();
+        for m in &plan.marks {
+            let cells = marks_by_sheet.entry(m.sheet_name.as_str()).or_default();
+            for c in &m.cells {
+                cells.insert((c.row, c.col), c);
             }
-            continue;
         }
-        let rels = pkg.rels(&part)?;
+        let sheet_list: Vec<(String, String)> = self
+            .wb
+            .sheets
+            .iter()
+            .map(|s| (s.name.clone(), s.rel_id.clone()))
+            .collect();
+        for (name, rel_id) in &sheet_list {
+            let Some((part, kind)) = self.part_of(rel_id) else {
+                continue;
+            };
+            let marks = marks_by_sheet.get(name.as_str());
+            if kind != package::REL_WORKSHEET {
+                if marks.is_some() {
+                    return Err(PatchError::Unsupported(format!(
+                        "{name} is not a worksheet"
+                    )));
+                }
+                continue;
+            }
+            self.mark_sheet(&part, marks, restore, plan.proposal_fill.as_deref())?;
+        }
+        Ok(())
+    }
+
+    /// One worksheet: its cells' fills (and proposals), then its notes.
+    fn mark_sheet(
+        &mut self,
+        part: &str,
+        marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
+        restore: bool,
+        proposal_fill: Option<&str>,
+    ) -> Result<(), PatchError> {
+        let rels = self.pkg.rels(part)?;
         let comments_rel = rels
             .iter()
             .find(|r| r.kind == package::REL_COMMENTS && !r.external);
         let has_daicho_notes = match comments_rel {
             Some(r) => {
-                let p = package::resolve(&part, &r.target);
-                pkg.exists(&p) && pkg.read_text(&p)?.contains(NOTE_DELIMITER)
+                let p = package::resolve(part, &r.target);
+                self.pkg.exists(&p) && self.pkg.read_text(&p)?.contains(NOTE_DELIMITER)
             }
             None => false,
         };
         if marks.is_none() && !restore && !has_daicho_notes {
-            continue;
+            return Ok(());
         }
-        let doc = pkg.read_text(&part)?;
+        let doc = self.pkg.read_text(part)?;
         sheet::check(&doc)?;
-        let edits: BTreeMap<(u32, u32), CellEdit> = marks
-            .map(|m| {
-                m.iter()
-                    .map(|(k, c)| {
-                        (
-                            *k,
-                            CellEdit {
-                                fill_argb: Some(argb(&c.fill_argb)),
-                                write_text: c.write_text.clone(),
-                            },
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let proposal = plan.proposal_fill.as_deref().map(argb);
-        let mut doc_out =
-            sheet::edit_cells(&doc, &edits, &mut styles, restore, proposal.as_deref())?;
+        let edits = cell_edits(marks);
+        let proposal = proposal_fill.map(argb);
+        let doc_out =
+            sheet::edit_cells(&doc, &edits, &mut self.styles, restore, proposal.as_deref())?;
 
-        // Notes.
-        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut pkg, &part, &rels)?;
+        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
         let notes: Vec<(u32, u32, &str)> = marks
             .into_iter()
             .flat_map(|m| m.iter())
@@ -273,38 +341,79 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
             .collect();
         if notes.is_empty() && !has_daicho_notes {
             if let Some(d) = doc_out {
-                pkg.write(&part, d.into_bytes());
+                self.pkg.write(part, d.into_bytes());
             }
-            continue;
+            return Ok(());
         }
         let current = doc_out.clone().unwrap_or_else(|| doc.clone());
-        let vml_rel_id = sheet::legacy_drawing_id(&current);
+        let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
+        let parts = self.note_parts(part, &rels, &current, comments_path)?;
+        let doc_out = self.write_notes(part, parts, &notes, current, doc_out.is_some())?;
+        if let Some(d) = doc_out {
+            self.pkg.write(part, d.into_bytes());
+        }
+        Ok(())
+    }
+
+    /// The sheet's comments part and VML drawing, read where they exist.
+    fn note_parts(
+        &mut self,
+        part: &str,
+        rels: &[package::Rel],
+        sheet_doc: &str,
+        comments_path: Option<String>,
+    ) -> Result<NoteParts, PatchError> {
+        let vml_rel_id = sheet::legacy_drawing_id(sheet_doc);
         let vml_path = vml_rel_id
             .as_ref()
             .and_then(|id| rels.iter().find(|r| &r.id == id))
-            .map(|r| package::resolve(&part, &r.target));
-        let comments_path = comments_rel.map(|r| package::resolve(&part, &r.target));
-        let mut cm = match &comments_path {
-            Some(p) => comments::Comments::parse(pkg.read_text(p)?)?,
+            .map(|r| package::resolve(part, &r.target));
+        let comments = match &comments_path {
+            Some(p) => comments::Comments::parse(self.pkg.read_text(p)?)?,
             None => comments::Comments::new_part(),
         };
-        let mut vml = match &vml_path {
-            Some(p) => Some(comments::Vml::parse(pkg.read_text(p)?)?),
+        let vml = match &vml_path {
+            Some(p) => Some(comments::Vml::parse(self.pkg.read_text(p)?)?),
             None => None,
         };
+        Ok(NoteParts {
+            comments_path,
+            comments,
+            vml_path,
+            vml,
+        })
+    }
+
+    /// daicho's earlier notes replaced by `notes` (beside the user's own), the comments part and
+    /// the drawing written (created with their relationships where the sheet had none). The
+    /// sheet's XML when it changed (`sheet_changed`: it already had, by its fills).
+    fn write_notes(
+        &mut self,
+        part: &str,
+        parts: NoteParts,
+        notes: &[(u32, u32, &str)],
+        mut sheet_doc: String,
+        mut sheet_changed: bool,
+    ) -> Result<Option<String>, PatchError> {
+        let NoteParts {
+            comments_path,
+            comments: mut cm,
+            vml_path,
+            mut vml,
+        } = parts;
         let stripped = cm.strip_daicho();
         if let Some(v) = vml.as_mut() {
             v.remove_notes(&stripped);
         }
         let mut new_shapes = Vec::new();
-        for (r, c, text) in &notes {
+        for (r, c, text) in notes {
             if cm.add(*r, *c, text)? {
                 new_shapes.push((*r, *c));
             }
         }
         if !new_shapes.is_empty() && vml.is_none() {
-            vml = Some(comments::Vml::new_part(next_vml_block));
-            next_vml_block += 1;
+            vml = Some(comments::Vml::new_part(self.next_vml_block));
+            self.next_vml_block += 1;
         }
         if let Some(v) = vml.as_mut() {
             for (r, c) in &new_shapes {
@@ -312,32 +421,36 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
             }
             if vml_path.is_none() {
                 // A new drawing took block next_vml_block - 1; more than 1024 notes take more.
-                next_vml_block += v.blocks_used() - 1;
+                self.next_vml_block += v.blocks_used() - 1;
             }
         }
-        let mut sheet_doc = current;
-        let mut sheet_changed = doc_out.is_some();
         if let Some(text) = cm.finish()? {
             let p = match comments_path {
                 Some(p) => p,
                 None => {
-                    let p = pkg.fresh_name("xl/comments", ".xml");
-                    pkg.add_rel(&part, package::REL_COMMENTS, &package::relative(&part, &p))?;
-                    pkg.ensure_content_type(Some(&p), None, package::CT_COMMENTS)?;
+                    let p = self.pkg.fresh_name("xl/comments", ".xml");
+                    self.pkg
+                        .add_rel(part, package::REL_COMMENTS, &package::relative(part, &p))?;
+                    self.pkg
+                        .ensure_content_type(Some(&p), None, package::CT_COMMENTS)?;
                     p
                 }
             };
-            pkg.write(&p, text.into_bytes());
+            self.pkg.write(&p, text.into_bytes());
         }
         if let Some(v) = vml {
             if let Some(text) = v.finish()? {
                 let p = match vml_path {
                     Some(p) => p,
                     None => {
-                        let p = pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
-                        let id =
-                            pkg.add_rel(&part, package::REL_VML, &package::relative(&part, &p))?;
-                        pkg.ensure_content_type(None, Some("vml"), package::CT_VML)?;
+                        let p = self.pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
+                        let id = self.pkg.add_rel(
+                            part,
+                            package::REL_VML,
+                            &package::relative(part, &p),
+                        )?;
+                        self.pkg
+                            .ensure_content_type(None, Some("vml"), package::CT_VML)?;
                         sheet_doc = ensure_r_namespace(&sheet_doc);
                         sheet_doc = sheet::insert_child(
                             &sheet_doc,
@@ -348,93 +461,137 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
                         p
                     }
                 };
-                pkg.write(&p, text.into_bytes());
+                self.pkg.write(&p, text.into_bytes());
             }
         }
-        if sheet_changed {
-            doc_out = Some(sheet_doc);
-        }
-        if let Some(d) = doc_out {
-            pkg.write(&part, d.into_bytes());
-        }
+        Ok(sheet_changed.then_some(sheet_doc))
     }
 
-    // 3. daicho's sheets come in.
-    let mut active: Option<usize> = None;
-    let mut first_count = 0;
-    let mut active_part: Option<String> = None;
-    for added in &plan.added_sheets {
-        let sheets = transplant::transplant(
-            &mut pkg,
-            &wb_path,
-            &wb,
-            &mut styles,
-            &added.xlsx,
-            &mut next_vml_block,
-        )?;
-        for (k, t) in sheets.into_iter().enumerate() {
-            let index = if added.first {
-                first_count += 1;
-                first_count - 1
-            } else {
-                wb.sheets.len()
-            };
-            if let Some(a) = active.as_mut() {
-                if *a >= index {
-                    *a += 1;
+    /// Step 3: daicho's sheets come in. The index of the sheet to show first and its part.
+    fn add_sheets(
+        &mut self,
+        added_sheets: &[AddedSheet],
+    ) -> Result<(Option<usize>, Option<String>), PatchError> {
+        let mut active: Option<usize> = None;
+        let mut first_count = 0;
+        let mut active_part: Option<String> = None;
+        for added in added_sheets {
+            let sheets = transplant::transplant(
+                &mut self.pkg,
+                &self.wb_path,
+                &self.wb,
+                &mut self.styles,
+                &added.xlsx,
+                &mut self.next_vml_block,
+            )?;
+            for (k, t) in sheets.into_iter().enumerate() {
+                let index = if added.first {
+                    first_count += 1;
+                    first_count - 1
+                } else {
+                    self.wb.sheets.len()
+                };
+                if let Some(a) = active.as_mut() {
+                    if *a >= index {
+                        *a += 1;
+                    }
+                }
+                self.wb.insert(index, &t.name, &t.rel_id);
+                for n in t.local_names {
+                    self.wb.add_local_name(n, index);
+                }
+                if added.active && k == 0 {
+                    active = Some(index);
+                    active_part = Some(t.part.clone());
                 }
             }
-            wb.insert(index, &t.name, &t.rel_id);
-            for n in t.local_names {
-                wb.add_local_name(n, index);
-            }
-            if added.active && k == 0 {
-                active = Some(index);
-                active_part = Some(t.part.clone());
-            }
         }
+        Ok((active, active_part))
     }
-    // The active sheet is the only selected one (two selected tabs open grouped).
-    if let Some(ap) = &active_part {
-        for s in wb.sheets.clone() {
-            let Some((part, kind)) = part_of(&s.rel_id) else {
+
+    /// The active sheet is the only selected one (two selected tabs open grouped).
+    fn select_only(&mut self, active_part: &str) -> Result<(), PatchError> {
+        for s in self.wb.sheets.clone() {
+            let Some((part, kind)) = self.part_of(&s.rel_id) else {
                 continue;
             };
             if kind != package::REL_WORKSHEET && kind != "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" {
                 continue;
             }
-            if !pkg.exists(&part) {
+            if !self.pkg.exists(&part) {
                 continue;
             }
-            let doc = pkg.read_text(&part)?;
+            let doc = self.pkg.read_text(&part)?;
             if let Some(d) = sheet::clear_tab_selected(&doc) {
-                pkg.write(&part, d.into_bytes());
+                self.pkg.write(&part, d.into_bytes());
             }
         }
-        let doc = pkg.read_text(ap)?;
-        pkg.write(ap, sheet::set_tab_selected(&doc).into_bytes());
+        let doc = self.pkg.read_text(active_part)?;
+        self.pkg
+            .write(active_part, sheet::set_tab_selected(&doc).into_bytes());
+        Ok(())
     }
-    let changed_sheets = removed_any || !plan.added_sheets.is_empty();
-    let worksheet_names: Vec<String> = wb
-        .sheets
-        .iter()
-        .filter(|s| part_of(&s.rel_id).is_none_or(|(_, k)| k == package::REL_WORKSHEET))
-        .map(|s| s.name.clone())
-        .collect();
-    if changed_sheets {
-        let doc = wb.finish(active)?;
-        pkg.write(&wb_path, doc.into_bytes());
-        if pkg.exists("docProps/app.xml") {
-            let app = pkg.read_text("docProps/app.xml")?;
-            if let Some(a) = workbook::update_app(&app, &worksheet_names) {
-                pkg.write("docProps/app.xml", a.into_bytes());
+
+    /// The names of the worksheets (not chart sheets), in order, for docProps/app.xml.
+    fn worksheet_names(&self) -> Vec<String> {
+        self.wb
+            .sheets
+            .iter()
+            .filter(|s| {
+                self.part_of(&s.rel_id)
+                    .is_none_or(|(_, k)| k == package::REL_WORKSHEET)
+            })
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// The last step: the workbook part (sheet list, names, active tab) and docProps/app.xml's
+    /// sheet titles when sheets were removed or added, the styles part where marks changed it,
+    /// then the package.
+    fn finish(self, sheets_changed: bool, active: Option<usize>) -> Result<Vec<u8>, PatchError> {
+        let worksheet_names = self.worksheet_names();
+        let Patcher {
+            mut pkg,
+            wb_path,
+            wb,
+            styles_path,
+            styles,
+            ..
+        } = self;
+        if sheets_changed {
+            let doc = wb.finish(active)?;
+            pkg.write(&wb_path, doc.into_bytes());
+            if pkg.exists("docProps/app.xml") {
+                let app = pkg.read_text("docProps/app.xml")?;
+                if let Some(a) = workbook::update_app(&app, &worksheet_names) {
+                    pkg.write("docProps/app.xml", a.into_bytes());
+                }
             }
         }
+        if let Some(s) = styles.finish()? {
+            pkg.write(&styles_path, s.into_bytes());
+        }
+        pkg.finish()
     }
-    if let Some(s) = styles.finish()? {
-        pkg.write(&styles_path, s.into_bytes());
-    }
-    pkg.finish()
+}
+
+/// The fills (and proposal texts) of a sheet's marked cells.
+fn cell_edits(marks: Option<&BTreeMap<(u32, u32), &CellMark>>) -> BTreeMap<(u32, u32), CellEdit> {
+    marks
+        .map(|m| {
+            m.iter()
+                .map(|(k, c)| {
+                    (
+                        *k,
+                        CellEdit {
+                            fill_argb: Some(argb(&c.fill_argb)),
+                            write_text: c.write_text.clone(),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `FFC7CE` → `FFFFC7CE`.
