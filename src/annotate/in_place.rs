@@ -60,7 +60,9 @@ fn argb(fill: Fill) -> String {
     format!("FF{:06X}", fill.colors().0)
 }
 
-/// The patched package of `analysis` (read from `input`).
+/// The patched package of `analysis` (read from `input`): where each finding lands, which cells
+/// get a note, the marks (and the checklist's proposals), daicho's sheets rendered, then the
+/// package patched.
 pub fn build(
     analysis: &Analysis<'_>,
     settings: &Settings,
@@ -68,7 +70,6 @@ pub fn build(
     file_name: &str,
     options: Options,
 ) -> Result<(Vec<u8>, Stats), InPlaceError> {
-    let lang = settings.lang;
     let workbook = analysis.workbook;
     let kept: Vec<usize> = (0..workbook.sheets.len())
         .filter(|i| !is_daicho_sheet(&workbook.sheets[*i]))
@@ -77,11 +78,46 @@ pub fn build(
         .filter(|i| is_daicho_sheet(&workbook.sheets[*i]))
         .map(|i| workbook.sheets[i].name.clone())
         .collect();
+    let (marks, targets) = place_findings(analysis, &kept);
+    let (noted, stats) = choose_notes(analysis, &marks, options.max_notes);
+    let mut plan_marks = cell_marks(analysis, &marks, &noted, settings.lang);
+    // The workbook's own checklist gets daicho's proposals in its blank answer cells.
+    let own_checklist = analysis
+        .checklist
+        .sheets
+        .iter()
+        .any(|cs| !cs.rendered && cs.edition.is_some());
+    add_proposals(analysis, input, &mut plan_marks);
+    let added_sheets = render_daicho_sheets(
+        analysis,
+        settings,
+        file_name,
+        &targets,
+        stats,
+        own_checklist,
+    )?;
+    let plan = PatchPlan {
+        marks: plan_marks,
+        remove_sheets,
+        added_sheets,
+        proposal_fill: Some(PROPOSAL_FILL.to_string()),
+    };
+    let bytes = ooxml::patch(input, &plan)?;
+    Ok((bytes, stats))
+}
 
-    // Where each finding lands (as `super::build` does), on the sheets' own names.
+/// Per sheet, the findings on each cell.
+type CellFindings = Vec<BTreeMap<(u32, u32), Vec<usize>>>;
+
+/// Where each finding lands (as `super::build` does), on the sheets' own names: the findings of
+/// each cell per sheet, and each finding's target for the summary's link.
+fn place_findings(
+    analysis: &Analysis<'_>,
+    kept: &[usize],
+) -> (CellFindings, Vec<Option<summary::Target>>) {
+    let workbook = analysis.workbook;
     let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
-    let mut marks: Vec<BTreeMap<(u32, u32), Vec<usize>>> =
-        vec![BTreeMap::new(); workbook.sheets.len()];
+    let mut marks: CellFindings = vec![BTreeMap::new(); workbook.sheets.len()];
     let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
     for (fi, f) in analysis.findings.iter().enumerate() {
         let si = match &f.sheet {
@@ -100,8 +136,16 @@ pub fn build(
         }));
         marks[si].entry((row, col)).or_default().push(fi);
     }
+    (marks, targets)
+}
 
-    // Notes: most severe cells first, up to the cap; every flagged cell gets its fill.
+/// Notes: most severe cells first, up to the cap; every flagged cell gets its fill. The cells
+/// (sheet, row, column) that get a note, and the counts.
+fn choose_notes(
+    analysis: &Analysis<'_>,
+    marks: &CellFindings,
+    max_notes: usize,
+) -> (HashSet<(usize, u32, u32)>, Stats) {
     let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
     for (si, sheet_marks) in marks.iter().enumerate() {
         for ((r, c), fis) in sheet_marks {
@@ -117,7 +161,7 @@ pub fn build(
     ranked.sort_unstable();
     let noted: HashSet<(usize, u32, u32)> = ranked
         .iter()
-        .take(options.max_notes)
+        .take(max_notes)
         .map(|(_, si, r, c)| (*si, *r, *c))
         .collect();
     let stats = Stats {
@@ -125,13 +169,22 @@ pub fn build(
         notes: noted.len(),
         notes_left_out: flagged_cells - noted.len(),
     };
+    (noted, stats)
+}
 
-    let mut plan_marks: Vec<SheetMarks> = marks
+/// The marks of each sheet with flagged cells: the fill by severity, the note where chosen.
+fn cell_marks(
+    analysis: &Analysis<'_>,
+    marks: &CellFindings,
+    noted: &HashSet<(usize, u32, u32)>,
+    lang: crate::Lang,
+) -> Vec<SheetMarks> {
+    marks
         .iter()
         .enumerate()
         .filter(|(_, m)| !m.is_empty())
         .map(|(si, m)| SheetMarks {
-            sheet_name: workbook.sheets[si].name.clone(),
+            sheet_name: analysis.workbook.sheets[si].name.clone(),
             cells: m
                 .iter()
                 .map(|(&(row, col), fis)| CellMark {
@@ -145,14 +198,12 @@ pub fn build(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    // The workbook's own checklist gets daicho's proposals in its blank answer cells.
-    let own_checklist = analysis
-        .checklist
-        .sheets
-        .iter()
-        .any(|cs| !cs.rendered && cs.edition.is_some());
+/// daicho's proposals in the blank answer cells of the workbook's own checklist, merged with
+/// the marks already on those cells.
+fn add_proposals(analysis: &Analysis<'_>, input: &[u8], plan_marks: &mut Vec<SheetMarks>) {
     // Proposals an earlier run left unconfirmed are read as answers; they are proposed afresh.
     let earlier = ooxml::marked_text_cells(input, PROPOSAL_FILL).unwrap_or_default();
     for (sheet_name, cell) in proposals(analysis, &earlier) {
@@ -186,8 +237,18 @@ pub fn build(
             None => sheet.cells.push(cell),
         }
     }
+}
 
-    // daicho's sheets, each rendered on its own.
+/// daicho's sheets, each rendered on its own: the summary (first, shown when the file opens)
+/// and the standard checklist filled in from the ledger, only when the workbook has none.
+fn render_daicho_sheets(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    file_name: &str,
+    targets: &[Option<summary::Target>],
+    stats: Stats,
+    own_checklist: bool,
+) -> Result<Vec<AddedSheet>, InPlaceError> {
     let styles = Styles::new();
     let mut summary_book = rust_xlsxwriter::Workbook::new();
     summary_book.set_default_format(&styles::base(), 20, 64)?;
@@ -199,10 +260,10 @@ pub fn build(
             &summary::Summary {
                 file_name: file_name.to_string(),
                 as_of: settings.as_of,
-                lang,
+                lang: settings.lang,
                 sheets: &analysis.sheets,
                 findings: &analysis.findings,
-                targets: &targets,
+                targets,
                 flagged_cells: stats.flagged_cells,
                 notes_written: stats.notes,
                 notes_left_out: stats.notes_left_out,
@@ -216,7 +277,6 @@ pub fn build(
         first: true,
         active: true,
     }];
-    // The standard checklist, filled in from the ledger, only when the workbook has none.
     let mut checklist_book = rust_xlsxwriter::Workbook::new();
     checklist_book.set_default_format(&styles::base(), 20, 64)?;
     if !own_checklist {
@@ -229,15 +289,7 @@ pub fn build(
             active: false,
         });
     }
-
-    let plan = PatchPlan {
-        marks: plan_marks,
-        remove_sheets,
-        added_sheets,
-        proposal_fill: Some(PROPOSAL_FILL.to_string()),
-    };
-    let bytes = ooxml::patch(input, &plan)?;
-    Ok((bytes, stats))
+    Ok(added_sheets)
 }
 
 /// The fill of a proposed answer (the rendered checklist's).
