@@ -5,7 +5,9 @@
 
 use super::ooxml::{self, AddedSheet, CellMark, PatchError, PatchPlan, SheetMarks};
 use super::styles::{self, Fill, Styles};
-use super::{cell_fill, locate, note_text, summary, Options, Stats};
+use super::{
+    cell_fill, choose_notes, note_text, place_findings, summary, CellFindings, Options, Stats,
+};
 use crate::engine::Analysis;
 use crate::layout::is_daicho_sheet;
 use crate::settings::Settings;
@@ -78,7 +80,7 @@ pub fn build(
         .filter(|i| is_daicho_sheet(&workbook.sheets[*i]))
         .map(|i| workbook.sheets[i].name.clone())
         .collect();
-    let (marks, targets) = place_findings(analysis, &kept);
+    let (marks, targets) = place_findings(analysis, &kept, |si| workbook.sheets[si].name.clone());
     let (noted, stats) = choose_notes(analysis, &marks, options.max_notes);
     let mut plan_marks = cell_marks(analysis, &marks, &noted, settings.lang);
     // The workbook's own checklist gets daicho's proposals in its blank answer cells.
@@ -104,72 +106,6 @@ pub fn build(
     };
     let bytes = ooxml::patch(input, &plan)?;
     Ok((bytes, stats))
-}
-
-/// Per sheet, the findings on each cell.
-type CellFindings = Vec<BTreeMap<(u32, u32), Vec<usize>>>;
-
-/// Where each finding lands (as `super::build` does), on the sheets' own names: the findings of
-/// each cell per sheet, and each finding's target for the summary's link.
-fn place_findings(
-    analysis: &Analysis<'_>,
-    kept: &[usize],
-) -> (CellFindings, Vec<Option<summary::Target>>) {
-    let workbook = analysis.workbook;
-    let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
-    let mut marks: CellFindings = vec![BTreeMap::new(); workbook.sheets.len()];
-    let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
-    for (fi, f) in analysis.findings.iter().enumerate() {
-        let si = match &f.sheet {
-            Some(name) => sheet_index(name),
-            None => kept.first().copied(),
-        };
-        let Some(si) = si.filter(|i| kept.contains(i)) else {
-            targets.push(None);
-            continue;
-        };
-        let (row, col) = locate(analysis, si, f);
-        targets.push(Some(summary::Target {
-            sheet: workbook.sheets[si].name.clone(),
-            row,
-            col,
-        }));
-        marks[si].entry((row, col)).or_default().push(fi);
-    }
-    (marks, targets)
-}
-
-/// Notes: most severe cells first, up to the cap; every flagged cell gets its fill. The cells
-/// (sheet, row, column) that get a note, and the counts.
-fn choose_notes(
-    analysis: &Analysis<'_>,
-    marks: &CellFindings,
-    max_notes: usize,
-) -> (HashSet<(usize, u32, u32)>, Stats) {
-    let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
-    for (si, sheet_marks) in marks.iter().enumerate() {
-        for ((r, c), fis) in sheet_marks {
-            ranked.push((
-                std::cmp::Reverse(cell_fill(&analysis.findings, fis)),
-                si,
-                *r,
-                *c,
-            ));
-        }
-    }
-    let flagged_cells = ranked.len();
-    ranked.sort_unstable();
-    let noted: HashSet<(usize, u32, u32)> = ranked
-        .iter()
-        .take(max_notes)
-        .map(|(_, si, r, c)| (*si, *r, *c))
-        .collect();
-    let stats = Stats {
-        flagged_cells,
-        notes: noted.len(),
-        notes_left_out: flagged_cells - noted.len(),
-    };
-    (noted, stats)
 }
 
 /// The marks of each sheet with flagged cells: the fill by severity, the note where chosen.

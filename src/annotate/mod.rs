@@ -94,55 +94,130 @@ pub fn write(
     output::write_target(analysis, settings, source, &target, Options::default())
 }
 
-/// Builds the annotated workbook in memory (constant-memory sheets stream to temp files).
+/// Builds the annotated workbook in memory (constant-memory sheets stream to temp files): the
+/// sheets' output names, where each finding lands, which cells get a note, then the summary,
+/// every original sheet and the filled-in checklist, in that order.
 pub fn build(
     analysis: &Analysis<'_>,
     settings: &Settings,
     file_name: &str,
     options: Options,
 ) -> Result<(rust_xlsxwriter::Workbook, Stats), rust_xlsxwriter::XlsxError> {
-    let lang = settings.lang;
     let workbook = analysis.workbook;
     let styles = Styles::new();
     let mut book = rust_xlsxwriter::Workbook::new();
     book.set_default_format(&styles::base(), 20, 64)?;
 
-    // Output names: originals keep theirs (made valid and unique), the summary yields if taken.
     let copied: Vec<usize> = (0..workbook.sheets.len())
         .filter(|i| !is_daicho_sheet(&workbook.sheets[*i]))
         .collect();
+    let (mut names, out_names, summary_name) = output_names(analysis, &copied);
+    let (marks, targets) = place_findings(analysis, &copied, |si| {
+        out_names[si].clone().unwrap_or_default()
+    });
+    let (noted, stats) = choose_notes(analysis, &marks, options.max_notes);
+
+    // 1. The summary sheet (first, and active).
+    {
+        let ws = add_sheet(
+            &mut book,
+            analysis.findings.len() > options.constant_memory_cells / 8,
+        )?;
+        ws.set_name(&summary_name)?;
+        summary::write(
+            ws,
+            &summary::Summary {
+                file_name: file_name.to_string(),
+                as_of: settings.as_of,
+                lang: settings.lang,
+                sheets: &analysis.sheets,
+                findings: &analysis.findings,
+                targets: &targets,
+                flagged_cells: stats.flagged_cells,
+                notes_written: stats.notes,
+                notes_left_out: stats.notes_left_out,
+                in_place: false,
+            },
+            &styles,
+        )?;
+    }
+
+    // 2. Every original sheet, in order.
+    for &si in &copied {
+        let plan = sheet_plan(analysis, si, &marks[si], &noted, settings.lang);
+        let ws = add_sheet(
+            &mut book,
+            plan.sheet.grid.cell_count() > options.constant_memory_cells,
+        )?;
+        ws.set_name(out_names[si].as_deref().unwrap_or_default())?;
+        sheet::write_sheet(ws, &plan, &styles)?;
+    }
+
+    // 3. The filled-in checklist, its names made unique beside the originals'.
+    add_checklist(&mut book, analysis, &mut names)?;
+    Ok((book, stats))
+}
+
+/// Output names: originals keep theirs (made valid and unique), the summary yields if taken.
+/// The names claimed so far, each sheet's output name (None for daicho's own sheets of an
+/// earlier run, which are not copied) and the summary's.
+fn output_names(
+    analysis: &Analysis<'_>,
+    copied: &[usize],
+) -> (names::NameBook, Vec<Option<String>>, String) {
+    let workbook = analysis.workbook;
     let mut names = names::NameBook::new();
     let mut out_names: Vec<Option<String>> = vec![None; workbook.sheets.len()];
-    for &i in &copied {
+    for &i in copied {
         let fallback = format!("Sheet{}", i + 1);
         out_names[i] = Some(names.claim(&workbook.sheets[i].name, &fallback));
     }
     let summary_name = names.claim(SUMMARY_SHEET_NAME, SUMMARY_SHEET_NAME);
+    (names, out_names, summary_name)
+}
 
-    // Where each finding lands, and the marks of every cell.
+/// Per sheet, the findings on each cell (indices into the analysis' findings).
+type CellFindings = Vec<BTreeMap<(u32, u32), Vec<usize>>>;
+
+/// Where each finding lands on the sheets that are kept (`kept`; a finding about the whole
+/// workbook on the first of them): the findings of each cell per sheet, and each finding's
+/// target for the summary's link, on the sheet's name in the output (`out_name`).
+fn place_findings(
+    analysis: &Analysis<'_>,
+    kept: &[usize],
+    out_name: impl Fn(usize) -> String,
+) -> (CellFindings, Vec<Option<summary::Target>>) {
+    let workbook = analysis.workbook;
     let sheet_index = |name: &str| workbook.sheets.iter().position(|s| s.name == name);
-    let mut marks: Vec<BTreeMap<(u32, u32), Vec<usize>>> =
-        vec![BTreeMap::new(); workbook.sheets.len()];
+    let mut marks: CellFindings = vec![BTreeMap::new(); workbook.sheets.len()];
     let mut targets: Vec<Option<summary::Target>> = Vec::with_capacity(analysis.findings.len());
     for (fi, f) in analysis.findings.iter().enumerate() {
         let si = match &f.sheet {
             Some(name) => sheet_index(name),
-            None => copied.first().copied(),
+            None => kept.first().copied(),
         };
-        let Some(si) = si.filter(|i| out_names[*i].is_some()) else {
+        let Some(si) = si.filter(|i| kept.contains(i)) else {
             targets.push(None);
             continue;
         };
         let (row, col) = locate(analysis, si, f);
         targets.push(Some(summary::Target {
-            sheet: out_names[si].clone().unwrap_or_default(),
+            sheet: out_name(si),
             row,
             col,
         }));
         marks[si].entry((row, col)).or_default().push(fi);
     }
+    (marks, targets)
+}
 
-    // Notes: most severe cells first, up to the cap.
+/// Notes: most severe cells first, up to the cap; every flagged cell gets its fill. The cells
+/// (sheet, row, column) that get a note, and the counts.
+fn choose_notes(
+    analysis: &Analysis<'_>,
+    marks: &CellFindings,
+    max_notes: usize,
+) -> (HashSet<(usize, u32, u32)>, Stats) {
     let mut ranked: Vec<(std::cmp::Reverse<Fill>, usize, u32, u32)> = Vec::new();
     for (si, sheet_marks) in marks.iter().enumerate() {
         for ((r, c), fis) in sheet_marks {
@@ -158,95 +233,76 @@ pub fn build(
     ranked.sort_unstable();
     let noted: HashSet<(usize, u32, u32)> = ranked
         .iter()
-        .take(options.max_notes)
+        .take(max_notes)
         .map(|(_, si, r, c)| (*si, *r, *c))
         .collect();
-
-    let file_name_owned = file_name.to_string();
     let stats = Stats {
         flagged_cells,
         notes: noted.len(),
         notes_left_out: flagged_cells - noted.len(),
     };
+    (noted, stats)
+}
 
-    // 1. The summary sheet (first, and active).
-    {
-        let ws = add_sheet(
-            &mut book,
-            analysis.findings.len() > options.constant_memory_cells / 8,
-        )?;
-        ws.set_name(&summary_name)?;
-        summary::write(
-            ws,
-            &summary::Summary {
-                file_name: file_name_owned,
-                as_of: settings.as_of,
-                lang,
-                sheets: &analysis.sheets,
-                findings: &analysis.findings,
-                targets: &targets,
-                flagged_cells: stats.flagged_cells,
-                notes_written: stats.notes,
-                notes_left_out: stats.notes_left_out,
-                in_place: false,
-            },
-            &styles,
-        )?;
-    }
-
-    // 2. Every original sheet, in order.
-    for &si in &copied {
-        let sheet = &workbook.sheets[si];
-        let ledger = analysis.ledger.sheets.iter().find(|l| l.sheet_index == si);
-        let mut header_rows = Vec::new();
-        let mut header_cols = None;
-        let mut width_from_row = 0;
-        let mut width_skip_rows = Vec::new();
-        if let Some(l) = ledger {
-            width_skip_rows = l.skipped.iter().map(|s| s.row).collect();
-            width_skip_rows.sort_unstable();
-            header_rows.push(l.layout.header_row);
-            if let Some(p) = l.layout.parent_row {
-                header_rows.push(p);
-            }
-            width_from_row = l.layout.parent_row.unwrap_or(l.layout.header_row);
-            let first = l.layout.columns.iter().map(|c| c.col).min();
-            let last = l.layout.columns.iter().map(|c| c.col).max();
-            header_cols = first.zip(last);
+/// How one original sheet is copied: its ledger header (styled, frozen), the rows its column
+/// widths are measured on, and its marks.
+fn sheet_plan<'a>(
+    analysis: &'a Analysis<'_>,
+    si: usize,
+    marks: &BTreeMap<(u32, u32), Vec<usize>>,
+    noted: &HashSet<(usize, u32, u32)>,
+    lang: Lang,
+) -> SheetPlan<'a> {
+    let sheet = &analysis.workbook.sheets[si];
+    let ledger = analysis.ledger.sheets.iter().find(|l| l.sheet_index == si);
+    let mut header_rows = Vec::new();
+    let mut header_cols = None;
+    let mut width_from_row = 0;
+    let mut width_skip_rows = Vec::new();
+    if let Some(l) = ledger {
+        width_skip_rows = l.skipped.iter().map(|s| s.row).collect();
+        width_skip_rows.sort_unstable();
+        header_rows.push(l.layout.header_row);
+        if let Some(p) = l.layout.parent_row {
+            header_rows.push(p);
         }
-        let plan = SheetPlan {
-            sheet,
-            header_rows,
-            header_cols,
-            width_from_row,
-            width_skip_rows,
-            marks: marks[si]
-                .iter()
-                .map(|(&(r, c), fis)| {
-                    let note = noted
-                        .contains(&(si, r, c))
-                        .then(|| note_text(&analysis.findings, fis, lang));
-                    (
-                        (r, c),
-                        Mark {
-                            fill: cell_fill(&analysis.findings, fis),
-                            note,
-                        },
-                    )
-                })
-                .collect(),
-        };
-        let ws = add_sheet(
-            &mut book,
-            sheet.grid.cell_count() > options.constant_memory_cells,
-        )?;
-        ws.set_name(out_names[si].as_deref().unwrap_or_default())?;
-        sheet::write_sheet(ws, &plan, &styles)?;
+        width_from_row = l.layout.parent_row.unwrap_or(l.layout.header_row);
+        let first = l.layout.columns.iter().map(|c| c.col).min();
+        let last = l.layout.columns.iter().map(|c| c.col).max();
+        header_cols = first.zip(last);
     }
+    SheetPlan {
+        sheet,
+        header_rows,
+        header_cols,
+        width_from_row,
+        width_skip_rows,
+        marks: marks
+            .iter()
+            .map(|(&(r, c), fis)| {
+                let note = noted
+                    .contains(&(si, r, c))
+                    .then(|| note_text(&analysis.findings, fis, lang));
+                (
+                    (r, c),
+                    Mark {
+                        fill: cell_fill(&analysis.findings, fis),
+                        note,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
 
-    // 3. The filled-in checklist, then make sure its names do not clash with the originals'.
+/// The filled-in checklist, then its sheets renamed where they clash with the originals'.
+fn add_checklist(
+    book: &mut rust_xlsxwriter::Workbook,
+    analysis: &Analysis<'_>,
+    names: &mut names::NameBook,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     let before = book.worksheets().len();
-    crate::checklist::render::render_for(&mut book, &analysis.checklist)?;
+    crate::checklist::render::render_for(book, &analysis.checklist)?;
     let added: Vec<String> = book.worksheets()[before..]
         .iter()
         .map(|w| w.name())
@@ -257,7 +313,7 @@ pub fn build(
             book.worksheet_from_index(before + k)?.set_name(&unique)?;
         }
     }
-    Ok((book, stats))
+    Ok(())
 }
 
 /// Adds a worksheet, in constant-memory mode (rows streamed to a temp file) when asked and the
