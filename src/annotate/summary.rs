@@ -47,6 +47,7 @@ fn t(lang: Lang, ja: &str, en: &str) -> String {
     }
 }
 
+/// Writes the summary sheet: the title, the block about the check, then the findings table.
 pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(), XlsxError> {
     let lang = s.lang;
     let title = match lang {
@@ -57,7 +58,14 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
     ws.set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
+    let row = write_about(ws, s, styles)?;
+    write_findings(ws, s, styles, row + 1)
+}
 
+/// The block under the title: file, as-of date, version, what kind of copy this is, counts,
+/// rules, sheets, what was hidden, marks. The row after it.
+fn write_about(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<u32, XlsxError> {
+    let lang = s.lang;
     let mut row = 1u32;
     let mut line = |ws: &mut Worksheet, label: String, value: String| -> Result<u32, XlsxError> {
         ws.write_string_with_format(row, 0, &label, &styles.label)?;
@@ -73,21 +81,40 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         t(lang, "検査ツール", "Checked with"),
         format!("daicho {}", env!("CARGO_PKG_VERSION")),
     )?;
-    let copy_note = if s.in_place {
+    line(ws, t(lang, "注意", "Note"), copy_note(s))?;
+    line(ws, t(lang, "件数", "Counts"), counts(s))?;
+    line(ws, t(lang, "ルール別", "By rule"), by_rule(s))?;
+    line(ws, t(lang, "シート", "Sheets"), sheets(s))?;
+    if let Some(hidden) = crate::report::hidden_text(s.sheets, lang) {
+        let hidden = match lang {
+            Lang::Ja => format!("{hidden}(非表示でもチェックしています)"),
+            Lang::En => format!("{hidden} (checked all the same)"),
+        };
+        line(ws, t(lang, "非表示", "Hidden"), clip(&hidden).to_string())?;
+    }
+    line(ws, t(lang, "色とメモ", "Marks"), marks(s))?;
+    Ok(row)
+}
+
+/// What kind of copy this is, and where to make corrections.
+fn copy_note(s: &Summary<'_>) -> String {
+    if s.in_place {
         t(
-            lang,
+            s.lang,
             "元のブックに印を付けたコピーです。このブックで修正して、もう一度チェックできます。",
             "Your workbook with marks added. You can fix problems in this copy and check it again.",
         )
     } else {
         t(
-            lang,
+            s.lang,
             "値のみのコピーです。修正は元のブックで行ってください。",
             "This is a values-only copy for checking. Make corrections in the original workbook.",
         )
-    };
-    line(ws, t(lang, "注意", "Note"), copy_note)?;
+    }
+}
 
+/// Unacknowledged findings by severity, and the acknowledged ones.
+fn counts(s: &Summary<'_>) -> String {
     let count = |sev: Severity| {
         s.findings
             .iter()
@@ -95,7 +122,7 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             .count()
     };
     let acknowledged = s.findings.iter().filter(|f| f.suppressed.is_some()).count();
-    let counts = match lang {
+    match s.lang {
         Lang::Ja => format!(
             "エラー {}件 / 警告 {}件 / 情報 {}件 / 承認済み {}件",
             count(Severity::Error),
@@ -110,9 +137,12 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             count(Severity::Info),
             acknowledged
         ),
-    };
-    line(ws, t(lang, "件数", "Counts"), counts)?;
+    }
+}
 
+/// Findings per rule, in the registry's order.
+fn by_rule(s: &Summary<'_>) -> String {
+    let lang = s.lang;
     let mut by_rule: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for f in s.findings {
         let order = crate::registry::all()
@@ -121,7 +151,7 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             .unwrap_or(usize::MAX);
         *by_rule.entry((order, f.code())).or_default() += 1;
     }
-    let rules = if by_rule.is_empty() {
+    if by_rule.is_empty() {
         t(lang, "なし", "none")
     } else {
         by_rule
@@ -132,11 +162,13 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             })
             .collect::<Vec<_>>()
             .join(" / ")
-    };
-    line(ws, t(lang, "ルール別", "By rule"), rules)?;
+    }
+}
 
-    let sheets = s
-        .sheets
+/// Each sheet with its role (and a ledger's device count).
+fn sheets(s: &Summary<'_>) -> String {
+    let lang = s.lang;
+    s.sheets
         .iter()
         .filter(|i| !(i.role == SheetRole::Other && i.name.is_empty()))
         .map(|i| match (i.role, lang) {
@@ -153,18 +185,13 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         .join(match lang {
             Lang::Ja => "、",
             Lang::En => ", ",
-        });
-    line(ws, t(lang, "シート", "Sheets"), sheets)?;
-    if let Some(hidden) = crate::report::hidden_text(s.sheets, lang) {
-        let hidden = match lang {
-            Lang::Ja => format!("{hidden}(非表示でもチェックしています)"),
-            Lang::En => format!("{hidden} (checked all the same)"),
-        };
-        line(ws, t(lang, "非表示", "Hidden"), clip(&hidden).to_string())?;
-    }
+        })
+}
 
-    let marks = if s.notes_left_out > 0 {
-        match lang {
+/// How many cells were filled and noted, and what the colours mean.
+fn marks(s: &Summary<'_>) -> String {
+    if s.notes_left_out > 0 {
+        match s.lang {
             Lang::Ja => format!(
                 "指摘のあるセル{}か所に色を付けました。メモは重大度の高い順に{}か所まで付け、残り{}か所は色のみです(指摘はすべて下の一覧にあります)。",
                 s.flagged_cells, s.notes_written, s.notes_left_out
@@ -175,33 +202,71 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
             ),
         }
     } else {
-        match lang {
+        match s.lang {
             Lang::Ja => format!("指摘のあるセル{}か所に色とメモを付けました(赤=エラー、黄=警告、青=情報、灰色=承認済み)。", s.flagged_cells),
             Lang::En => format!(
                 "{} flagged cells carry a fill and a note (red = error, yellow = warning, blue = info, grey = acknowledged).",
                 s.flagged_cells
             ),
         }
-    };
-    line(ws, t(lang, "色とメモ", "Marks"), marks)?;
+    }
+}
 
-    // The findings table.
-    row += 1;
-    let header_row = row;
-    let heads: [(&str, &str); 9] = [
-        ("重大度", "Severity"),
-        ("コード", "Code"),
-        ("ルール", "Rule"),
-        ("シート", "Sheet"),
-        ("セル", "Cell"),
-        ("値", "Value"),
-        ("内容", "Message"),
-        ("修正案", "Suggested fix"),
-        ("承認済み", "Acknowledged"),
-    ];
-    // Column widths first: the wrapped columns' widths decide each row's height.
+/// The findings table's column headings.
+const HEADS: [(&str, &str); 9] = [
+    ("重大度", "Severity"),
+    ("コード", "Code"),
+    ("ルール", "Rule"),
+    ("シート", "Sheet"),
+    ("セル", "Cell"),
+    ("値", "Value"),
+    ("内容", "Message"),
+    ("修正案", "Suggested fix"),
+    ("承認済み", "Acknowledged"),
+];
+
+/// The findings table from `header_row`: widths, headings, one row per finding (as many as fit),
+/// a line for the rest, a filter and frozen headings.
+fn write_findings(
+    ws: &mut Worksheet,
+    s: &Summary<'_>,
+    styles: &Styles,
+    header_row: u32,
+) -> Result<(), XlsxError> {
+    let lang = s.lang;
+    let mut row = header_row;
     let shown = s.findings.len().min(MAX_FINDING_ROWS);
-    let mut widths: Vec<usize> = heads
+    let widths = set_column_widths(ws, s, shown)?;
+    for (c, (ja, en)) in HEADS.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, t(lang, ja, en), &styles.table_header)?;
+    }
+    row += 1;
+    for (i, f) in s.findings.iter().take(shown).enumerate() {
+        write_finding(ws, s, styles, &widths, row, i, f)?;
+        row += 1;
+    }
+    if shown < s.findings.len() {
+        let more = match lang {
+            Lang::Ja => format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
+            Lang::En => format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
+        };
+        ws.write_string_with_format(row, 0, more, &styles.label)?;
+    }
+
+    let last_row = header_row + shown as u32;
+    ws.autofilter(header_row, 0, last_row, 8)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+/// Column widths first: the wrapped columns' widths decide each row's height.
+fn set_column_widths(
+    ws: &mut Worksheet,
+    s: &Summary<'_>,
+    shown: usize,
+) -> Result<Vec<usize>, XlsxError> {
+    let lang = s.lang;
+    let mut widths: Vec<usize> = HEADS
         .iter()
         .map(|(ja, en)| t(lang, ja, en).width_cjk() + 4)
         .collect();
@@ -232,77 +297,67 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         *w = (*w).clamp(MIN[c], MAX[c]);
         ws.set_column_width(c as u16, *w as f64)?;
     }
+    Ok(widths)
+}
 
-    for (c, (ja, en)) in heads.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, t(lang, ja, en), &styles.table_header)?;
-    }
-    row += 1;
-
-    for (i, f) in s.findings.iter().take(shown).enumerate() {
-        let fill = if f.suppressed.is_some() {
-            Fill::Acknowledged
+/// One finding's row (`i`-th finding): severity in its colour, code, rule, sheet, a link to
+/// the cell, value, message, fix, acknowledgement; the row sized to its wrapped text.
+fn write_finding(
+    ws: &mut Worksheet,
+    s: &Summary<'_>,
+    styles: &Styles,
+    widths: &[usize],
+    row: u32,
+    i: usize,
+    f: &Finding,
+) -> Result<(), XlsxError> {
+    let lang = s.lang;
+    let fill = if f.suppressed.is_some() {
+        Fill::Acknowledged
+    } else {
+        Fill::Severity(f.severity)
+    };
+    ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
+    ws.write_string_with_format(row, 1, f.code(), &styles.text)?;
+    ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
+    let target = s.targets.get(i).and_then(Option::as_ref);
+    let sheet_text = target
+        .map(|t| t.sheet.clone())
+        .or_else(|| f.sheet.clone())
+        .unwrap_or_default();
+    ws.write_string_with_format(row, 3, &sheet_text, &styles.text)?;
+    if let Some(target) = target {
+        let shown_cell = f
+            .cell()
+            .unwrap_or_else(|| crate::address::a1(target.row, target.col));
+        if i < MAX_LINKS {
+            let anchor = format!(
+                "internal:{}!{}",
+                quote(&target.sheet),
+                crate::address::a1(target.row, target.col)
+            );
+            ws.write_url_with_format(row, 4, Url::new(anchor).set_text(&shown_cell), &styles.link)?;
         } else {
-            Fill::Severity(f.severity)
-        };
-        ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
-        ws.write_string_with_format(row, 1, f.code(), &styles.text)?;
-        ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
-        let target = s.targets.get(i).and_then(Option::as_ref);
-        let sheet_text = target
-            .map(|t| t.sheet.clone())
-            .or_else(|| f.sheet.clone())
-            .unwrap_or_default();
-        ws.write_string_with_format(row, 3, &sheet_text, &styles.text)?;
-        if let Some(target) = target {
-            let shown_cell = f
-                .cell()
-                .unwrap_or_else(|| crate::address::a1(target.row, target.col));
-            if i < MAX_LINKS {
-                let anchor = format!(
-                    "internal:{}!{}",
-                    quote(&target.sheet),
-                    crate::address::a1(target.row, target.col)
-                );
-                ws.write_url_with_format(
-                    row,
-                    4,
-                    Url::new(anchor).set_text(&shown_cell),
-                    &styles.link,
-                )?;
-            } else {
-                ws.write_string_with_format(row, 4, &shown_cell, &styles.text)?;
-            }
+            ws.write_string_with_format(row, 4, &shown_cell, &styles.text)?;
         }
-        let value = f.value.as_deref().unwrap_or("");
-        ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
-        let message = f.message.get(lang);
-        ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
-        let fix = f.fix.as_deref().unwrap_or("");
-        ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
-        let ack = f.suppressed.as_deref().unwrap_or("");
-        ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;
-        // Rows do not grow to fit wrapped text by themselves in every program: size them.
-        let lines = [(5, value), (6, message), (7, fix), (8, ack)]
-            .iter()
-            .map(|(c, text)| wrapped_lines(text, widths[*c]))
-            .max()
-            .unwrap_or(1);
-        if lines > 1 {
-            ws.set_row_height(row, 18.0 * lines as f64)?;
-        }
-        row += 1;
     }
-    if shown < s.findings.len() {
-        let more = match lang {
-            Lang::Ja => format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
-            Lang::En => format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
-        };
-        ws.write_string_with_format(row, 0, more, &styles.label)?;
+    let value = f.value.as_deref().unwrap_or("");
+    ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
+    let message = f.message.get(lang);
+    ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
+    let fix = f.fix.as_deref().unwrap_or("");
+    ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
+    let ack = f.suppressed.as_deref().unwrap_or("");
+    ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;
+    // Rows do not grow to fit wrapped text by themselves in every program: size them.
+    let lines = [(5, value), (6, message), (7, fix), (8, ack)]
+        .iter()
+        .map(|(c, text)| wrapped_lines(text, widths[*c]))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, 18.0 * lines as f64)?;
     }
-
-    let last_row = header_row + shown as u32;
-    ws.autofilter(header_row, 0, last_row, 8)?;
-    ws.set_freeze_panes(header_row + 1, 0)?;
     Ok(())
 }
 
