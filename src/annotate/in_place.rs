@@ -204,6 +204,7 @@ fn render_daicho_sheets(
                 notes_written: stats.notes,
                 notes_left_out: stats.notes_left_out,
                 in_place: true,
+                values_copy_reason: None,
             },
             &styles,
         )?;

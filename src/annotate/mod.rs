@@ -103,6 +103,17 @@ pub fn build(
     file_name: &str,
     options: Options,
 ) -> Result<(rust_xlsxwriter::Workbook, Stats), rust_xlsxwriter::XlsxError> {
+    build_values_copy(analysis, settings, file_name, options, None)
+}
+
+/// [`build`], the summary saying why an .xlsx/.xlsm got a values copy (`values_copy_reason`).
+fn build_values_copy(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    file_name: &str,
+    options: Options,
+    values_copy_reason: Option<&str>,
+) -> Result<(rust_xlsxwriter::Workbook, Stats), rust_xlsxwriter::XlsxError> {
     let workbook = analysis.workbook;
     let styles = Styles::new();
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -137,6 +148,7 @@ pub fn build(
                 notes_written: stats.notes,
                 notes_left_out: stats.notes_left_out,
                 in_place: false,
+                values_copy_reason,
             },
             &styles,
         )?;

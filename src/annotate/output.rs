@@ -247,8 +247,14 @@ pub fn write_target(
             stats
         }
         None => {
-            let (mut book, stats) = super::build(analysis, settings, &source_name, options)
-                .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+            let (mut book, stats) = super::build_values_copy(
+                analysis,
+                settings,
+                &source_name,
+                options,
+                values_copy_reason.as_deref(),
+            )
+            .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
             book.save_to_writer(&mut file).map_err(|e| match e {
                 rust_xlsxwriter::XlsxError::IoError(io) => AnnotateError::Io {
                     path: path.clone(),

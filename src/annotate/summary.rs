@@ -38,6 +38,9 @@ pub struct Summary<'a> {
     pub notes_left_out: usize,
     /// The copy is the user's own workbook with marks (not a values copy).
     pub in_place: bool,
+    /// Why an .xlsx/.xlsm got a values copy (what the patcher said); None for other formats,
+    /// which have no package to mark.
+    pub values_copy_reason: Option<&'a str>,
 }
 
 fn t(lang: Lang, ja: &str, en: &str) -> String {
@@ -104,11 +107,16 @@ fn copy_note(s: &Summary<'_>) -> String {
             "元のブックに印を付けたコピーです。このブックで修正して、もう一度チェックできます。",
             "Your workbook with marks added. You can fix problems in this copy and check it again.",
         )
+    } else if let Some(reason) = s.values_copy_reason {
+        match s.lang {
+            Lang::Ja => format!("このブックには印を直接付けられないため({reason})、値のみのコピーです。修正は元のブックで行ってください。"),
+            Lang::En => format!("This workbook could not be marked in place ({reason}): this is a values-only copy. Make corrections in the original workbook."),
+        }
     } else {
         t(
             s.lang,
-            "値のみのコピーです。修正は元のブックで行ってください。",
-            "This is a values-only copy for checking. Make corrections in the original workbook.",
+            "値のみのコピーです(.xls・.ods・.xlsb・CSV には元のブックのまま印を付けられないため)。修正は元のブックで行ってください。",
+            "This is a values-only copy (an .xls, .ods, .xlsb or CSV file cannot be marked as itself). Make corrections in the original workbook.",
         )
     }
 }

@@ -556,8 +556,35 @@ fn other_formats_and_unpatchable_packages_get_the_values_copy() {
         raw.contains_key("xl/styles.xml"),
         "a values copy (rebuilt) was written"
     );
+    // The summary says it is a values copy, and why.
+    let note = summary_note(&written);
+    assert!(
+        note.contains("印を直接付けられないため(a part is missing: xl/styles.xml)")
+            && note.contains("値のみのコピー"),
+        "{note}"
+    );
     let (csv_out, _) = check(&fixture("blind/ledger4_cp932.csv"), dir.path());
     assert!(csv_out.to_string_lossy().ends_with(".checked.xlsx"));
+    let note = summary_note(&csv_out);
+    assert!(
+        note.contains("値のみのコピーです(.xls・.ods・.xlsb・CSV"),
+        "{note}"
+    );
+}
+
+/// The 注意 line of a copy's summary sheet, read with calamine.
+fn summary_note(path: &Path) -> String {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).expect("read the copy");
+    let range = book.worksheet_range(SUMMARY).expect("the summary sheet");
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    rows.iter()
+        .find(|r| r.first().is_some_and(|c| c == "注意"))
+        .and_then(|r| r.get(1).cloned())
+        .unwrap_or_else(|| panic!("no 注意 line in {rows:?}"))
 }
 
 const BLANK_ANSWERS: &str = r#"
