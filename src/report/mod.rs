@@ -86,6 +86,7 @@ pub fn hidden_text(sheets: &[SheetInfo], lang: Lang) -> Option<String> {
             let rows = row_ranges(&s.hidden_rows);
             parts.push(match lang {
                 Lang::Ja => format!("シート「{name}」の行 {rows}"),
+                Lang::En if s.hidden_rows.len() == 1 => format!("row {rows} of sheet '{name}'"),
                 Lang::En => format!("rows {rows} of sheet '{name}'"),
             });
         }
@@ -223,5 +224,30 @@ mod tests {
         assert_eq!(super::row_ranges(&[]), "");
         assert_eq!(super::row_ranges(&[4]), "5");
         assert_eq!(super::row_ranges(&[4, 6, 7, 8, 11]), "5, 7–9, 12");
+    }
+
+    #[test]
+    fn hidden_sheets_and_rows_in_one_line() {
+        use super::{hidden_text, SheetInfo};
+        use crate::layout::SheetRole;
+        use crate::Lang;
+        let sheet = |name: &str, hidden: bool, rows: Vec<u32>| SheetInfo {
+            name: name.into(),
+            role: SheetRole::Other,
+            header_row: None,
+            device_rows: 0,
+            hidden,
+            hidden_rows: rows,
+        };
+        assert_eq!(hidden_text(&[sheet("台帳", false, vec![])], Lang::Ja), None);
+        let sheets = [sheet("台帳", false, vec![6]), sheet("旧", true, vec![0, 1])];
+        assert_eq!(
+            hidden_text(&sheets, Lang::Ja).as_deref(),
+            Some("シート「台帳」の行 7、シート「旧」、シート「旧」の行 1–2")
+        );
+        assert_eq!(
+            hidden_text(&sheets, Lang::En).as_deref(),
+            Some("row 7 of sheet '台帳'; sheet '旧'; rows 1–2 of sheet '旧'")
+        );
     }
 }
