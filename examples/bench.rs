@@ -34,6 +34,11 @@ fn main() {
     let code = match args.get(1).map(String::as_str) {
         Some("__floor") if args.len() == 4 => floor(Path::new(&args[2]), Path::new(&args[3])),
         Some("__lib") if args.len() == 3 => lib_phase(Path::new(&args[2])),
+        // `bench __ledger PATH ROWS`: the ledger of the main measurements (seeded by its size).
+        Some("__ledger") if args.len() == 4 => {
+            let rows = args[3].parse().unwrap_or(1000);
+            generate_ledger(Path::new(&args[2]), rows, rows as u64).map_err(|e| e.to_string())
+        }
         Some("__values") if args.len() == 4 => {
             values_copy_phase(Path::new(&args[2]), Path::new(&args[3]))
         }
@@ -233,7 +238,14 @@ fn run(args: &[String]) -> Result<(), String> {
     for &rows in &o.sizes {
         let input = dir.join(format!("ledger_{rows}.xlsx"));
         if !input.is_file() {
-            generate_ledger(&input, rows, rows as u64).map_err(|e| e.to_string())?;
+            // In a child: a child's peak RSS (`ru_maxrss`) starts from this process's RSS at
+            // fork, so generating 100k rows here would inflate every later phase's memory.
+            let (_, _) = measure(
+                Command::new(&me)
+                    .arg("__ledger")
+                    .arg(&input)
+                    .arg(rows.to_string()),
+            )?;
         }
         let size = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0);
         let out_dir = dir.join(format!("out_{rows}"));
