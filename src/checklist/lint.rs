@@ -74,8 +74,8 @@ pub static C005: Rule = Rule {
     summary: ("同じブックの機器台帳と矛盾する回答", "an answer the same workbook's ledger contradicts"),
     doc: RuleDoc {
         what: (
-            "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): 台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。他のファイルの台帳とは照合しません。",
-            "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. Other files of a batch are never consulted.",
+            "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): --ledger で指定した台帳ファイルに台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。台帳シートがなく --ledger も指定されていないブックは、照合する根拠がないため報告しません。他のファイルの台帳とは照合しません。",
+            "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet in the --ledger file, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. A workbook with no ledger sheet and no --ledger has no evidence, so nothing is reported. Other files of a batch are never consulted.",
         ),
         why: ("台帳と食い違う回答は、立入検査や監査で説明できません。台帳を直すか、回答を見直す必要があります。", "An answer the ledger contradicts cannot be defended at inspection; fix the ledger or the answer."),
         example: ("2-① 「はい」なのに管理番号「003」が2回ある。2-⑥ 「はい」なのに端末PCが「Win8」で稼働中。", "2-① はい while 「003」 appears twice; 2-⑥ はい while a PC runs 「Win8」."),
