@@ -10,6 +10,7 @@ pub mod export;
 pub mod fixes;
 mod ids;
 pub mod log;
+mod reread;
 
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
@@ -367,9 +368,20 @@ pub fn standard_workbook(
 /// Runs the checker on the converted ledger exactly as `daicho check` would read it (written,
 /// read back, analysed) and records the findings with the source cell of each.
 pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), ConvertError> {
-    let bytes = standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
-    let book = crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
-        .map_err(ConvertError::Reread)?;
+    // The sheet as the reader would give it back, built in memory; written and read back only
+    // when some value's trip through the file is not plain (see `reread`).
+    let book = match reread::standard_sheet(conv) {
+        Some(sheet) => Workbook {
+            format: crate::workbook::Format::Xlsx,
+            sheets: vec![sheet],
+        },
+        None => {
+            let bytes =
+                standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
+            crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
+                .map_err(ConvertError::Reread)?
+        }
+    };
     let analysis = analyze(&book, settings);
     let mut remaining = Vec::with_capacity(analysis.findings.len());
     for f in analysis.findings {
@@ -444,11 +456,15 @@ impl ConvertError {
 pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, ConvertError> {
     let workbook: Workbook =
         crate::isolate::open_path(path, &settings.limits).map_err(ConvertError::Read)?;
-    let analysis = analyze(&workbook, settings);
-    if analysis.ledger.sheets.is_empty() {
-        return Err(ConvertError::NoLedger);
-    }
-    let mut conv = convert(path, &analysis, settings);
+    let mut conv = {
+        let analysis = analyze(&workbook, settings);
+        if analysis.ledger.sheets.is_empty() {
+            return Err(ConvertError::NoLedger);
+        }
+        convert(path, &analysis, settings)
+    };
+    // The conversion owns its values: the input and its analysis are not needed any more.
+    drop(workbook);
     check_result(&mut conv, settings)?;
     Ok(conv)
 }
