@@ -109,8 +109,57 @@ pub static C007: Rule = Rule {
     },
 };
 
+pub static C008: Rule = Rule {
+    code: "C008",
+    name: "answer-target-not-in-edition",
+    severity: Severity::Info,
+    summary: ("回答のある行の対象が、版のその項目の対象にない(回答はそのまま残す)", "an answered row whose 対象 is not one of the edition's targets for its item (the answer is kept)"),
+    doc: RuleDoc {
+        what: ("項目の行に回答がありますが、その行の「対象」(サーバ、端末PC、ネットワーク機器、全般)が、判別した版のその項目の対象にありません。または同じ項目に対象の読み取れない行が2つ以上あります。回答は消さず、記入済みシートではその項目の下にそのまま転記します。", "An item row is answered, but its 対象 (target) is not one of the targets the detected edition gives that item, or the item has a second row whose target cannot be read. The answer is never dropped: the filled-in sheet keeps it as typed under the item."),
+        why: ("版によって対象の分け方が違います(例: 令和7年度版ではパッチの項目が「医療情報システム全般」)。人の回答を黙って落とすと、記録が失われます。", "Editions split targets differently (in R7 the patch item is 医療情報システム全般); silently dropping a human answer would lose the record."),
+        example: ("令和7年度版の2-⑥(全般)に「サーバ」「端末PC」の2行で回答している。", "R7 2-⑥ (all systems) answered in two rows, サーバ and 端末PC."),
+        fix: ("版の対象に合わせて回答をまとめ直すか、そのままで構いません(情報のみ)。", "Regroup the answers by the edition's targets, or leave them (information only)."),
+    },
+};
+
 /// This family's rules, in code order.
-pub static RULES: &[&Rule] = &[&C001, &C002, &C003, &C004, &C005, &C006, &C007];
+pub static RULES: &[&Rule] = &[&C001, &C002, &C003, &C004, &C005, &C006, &C007, &C008];
+
+/// C008: answered rows no answer slot of the edition takes (kept as typed by `render`).
+fn check_unplaced(cs: &ChecklistSheet, edition: &super::Edition, out: &mut Vec<Finding>) {
+    for (index, item) in edition.items.iter().enumerate() {
+        for row in super::slots::unplaced_rows(cs, edition, index) {
+            let (ja, en) = super::slots::targets_text(row);
+            let col = row.rounds[0]
+                .answer_col
+                .or(row.rounds[1].answer_col)
+                .unwrap_or(row.col);
+            out.push(
+                Finding::new(
+                    &C008,
+                    Text::new(
+                        format!("項目{}の対象「{ja}」の回答は、この版({})のその項目の対象({})にありません。回答は消さず、記入済みシートにそのまま転記します。", item.number, edition.display_name(), item_targets(item, edition.per_target)),
+                        format!("Item {}: the answer for {en} is not one of the item's targets in {}; it is kept as typed in the filled-in sheet.", item.number, edition.display_name()),
+                    ),
+                )
+                .at(&cs.name, row.row, col),
+            );
+        }
+    }
+}
+
+fn item_targets(item: &super::edition::Item, per_target: bool) -> String {
+    match item.slots(per_target).as_slice() {
+        [None] if item.targets.is_empty() => "項目全体".to_string(),
+        [None] => item.targets_label(),
+        slots => slots
+            .iter()
+            .flatten()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
 
 /// How a row is named in messages: 「2-① サーバ、端末PC…」(サーバ).
 fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> (String, String) {
@@ -217,6 +266,7 @@ pub fn check_sheet(
             );
         }
     }
+    check_unplaced(cs, edition, out);
     let gate_no = cs.gate_says_no();
 
     for row in &cs.rows {

@@ -13,6 +13,7 @@ pub mod lint;
 pub mod parse;
 pub mod read;
 pub mod render;
+pub mod slots;
 
 pub use derive::Evidence;
 pub use edition::{Catalog, Edition, Form, Tag};

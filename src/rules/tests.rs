@@ -601,6 +601,23 @@ fn cases() -> Vec<Case> {
             settings: plain,
         },
         Case {
+            code: "C008",
+            // 2-⑪ asks サーバ only; a row answering it for 端末PC is kept and said so.
+            fires: || {
+                vec![
+                    ledger(|_, _| {}),
+                    checklist("山田 一", |n, r| {
+                        if n == "2-⑪" {
+                            r[2] = "端末PC".into();
+                        }
+                    }),
+                ]
+            },
+            at: "チェックリスト!D",
+            corrected: clean_both,
+            settings: plain,
+        },
+        Case {
             code: "X001",
             fires: clean_ledger,
             at: "",
