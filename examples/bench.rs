@@ -13,6 +13,8 @@
 //!   rust_xlsxwriter, nothing else (this example re-invoked as `bench __floor IN OUT`);
 //! - **(b) check**: the real binary, `daicho check --format json --as-of … FILE`;
 //! - **(c) check + annotate**: `daicho check --annotate --out-dir TMP --format json …`;
+//! - **(d) convert**: `daicho convert --force -o TMP/…standard.xlsx …` (the standard layout with
+//!   its 変換ログ sheet; target ≤ 1.5× (c) in time and ≤ 250 MB at 100k rows);
 //! - **lib**: read and analyse through the library, timed separately (where the time goes).
 //!
 //! Then 1,000 small workbooks in one folder through `daicho check --format json DIR` (files/s),
@@ -278,6 +280,18 @@ fn run(args: &[String]) -> Result<(), String> {
             o.runs,
         )?;
         let annotate_works = annotated.is_file();
+        let converted = out_dir.join(format!("ledger_{rows}.standard.xlsx"));
+        let (d, _) = median(
+            &mut || {
+                let mut c = Command::new(&o.daicho);
+                c.args(["convert", "--force", "--as-of", AS_OF])
+                    .arg("-o")
+                    .arg(&converted)
+                    .arg(&input);
+                c
+            },
+            o.runs,
+        )?;
         let (_, lib) = median(
             &mut || {
                 let mut c = Command::new(&me);
@@ -307,6 +321,10 @@ fn run(args: &[String]) -> Result<(), String> {
                 "  (no annotated workbook was written: --annotate unavailable in this build)"
             }
         );
+        println!(
+            "  (d) daicho convert                               {}",
+            fmt_sample(d)
+        );
         println!("      library: read + analyse = {}", lib.trim());
         println!(
             "  (c)/(a) = {:.2} wall, {:.2} CPU   (b)/(a) = {:.2} wall   (c) peak memory {} the floor's",
@@ -314,6 +332,12 @@ fn run(args: &[String]) -> Result<(), String> {
             c.cpu.as_secs_f64() / a.cpu.as_secs_f64().max(1e-9),
             b.wall.as_secs_f64() / a.wall.as_secs_f64(),
             if c.max_rss_kb <= a.max_rss_kb { "≤" } else { ">" }
+        );
+        println!(
+            "  (d)/(c) = {:.2} wall, {:.2} CPU   (d) peak memory {} MB (target ≤ 1.5 and ≤ 250 MB at 100k rows)",
+            d.wall.as_secs_f64() / c.wall.as_secs_f64(),
+            d.cpu.as_secs_f64() / c.cpu.as_secs_f64().max(1e-9),
+            d.max_rss_kb / 1024
         );
     }
     println!();

@@ -18,7 +18,7 @@ use crate::template::{
     extra_col, field_col, FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME,
     TITLE_ROW,
 };
-use crate::workbook::{CellValue, Grid, Sheet};
+use crate::workbook::{CellValue, Grid, Row, Sheet};
 use crate::xlsx_out::{clip, excel_can_show};
 use chrono::{Datelike, Timelike};
 
@@ -59,43 +59,54 @@ fn as_read_back(v: &CellValue) -> Result<Option<CellValue>, ()> {
 /// round trip is not plain (see the module's docs).
 pub(super) fn standard_sheet(conv: &Conversion) -> Option<Sheet> {
     let extra = conv.extra_columns.len();
-    let mut cells: Vec<(u32, u32, CellValue)> =
-        Vec::with_capacity(conv.devices.len() * (Field::ALL.len() + extra).min(32) + 64);
-    let mut header = |row: u32, col: u32, s: &str| -> Option<()> {
-        if let Some(v) = as_read_back(&CellValue::Text(s.to_string())).ok()? {
-            cells.push((row, col, v));
+    let text_row = |index: u32, cells: Vec<(u32, &str)>| -> Option<Row> {
+        let mut out = Vec::with_capacity(cells.len());
+        for (col, s) in cells {
+            if let Some(v) = as_read_back(&CellValue::Text(s.to_string())).ok()? {
+                out.push((col, v));
+            }
         }
-        Some(())
+        Some(Row::new(index, out))
     };
-    header(TITLE_ROW, 0, LEDGER_SHEET_NAME)?;
-    header(GUIDE_ROW, 0, GUIDE)?;
-    for f in Field::ALL {
-        header(HEADER_ROW, field_col(f), f.label())?;
-    }
-    for (n, h) in conv.extra_columns.iter().enumerate() {
-        header(HEADER_ROW, extra_col(n), h)?;
-    }
+    let mut rows: Vec<Row> = Vec::with_capacity(conv.devices.len() + 3);
+    rows.push(text_row(TITLE_ROW, vec![(0, LEDGER_SHEET_NAME)])?);
+    rows.push(text_row(GUIDE_ROW, vec![(0, GUIDE)])?);
+    let header: Vec<(u32, &str)> = Field::ALL
+        .iter()
+        .map(|f| (field_col(*f), f.label()))
+        .chain(
+            conv.extra_columns
+                .iter()
+                .enumerate()
+                .map(|(n, h)| (extra_col(n), h.as_str())),
+        )
+        .collect();
+    rows.push(text_row(HEADER_ROW, header)?);
     for (i, device) in conv.devices.iter().enumerate() {
-        let row = FIRST_DATA_ROW + i as u32;
+        let mut cells = Vec::with_capacity(
+            device.fields.iter().filter(|v| v.is_some()).count()
+                + device.extra.iter().filter(|v| v.is_some()).count(),
+        );
         for f in Field::ALL {
             if let Some(v) = device.get(f) {
                 if let Some(v) = as_read_back(v).ok()? {
-                    cells.push((row, field_col(f), v));
+                    cells.push((field_col(f), v));
                 }
             }
         }
         for (n, v) in device.extra.iter().take(extra).enumerate() {
             if let Some(v) = v {
                 if let Some(v) = as_read_back(v).ok()? {
-                    cells.push((row, extra_col(n), v));
+                    cells.push((extra_col(n), v));
                 }
             }
         }
+        rows.push(Row::new(FIRST_DATA_ROW + i as u32, cells));
     }
     Some(Sheet {
         name: LEDGER_SHEET_NAME.to_string(),
         hidden: false,
-        grid: Grid::from_cells(cells),
+        grid: Grid::from_sorted_rows(rows),
         merges: Vec::new(),
     })
 }

@@ -261,6 +261,21 @@ impl Grid {
         &self.rows
     }
 
+    /// A grid of rows already in order (rows by index, each row's cells by column, none empty),
+    /// built without the sorting and the copies of [`Grid::from_cells`]; out-of-order or empty
+    /// rows are dropped rather than trusted.
+    pub fn from_sorted_rows(rows: Vec<Row>) -> Grid {
+        let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let ordered = row.cells.windows(2).all(|w| w[0].0 < w[1].0);
+            let after_last = out.last().is_none_or(|last| last.index < row.index);
+            if ordered && after_last && !row.cells.is_empty() {
+                out.push(row);
+            }
+        }
+        Grid { rows: out }
+    }
+
     pub fn row(&self, index: u32) -> Option<&Row> {
         self.rows
             .binary_search_by_key(&index, |r| r.index)
