@@ -133,7 +133,24 @@ fn shown(v: Option<&CellValue>) -> String {
 /// Builds the standard ledger from an analysis: every device once, in workbook order, with safe
 /// fixes applied and logged. The findings on the result are added by [`check_result`].
 pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Conversion {
-    let ledger = &analysis.ledger;
+    convert_ledger(
+        input,
+        analysis.workbook,
+        &analysis.ledger,
+        &analysis.sheets,
+        settings,
+    )
+}
+
+/// [`convert`] from what the input is (its sheets and ledger), without the input's findings:
+/// `convert` never reports them, so the rules are not run on the input.
+fn convert_ledger(
+    input: &Path,
+    workbook: &Workbook,
+    ledger: &Ledger<'_>,
+    sheets: &[crate::report::SheetInfo],
+    settings: &Settings,
+) -> Conversion {
     let (extra_columns, sheet_extras) = merge_extra_columns(ledger);
     let mut conv = Conversion {
         input: input.to_path_buf(),
@@ -152,8 +169,8 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
         convert_sheet(&mut conv, &mut pending, ls, extras, settings);
     }
     half_width_ids(&mut conv, &mut pending);
-    log_changes(&mut conv, pending, analysis.workbook);
-    for info in &analysis.sheets {
+    log_changes(&mut conv, pending, workbook);
+    for info in sheets {
         if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
             conv.left_out.push(LeftOut::Sheet {
                 name: info.name.clone(),
@@ -457,11 +474,11 @@ pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, Conv
     let workbook: Workbook =
         crate::isolate::open_path(path, &settings.limits).map_err(ConvertError::Read)?;
     let mut conv = {
-        let analysis = analyze(&workbook, settings);
-        if analysis.ledger.sheets.is_empty() {
+        let input = crate::engine::understand(&workbook, settings);
+        if input.ledger.sheets.is_empty() {
             return Err(ConvertError::NoLedger);
         }
-        convert(path, &analysis, settings)
+        convert_ledger(path, &workbook, &input.ledger, &input.sheets, settings)
     };
     // The conversion owns its values: the input and its analysis are not needed any more.
     drop(workbook);

@@ -119,6 +119,8 @@ fn names_field(label: &str, names: &[String]) -> bool {
                 || part
                     .strip_prefix(n.as_str())
                     .is_some_and(|rest| NAME_SUFFIXES.contains(&rest))
+                // 「施設名称」 for 施設名.
+                || (n.ends_with('名') && part.strip_prefix(n.as_str()) == Some("称"))
         })
     };
     is_name(&base) || (base.contains(['・', '/']) && base.split(['・', '/']).any(is_name))
@@ -294,13 +296,16 @@ mod tests {
         ] {
             assert_eq!(names_field(&text::key(label), &names), expected, "{label}");
         }
-        let names = keys(&["医療機関名", "医療機関の名称", "医療機関", "名称"]);
+        let names = keys(&["医療機関名", "医療機関の名称", "医療機関", "名称", "施設名"]);
         for (label, expected) in [
             ("医療機関名(正式名称)", true),
             ("医療機関名（正式名称）", true),
             ("医療機関の名称(正式名称)：", true),
             ("医療機関名称", true),
+            ("医療機関名称(正式)", true),
             ("●医療機関名＊", true),
+            ("施設名称", true),
+            ("施設名・所在地", true),
             ("医療機関コード", false),
             ("医療機関等の種別", false),
         ] {
