@@ -387,21 +387,31 @@ pub fn standard_workbook(
 pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), ConvertError> {
     // The sheet as the reader would give it back, built in memory; written and read back only
     // when some value's trip through the file is not plain (see `reread`).
-    let book = match reread::standard_sheet(conv) {
-        Some(sheet) => Workbook {
-            format: crate::workbook::Format::Xlsx,
-            sheets: vec![sheet],
-        },
+    // The values are moved into that sheet and back, not copied.
+    let (mut book, moved) = match reread::take_standard_sheet(conv) {
+        Some(sheet) => (
+            Workbook {
+                format: crate::workbook::Format::Xlsx,
+                sheets: vec![sheet],
+            },
+            true,
+        ),
         None => {
             let bytes =
                 standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
-            crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
-                .map_err(ConvertError::Reread)?
+            let book = crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
+                .map_err(ConvertError::Reread)?;
+            (book, false)
         }
     };
-    let analysis = analyze(&book, settings);
-    let mut remaining = Vec::with_capacity(analysis.findings.len());
-    for f in analysis.findings {
+    let findings = analyze(&book, settings).findings;
+    if moved {
+        if let Some(sheet) = book.sheets.pop() {
+            reread::restore(conv, sheet);
+        }
+    }
+    let mut remaining = Vec::with_capacity(findings.len());
+    for f in findings {
         let device = f
             .row
             .filter(|r| f.sheet.as_deref() == Some(LEDGER_SHEET_NAME) && *r >= FIRST_DATA_ROW)

@@ -55,10 +55,34 @@ fn as_read_back(v: &CellValue) -> Result<Option<CellValue>, ()> {
     }
 }
 
-/// The standard ledger sheet of `conv` as read back from the file, or `None` when a value's
-/// round trip is not plain (see the module's docs).
-pub(super) fn standard_sheet(conv: &Conversion) -> Option<Sheet> {
+/// Whether the reader gives back exactly this value (so that it can be moved into the sheet and
+/// back instead of copied).
+fn unchanged_by_the_trip(v: &CellValue) -> bool {
+    match v {
+        CellValue::Text(s) => !s.is_empty() && clip(s).len() == s.len(),
+        CellValue::Number(n) => n.is_finite(),
+        CellValue::DateTime(dt) => excel_can_show(dt),
+        CellValue::Bool(_) => true,
+        CellValue::Error(_) => false,
+    }
+}
+
+/// The standard ledger sheet of `conv` as read back from the file, or `None` (and `conv`
+/// untouched) when a value's round trip is not plain (see the module's docs). The values the
+/// trip leaves unchanged are moved out of `conv` into the sheet: [`restore`] puts them back.
+pub(super) fn take_standard_sheet(conv: &mut Conversion) -> Option<Sheet> {
     let extra = conv.extra_columns.len();
+    // First make sure every value can go this way, so that nothing is moved in vain.
+    let all_plain = conv.devices.iter().all(|d| {
+        d.fields
+            .iter()
+            .chain(d.extra.iter().take(extra))
+            .flatten()
+            .all(|v| as_read_back(v).is_ok())
+    });
+    if !all_plain {
+        return None;
+    }
     let text_row = |index: u32, cells: Vec<(u32, &str)>| -> Option<Row> {
         let mut out = Vec::with_capacity(cells.len());
         for (col, s) in cells {
@@ -82,23 +106,26 @@ pub(super) fn standard_sheet(conv: &Conversion) -> Option<Sheet> {
         )
         .collect();
     rows.push(text_row(HEADER_ROW, header)?);
-    for (i, device) in conv.devices.iter().enumerate() {
+    let take = |slot: &mut Option<CellValue>| -> Option<CellValue> {
+        match slot {
+            Some(v) if unchanged_by_the_trip(v) => slot.take(),
+            Some(v) => as_read_back(v).ok().flatten(),
+            None => None,
+        }
+    };
+    for (i, device) in conv.devices.iter_mut().enumerate() {
         let mut cells = Vec::with_capacity(
             device.fields.iter().filter(|v| v.is_some()).count()
                 + device.extra.iter().filter(|v| v.is_some()).count(),
         );
         for f in Field::ALL {
-            if let Some(v) = device.get(f) {
-                if let Some(v) = as_read_back(v).ok()? {
-                    cells.push((field_col(f), v));
-                }
+            if let Some(v) = take(&mut device.fields[f.index()]) {
+                cells.push((field_col(f), v));
             }
         }
-        for (n, v) in device.extra.iter().take(extra).enumerate() {
-            if let Some(v) = v {
-                if let Some(v) = as_read_back(v).ok()? {
-                    cells.push((extra_col(n), v));
-                }
+        for (n, slot) in device.extra.iter_mut().take(extra).enumerate() {
+            if let Some(v) = take(slot) {
+                cells.push((extra_col(n), v));
             }
         }
         rows.push(Row::new(FIRST_DATA_ROW + i as u32, cells));
@@ -109,6 +136,34 @@ pub(super) fn standard_sheet(conv: &Conversion) -> Option<Sheet> {
         grid: Grid::from_sorted_rows(rows),
         merges: Vec::new(),
     })
+}
+
+/// Puts the values [`take_standard_sheet`] moved into `sheet` back into `conv`.
+pub(super) fn restore(conv: &mut Conversion, sheet: Sheet) {
+    let extra = conv.extra_columns.len();
+    let fields = Field::ALL.len() as u32;
+    for row in sheet.grid.into_rows() {
+        let Some(device) = row
+            .index
+            .checked_sub(FIRST_DATA_ROW)
+            .and_then(|i| conv.devices.get_mut(i as usize))
+        else {
+            continue;
+        };
+        for (col, v) in row.cells {
+            let slot = if col < fields {
+                device.fields.get_mut(col as usize)
+            } else {
+                device
+                    .extra
+                    .get_mut((col - fields) as usize)
+                    .filter(|_| ((col - fields) as usize) < extra)
+            };
+            if let Some(slot) = slot.filter(|s| s.is_none()) {
+                *slot = Some(v);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -183,9 +238,13 @@ mod tests {
             CellValue::Bool(true),
             CellValue::Error("#N/A".into()),
         ];
-        let conv = conversion(&values);
-        let mine = standard_sheet(&conv).expect("plain values");
+        let mut conv = conversion(&values);
+        let before = format!("{:?}", conv.devices);
         let file = read_back(&conv);
+        let mine = take_standard_sheet(&mut conv).expect("plain values");
+        let again = mine.clone();
+        restore(&mut conv, again);
+        assert_eq!(format!("{:?}", conv.devices), before, "every value is back");
         assert_eq!(mine.name, file.name);
         assert!(file.merges.is_empty() && !file.hidden);
         let (mine, file) = (mine.grid.rows(), file.grid.rows());
@@ -208,7 +267,10 @@ mod tests {
                     .expect("date"),
             ),
         ] {
-            assert!(standard_sheet(&conversion(&[v.clone()])).is_none(), "{v:?}");
+            let mut conv = conversion(&[v.clone()]);
+            let before = format!("{:?}", conv.devices);
+            assert!(take_standard_sheet(&mut conv).is_none(), "{v:?}");
+            assert_eq!(format!("{:?}", conv.devices), before, "nothing moved");
         }
     }
 }

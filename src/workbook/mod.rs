@@ -261,6 +261,11 @@ impl Grid {
         &self.rows
     }
 
+    /// The rows, taken out of the grid.
+    pub fn into_rows(self) -> Vec<Row> {
+        self.rows
+    }
+
     /// A grid of rows already in order (rows by index, each row's cells by column, none empty),
     /// built without the sorting and the copies of [`Grid::from_cells`]; out-of-order or empty
     /// rows are dropped rather than trusted.
