@@ -267,7 +267,7 @@ mod tests {
                     .expect("date"),
             ),
         ] {
-            let mut conv = conversion(&[v.clone()]);
+            let mut conv = conversion(std::slice::from_ref(&v));
             let before = format!("{:?}", conv.devices);
             assert!(take_standard_sheet(&mut conv).is_none(), "{v:?}");
             assert_eq!(format!("{:?}", conv.devices), before, "nothing moved");

@@ -341,7 +341,8 @@ mod tests {
     #[test]
     fn forms_as_people_label_them_are_read() {
         // (rows, 医療機関名, 記入者) as found on filled-in sheets.
-        let cases: [(&[&[&str]], Option<&str>, Option<&str>); 5] = [
+        type Case<'a> = (&'a [&'a [&'a str]], Option<&'a str>, Option<&'a str>);
+        let cases: [Case<'_>; 5] = [
             (
                 &[
                     &["医療機関名(正式名称)", "", "医療法人さくら会 さくら病院"],
