@@ -1,8 +1,9 @@
 //! `daicho convert`: any ledger daicho can read, in the standard layout of the template.
 //!
-//! read (any format) -> understand (the checker's own analysis: ledger sheets, devices, skipped
-//! rows) -> [`convert`] (one standard row per device, safe fixes logged) -> check the result (the
-//! converted sheet is written, read back and analysed like any input) -> write xlsx (standard
+//! read (any format) -> understand (the checker's own reading: ledger sheets, devices, skipped
+//! rows; no rules run on the input) -> [`convert`] (one standard row per device, safe fixes
+//! logged) -> check the result (the converted sheet exactly as `daicho check` would read it back
+//! from the file, built in memory by `reread`, analysed like any input) -> write xlsx (standard
 //! sheet + 変換ログ), csv or json. The input is never modified.
 
 pub mod command;
@@ -24,15 +25,18 @@ use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where a converted device came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub sheet: String,
+    /// Shared by the devices of a sheet (one copy per sheet, not per device).
+    pub sheet: Arc<str>,
     /// 0-based row in the source sheet.
     pub row: u32,
-    /// The source column of each field (`None` when the sheet had no such column).
-    pub field_cols: [Option<u32>; Field::ALL.len()],
+    /// The source column of each field (`None` when the sheet had no such column); the sheet's,
+    /// shared by its devices.
+    pub field_cols: Arc<[Option<u32>; Field::ALL.len()]>,
     /// The source column of each extra column.
     pub extra_cols: Vec<Option<u32>>,
 }
@@ -222,8 +226,18 @@ fn convert_sheet(
         }
     }
     let sections = section_kinds(ls);
+    let mut field_cols = [None; Field::ALL.len()];
+    for f in Field::ALL {
+        field_cols[f.index()] = ls.layout.col(f);
+    }
+    let shared = SheetShared {
+        name: Arc::from(name.as_str()),
+        field_cols: Arc::new(field_cols),
+    };
     for device in &ls.devices {
-        let (out, source) = convert_device(conv, pending, ls, &sections, extras, device, settings);
+        let (out, source) = convert_device(
+            conv, pending, ls, &shared, &sections, extras, device, settings,
+        );
         conv.devices.push(out);
         conv.sources.push(source);
     }
@@ -242,10 +256,18 @@ fn convert_sheet(
 /// One device as a standard row and where its values came from: each field with its safe fixes,
 /// the kind from the sheet's structure when the row has none, the extra columns. The changes go
 /// to `pending` under the device's index.
+/// What the devices of one sheet share in their [`Source`].
+struct SheetShared {
+    name: Arc<str>,
+    field_cols: Arc<[Option<u32>; Field::ALL.len()]>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn convert_device(
     conv: &Conversion,
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
+    shared: &SheetShared,
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
@@ -257,16 +279,15 @@ fn convert_device(
     let index = conv.devices.len();
     let mut out = StandardRow::new(extra_len);
     let mut source = Source {
-        sheet: name.clone(),
+        sheet: Arc::clone(&shared.name),
         row,
-        field_cols: [None; Field::ALL.len()],
+        field_cols: Arc::clone(&shared.field_cols),
         extra_cols: vec![None; extra_len],
     };
     for f in Field::ALL {
         let Some(col) = ls.layout.col(f) else {
             continue;
         };
-        source.field_cols[f.index()] = Some(col);
         let Some(value) = device.row.get(col) else {
             continue;
         };
@@ -382,8 +403,8 @@ pub fn standard_workbook(
     book.save_to_buffer()
 }
 
-/// Runs the checker on the converted ledger exactly as `daicho check` would read it (written,
-/// read back, analysed) and records the findings with the source cell of each.
+/// Runs the checker on the converted ledger exactly as `daicho check` would read it back from the
+/// written file and records the findings with the source cell of each.
 pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), ConvertError> {
     // The sheet as the reader would give it back, built in memory; written and read back only
     // when some value's trip through the file is not plain (see `reread`).
@@ -431,7 +452,7 @@ pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), Co
                 };
                 (
                     Some(Place {
-                        sheet: s.sheet.clone(),
+                        sheet: s.sheet.to_string(),
                         row: s.row,
                         col,
                     }),
