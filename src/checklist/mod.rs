@@ -6,13 +6,17 @@
 //! - [`derive`] — what the same workbook's ledger says (根拠, proposals, contradictions).
 //! - [`lint`] — C001–C007.
 //! - [`render`] — the filled-in sheet (also the template's blank form).
+//! - [`structure`] — an edition made of a sheet's own rows (an edition daicho has no text for;
+//!   `daicho edition import`).
 
 pub mod derive;
 pub mod edition;
+pub mod import;
 pub mod lint;
 pub mod parse;
 pub mod read;
 pub mod render;
+pub mod structure;
 
 pub use derive::Evidence;
 pub use edition::{Catalog, Edition, Form, Tag};

@@ -589,6 +589,14 @@ pub fn render_for(
                 edition.display_name()
             )
         });
+        let origin = origin.or_else(|| {
+            edition.from_sheet.then(|| {
+                format!(
+                    "元のシート「{}」の版({})の文言はdaichoにないため、項目はシートの文言のまま転記しています(文言は照合していません)。",
+                    cs.name, edition.name
+                )
+            })
+        });
         let extras = Extras {
             answers: cs.edition.as_ref().map(|_| cs),
             fields_from: Some(cs),

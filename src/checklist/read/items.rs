@@ -10,9 +10,10 @@ use super::{
 };
 use crate::checklist::edition::{Catalog, Edition, Form};
 use crate::checklist::parse::{
-    is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_targets, Answer,
-    Bigrams, Target,
+    is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_section_heading,
+    parse_targets, Answer, Bigrams, Target,
 };
+use crate::checklist::structure::{edition_from_rows, form_title, SheetMeta};
 use crate::text;
 use crate::workbook::{CellValue, Sheet};
 use chrono::NaiveDate;
@@ -61,6 +62,7 @@ pub fn read_sheet(
 
     // Title, form and edition.
     let (title, title_top) = title_text(sheet, first_item, &header_rows);
+    let title_top = text::trim(&title_top).to_string();
     let title_key = text::key(&title_top);
     let form = Form::from_title(&title).or_else(|| Form::from_title(&sheet.name));
     let main: Vec<&RowScan> = pending
@@ -81,8 +83,37 @@ pub fn read_sheet(
         .or(form)
         .unwrap_or(Form::Hospital);
 
-    let rows = item_rows(sheet, &pending, catalog, edition.as_ref(), &layout, as_of);
+    let mut rows = item_rows(sheet, &pending, catalog, edition.as_ref(), &layout, as_of);
     let gate = gate_scan.map(|g| read_gate(sheet, g, &layout, as_of));
+    // An edition daicho has no text for is read by its structure: its own rows make the edition.
+    let edition = match edition {
+        Some(e) => Some(e),
+        None => {
+            let named = detected.named.clone();
+            let meta = SheetMeta {
+                id: named.clone().unwrap_or_else(|| "sheet".to_string()),
+                name: named
+                    .as_ref()
+                    .map(|n| format!("{n}版"))
+                    .unwrap_or_else(|| "版不明".to_string()),
+                form,
+                title: form_title(sheet, first_item).unwrap_or_else(|| title_top.clone()),
+                source: format!("シート「{}」の項目", sheet.name),
+                fields: catalog
+                    .default_for(form)
+                    .map(|e| e.fields.clone())
+                    .unwrap_or_default(),
+                sections: section_titles(sheet, &pending),
+                from_sheet: true,
+            };
+            edition_from_rows(meta, gate.as_ref(), &rows).map(|(ed, items)| {
+                for (row, item) in rows.iter_mut().zip(items) {
+                    row.item = item;
+                }
+                Arc::new(ed)
+            })
+        }
+    };
 
     // Header fields: the edition's, or the default edition's of the form.
     let field_source = edition.clone().or_else(|| catalog.default_for(form));
@@ -464,6 +495,29 @@ fn read_gate(sheet: &Sheet, g: &RowScan, layout: &Layout, as_of: NaiveDate) -> I
         sub_row: false,
         rounds,
     }
+}
+
+/// The section headings among the table's rows (「2 医療情報システムの管理・運用」), and the
+/// section of each item row whose heading the sheet does not write.
+fn section_titles(sheet: &Sheet, pending: &[Pending]) -> Vec<(u32, String)> {
+    let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(u32, String)> = Vec::new();
+    for row in sheet.grid.rows() {
+        if row.index + 3 < first.scan.row || row.index > last.scan.row {
+            continue;
+        }
+        for (_, v) in &row.cells {
+            if let Some((n, t)) = v.as_text().and_then(parse_section_heading) {
+                if !out.iter().any(|(m, _)| *m == n) {
+                    out.push((n, t));
+                }
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// A section number in its own cell left of an item number without one: 2 | ① | 台帳管理….
