@@ -129,7 +129,11 @@ pub fn edition_from_rows(
         }
         last_index.insert(section, index);
         by_place.insert((section, index), items.len());
-        let tag = tag_by_meaning(text).filter(|t| tagged.insert(*t));
+        // A vendor's form answers for the vendor, not for the hospital's ledger.
+        let tag = (meta.form != Form::Vendor)
+            .then(|| tag_by_meaning(text))
+            .flatten()
+            .filter(|t| tagged.insert(*t));
         items.push(Item {
             number: format_number(section, index, numbering),
             text: text.clone(),
