@@ -34,6 +34,7 @@ const FIXTURES: &[&str] = &[
     "r7_retyped.xlsx",
     "r8_unknown.xlsx",
     "r8_structure.xlsx",
+    "r8_merged_title.xlsx",
     "ledger_and_checklist.xlsx",
     "ledger_and_checklist.ods",
     "r7_one_header_row.xlsx",
