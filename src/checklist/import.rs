@@ -6,7 +6,7 @@
 use super::edition::{Catalog, Edition};
 use super::parse::{Numbering, Target};
 use super::read::{is_checklist_with, read_sheet, ChecklistSheet};
-use super::structure::{edition_from_rows, SheetMeta};
+use super::structure::{edition_from_rows, fields_for_any_edition, SheetMeta};
 use crate::text;
 use crate::workbook::{Sheet, Workbook};
 use crate::Text;
@@ -85,14 +85,26 @@ fn edition_of(
     let title = super::structure::form_title(sheet, first_item)
         .or_else(|| known.map(|e| e.title.clone()))
         .unwrap_or_else(|| sheet.name.clone());
-    // The header fields the form has, with daicho's synonyms for them.
+    // The header fields the form has, with daicho's synonyms for them and the form's own label.
     let fields = catalog
         .default_for(cs.form)
         .map(|e| {
-            e.fields
-                .iter()
-                .filter(|f| cs.field(&f.label).is_some_and(|c| c.label_at.is_some()))
-                .cloned()
+            fields_for_any_edition(&e.fields)
+                .into_iter()
+                .filter_map(|mut f| {
+                    let (row, col) = cs.field(&f.label)?.label_at?;
+                    if let Some(own) = sheet.grid.get(row, col).and_then(|v| v.as_text()) {
+                        let own = text::trim(own)
+                            .trim_end_matches([':', '：'])
+                            .trim()
+                            .to_string();
+                        let short = own.chars().count() <= 20 && !own.contains(['：', ':']);
+                        if short && !own.is_empty() && !f.names().any(|n| n == own) {
+                            f.synonyms.insert(0, own);
+                        }
+                    }
+                    Some(f)
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -29,6 +29,41 @@ const MEANINGS: &[(Tag, &[&str])] = &[
     ),
 ];
 
+/// Header-field labels of forms daicho has no edition for, by the label of daicho's field: the
+/// merged 「医療機関・薬局確認用」 (令和8年度版) names the institution for both.
+const OTHER_FIELD_LABELS: &[(&str, &[&str])] = &[
+    (
+        "医療機関名",
+        &[
+            "医療機関・薬局名",
+            "医療機関・薬局の名称",
+            "医療機関等名",
+            "医療機関等の名称",
+            "薬局名",
+            "施設の名称",
+        ],
+    ),
+    ("記入者", &["記入者氏名", "記入者の氏名", "記入者名(氏名)"]),
+];
+
+/// The default edition's header fields, with the labels other editions' forms use for them.
+pub fn fields_for_any_edition(fields: &[FormField]) -> Vec<FormField> {
+    fields
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            if let Some((_, more)) = OTHER_FIELD_LABELS.iter().find(|(l, _)| *l == f.label) {
+                for m in *more {
+                    if !f.names().any(|n| n == *m) {
+                        f.synonyms.push(m.to_string());
+                    }
+                }
+            }
+            f
+        })
+        .collect()
+}
+
 /// What an item text is about, when it is one of the items the ledger can inform.
 pub fn tag_by_meaning(item_text: &str) -> Option<Tag> {
     let key = match_key(item_text);
@@ -266,6 +301,22 @@ mod tests {
             Some(Tag::Patch)
         );
         assert_eq!(tag_by_meaning("二要素認証を導入している。"), None);
+    }
+
+    #[test]
+    fn the_merged_forms_labels_name_the_same_fields() {
+        let r7 = super::super::edition::find_bundled(Some("r7"), Form::Hospital).unwrap();
+        let fields = fields_for_any_edition(&r7.fields);
+        let names = |label: &str| -> Vec<String> {
+            fields
+                .iter()
+                .find(|f| f.label == label)
+                .map(|f| f.names().map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        assert!(names("医療機関名").contains(&"医療機関・薬局名".to_string()));
+        assert!(names("記入者").contains(&"記入者氏名".to_string()));
+        assert_eq!(fields.len(), r7.fields.len());
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::checklist::parse::{
     is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_section_heading,
     parse_targets, Answer, Bigrams, Target,
 };
-use crate::checklist::structure::{edition_from_rows, form_title, SheetMeta};
+use crate::checklist::structure::{
+    edition_from_rows, fields_for_any_edition, form_title, SheetMeta,
+};
 use crate::text;
 use crate::workbook::{CellValue, Sheet};
 use chrono::NaiveDate;
@@ -101,7 +103,7 @@ pub fn read_sheet(
                 source: format!("シート「{}」の項目", sheet.name),
                 fields: catalog
                     .default_for(form)
-                    .map(|e| e.fields.clone())
+                    .map(|e| fields_for_any_edition(&e.fields))
                     .unwrap_or_default(),
                 sections: section_titles(sheet, &pending),
                 from_sheet: true,
