@@ -100,7 +100,10 @@ pub fn read_sheet(
                     .unwrap_or_else(|| "版不明".to_string()),
                 form,
                 title: form_title(sheet, first_item).unwrap_or_else(|| title_top.clone()),
-                source: format!("シート「{}」の項目", sheet.name),
+                source: format!(
+                    "項目はシート「{}」の文言のまま(daichoにこの版の文言はありません)",
+                    sheet.name
+                ),
                 fields: catalog
                     .default_for(form)
                     .map(|e| fields_for_any_edition(&e.fields))
