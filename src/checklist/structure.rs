@@ -153,14 +153,14 @@ pub fn edition_from_rows(
             row_items.push(Some(i));
             continue;
         }
-        let index = row
+        // A number used twice for different texts (a typo) gives the later one the next free index.
+        let mut index = row
             .no
             .map(|n| n.index)
             .filter(|i| !taken.contains(&(section, *i)))
             .unwrap_or_else(|| last_index.get(&section).map_or(1, |i| i + 1));
-        if !taken.insert((section, index)) {
-            row_items.push(None);
-            continue;
+        while !taken.insert((section, index)) {
+            index += 1;
         }
         last_index.insert(section, index);
         by_place.insert((section, index), items.len());
@@ -301,6 +301,72 @@ mod tests {
             Some(Tag::Patch)
         );
         assert_eq!(tag_by_meaning("二要素認証を導入している。"), None);
+    }
+
+    fn row(number: &str, text: &str, targets: &[Target], sub_row: bool) -> ItemRow {
+        let no = super::super::parse::parse_item_number(number);
+        ItemRow {
+            row: 0,
+            number: Some(number.to_string()),
+            no,
+            section: no.and_then(|n| n.section),
+            text: Some(text.to_string()),
+            col: 1,
+            targets: targets.to_vec(),
+            item: None,
+            sub_row,
+            rounds: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_sheets_rows_make_an_edition() {
+        let rows = vec![
+            row("1-①", "責任者を置いている。", &[], false),
+            row(
+                "2-①",
+                "機器の台帳管理を行っている。",
+                &[Target::Server],
+                false,
+            ),
+            row("2-①", "機器の台帳管理を行っている。", &[Target::Pc], true),
+            // The same number and text again: the item's next target.
+            row(
+                "2-①",
+                "機器の台帳管理を行っている。",
+                &[Target::Network],
+                false,
+            ),
+            // The same number for another text (a typo): the next free number.
+            row("2-①", "セキュリティパッチを適用している。", &[], false),
+            row("2-②", "二要素認証を導入している。", &[], false),
+        ];
+        let meta = SheetMeta {
+            id: "r8".into(),
+            name: "令和8年度版".into(),
+            form: Form::Hospital,
+            title: "t".into(),
+            source: "s".into(),
+            fields: Vec::new(),
+            sections: vec![(2, "管理・運用".into())],
+            from_sheet: true,
+        };
+        let (ed, items) = edition_from_rows(meta, None, &rows).unwrap();
+        let numbers: Vec<&str> = ed.items.iter().map(|i| i.number.as_str()).collect();
+        assert_eq!(numbers, vec!["1-①", "2-①", "2-②", "2-③"]);
+        assert_eq!(
+            items,
+            vec![Some(0), Some(1), Some(1), Some(1), Some(2), Some(3)]
+        );
+        assert_eq!(
+            ed.items[1].targets,
+            vec![Target::Server, Target::Pc, Target::Network]
+        );
+        assert!(ed.per_target && ed.from_sheet);
+        assert_eq!(ed.items[1].tag, Some(Tag::Ledger));
+        assert_eq!(ed.items[2].tag, Some(Tag::Patch));
+        assert_eq!(ed.sections.len(), 2);
+        assert_eq!(ed.section_title(2).unwrap().title, "管理・運用");
     }
 
     #[test]
