@@ -382,7 +382,13 @@ fn edition_import(args: &crate::cli::EditionImportArgs) -> ExitStatus {
     };
     let workbook = match crate::isolate::open_path(&args.form, &Default::default()) {
         Ok(w) => w,
-        Err(e) => return fail(e.message(Lang::Ja), e.message(Lang::En)),
+        Err(e) => {
+            let shown = args.form.display();
+            return fail(
+                format!("「{shown}」を読めません: {}", e.message(Lang::Ja)),
+                format!("Cannot read '{shown}': {}", e.message(Lang::En)),
+            );
+        }
     };
     let file_name = args
         .form
