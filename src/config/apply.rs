@@ -175,6 +175,13 @@ fn checklist(s: &mut Settings, path: &Path, cfg: ChecklistSection) -> Result<(),
                 format!("[checklist] file: '{shown}' does not exist. Name an edition file made by daicho edition import, relative to daicho.toml."),
             ));
         }
+        // A broken edition file stops the run here, naming it, rather than falling back unseen.
+        if let Err(e) = crate::checklist::edition::load_file(&full) {
+            return Err(err(
+                format!("[checklist] file: {}", e.ja),
+                format!("[checklist] file: {}", e.en),
+            ));
+        }
         s.checklist_file = Some(full);
     }
     if let Some(form) = &cfg.form {

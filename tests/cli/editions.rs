@@ -185,6 +185,20 @@ fn a_filled_copy_is_checked_against_the_imported_edition() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+    // A broken edition file is named, not passed over.
+    std::fs::write(work.path().join("broken.toml"), "id = \"r8\"\n").unwrap();
+    std::fs::write(
+        work.path().join("daicho.toml"),
+        "[checklist]\nfile = \"broken.toml\"\n",
+    )
+    .unwrap();
+    let out = daicho()
+        .args(["check", "--as-of", AS_OF])
+        .arg(work.path().join("r8_structure.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.toml"));
 }
 
 #[test]
