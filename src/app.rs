@@ -403,21 +403,28 @@ fn edition_import(args: &crate::cli::EditionImportArgs) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
-    let Some(first) = imported.first() else {
-        return ExitStatus::Failure;
+    let chosen = match &args.sheet {
+        Some(name) => imported.iter().find(|i| &i.sheet == name),
+        None => imported.first(),
     };
-    for other in imported.iter().skip(1) {
+    let names = imported
+        .iter()
+        .map(|i| i.sheet.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let Some(first) = chosen else {
+        let wanted = args.sheet.clone().unwrap_or_default();
+        return fail(
+            format!("「{file_name}」にチェックリストのシート「{wanted}」はありません。チェックリストのシート: {names}"),
+            format!("'{file_name}' has no checklist sheet '{wanted}'. Its checklist sheets: {names}"),
+        );
+    };
+    if args.sheet.is_none() && imported.len() > 1 {
         eprintln!(
             "{}",
             crate::Text::new(
-                format!(
-                    "シート「{}」もチェックリストですが、書き出すのは最初のシート「{}」だけです。",
-                    other.sheet, first.sheet
-                ),
-                format!(
-                    "Sheet '{}' is a checklist too; only the first, '{}', is written.",
-                    other.sheet, first.sheet
-                ),
+                format!("チェックリストのシートが複数あります({names})。書き出すのはシート「{}」です。ほかのシートは --sheet NAME で指定してください。", first.sheet),
+                format!("The form has several checklist sheets ({names}); '{}' is written. Choose another with --sheet NAME.", first.sheet),
             )
             .get(lang)
         );

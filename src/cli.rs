@@ -82,6 +82,9 @@ pub struct EditionImportArgs {
     /// Write the edition file here (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The checklist sheet to import when the form has several (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,

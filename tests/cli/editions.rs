@@ -252,6 +252,35 @@ fn any_edition_and_format_can_be_imported() {
 }
 
 #[test]
+fn the_sheet_to_import_can_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = daicho()
+        .args(["edition", "import", "--sheet", "チェックリスト"])
+        .arg(fixture("r8_structure.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(named.status.code(), Some(0));
+    // A filled copy imports like its blank form: the same items and texts.
+    let from_filled = Edition::from_toml(&String::from_utf8(named.stdout).unwrap()).unwrap();
+    let def = import(&fixture("r8_form.xlsx"), dir.path());
+    let from_blank = Edition::from_toml(&std::fs::read_to_string(def).unwrap()).unwrap();
+    let items = |e: &Edition| -> Vec<(String, String)> {
+        e.items
+            .iter()
+            .map(|i| (i.number.clone(), i.text.clone()))
+            .collect()
+    };
+    assert_eq!(items(&from_filled), items(&from_blank));
+    let missing = daicho()
+        .args(["edition", "import", "--sheet", "機器台帳"])
+        .arg(fixture("r8_structure.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("チェックリスト"));
+}
+
+#[test]
 fn a_workbook_without_a_checklist_cannot_be_imported() {
     let out = daicho()
         .args(["edition", "import"])
