@@ -6,7 +6,7 @@
 use super::edition::{Catalog, Edition};
 use super::parse::{Numbering, Target};
 use super::read::{is_checklist_with, read_sheet, ChecklistSheet};
-use super::structure::{edition_from_rows, fields_for_any_edition, SheetMeta};
+use super::structure::{edition_from_rows, fields_for_any_edition, section_headings, SheetMeta};
 use crate::text;
 use crate::workbook::{Sheet, Workbook};
 use crate::Text;
@@ -117,7 +117,7 @@ fn edition_of(
             "出典: {title}(様式ファイル「{file_name}」から daicho edition import で作成)"
         ),
         fields,
-        sections: section_headings(sheet, first_item),
+        sections: section_headings(sheet, first_item, u32::MAX),
         from_sheet: false,
     };
     let (mut edition, _) = edition_from_rows(meta, cs.gate.as_ref(), &cs.rows)?;
@@ -165,28 +165,6 @@ fn year_keys(named: &str) -> Vec<String> {
         ],
         None => vec![named.to_string()],
     }
-}
-
-/// Section headings (「2 医療情報システムの管理・運用」, 「3．インシデント…」) anywhere from just
-/// above the first item down.
-fn section_headings(sheet: &Sheet, first_item: u32) -> Vec<(u32, String)> {
-    let mut out: Vec<(u32, String)> = Vec::new();
-    for row in sheet.grid.rows() {
-        if row.index + 3 < first_item {
-            continue;
-        }
-        let heading = row
-            .cells
-            .iter()
-            .filter_map(|(_, v)| v.as_text())
-            .find_map(super::parse::parse_section_heading);
-        if let Some((n, t)) = heading {
-            if !out.iter().any(|(m, _)| *m == n) {
-                out.push((n, t));
-            }
-        }
-    }
-    out
 }
 
 /// A TOML basic string.

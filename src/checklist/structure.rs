@@ -243,6 +243,28 @@ pub fn form_title(sheet: &Sheet, first_item: u32) -> Option<String> {
         .find(|s| s.contains("チェックリスト"))
 }
 
+/// Section headings (「2 医療情報システムの管理・運用」, 「3．インシデント…」) in the rows from a
+/// little above `first_item` to `last_row`, each section's first.
+pub fn section_headings(sheet: &Sheet, first_item: u32, last_row: u32) -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = Vec::new();
+    for row in sheet.grid.rows() {
+        if row.index + 3 < first_item || row.index > last_row {
+            continue;
+        }
+        let heading = row
+            .cells
+            .iter()
+            .filter_map(|(_, v)| v.as_text())
+            .find_map(super::parse::parse_section_heading);
+        if let Some((n, t)) = heading {
+            if !out.iter().any(|(m, _)| *m == n) {
+                out.push((n, t));
+            }
+        }
+    }
+    out
+}
+
 /// 「2-①」 -> 2.
 fn section_of(number: &str) -> Option<u32> {
     number.split('-').next()?.parse().ok()

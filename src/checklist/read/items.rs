@@ -10,11 +10,11 @@ use super::{
 };
 use crate::checklist::edition::{Catalog, Edition, Form};
 use crate::checklist::parse::{
-    is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_section_heading,
-    parse_targets, Answer, Bigrams, Target,
+    is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_targets, Answer,
+    Bigrams, Target,
 };
 use crate::checklist::structure::{
-    edition_from_rows, fields_for_any_edition, form_title, SheetMeta,
+    edition_from_rows, fields_for_any_edition, form_title, section_headings, SheetMeta,
 };
 use crate::text;
 use crate::workbook::{CellValue, Sheet};
@@ -108,7 +108,10 @@ pub fn read_sheet(
                     .default_for(form)
                     .map(|e| fields_for_any_edition(&e.fields))
                     .unwrap_or_default(),
-                sections: section_titles(sheet, &pending),
+                sections: match (pending.first(), pending.last()) {
+                    (Some(f), Some(l)) => section_headings(sheet, f.scan.row, l.scan.row),
+                    _ => Vec::new(),
+                },
                 from_sheet: true,
             };
             edition_from_rows(meta, gate.as_ref(), &rows).map(|(ed, items)| {
@@ -500,29 +503,6 @@ fn read_gate(sheet: &Sheet, g: &RowScan, layout: &Layout, as_of: NaiveDate) -> I
         sub_row: false,
         rounds,
     }
-}
-
-/// The section headings among the table's rows (「2 医療情報システムの管理・運用」), and the
-/// section of each item row whose heading the sheet does not write.
-fn section_titles(sheet: &Sheet, pending: &[Pending]) -> Vec<(u32, String)> {
-    let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(u32, String)> = Vec::new();
-    for row in sheet.grid.rows() {
-        if row.index + 3 < first.scan.row || row.index > last.scan.row {
-            continue;
-        }
-        for (_, v) in &row.cells {
-            if let Some((n, t)) = v.as_text().and_then(parse_section_heading) {
-                if !out.iter().any(|(m, _)| *m == n) {
-                    out.push((n, t));
-                }
-                break;
-            }
-        }
-    }
-    out
 }
 
 /// A section number in its own cell left of an item number without one: 2 | ① | 台帳管理….
