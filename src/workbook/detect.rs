@@ -125,6 +125,12 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
     if has_mimetype {
         let mime = read_entry_prefix(&mut archive, "mimetype", 256);
         if mime.starts_with(ODS_MIME) {
+            // ODF encrypts each part and says so in the manifest; the encrypted content.xml
+            // would otherwise read as a damaged file.
+            let manifest = read_entry_prefix(&mut archive, "META-INF/manifest.xml", 1 << 20);
+            if memchr::memmem::find(&manifest, b"encryption-data").is_some() {
+                return Err(ReadError::Encrypted);
+            }
             return Ok(Format::Ods);
         }
     }
@@ -347,6 +353,16 @@ mod tests {
                 extension: "xlsx".into()
             })
         );
+    }
+
+    #[test]
+    fn encrypted_ods_is_password_protected() {
+        let mime: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+        let manifest: &[u8] = br#"<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#;
+        let ods = zip_with(&[("mimetype", mime), ("META-INF/manifest.xml", manifest)]);
+        assert_eq!(detect_format(&ods, "ods"), Err(ReadError::Encrypted));
+        let plain = zip_with(&[("mimetype", mime), ("META-INF/manifest.xml", b"<m/>")]);
+        assert_eq!(detect_format(&plain, "ods"), Ok(Format::Ods));
     }
 
     #[test]

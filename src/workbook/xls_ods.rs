@@ -10,7 +10,7 @@ use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
 use super::ods_scan::scan_ods;
 use super::values::from_data;
-use super::xls_scan::check_xls;
+use super::xls_scan::{check_xls, is_password_protected};
 use super::xlsx::merge_from;
 use super::{CellValue, Format, Grid, Limits, ReadError, Sheet};
 use calamine::{Data, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Xls, XlsError};
@@ -18,6 +18,9 @@ use std::io::Cursor;
 
 /// Reads every worksheet of an .xls file, with its merged ranges.
 pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    if is_password_protected(bytes) {
+        return Err(ReadError::Encrypted);
+    }
     check_xls(bytes, limits)?;
     let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();

@@ -41,6 +41,24 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
     Ok(())
 }
 
+/// True when the workbook globals hold a `FilePass` record: the file is password-protected
+/// (RC4, CryptoAPI RC4 or XOR obfuscation alike). Everything after that record is encrypted, so
+/// the bounds scan and calamine would read noise and call the file damaged; calamine also lets
+/// XOR-obfuscated files through (it only looks at the RC4 flag).
+pub(super) fn is_password_protected(bytes: &[u8]) -> bool {
+    let Some(stream) = cfb_stream(bytes, &["Workbook", "Book"]) else {
+        return false;
+    };
+    for (typ, _) in records(&stream) {
+        match typ {
+            0x002F => return true,
+            0x000A => break,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn too_many(sheet: String, limits: &Limits) -> ReadError {
     ReadError::TooManyCells {
         sheet,

@@ -10,5 +10,6 @@
 mod common;
 
 mod hostile;
+mod protected;
 mod reader;
 mod readview;
