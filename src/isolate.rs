@@ -406,6 +406,8 @@ fn format_tag(f: Format) -> u8 {
         Format::Ods => 3,
         Format::Csv => 4,
         Format::Tsv => 5,
+        Format::SpreadsheetMl => 6,
+        Format::Html => 7,
     }
 }
 
@@ -417,6 +419,8 @@ fn format_from_tag(t: u8) -> Option<Format> {
         3 => Format::Ods,
         4 => Format::Csv,
         5 => Format::Tsv,
+        6 => Format::SpreadsheetMl,
+        7 => Format::Html,
         _ => return None,
     })
 }

@@ -7,6 +7,9 @@
 //! error, never silently re-read as CSV.
 
 use super::guard::short_detail;
+use super::html_table::looks_like_html;
+use super::markup_text;
+use super::spreadsheetml::looks_like_spreadsheetml;
 use super::ReadError;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
@@ -20,6 +23,10 @@ pub enum Format {
     Ods,
     Csv,
     Tsv,
+    /// Excel 2003 XML (SpreadsheetML), saved as `.xls` or `.xml`.
+    SpreadsheetMl,
+    /// An HTML table saved as `.xls` (web systems' "Excel" export).
+    Html,
 }
 
 impl Format {
@@ -31,6 +38,8 @@ impl Format {
             Format::Ods => "OpenDocument (.ods)",
             Format::Csv => "CSV",
             Format::Tsv => "TSV",
+            Format::SpreadsheetMl => "Excel 2003 XML",
+            Format::Html => "HTML (.xls)",
         }
     }
 
@@ -62,6 +71,15 @@ pub fn detect_format(bytes: &[u8], extension: &str) -> Result<Format, ReadError>
     }
     if bytes.starts_with(CFB_MAGIC) {
         return detect_cfb(bytes, &ext);
+    }
+    if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
+        let head = markup_text::head(bytes);
+        if looks_like_spreadsheetml(&head) {
+            return Ok(Format::SpreadsheetMl);
+        }
+        if matches!(ext.as_str(), "xls" | "htm" | "html") && looks_like_html(&head) {
+            return Ok(Format::Html);
+        }
     }
     match ext.as_str() {
         "tsv" => Ok(Format::Tsv),

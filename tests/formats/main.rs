@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod exports;
 mod hostile;
 mod protected;
 mod reader;
