@@ -10,7 +10,7 @@ use super::guard::short_detail;
 use super::html_table::looks_like_html;
 use super::markup_text;
 use super::spreadsheetml::looks_like_spreadsheetml;
-use super::ReadError;
+use super::{LegacyFormat, ReadError};
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
@@ -72,6 +72,11 @@ pub fn detect_format(bytes: &[u8], extension: &str) -> Result<Format, ReadError>
     if bytes.starts_with(CFB_MAGIC) {
         return detect_cfb(bytes, &ext);
     }
+    if let Some(legacy) = legacy_format(bytes) {
+        if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(ReadError::Legacy(legacy));
+        }
+    }
     if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
         let head = markup_text::head(bytes);
         if looks_like_spreadsheetml(&head) {
@@ -86,6 +91,42 @@ pub fn detect_format(bytes: &[u8], extension: &str) -> Result<Format, ReadError>
         "csv" | "txt" if first_line_is_tab_separated(bytes) => Ok(Format::Tsv),
         "csv" | "txt" => Ok(Format::Csv),
         _ => Err(not_a_spreadsheet(&ext)),
+    }
+}
+
+/// A pre-Excel 97 spreadsheet, from its first record: Excel 2.x–4.0 files are a bare BIFF
+/// stream starting with a BOF record (type 0x0009/0x0209/0x0409, 4–16 bytes long, then the
+/// BIFF version and the document type); Quattro Pro files start with their own BOF record
+/// (type 0, 2 bytes: the version).
+fn legacy_format(bytes: &[u8]) -> Option<LegacyFormat> {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let (typ, len, version) = (u16_at(0)?, u16_at(2)?, u16_at(4)?);
+    match typ {
+        0x0009 | 0x0209 | 0x0409 if (4..=16).contains(&len) => {
+            // The document type: worksheet, chart, macro sheet or (BIFF4) workbook.
+            let doc_type = match typ {
+                0x0009 => version,
+                _ => u16_at(6)?,
+            };
+            if !matches!(doc_type, 0x0010 | 0x0020 | 0x0040 | 0x0100) && typ != 0x0009 {
+                return None;
+            }
+            Some(match typ {
+                0x0009 => LegacyFormat::Excel2,
+                0x0209 => LegacyFormat::Excel3,
+                _ => LegacyFormat::Excel4,
+            })
+        }
+        0x0000 if len == 2 => match version {
+            0x5120..=0x5121 => Some(LegacyFormat::QuattroProDos),
+            0x1001..=0x1007 => Some(LegacyFormat::QuattroPro),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -203,6 +244,10 @@ fn detect_cfb(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
     }
     if has("Workbook") || has("Book") {
         return Ok(Format::Xls);
+    }
+    if has("NativeContent_MAIN") {
+        // Quattro Pro 9 and later (.qpw, .wb3 saved by them): an OLE file of its own.
+        return Err(ReadError::Legacy(LegacyFormat::QuattroPro));
     }
     if has("Root Entry") && !cfb_is_truncated(bytes) {
         // A readable directory without a workbook stream: a Word .doc, an Outlook .msg …
@@ -414,6 +459,56 @@ mod tests {
             })
         );
         assert_eq!(detect_format(CFB_MAGIC, "xls"), Ok(Format::Xls));
+    }
+
+    #[test]
+    fn legacy_spreadsheets_say_what_they_are() {
+        let bof = |typ: u16, data: &[u8]| {
+            let mut b = typ.to_le_bytes().to_vec();
+            b.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            b.extend_from_slice(data);
+            b.extend_from_slice(&[0; 64]);
+            b
+        };
+        for (bytes, legacy) in [
+            (bof(0x0009, &[0x02, 0x00, 0x10, 0x00]), LegacyFormat::Excel2),
+            (
+                bof(0x0209, &[0x00, 0x00, 0x10, 0x00, 0, 0]),
+                LegacyFormat::Excel3,
+            ),
+            (
+                bof(0x0409, &[0x00, 0x00, 0x10, 0x00, 0, 0]),
+                LegacyFormat::Excel4,
+            ),
+            (
+                bof(0x0409, &[0x00, 0x00, 0x00, 0x01, 0, 0]),
+                LegacyFormat::Excel4,
+            ),
+            (bof(0x0000, &[0x02, 0x10]), LegacyFormat::QuattroPro),
+            (bof(0x0000, &[0x20, 0x51]), LegacyFormat::QuattroProDos),
+        ] {
+            for ext in ["xls", "wb2", "wq1", ""] {
+                assert_eq!(
+                    detect_format(&bytes, ext),
+                    Err(ReadError::Legacy(legacy)),
+                    "{legacy:?} .{ext}"
+                );
+            }
+            // A text file is read as text whatever its first bytes.
+            assert!(detect_format(&bytes, "csv").is_ok());
+        }
+        let qpw = cfb_with(&[("Root Entry", 5), ("NativeContent_MAIN", 2)]);
+        assert_eq!(
+            detect_format(&qpw, "qpw"),
+            Err(ReadError::Legacy(LegacyFormat::QuattroPro))
+        );
+        let e = ReadError::Legacy(LegacyFormat::Excel4);
+        assert_eq!(e.kind(), "unsupported-format");
+        assert!(e.message(crate::Lang::Ja).contains("Excel 4.0"));
+        assert!(e.message(crate::Lang::Ja).contains("LibreOffice"));
+        assert!(ReadError::Legacy(LegacyFormat::QuattroPro)
+            .message(crate::Lang::En)
+            .contains("Quattro Pro"));
     }
 
     #[test]
