@@ -10,6 +10,7 @@ use super::guard::short_detail;
 use super::html_table::looks_like_html;
 use super::markup_text;
 use super::spreadsheetml::looks_like_spreadsheetml;
+use super::xlsx_merges::relationships;
 use super::{LegacyFormat, ReadError};
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
@@ -193,6 +194,22 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
             return Ok(Format::Ods);
         }
     }
+    // The package relationships name the workbook part, wherever it lives (OPC allows any
+    // path): its extension says binary (xlsb) or XML (xlsx/xlsm).
+    let rels = read_entry_prefix(&mut archive, "_rels/.rels", 1 << 20);
+    let workbook_part = relationships(&rels).and_then(|rels| {
+        rels.into_values()
+            .find(|(typ, _)| typ.ends_with("/officeDocument"))
+            .map(|(_, target)| target.trim_start_matches('/').to_ascii_lowercase())
+    });
+    if let Some(part) = workbook_part.filter(|p| has_entry(&archive, p)) {
+        if part.ends_with(".bin") {
+            return Ok(Format::Xlsb);
+        }
+        if part.ends_with(".xml") {
+            return Ok(Format::Xlsx);
+        }
+    }
     if has_workbook_bin {
         return Ok(Format::Xlsb);
     }
@@ -215,6 +232,14 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
         }
     }
     Err(not_a_spreadsheet(ext))
+}
+
+/// Whether the zip has an entry of this name (ASCII case-insensitive).
+fn has_entry(archive: &ZipArchive<Cursor<&[u8]>>, name: &str) -> bool {
+    archive
+        .file_names()
+        .filter_map(Result::ok)
+        .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// At most `limit` bytes of a (small) zip entry; empty if it cannot be read.
@@ -426,6 +451,34 @@ mod tests {
         assert_eq!(detect_format(&ods, "ods"), Err(ReadError::Encrypted));
         let plain = zip_with(&[("mimetype", mime), ("META-INF/manifest.xml", b"<m/>")]);
         assert_eq!(detect_format(&plain, "ods"), Ok(Format::Ods));
+    }
+
+    /// OPC lets the workbook part live anywhere; `_rels/.rels` names it. A package with both
+    /// parts is what its relationships say.
+    #[test]
+    fn workbook_part_from_the_package_relationships() {
+        let rels = |target: &str| {
+            format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{target}"/></Relationships>"#
+            )
+        };
+        let xml_rels = rels("/excel/book.xml");
+        let xlsx = zip_with(&[
+            ("_rels/.rels", xml_rels.as_bytes()),
+            ("excel/book.xml", b"<workbook/>"),
+            ("xl/workbook.bin", b""),
+        ]);
+        assert_eq!(detect_format(&xlsx, "xlsx"), Ok(Format::Xlsx));
+        assert_eq!(detect_format(&xlsx, "xlsb"), Ok(Format::Xlsx));
+        let bin_rels = rels("xl/wb.bin");
+        let xlsb = zip_with(&[("_rels/.rels", bin_rels.as_bytes()), ("xl/wb.bin", b"")]);
+        assert_eq!(detect_format(&xlsb, "xlsx"), Ok(Format::Xlsb));
+        // A relationship to a missing part decides nothing.
+        let lost = zip_with(&[
+            ("_rels/.rels", xml_rels.as_bytes()),
+            ("xl/workbook.xml", b""),
+        ]);
+        assert_eq!(detect_format(&lost, "xlsb"), Ok(Format::Xlsx));
     }
 
     #[test]

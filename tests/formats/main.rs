@@ -11,6 +11,7 @@ mod common;
 
 mod exports;
 mod hostile;
+mod packages;
 mod protected;
 mod reader;
 mod readview;
