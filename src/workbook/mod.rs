@@ -9,6 +9,7 @@ mod detect;
 mod grid_builder;
 mod guard;
 mod html_table;
+mod macro_sheets;
 mod markup_text;
 pub mod numfmt;
 mod ods_scan;

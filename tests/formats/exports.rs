@@ -40,7 +40,7 @@ fn exports_read_like_the_xlsx() {
 }
 
 /// The findings of `daicho check --format json` on one file, without the file's path.
-fn findings(path: &Path) -> Vec<Value> {
+pub(crate) fn findings(path: &Path) -> Vec<Value> {
     let out = crate::common::daicho()
         .args(["check", "--format", "json", "--as-of", crate::common::AS_OF])
         .arg(path)

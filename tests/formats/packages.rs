@@ -54,3 +54,18 @@ fn workbook_part_elsewhere_is_read() {
         );
     }
 }
+
+/// A ledger with an Excel 4.0 macro sheet and a dialog sheet beside it
+/// (`fixtures/formats/macrosheet.py`): the ledger is read, the other two skipped, and the
+/// findings are seed.xlsx's.
+#[test]
+fn macro_and_dialog_sheets_are_skipped() {
+    let path = crate::common::fixture("formats").join("macrosheet.xlsm");
+    let book = daicho::workbook::open_path(&path, &Limits::default()).unwrap();
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["機器台帳"]);
+    assert_eq!(
+        crate::exports::findings(&path),
+        crate::exports::findings(&crate::common::fixture("seed.xlsx"))
+    );
+}
