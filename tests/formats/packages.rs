@@ -69,3 +69,25 @@ fn macro_and_dialog_sheets_are_skipped() {
         crate::exports::findings(&crate::common::fixture("seed.xlsx"))
     );
 }
+
+/// An .xls with an Excel 4.0 macro sheet or a dialog sheet (`fixtures/formats/sheet_types_xls.py`):
+/// its worksheet is read as in ledger.xls, the other sheet skipped.
+#[test]
+fn xls_macro_and_dialog_sheets_are_skipped() {
+    let ledger = daicho::workbook::open_path(
+        &crate::common::fixture("reader").join("ledger.xls"),
+        &Limits::default(),
+    )
+    .unwrap();
+    for file in ["macrosheet.xls", "dialogsheet.xls"] {
+        let path = crate::common::fixture("formats").join(file);
+        let book = daicho::workbook::open_path(&path, &Limits::default()).unwrap();
+        let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["台帳"], "{file}");
+        assert_eq!(
+            book.sheets[0].grid.cell_count(),
+            ledger.sheets[0].grid.cell_count(),
+            "{file}"
+        );
+    }
+}
