@@ -565,6 +565,30 @@ mod tests {
     }
 
     #[test]
+    fn exports_that_pass_for_xls() {
+        let xml = br#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>"#;
+        for ext in ["xls", "xml", "XML", ""] {
+            assert_eq!(detect_format(xml, ext), Ok(Format::SpreadsheetMl), "{ext}");
+        }
+        let html = b"\xEF\xBB\xBF\r\n<html><body><table><tr><td>1</td></tr></table>";
+        for ext in ["xls", "htm", "html"] {
+            assert_eq!(detect_format(html, ext), Ok(Format::Html), "{ext}");
+        }
+        // An HTML page named .xlsx is not what Excel would open; a .csv stays text.
+        assert!(matches!(
+            detect_format(html, "xlsx"),
+            Err(ReadError::NotSpreadsheet { .. })
+        ));
+        assert_eq!(detect_format(html, "csv"), Ok(Format::Csv));
+        assert_eq!(detect_format(xml, "csv"), Ok(Format::Csv));
+        // Other XML is no workbook.
+        assert_eq!(
+            detect_format(b"<?xml version=\"1.0\"?><rss/>", "xml"),
+            Err(ReadError::UnsupportedExtension("xml".into()))
+        );
+    }
+
+    #[test]
     fn text_and_unknown() {
         assert_eq!(detect_format(b"", "xlsx"), Err(ReadError::EmptyFile));
         assert_eq!(detect_format(b"a,b\n", "csv"), Ok(Format::Csv));

@@ -28,8 +28,9 @@ const MAX_COL: u32 = 16_383;
 /// True when `head` (the start of a decoded file) is an Excel 2003 XML workbook.
 pub(super) fn looks_like_spreadsheetml(head: &str) -> bool {
     let head = head.to_ascii_lowercase();
-    head.contains("urn:schemas-microsoft-com:office:spreadsheet")
-        || (head.contains("progid=\"excel.sheet\"") && head.contains("<workbook"))
+    let root = head.contains("<workbook") || head.contains(":workbook");
+    root && (head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+        || head.contains("progid=\"excel.sheet\""))
 }
 
 fn corrupt(detail: &dyn std::fmt::Display) -> ReadError {
