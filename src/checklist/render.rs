@@ -444,7 +444,7 @@ fn write_item(
     gate_no: bool,
 ) -> Result<u32, XlsxError> {
     let slots = item.slots(edition.per_target);
-    // Answered rows whose 対象 is not one of this item's slots: kept as typed below them (C008).
+    // Answered rows whose 対象 is not one of this item's slots: kept as typed below them (C009).
     let unplaced = answers
         .map(|cs| unplaced_rows(cs, edition, index))
         .unwrap_or_default();
@@ -549,7 +549,7 @@ fn write_item(
             write_date(ws, row, col + 2, &cells.target, &st.date)?;
         }
         let text = format!(
-            "元のシート{}行目の回答です。対象「{label}」はこの版の項目{}の対象({})にないため、そのまま転記しました(C008)。",
+            "元のシート{}行目の回答です。対象「{label}」はこの版の項目{}の対象({})にないため、そのまま転記しました(C009)。",
             kept.row + 1,
             item.number,
             slots
@@ -609,6 +609,14 @@ pub fn render_for(
                 cs.name,
                 edition.display_name()
             )
+        });
+        let origin = origin.or_else(|| {
+            edition.from_sheet.then(|| {
+                format!(
+                    "元のシート「{}」の版({})の文言はdaichoにないため、項目はシートの文言のまま転記しています(文言は照合していません)。",
+                    cs.name, edition.name
+                )
+            })
         });
         let extras = Extras {
             answers: cs.edition.as_ref().map(|_| cs),
@@ -831,8 +839,8 @@ mod tests {
             as_of(),
             &mut findings,
         );
-        let c008: Vec<_> = findings.iter().filter(|f| f.code() == "C008").collect();
-        assert_eq!(c008.len(), 2, "{findings:?}");
+        let c009: Vec<_> = findings.iter().filter(|f| f.code() == "C009").collect();
+        assert_eq!(c009.len(), 2, "{findings:?}");
         let mut book = Workbook::new();
         render_sheet(&mut book, &ed, Some(&cs), None).unwrap();
         let back = reread(&mut book);
@@ -842,7 +850,7 @@ mod tests {
             .iter()
             .flat_map(|r| r.cells.iter().map(|(_, v)| v.display()))
             .collect();
-        assert_eq!(texts.iter().filter(|t| t.contains("(C008)")).count(), 2);
+        assert_eq!(texts.iter().filter(|t| t.contains("(C009)")).count(), 2);
         assert!(
             texts.iter().any(|t| t == "いいえ"),
             "the 端末PC answer is kept"

@@ -3,7 +3,7 @@
 //! that answer none: their 対象 is not one of the edition's for that item (「ネットワーク機器」 where
 //! the edition asks サーバ and 端末PC, per-target rows where it asks 全般), or a second row whose
 //! 対象 could not be read. Those answers are never dropped: the filled-in sheet keeps them as
-//! typed under the item, and `lint` says so (C008).
+//! typed under the item, and `lint` says so (C009).
 
 use super::edition::Edition;
 use super::parse::Target;

@@ -1,11 +1,9 @@
 //! Device status (状態) and device kind (機器種別) vocabularies.
-//! API (implemented by the parsers work): see function docs.
+//! The words themselves are data: `templates/vocab.toml`, read by [`super::words`].
 
 use super::words::{self, StatusWord};
 use crate::text;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -19,7 +17,7 @@ pub enum Status {
 }
 
 /// Ordered as listed (サーバ, 端末PC, ネットワーク機器, 医療機器, その他), the order reports use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     Server,
@@ -27,165 +25,6 @@ pub enum DeviceKind {
     Network,
     Medical,
     Other,
-}
-
-/// Kind words matched whole (after [`text::key`] and dropping a trailing bracketed note).
-const KIND_WORDS: &[(&str, DeviceKind)] = &[
-    // Server
-    ("サーバ", DeviceKind::Server),
-    ("サーバー", DeviceKind::Server),
-    ("サーバ機器", DeviceKind::Server),
-    ("サーバー機器", DeviceKind::Server),
-    ("server", DeviceKind::Server),
-    ("nas", DeviceKind::Server),
-    // Pc
-    ("端末", DeviceKind::Pc),
-    ("端末pc", DeviceKind::Pc),
-    ("端末機器", DeviceKind::Pc),
-    ("端末機", DeviceKind::Pc),
-    ("pc", DeviceKind::Pc),
-    ("pc端末", DeviceKind::Pc),
-    ("パソコン", DeviceKind::Pc),
-    ("クライアント", DeviceKind::Pc),
-    ("クライアント端末", DeviceKind::Pc),
-    ("ノートpc", DeviceKind::Pc),
-    ("ノートパソコン", DeviceKind::Pc),
-    ("デスクトップ", DeviceKind::Pc),
-    ("デスクトップpc", DeviceKind::Pc),
-    ("タブレット", DeviceKind::Pc),
-    ("タブレット端末", DeviceKind::Pc),
-    ("シンクライアント", DeviceKind::Pc),
-    ("client", DeviceKind::Pc),
-    ("laptop", DeviceKind::Pc),
-    ("desktop", DeviceKind::Pc),
-    ("tablet", DeviceKind::Pc),
-    // Network
-    ("ネットワーク機器", DeviceKind::Network),
-    ("ネットワーク", DeviceKind::Network),
-    ("nw機器", DeviceKind::Network),
-    ("nw", DeviceKind::Network),
-    ("network", DeviceKind::Network),
-    ("ルータ", DeviceKind::Network),
-    ("ルーター", DeviceKind::Network),
-    ("router", DeviceKind::Network),
-    ("スイッチ", DeviceKind::Network),
-    ("スイッチングハブ", DeviceKind::Network),
-    ("l2スイッチ", DeviceKind::Network),
-    ("l3スイッチ", DeviceKind::Network),
-    ("switch", DeviceKind::Network),
-    ("hub", DeviceKind::Network),
-    ("ハブ", DeviceKind::Network),
-    ("utm", DeviceKind::Network),
-    ("ファイアウォール", DeviceKind::Network),
-    ("ファイアーウォール", DeviceKind::Network),
-    ("firewall", DeviceKind::Network),
-    ("fw", DeviceKind::Network),
-    ("無線lan", DeviceKind::Network),
-    ("無線lanアクセスポイント", DeviceKind::Network),
-    ("無線アクセスポイント", DeviceKind::Network),
-    ("アクセスポイント", DeviceKind::Network),
-    ("ap", DeviceKind::Network),
-    ("vpn", DeviceKind::Network),
-    ("vpn装置", DeviceKind::Network),
-    ("vpn機器", DeviceKind::Network),
-    ("vpnルータ", DeviceKind::Network),
-    ("ゲートウェイ", DeviceKind::Network),
-    ("gateway", DeviceKind::Network),
-    // Medical
-    ("医療機器", DeviceKind::Medical),
-    ("医療用機器", DeviceKind::Medical),
-    ("医用機器", DeviceKind::Medical),
-    ("医療機器端末", DeviceKind::Medical),
-    ("モダリティ", DeviceKind::Medical),
-    ("検査機器", DeviceKind::Medical),
-    ("検査装置", DeviceKind::Medical),
-    ("medical", DeviceKind::Medical),
-    ("modality", DeviceKind::Medical),
-    // Other
-    ("その他", DeviceKind::Other),
-    ("その他機器", DeviceKind::Other),
-    ("周辺機器", DeviceKind::Other),
-    ("プリンタ", DeviceKind::Other),
-    ("プリンター", DeviceKind::Other),
-    ("複合機", DeviceKind::Other),
-    ("other", DeviceKind::Other),
-    ("others", DeviceKind::Other),
-    ("printer", DeviceKind::Other),
-];
-
-/// Kind suffixes (in key form): `ファイルサーバ`, `L3スイッチ`, `ノートパソコン` …
-const KIND_SUFFIXES: &[(&str, DeviceKind)] = &[
-    ("サーバ", DeviceKind::Server),
-    ("サーバー", DeviceKind::Server),
-    ("server", DeviceKind::Server),
-    ("パソコン", DeviceKind::Pc),
-    ("クライアント", DeviceKind::Pc),
-    ("タブレット", DeviceKind::Pc),
-    ("pc", DeviceKind::Pc),
-    ("ルータ", DeviceKind::Network),
-    ("ルーター", DeviceKind::Network),
-    ("スイッチ", DeviceKind::Network),
-    ("アクセスポイント", DeviceKind::Network),
-    ("ファイアウォール", DeviceKind::Network),
-    ("ネットワーク機器", DeviceKind::Network),
-    ("医療機器", DeviceKind::Medical),
-    ("プリンタ", DeviceKind::Other),
-    ("プリンター", DeviceKind::Other),
-];
-
-/// Words a sheet name may contain; a name is read only when exactly one kind matches.
-const SHEET_WORDS: &[(&str, DeviceKind)] = &[
-    ("サーバ", DeviceKind::Server),
-    ("server", DeviceKind::Server),
-    ("端末", DeviceKind::Pc),
-    ("pc", DeviceKind::Pc),
-    ("パソコン", DeviceKind::Pc),
-    ("クライアント", DeviceKind::Pc),
-    ("ネットワーク", DeviceKind::Network),
-    ("nw", DeviceKind::Network),
-    ("network", DeviceKind::Network),
-    ("医療機器", DeviceKind::Medical),
-    ("医療用機器", DeviceKind::Medical),
-    ("モダリティ", DeviceKind::Medical),
-    ("medical", DeviceKind::Medical),
-];
-
-/// Decorations of a sheet name around the kind word: 「サーバ一覧」「サーバー台帳」「PCリスト」.
-const SHEET_SUFFIXES: &[&str] = &[
-    "一覧表",
-    "一覧",
-    "台帳",
-    "管理台帳",
-    "管理表",
-    "リスト",
-    "list",
-    "シート",
-    "sheet",
-    "表",
-];
-
-struct Tables {
-    kind: HashMap<String, DeviceKind>,
-    kind_suffixes: Vec<(String, DeviceKind)>,
-    sheet_words: Vec<(String, DeviceKind)>,
-    sheet_suffixes: Vec<String>,
-}
-
-/// The vocabularies in [`text::key`] form, built once.
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        kind: KIND_WORDS.iter().map(|(w, k)| (text::key(w), *k)).collect(),
-        kind_suffixes: KIND_SUFFIXES
-            .iter()
-            .map(|(w, k)| (text::key(w), *k))
-            .collect(),
-        sheet_words: SHEET_WORDS
-            .iter()
-            .map(|(w, k)| (text::key(w), *k))
-            .collect(),
-        sheet_suffixes: SHEET_SUFFIXES.iter().map(|w| text::key(w)).collect(),
-    })
 }
 
 /// Removes one trailing bracketed note (`停止(故障)`, `廃棄【2020】`, `稼働（一部）`) from a key.
@@ -218,8 +57,8 @@ fn kind_of_key(k: &str) -> Option<DeviceKind> {
     if k.is_empty() {
         return None;
     }
-    let t = tables();
-    if let Some(kind) = t.kind.get(k) {
+    let t = words::vocab();
+    if let Some(kind) = t.kinds.get(k) {
         return Some(*kind);
     }
     t.kind_suffixes
@@ -233,7 +72,7 @@ fn kind_of_key(k: &str) -> Option<DeviceKind> {
 /// A generic name (「機器台帳」「台帳」), or one naming several kinds (「サーバ・端末」), gives `None`.
 pub fn kind_from_sheet_name(name: &str) -> Option<DeviceKind> {
     let k = text::key(name);
-    let t = tables();
+    let t = words::vocab();
     // Drop a leading sheet number (「1.サーバ」「01_端末」) and decorations (「一覧」「台帳」 …).
     let mut base = k
         .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | ':'))

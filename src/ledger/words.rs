@@ -3,7 +3,7 @@
 //! `templates/vocab.toml`, compiled in; this module only loads them and matches cells against
 //! them.
 
-use super::status::Status;
+use super::status::{DeviceKind, Status};
 use crate::text;
 use crate::workbook::CellValue;
 use serde::Deserialize;
@@ -19,6 +19,24 @@ struct VocabFile {
     remote_maintenance: RemoteWords,
     ip: IpWords,
     totals: TotalWords,
+    kind: Vec<KindWords>,
+    sheet_names: SheetNameWords,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindWords {
+    kind: DeviceKind,
+    standard: String,
+    words: Vec<String>,
+    suffixes: Vec<String>,
+    sheet_words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SheetNameWords {
+    suffixes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +105,13 @@ pub struct Vocab {
     total_label_suffixes: Vec<String>,
     breakdown_prefixes: Vec<String>,
     counters: Vec<String>,
+    /// 機器種別: whole words, word endings (in order), words of sheet names, sheet-name decorations.
+    pub(super) kinds: HashMap<String, DeviceKind>,
+    pub(super) kind_suffixes: Vec<(String, DeviceKind)>,
+    pub(super) sheet_words: Vec<(String, DeviceKind)>,
+    pub(super) sheet_suffixes: Vec<String>,
+    /// The standard word of each kind, as typed in the file (the template's dropdown).
+    kind_standard: Vec<(DeviceKind, String)>,
 }
 
 fn keys(words: &[String]) -> Vec<String> {
@@ -109,6 +134,25 @@ impl Vocab {
                 }
             }
         }
+        let mut kinds = HashMap::new();
+        let (mut kind_suffixes, mut sheet_words, mut kind_standard) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for group in &file.kind {
+            for w in group.words.iter().chain(std::iter::once(&group.standard)) {
+                if let Some(other) = kinds.insert(text::key(w), group.kind) {
+                    if other != group.kind {
+                        return Err(format!("kind word '{w}' listed under two kinds"));
+                    }
+                }
+            }
+            kind_suffixes.extend(keys(&group.suffixes).into_iter().map(|k| (k, group.kind)));
+            sheet_words.extend(
+                keys(&group.sheet_words)
+                    .into_iter()
+                    .map(|k| (k, group.kind)),
+            );
+            kind_standard.push((group.kind, group.standard.clone()));
+        }
         let mut total_labels = keys(&file.totals.labels);
         total_labels.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
         Ok(Vocab {
@@ -128,7 +172,22 @@ impl Vocab {
             total_label_suffixes: keys(&file.totals.label_suffixes),
             breakdown_prefixes: keys(&file.totals.breakdown_prefixes),
             counters: keys(&file.totals.counters),
+            kinds,
+            kind_suffixes,
+            sheet_words,
+            sheet_suffixes: keys(&file.sheet_names.suffixes),
+            kind_standard,
         })
+    }
+}
+
+impl Vocab {
+    /// The standard word of a kind (サーバ, 端末PC …): the template's dropdown, what `convert` writes.
+    pub fn kind_word(&self, kind: DeviceKind) -> &str {
+        self.kind_standard
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("", |(_, w)| w.as_str())
     }
 }
 

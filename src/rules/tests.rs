@@ -601,7 +601,22 @@ fn cases() -> Vec<Case> {
             settings: plain,
         },
         Case {
+            // A sheet of an edition daicho has no text for: one notice, checked by structure.
             code: "C008",
+            fires: || {
+                vec![
+                    ledger(|_, _| {}),
+                    checklist("山田 一", |n, r| {
+                        r[1] = format!("独自の確認項目{n}を実施している。");
+                    }),
+                ]
+            },
+            at: "チェックリスト!B",
+            corrected: clean_both,
+            settings: plain,
+        },
+        Case {
+            code: "C009",
             // 2-⑪ asks サーバ only; a row answering it for 端末PC is kept and said so.
             fires: || {
                 vec![

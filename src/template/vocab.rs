@@ -26,15 +26,10 @@ pub fn status_word(s: Status) -> &'static str {
     }
 }
 
-/// サーバ / 端末PC / ネットワーク機器 / 医療機器 / その他 (the checklist's targets first).
+/// サーバ / 端末PC / ネットワーク機器 / 医療機器 / その他 (the checklist's targets first): the
+/// `standard` word of each kind in `templates/vocab.toml`.
 pub fn kind_word(k: DeviceKind) -> &'static str {
-    match k {
-        DeviceKind::Server => "サーバ",
-        DeviceKind::Pc => "端末PC",
-        DeviceKind::Network => "ネットワーク機器",
-        DeviceKind::Medical => "医療機器",
-        DeviceKind::Other => "その他",
-    }
+    crate::ledger::words::vocab().kind_word(k)
 }
 
 pub fn status_words() -> Vec<&'static str> {

@@ -33,6 +33,8 @@ const FIXTURES: &[&str] = &[
     "r5_rounds.xls",
     "r7_retyped.xlsx",
     "r8_unknown.xlsx",
+    "r8_structure.xlsx",
+    "r8_merged_title.xlsx",
     "ledger_and_checklist.xlsx",
     "ledger_and_checklist.ods",
     "r7_one_header_row.xlsx",
@@ -232,7 +234,8 @@ fn bad_checklist_options_exit_2_with_a_reason() {
 
 #[test]
 fn a_users_own_edition_reads_an_unknown_sheet() {
-    // The 令和8年度版 sheet is C006 throughout; with its definition it is checked normally.
+    // The 令和8年度版 sheet is read by its structure (one C008); with its definition it is checked
+    // against the definition's texts, and the notice goes.
     let dir = tempfile::tempdir().unwrap();
     let def = dir.path().join("r8.toml");
     std::fs::write(
@@ -443,14 +446,19 @@ fn a_ledger_without_a_checklist_still_gets_a_filled_sheet_with_proposals() {
 }
 
 #[test]
-fn an_unknown_edition_is_not_transcribed() {
+fn an_unknown_edition_keeps_the_sheets_own_texts() {
+    // A 令和8年度版 sheet is the workbook's own checklist: kept as it is, no second sheet added.
     let dir = tempfile::tempdir().unwrap();
-    let book = annotate(&fixture("r8_unknown.xlsx"), dir.path());
-    let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
-    // Header fields are carried over; answers are not guessed.
-    assert_eq!(text_at(sheet, 5, 2), "あおば病院");
-    for number in ["1-①", "2-①", "3-①"] {
-        assert_eq!(text_at(sheet, item_row(sheet, number), 3), "", "{number}");
+    let input = fixture("r8_unknown.xlsx");
+    let before = open_path(&input, &Limits::default()).unwrap();
+    let book = annotate(&input, dir.path());
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["チェック結果", "チェックリスト"]);
+    let own = filled_sheet(&book, "チェックリスト");
+    let original = filled_sheet(&before, "チェックリスト");
+    for row in 6..11 {
+        assert_eq!(text_at(own, row, 1), text_at(original, row, 1), "row {row}");
+        assert_eq!(text_at(own, row, 2), text_at(original, row, 2), "row {row}");
     }
 }
 

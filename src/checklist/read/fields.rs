@@ -83,6 +83,8 @@ const QUALIFIER_BRACKETS: [(char, char); 6] = [
     ('<', '>'),
     ('《', '》'),
 ];
+/// The longest 「・」 list read as a label (after qualifiers are removed).
+const MAX_LIST_LABEL_CHARS: usize = 16;
 /// Words a label may carry after the field's name: 「記入者氏名」, 「医療機関名称」, 「記入者欄」.
 const NAME_SUFFIXES: [&str; 4] = ["氏名", "名称", "名", "欄"];
 
@@ -123,7 +125,12 @@ fn names_field(label: &str, names: &[String]) -> bool {
                 || (n.ends_with('名') && part.strip_prefix(n.as_str()) == Some("称"))
         })
     };
-    is_name(&base) || (base.contains(['・', '/']) && base.split(['・', '/']).any(is_name))
+    // A list is a short label (「所属・記入者」), never a title that names a form
+    // (「医療機関・薬局におけるサイバーセキュリティ対策チェックリスト」).
+    is_name(&base)
+        || (base.contains(['・', '/'])
+            && base.chars().count() <= MAX_LIST_LABEL_CHARS
+            && base.split(['・', '/']).any(is_name))
 }
 
 /// A cell holding 「label：value」 for one of `names`: the value as typed (trimmed; `None` when
@@ -290,6 +297,10 @@ mod tests {
             ("担当者・連絡先", true),
             ("記入者欄", true),
             ("役職・氏名", false),
+            (
+                "医療機関・薬局におけるサイバーセキュリティ対策チェックリスト(令和8年度版)【医療機関・薬局確認用】",
+                false,
+            ),
             ("連絡先", false),
             ("記入者数", false),
             ("記入方法", false),
