@@ -155,6 +155,35 @@ fn convert_ledger(
     sheets: &[crate::report::SheetInfo],
     settings: &Settings,
 ) -> Conversion {
+    let (mut conv, pending) = convert_devices(input, ledger, settings, None);
+    finish(&mut conv, pending, &sheet_order(workbook), sheets);
+    conv
+}
+
+/// The sheets' names in workbook order.
+fn sheet_order(workbook: &Workbook) -> Vec<String> {
+    workbook.sheets.iter().map(|s| s.name.clone()).collect()
+}
+
+/// Values left in the input for [`move_values`] (the device's own row, unchanged by any fix):
+/// one per device.
+struct Deferred {
+    sheet: usize,
+    row: u32,
+    /// Bits by `Field::index`.
+    fields: u32,
+    /// Bits by extra column (the first 64).
+    extras: u64,
+}
+
+/// Every device as a standard row, with its changes still to be logged. With `deferred`, the
+/// values no fix changes are left in the input, to be moved (not copied) by [`move_values`].
+fn convert_devices(
+    input: &Path,
+    ledger: &Ledger<'_>,
+    settings: &Settings,
+    mut deferred: Option<&mut Vec<Deferred>>,
+) -> (Conversion, Vec<(usize, Change)>) {
     let (extra_columns, sheet_extras) = merge_extra_columns(ledger);
     let mut conv = Conversion {
         input: input.to_path_buf(),
@@ -170,10 +199,64 @@ fn convert_ledger(
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
-        convert_sheet(&mut conv, &mut pending, ls, extras, settings);
+        convert_sheet(
+            &mut conv,
+            &mut pending,
+            ls,
+            extras,
+            settings,
+            deferred.as_deref_mut(),
+        );
     }
-    half_width_ids(&mut conv, &mut pending);
-    log_changes(&mut conv, pending, workbook);
+    (conv, pending)
+}
+
+/// Moves the deferred values out of the input's cells into the converted rows.
+fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Deferred>) {
+    let mut rows: Vec<Option<Vec<crate::workbook::Row>>> = workbook
+        .sheets
+        .iter_mut()
+        .map(|s| Some(std::mem::take(&mut s.grid).into_rows()))
+        .collect();
+    for (i, d) in deferred.into_iter().enumerate() {
+        let Some(Some(sheet_rows)) = rows.get_mut(d.sheet) else {
+            continue;
+        };
+        let Ok(r) = sheet_rows.binary_search_by_key(&d.row, |r| r.index) else {
+            continue;
+        };
+        let (Some(device), Some(source)) = (conv.devices.get_mut(i), conv.sources.get(i)) else {
+            continue;
+        };
+        let cells = &mut sheet_rows[r].cells;
+        let mut take = |col: u32| -> Option<CellValue> {
+            let k = cells.binary_search_by_key(&col, |(c, _)| *c).ok()?;
+            Some(std::mem::replace(&mut cells[k].1, CellValue::Bool(false)))
+        };
+        for f in Field::ALL {
+            if d.fields & (1 << f.index()) != 0 {
+                if let Some(col) = source.field_cols[f.index()] {
+                    device.fields[f.index()] = take(col);
+                }
+            }
+        }
+        for (idx, col) in source.extra_cols.iter().enumerate().take(64) {
+            if let (true, Some(col)) = (d.extras & (1 << idx) != 0, col) {
+                device.extra[idx] = take(*col);
+            }
+        }
+    }
+}
+
+/// The management numbers' half-width fix, the change log in order, the sheets left out.
+fn finish(
+    conv: &mut Conversion,
+    mut pending: Vec<(usize, Change)>,
+    order: &[String],
+    sheets: &[crate::report::SheetInfo],
+) {
+    half_width_ids(conv, &mut pending);
+    log_changes(conv, pending, order);
     for info in sheets {
         if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
             conv.left_out.push(LeftOut::Sheet {
@@ -182,7 +265,6 @@ fn convert_ledger(
             });
         }
     }
-    conv
 }
 
 /// The extra columns across sheets: the same header text in two sheets is one column; a header
@@ -218,6 +300,7 @@ fn convert_sheet(
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
     settings: &Settings,
+    mut deferred: Option<&mut Vec<Deferred>>,
 ) {
     let name = ls.name().to_string();
     for f in Field::ALL {
@@ -235,9 +318,26 @@ fn convert_sheet(
         field_cols: Arc::new(field_cols),
     };
     for device in &ls.devices {
+        let mut defer = deferred.as_ref().map(|_| Deferred {
+            sheet: ls.sheet_index,
+            row: device.row.index,
+            fields: 0,
+            extras: 0,
+        });
         let (out, source) = convert_device(
-            conv, pending, ls, &shared, &sections, extras, device, settings,
+            conv,
+            pending,
+            ls,
+            &shared,
+            &sections,
+            extras,
+            device,
+            settings,
+            defer.as_mut(),
         );
+        if let (Some(list), Some(d)) = (deferred.as_deref_mut(), defer) {
+            list.push(d);
+        }
         conv.devices.push(out);
         conv.sources.push(source);
     }
@@ -272,6 +372,7 @@ fn convert_device(
     extras: &[(u32, usize)],
     device: &Device<'_>,
     settings: &Settings,
+    mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
     let name = ls.name().to_string();
     let extra_len = conv.extra_columns.len();
@@ -292,6 +393,7 @@ fn convert_device(
             continue;
         };
         let (fixed, applied) = fix_value(f, value, settings);
+        let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((
                 index,
@@ -309,7 +411,14 @@ fn convert_device(
                 },
             ));
         }
-        out.set(f, fixed);
+        // A value no fix changes stays in the input until it is moved (never the kind: whether
+        // the row has one decides the kind from the layout below).
+        match defer.as_deref_mut() {
+            Some(d) if f != Field::Kind && unchanged => {
+                d.fields |= 1 << f.index();
+            }
+            _ => out.set(f, fixed),
+        }
     }
     if out.get(Field::Kind).is_none() {
         // Only what the checker itself concluded from the sheet's structure.
@@ -335,7 +444,10 @@ fn convert_device(
     }
     for &(col, idx) in extras {
         if let Some(v) = device.row.get(col) {
-            out.extra[idx] = Some(v.clone());
+            match defer.as_deref_mut() {
+                Some(d) if idx < 64 => d.extras |= 1 << idx,
+                _ => out.extra[idx] = Some(v.clone()),
+            }
             source.extra_cols[idx] = Some(col);
         }
     }
@@ -344,7 +456,7 @@ fn convert_device(
 
 /// The changes into the log: each with its device's converted management number, in cell order
 /// within a sheet and the workbook's order of sheets (the kept values too).
-fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, workbook: &Workbook) {
+fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, sheets: &[String]) {
     for (index, mut change) in pending {
         change.id = conv.devices[index].get(Field::Id).map(|v| v.display());
         conv.changes.push(change);
@@ -353,11 +465,10 @@ fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, workbook: &
         (&a.place.sheet, a.place.row, a.place.col).cmp(&(&b.place.sheet, b.place.row, b.place.col))
     });
     // Keep workbook order of sheets, not alphabetical.
-    let order: HashMap<&str, usize> = workbook
-        .sheets
+    let order: HashMap<&str, usize> = sheets
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
+        .map(|(i, s)| (s.as_str(), i))
         .collect();
     conv.changes.sort_by_key(|c| {
         order
@@ -504,16 +615,30 @@ impl ConvertError {
 pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, ConvertError> {
     let workbook: Workbook =
         crate::isolate::open_path(path, &settings.limits).map_err(ConvertError::Read)?;
-    let mut conv = {
+    let mut conv = convert_workbook(path, workbook, settings)?;
+    check_result(&mut conv, settings)?;
+    Ok(conv)
+}
+
+/// [`convert`] of a workbook it owns: the values no fix changes are moved out of it.
+fn convert_workbook(
+    path: &Path,
+    workbook: Workbook,
+    settings: &Settings,
+) -> Result<Conversion, ConvertError> {
+    let mut deferred = Vec::new();
+    let (mut conv, pending, sheets) = {
         let input = crate::engine::understand(&workbook, settings);
         if input.ledger.sheets.is_empty() {
             return Err(ConvertError::NoLedger);
         }
-        convert_ledger(path, &workbook, &input.ledger, &input.sheets, settings)
+        let (conv, pending) = convert_devices(path, &input.ledger, settings, Some(&mut deferred));
+        (conv, pending, input.sheets)
     };
-    // The conversion owns its values: the input and its analysis are not needed any more.
-    drop(workbook);
-    check_result(&mut conv, settings)?;
+    // The values no fix changed are moved out of the input, not copied; then it is dropped.
+    let order = sheet_order(&workbook);
+    move_values(&mut conv, workbook, deferred);
+    finish(&mut conv, pending, &order, &sheets);
     Ok(conv)
 }
 
@@ -538,6 +663,13 @@ mod tests {
         let s = settings();
         let analysis = analyze(&wb, &s);
         let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);
+        // Moving the values out of the input gives the same conversion as copying them.
+        let moved = convert_workbook(Path::new("in.xlsx"), wb.clone(), &s).expect("convert");
+        assert_eq!(moved.devices, conv.devices);
+        assert_eq!(moved.sources, conv.sources);
+        assert_eq!(moved.changes, conv.changes);
+        assert_eq!(moved.kept, conv.kept);
+        assert_eq!(moved.left_out, conv.left_out);
         check_result(&mut conv, &s).expect("check");
         conv
     }
