@@ -44,6 +44,7 @@ fn run() -> ExitStatus {
         Some(Command::Config(args)) => config(&args),
         Some(Command::Template(args)) => crate::template::run(&args),
         Some(Command::Convert(args)) => crate::convert::command::run(&args),
+        Some(Command::Edition(crate::cli::EditionCommand::Import(args))) => edition_import(&args),
         None => dropped(cli.dropped),
     }
 }
@@ -372,6 +373,130 @@ fn rules(args: &RulesArgs) -> ExitStatus {
 }
 
 /// `daicho os TEXT...`: the bundled support table, with `--config`'s [os] products applied.
+/// `daicho edition import FORM [-o FILE]`: the form's checklist sheet as an edition file.
+fn edition_import(args: &crate::cli::EditionImportArgs) -> ExitStatus {
+    let lang = args.lang;
+    let fail = |ja: String, en: String| {
+        eprintln!("{}", crate::Text::new(ja, en).get(lang));
+        ExitStatus::Failure
+    };
+    let workbook = match crate::isolate::open_path(&args.form, &Default::default()) {
+        Ok(w) => w,
+        Err(e) => {
+            let shown = args.form.display();
+            return fail(
+                format!("「{shown}」を読めません: {}", e.message(Lang::Ja)),
+                format!("Cannot read '{shown}': {}", e.message(Lang::En)),
+            );
+        }
+    };
+    let file_name = args
+        .form
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let imported = match crate::checklist::import::import_form(&workbook, &file_name, today) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{}", e.get(lang));
+            return ExitStatus::Failure;
+        }
+    };
+    let chosen = match &args.sheet {
+        Some(name) => imported.iter().find(|i| &i.sheet == name),
+        None => imported.first(),
+    };
+    let names = imported
+        .iter()
+        .map(|i| i.sheet.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let Some(first) = chosen else {
+        let wanted = args.sheet.clone().unwrap_or_default();
+        return fail(
+            format!("「{file_name}」にチェックリストのシート「{wanted}」はありません。チェックリストのシート: {names}"),
+            format!("'{file_name}' has no checklist sheet '{wanted}'. Its checklist sheets: {names}"),
+        );
+    };
+    if args.sheet.is_none() && imported.len() > 1 {
+        eprintln!(
+            "{}",
+            crate::Text::new(
+                format!("チェックリストのシートが複数あります({names})。書き出すのはシート「{}」です。ほかのシートは --sheet NAME で指定してください。", first.sheet),
+                format!("The form has several checklist sheets ({names}); '{}' is written. Choose another with --sheet NAME.", first.sheet),
+            )
+            .get(lang)
+        );
+    }
+    let ed = &first.edition;
+    let tagged: Vec<String> = ed
+        .items
+        .iter()
+        .filter(|i| i.tag.is_some())
+        .map(|i| i.number.clone())
+        .collect();
+    let summary = crate::Text::new(
+        format!(
+            "{}: シート「{}」から {} の {}項目を読みました(台帳と照合する項目: {})。",
+            file_name,
+            first.sheet,
+            ed.display_name(),
+            ed.items.len(),
+            if tagged.is_empty() {
+                "なし".to_string()
+            } else {
+                tagged.join("、")
+            }
+        ),
+        format!(
+            "{}: read {} items of {} from sheet '{}' (checked against the ledger: {}).",
+            file_name,
+            ed.items.len(),
+            ed.display_name(),
+            first.sheet,
+            if tagged.is_empty() {
+                "none".to_string()
+            } else {
+                tagged.join(", ")
+            }
+        ),
+    );
+    match &args.output {
+        None => {
+            print!("{}", first.toml);
+            eprintln!("{}", summary.get(lang));
+        }
+        Some(path) => {
+            if path.exists() && !args.force {
+                let shown = path.display();
+                return fail(
+                    format!("「{shown}」は既にあります。上書きするには --force を付けてください。"),
+                    format!("'{shown}' exists. Pass --force to overwrite it."),
+                );
+            }
+            if let Err(e) = std::fs::write(path, &first.toml) {
+                let shown = path.display();
+                return fail(
+                    format!("「{shown}」に書き込めません({e})。"),
+                    format!("Cannot write '{shown}' ({e})."),
+                );
+            }
+            let shown = path.display();
+            eprintln!("{}", summary.get(lang));
+            eprintln!(
+                "{}",
+                crate::Text::new(
+                    format!("「{shown}」に書き出しました。`daicho check --checklist {shown}` か daicho.toml の [checklist] で使えます。"),
+                    format!("Wrote '{shown}'. Use it with `daicho check --checklist {shown}` or daicho.toml [checklist]."),
+                )
+                .get(lang)
+            );
+        }
+    }
+    ExitStatus::Clean
+}
+
 fn explain_os(args: &crate::cli::OsArgs) -> ExitStatus {
     let as_of = args
         .as_of

@@ -63,6 +63,33 @@ pub enum Command {
     Os(OsArgs),
     /// Configuration helpers.
     Config(ConfigArgs),
+    /// Checklist editions: make an edition file from an official form.
+    #[command(subcommand)]
+    Edition(EditionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditionCommand {
+    /// Read a blank or filled checklist form (xlsx/xls/ods, any edition) and write its edition
+    /// file (the templates/checklist format) for `check --checklist FILE` or daicho.toml [checklist].
+    Import(EditionImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EditionImportArgs {
+    /// The checklist form (e.g. MHLW's xlsx of a new edition).
+    pub form: PathBuf,
+    /// Write the edition file here (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The checklist sheet to import when the form has several (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_enum, default_value_t = Lang::Ja)]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

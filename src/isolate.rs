@@ -17,7 +17,7 @@
 //! in-process (still catching panics).
 
 use crate::workbook::{
-    self, CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet, Workbook,
+    self, CellIn, CellValue, Format, Grid, LegacyFormat, Limits, Merge, ReadError, Sheet, Workbook,
     DEFAULT_TEXT_SHEET_NAME,
 };
 use std::ffi::OsString;
@@ -406,6 +406,8 @@ fn format_tag(f: Format) -> u8 {
         Format::Ods => 3,
         Format::Csv => 4,
         Format::Tsv => 5,
+        Format::SpreadsheetMl => 6,
+        Format::Html => 7,
     }
 }
 
@@ -417,6 +419,29 @@ fn format_from_tag(t: u8) -> Option<Format> {
         3 => Format::Ods,
         4 => Format::Csv,
         5 => Format::Tsv,
+        6 => Format::SpreadsheetMl,
+        7 => Format::Html,
+        _ => return None,
+    })
+}
+
+fn legacy_tag(f: LegacyFormat) -> u8 {
+    match f {
+        LegacyFormat::Excel2 => 0,
+        LegacyFormat::Excel3 => 1,
+        LegacyFormat::Excel4 => 2,
+        LegacyFormat::QuattroProDos => 3,
+        LegacyFormat::QuattroPro => 4,
+    }
+}
+
+fn legacy_from_tag(t: u8) -> Option<LegacyFormat> {
+    Some(match t {
+        0 => LegacyFormat::Excel2,
+        1 => LegacyFormat::Excel3,
+        2 => LegacyFormat::Excel4,
+        3 => LegacyFormat::QuattroProDos,
+        4 => LegacyFormat::QuattroPro,
         _ => return None,
     })
 }
@@ -511,6 +536,10 @@ impl Writer {
                 self.u8(12);
                 self.len(*limit);
             }
+            ReadError::Legacy(legacy) => {
+                self.u8(13);
+                self.u8(legacy_tag(*legacy));
+            }
             // Never produced by a reader (they describe arguments or daicho's own code); sent as
             // plain I/O text should one ever cross the pipe.
             ReadError::EmptyFolder | ReadError::NoMatch { .. } | ReadError::Internal { .. } => {
@@ -591,6 +620,7 @@ impl<'a> Reader<'a> {
                 detail: self.str()?,
             },
             12 => ReadError::TooManyCellsInWorkbook { limit: self.len()? },
+            13 => ReadError::Legacy(legacy_from_tag(self.u8()?)?),
             _ => return None,
         })
     }
@@ -705,6 +735,7 @@ mod tests {
             },
             ReadError::UnsupportedExtension("doc".into()),
             ReadError::UnknownEncoding,
+            ReadError::Legacy(LegacyFormat::Excel4),
             ReadError::FileTooLarge {
                 bytes: 300 << 20,
                 limit: 200 << 20,

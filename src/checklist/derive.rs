@@ -135,7 +135,18 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
             Some(o) => format!("the ledger file '{o}' has no ledger sheet"),
             None => "this workbook has no ledger sheet".to_string(),
         };
-        let text = format!("{why_ja}(台帳から確認できません)。");
+        // A checklist-only workbook with no `--ledger` has no evidence: absence of evidence is
+        // not a contradiction (SPEC §6). A `--ledger` file without a ledger sheet is one.
+        let (text, contradiction) = match origin {
+            Some(_) => (
+                format!("{why_ja}(台帳から確認できません)。"),
+                Some(Text::new(why_ja, why_en)),
+            ),
+            None => (
+                format!("{why_ja}。台帳が与えられていない(--ledger の指定もない)ため、台帳とは照合していません。"),
+                None,
+            ),
+        };
         return Evidence {
             has_ledger: false,
             devices: 0,
@@ -143,7 +154,7 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
             ledger: ItemEvidence {
                 text,
                 proposal: None,
-                contradiction: Some(Text::new(why_ja, why_en)),
+                contradiction,
             },
             remote: ItemEvidence {
                 text: "機器台帳がないため、リモート保守の有無を台帳から確認できません。".into(),

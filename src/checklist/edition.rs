@@ -159,6 +159,10 @@ pub struct Edition {
     /// Where a user's definition came from (None for bundled editions).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// Built from a sheet's own rows because daicho has no text for its edition (see
+    /// [`super::structure`]): checked by structure only, its texts are the sheet's.
+    #[serde(skip)]
+    pub from_sheet: bool,
 }
 
 fn yes() -> bool {
@@ -179,8 +183,14 @@ fn keys_of<'a>(texts: impl Iterator<Item = &'a String>) -> Vec<Bigrams> {
 impl Edition {
     /// Parses and validates an edition file.
     pub fn from_toml(src: &str) -> Result<Edition, Text> {
-        let mut ed: Edition =
+        let ed: Edition =
             toml::from_str(src).map_err(|e| Text::new(e.to_string(), e.to_string()))?;
+        ed.finish()
+    }
+
+    /// Validates an edition and prepares its lookups (item numbers, text keys).
+    pub fn finish(mut self) -> Result<Edition, Text> {
+        let ed = &mut self;
         if ed.id.trim().is_empty() || ed.name.trim().is_empty() {
             return Err(Text::new(
                 "id と name は空にできません",
@@ -236,7 +246,7 @@ impl Edition {
         if let Some(g) = &mut ed.gate {
             g.keys = keys_of(std::iter::once(&g.text).chain(g.aliases.iter()));
         }
-        Ok(ed)
+        Ok(self)
     }
 
     /// 「令和7年度版(医療機関確認用)」

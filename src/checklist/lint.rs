@@ -74,8 +74,8 @@ pub static C005: Rule = Rule {
     summary: ("同じブックの機器台帳と矛盾する回答", "an answer the same workbook's ledger contradicts"),
     doc: RuleDoc {
         what: (
-            "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): 台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。他のファイルの台帳とは照合しません。",
-            "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. Other files of a batch are never consulted.",
+            "「はい」の回答が、同じブック(または --ledger で指定した台帳)の機器台帳と矛盾します。2-①(台帳管理): --ledger で指定した台帳ファイルに台帳シートがない、必須列(管理番号・OS・IPアドレス)がない、管理番号が重複している。セキュリティパッチの項目(R7 2-⑥、R6 2-(7)): その対象の稼働機器にサポート終了OSがある。2-②(リモート保守): リモート保守の列があるのに未記入の機器がある。台帳シートがなく --ledger も指定されていないブックは、照合する根拠がないため報告しません。他のファイルの台帳とは照合しません。",
+            "A はい answer is contradicted by the ledger of the same workbook (or the one given with --ledger). 2-① (ledger): no ledger sheet in the --ledger file, a core column (management number, OS, IP address) missing, or duplicate management numbers. The patch item (R7 2-⑥, R6 2-(7)): active devices of that target run an unsupported OS. 2-② (remote maintenance): the remote-maintenance column is blank for some devices. A workbook with no ledger sheet and no --ledger has no evidence, so nothing is reported. Other files of a batch are never consulted.",
         ),
         why: ("台帳と食い違う回答は、立入検査や監査で説明できません。台帳を直すか、回答を見直す必要があります。", "An answer the ledger contradicts cannot be defended at inspection; fix the ledger or the answer."),
         example: ("2-① 「はい」なのに管理番号「003」が2回ある。2-⑥ 「はい」なのに端末PCが「Win8」で稼働中。", "2-① はい while 「003」 appears twice; 2-⑥ はい while a PC runs 「Win8」."),
@@ -89,9 +89,9 @@ pub static C006: Rule = Rule {
     severity: Severity::Info,
     summary: ("項目のように見えるが、版のどの項目にも一致しない行", "a row that looks like an item but matches no item of the edition"),
     doc: RuleDoc {
-        what: ("番号や文言から項目と思われる行が、判別した版(令和6年度版・令和7年度版など)のどの項目にも一致しません。版を判別できないシートでは、すべての項目行をこの情報として報告し、回答は推測しません。", "A row that looks like an item matches no item of the detected edition. On a sheet whose edition cannot be recognised every item row is reported this way, and no answer is guessed."),
+        what: ("番号や文言から項目と思われる行が、判別した版(令和6年度版・令和7年度版など)のどの項目にも一致しません。版を判別できないシートや、daichoに文言のない版のシートでは、項目はシートの文言のまま読まれ(C008)、この情報は出ません。", "A row that looks like an item matches no item of the detected edition. A sheet whose edition is not recognised, or has no texts in daicho, is read with its own item texts instead (C008) and gets no C006."),
         why: ("独自に追加した項目や新しい版の項目は、daichoが照合・転記できません。", "daicho cannot check or carry over items it does not know (your own additions, a newer edition)."),
-        example: ("令和8年度版のシートで、daichoに定義のない項目。", "An item of a 令和8年度版 sheet daicho has no definition for."),
+        example: ("令和7年度版のシートに病院が独自に追加した項目「9-⑨」。", "An item 「9-⑨」 a hospital added to its 令和7年度版 sheet."),
         fix: ("新しい版なら、その版の定義ファイルを --checklist FILE で指定してください(templates/checklist の書式)。独自項目ならそのままで構いません。", "For a newer edition, pass its definition with --checklist FILE (the format of templates/checklist); your own items can stay as they are."),
     },
 };
@@ -109,8 +109,80 @@ pub static C007: Rule = Rule {
     },
 };
 
+pub static C008: Rule = Rule {
+    code: "C008",
+    name: "edition-checked-by-structure",
+    severity: Severity::Info,
+    summary: ("daichoに文言のない版のチェックリスト: 項目の文言は照合せず、記入の形式だけを確認", "a checklist of an edition daicho has no text for: item texts not verified, checked by structure"),
+    doc: RuleDoc {
+        what: (
+            "シートのチェックリストは、daichoに項目の文言がない版(令和8年度版など)か、版を判別できません。シート1枚につき1回報告します。項目はシートに書かれた番号・文言・対象のまま読み、文言が公式のものかは確かめません。文言に頼らない確認(C001 未回答・両方に印、C002 目標日なし、C003 確認日なし、C004 目標日の超過、C007 記入欄の空欄)はすべて行い、台帳管理・リモートメンテナンス・セキュリティパッチの項目は文言の意味から見分けて台帳と照合します(C005)。",
+            "The sheet's checklist is of an edition daicho has no item texts for (such as the 令和8年度版), or its edition is not recognised. Reported once per sheet. Items are read as the sheet writes them (number, text, targets); whether the texts are the official ones is not verified. Every check that needs no official text runs (C001 unanswered or both marked, C002 no target date, C003 no check date, C004 target date passed, C007 blank form fields), and the ledger, remote-maintenance and security-patch items are recognised by their meaning and checked against the ledger (C005).",
+        ),
+        why: (
+            "新しい版が出ても、未回答や日付の漏れは立入検査で指摘されます。文言の照合ができないことを明示したうえで、形式の確認は続けます。",
+            "A new edition does not stop an inspection from finding unanswered items or missing dates; daicho says it cannot verify the texts and checks the form anyway.",
+        ),
+        example: ("タイトルに「令和8年度版」とあるチェックリスト(daichoに令和8年度版の文言がない)。", "A checklist titled 令和8年度版 (daicho has no 令和8年度版 texts)."),
+        fix: (
+            "対応は不要です。文言も照合するには、公式の様式(xlsx)から `daicho edition import 様式.xlsx -o r8.toml` で版の定義を作り、`--checklist r8.toml`(または daicho.toml の [checklist])で指定してください。",
+            "Nothing to fix. To verify the texts too, make the edition's definition from the official form with `daicho edition import FORM.xlsx -o r8.toml` and pass it with `--checklist r8.toml` (or name it in daicho.toml [checklist]).",
+        ),
+    },
+};
+
+pub static C009: Rule = Rule {
+    code: "C009",
+    name: "answer-target-not-in-edition",
+    severity: Severity::Info,
+    summary: ("回答のある行の対象が、版のその項目の対象にない(回答はそのまま残す)", "an answered row whose 対象 is not one of the edition's targets for its item (the answer is kept)"),
+    doc: RuleDoc {
+        what: ("項目の行に回答がありますが、その行の「対象」(サーバ、端末PC、ネットワーク機器、全般)が、判別した版のその項目の対象にありません。または同じ項目に対象の読み取れない行が2つ以上あります。回答は消さず、記入済みシートではその項目の下にそのまま転記します。", "An item row is answered, but its 対象 (target) is not one of the targets the detected edition gives that item, or the item has a second row whose target cannot be read. The answer is never dropped: the filled-in sheet keeps it as typed under the item."),
+        why: ("版によって対象の分け方が違います(例: 令和7年度版ではパッチの項目が「医療情報システム全般」)。人の回答を黙って落とすと、記録が失われます。", "Editions split targets differently (in R7 the patch item is 医療情報システム全般); silently dropping a human answer would lose the record."),
+        example: ("令和7年度版の2-⑥(全般)に「サーバ」「端末PC」の2行で回答している。", "R7 2-⑥ (all systems) answered in two rows, サーバ and 端末PC."),
+        fix: ("版の対象に合わせて回答をまとめ直すか、そのままで構いません(情報のみ)。", "Regroup the answers by the edition's targets, or leave them (information only)."),
+    },
+};
+
 /// This family's rules, in code order.
-pub static RULES: &[&Rule] = &[&C001, &C002, &C003, &C004, &C005, &C006, &C007];
+pub static RULES: &[&Rule] = &[
+    &C001, &C002, &C003, &C004, &C005, &C006, &C007, &C008, &C009,
+];
+/// C009: answered rows no answer slot of the edition takes (kept as typed by `render`).
+fn check_unplaced(cs: &ChecklistSheet, edition: &super::Edition, out: &mut Vec<Finding>) {
+    for (index, item) in edition.items.iter().enumerate() {
+        for row in super::slots::unplaced_rows(cs, edition, index) {
+            let (ja, en) = super::slots::targets_text(row);
+            let col = row.rounds[0]
+                .answer_col
+                .or(row.rounds[1].answer_col)
+                .unwrap_or(row.col);
+            out.push(
+                Finding::new(
+                    &C009,
+                    Text::new(
+                        format!("項目{}の対象「{ja}」の回答は、この版({})のその項目の対象({})にありません。回答は消さず、記入済みシートにそのまま転記します。", item.number, edition.display_name(), item_targets(item, edition.per_target)),
+                        format!("Item {}: the answer for {en} is not one of the item's targets in {}; it is kept as typed in the filled-in sheet.", item.number, edition.display_name()),
+                    ),
+                )
+                .at(&cs.name, row.row, col),
+            );
+        }
+    }
+}
+
+fn item_targets(item: &super::edition::Item, per_target: bool) -> String {
+    match item.slots(per_target).as_slice() {
+        [None] if item.targets.is_empty() => "項目全体".to_string(),
+        [None] => item.targets_label(),
+        slots => slots
+            .iter()
+            .flatten()
+            .map(|t| t.label())
+            .collect::<Vec<_>>()
+            .join("、"),
+    }
+}
 
 /// How a row is named in messages: 「2-① サーバ、端末PC…」(サーバ).
 fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> (String, String) {
@@ -200,6 +272,28 @@ pub fn check_sheet(
         return;
     };
 
+    if edition.from_sheet {
+        let (ja, en) = match &cs.named_edition {
+            Some(n) => (
+                format!("{n}版のチェックリスト: daichoにこの版の項目の文言がないため、文言は照合せず、記入の形式(回答・確認日・目標日・記入欄)だけを確認しました。文言も照合するには `daicho edition import` で様式から版の定義を作り、--checklist FILE で指定してください。"),
+                format!("A {n} checklist: daicho has no item texts for this edition, so item texts are not verified; the sheet was checked by structure (answers, check and target dates, form fields). To verify the texts, make the edition's definition from the form with `daicho edition import` and pass it with --checklist FILE."),
+            ),
+            None => (
+                "版を判別できないチェックリスト: 項目の文言は照合せず、記入の形式(回答・確認日・目標日・記入欄)だけを確認しました。版の定義は `daicho edition import` で様式から作り、--checklist FILE で指定できます。".to_string(),
+                "A checklist of an edition daicho does not recognise: item texts are not verified; the sheet was checked by structure (answers, check and target dates, form fields). Make the edition's definition from the form with `daicho edition import` and pass it with --checklist FILE.".to_string(),
+            ),
+        };
+        let first = cs
+            .rows
+            .first()
+            .map_or((cs.first_row, 0), |r| (r.row, r.col));
+        out.push(
+            Finding::new(&C008, Text::new(ja, en))
+                .at(name, first.0, first.1)
+                .value(edition.name.clone()),
+        );
+    }
+
     // The gate question.
     if let Some(g) = &cs.gate {
         let r = &g.rounds[0];
@@ -217,6 +311,7 @@ pub fn check_sheet(
             );
         }
     }
+    check_unplaced(cs, edition, out);
     let gate_no = cs.gate_says_no();
 
     for row in &cs.rows {
@@ -515,7 +610,8 @@ fn check_fields(cs: &ChecklistSheet, out: &mut Vec<Finding>) {
                     .at(name, r, c),
                 );
             }
-            _ if f.required && cs.edition.is_some() => out.push(
+            // An edition read by its structure may name its fields differently.
+            _ if f.required && cs.edition.as_ref().is_some_and(|e| !e.from_sheet) => out.push(
                 Finding::new(
                     &C007,
                     Text::new(

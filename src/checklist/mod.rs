@@ -1,18 +1,24 @@
 //! The MHLW cybersecurity checklist: editions as data, reading a hospital's checklist sheet in
-//! any layout, linting it (C001–C007) and filling it in from the ledger.
+//! any layout, linting it (C001–C009) and filling it in from the ledger.
 //!
 //! - [`edition`] — `templates/checklist/*.toml` (and `--checklist FILE`).
 //! - [`read`] finds item rows, answer columns and header fields in any layout.
 //! - [`derive`] — what the same workbook's ledger says (根拠, proposals, contradictions).
-//! - [`lint`] — C001–C007.
+//! - [`lint`] — C001–C009.
 //! - [`render`] — the filled-in sheet (also the template's blank form).
+//! - [`structure`] — an edition made of a sheet's own rows (an edition daicho has no text for;
+//!   `daicho edition import`).
+//! - [`import`] — `daicho edition import FORM`: a form made into an edition file.
 
 pub mod derive;
 pub mod edition;
+pub mod import;
 pub mod lint;
 pub mod parse;
 pub mod read;
 pub mod render;
+pub mod slots;
+pub mod structure;
 
 pub use derive::Evidence;
 pub use edition::{Catalog, Edition, Form, Tag};
@@ -55,7 +61,7 @@ impl Default for ChecklistAnalysis {
     }
 }
 
-/// Reads the checklist sheets of a workbook and lints them (C001–C007) against the ledger's
+/// Reads the checklist sheets of a workbook and lints them (C001–C009) against the ledger's
 /// `evidence` (this workbook's ledger, or the `--ledger FILE` the engine judged); checklist
 /// findings are appended to `findings`.
 pub fn check(

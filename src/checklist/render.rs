@@ -7,7 +7,8 @@
 use super::derive::Evidence;
 use super::edition::{Edition, Item};
 use super::parse::{Answer, DateValue, Target};
-use super::read::{ChecklistSheet, ItemRow, RoundCells, RENDER_MARKER};
+use super::read::{ChecklistSheet, RoundCells, RENDER_MARKER};
+use super::slots::{slot_row, targets_text, unplaced_rows};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Note,
     Workbook, Worksheet, XlsxError,
@@ -159,25 +160,6 @@ fn lines_for(text: &str, width: f64) -> usize {
                 .max(1.0) as usize
         })
         .sum()
-}
-
-/// What the renderer carries over from a read sheet for one answer slot.
-fn slot_row(cs: &ChecklistSheet, item: usize, slot: Option<Target>) -> Option<&ItemRow> {
-    let rows: Vec<&ItemRow> = cs.rows.iter().filter(|r| r.item == Some(item)).collect();
-    let exact = slot.and_then(|t| rows.iter().find(|r| r.targets.contains(&t)).copied());
-    exact
-        .or_else(|| {
-            rows.iter()
-                .find(|r| r.targets.is_empty() || r.targets.contains(&Target::All))
-                .copied()
-        })
-        .or_else(|| {
-            if slot.is_none() {
-                rows.first().copied()
-            } else {
-                None
-            }
-        })
 }
 
 /// The answer to carry into the dropdown cell. Both はい and いいえ marked is no answer: the cell
@@ -462,7 +444,11 @@ fn write_item(
     gate_no: bool,
 ) -> Result<u32, XlsxError> {
     let slots = item.slots(edition.per_target);
-    let n = slots.len() as u32;
+    // Answered rows whose 対象 is not one of this item's slots: kept as typed below them (C009).
+    let unplaced = answers
+        .map(|cs| unplaced_rows(cs, edition, index))
+        .unwrap_or_default();
+    let n = (slots.len() + unplaced.len()) as u32;
     let last = first + n - 1;
     let mut item_note = String::new();
     if item.unverified {
@@ -544,6 +530,41 @@ fn write_item(
         ws.write_string_with_format(row, COL_EVIDENCE, &ev_text, &st.evidence)?;
         evidence_texts.push(ev_text);
     }
+    for (k, kept) in unplaced.iter().enumerate() {
+        let row = first + (slots.len() + k) as u32;
+        let (label, _) = targets_text(kept);
+        ws.write_string_with_format(row, COL_TARGET, &label, &st.target)?;
+        for (rd, col) in ROUND_COL.iter().enumerate() {
+            let cells = &kept.rounds[rd];
+            match answer_text(&cells.answer) {
+                Some(a) => ws.write_string_with_format(row, *col, &a, &st.answer)?,
+                None if cells.answer == Answer::Both => {
+                    ws.write_blank(row, *col, &st.answer)?;
+                    ws.insert_note(row, *col, &note(BOTH_MARKED_NOTE))?
+                }
+                None => ws.write_blank(row, *col, &st.answer)?,
+            };
+            ws.add_data_validation(row, *col, row, *col, yes_no)?;
+            write_date(ws, row, col + 1, &cells.check, &st.date)?;
+            write_date(ws, row, col + 2, &cells.target, &st.date)?;
+        }
+        let text = format!(
+            "元のシート{}行目の回答です。対象「{label}」はこの版の項目{}の対象({})にないため、そのまま転記しました(C009)。",
+            kept.row + 1,
+            item.number,
+            slots
+                .iter()
+                .map(|s| match s {
+                    Some(t) => t.label().to_string(),
+                    None if item.targets.is_empty() => "項目全体".to_string(),
+                    None => item.targets_label(),
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+        );
+        ws.write_string_with_format(row, COL_EVIDENCE, &text, &st.evidence)?;
+        evidence_texts.push(text);
+    }
     if n > 1 {
         ws.merge_range(first, COL_NO, last, COL_NO, &item.number, &st.number)?;
         ws.merge_range(first, COL_TEXT, last, COL_TEXT, &item.text, &st.text)?;
@@ -588,6 +609,14 @@ pub fn render_for(
                 cs.name,
                 edition.display_name()
             )
+        });
+        let origin = origin.or_else(|| {
+            edition.from_sheet.then(|| {
+                format!(
+                    "元のシート「{}」の版({})の文言はdaichoにないため、項目はシートの文言のまま転記しています(文言は照合していません)。",
+                    cs.name, edition.name
+                )
+            })
         });
         let extras = Extras {
             answers: cs.edition.as_ref().map(|_| cs),
@@ -758,5 +787,73 @@ mod tests {
         let name = render_sheet(&mut book, &ed, None, None).unwrap();
         assert_eq!(name, "チェックリスト(医療機関確認用)記入済");
         assert!(book.save_to_buffer().is_ok());
+    }
+
+    #[test]
+    fn an_answer_for_a_target_the_edition_does_not_ask_is_kept() {
+        let cat = Catalog::bundled();
+        let ed = find_bundled(Some("r7"), Form::Hospital).unwrap();
+        let mut rows: Vec<Vec<String>> = vec![
+            vec!["医療機関におけるサイバーセキュリティ対策チェックリスト(令和7年度版)".into()],
+            vec![
+                "No".into(),
+                "チェック項目".into(),
+                "対象".into(),
+                "回答".into(),
+                "確認日".into(),
+            ],
+        ];
+        for item in &ed.items {
+            let mut row = vec![
+                item.number.clone(),
+                item.text.clone(),
+                String::new(),
+                "はい".into(),
+                "2026/6/1".into(),
+            ];
+            if item.number == "2-⑥" {
+                // R7 asks 2-⑥ for all systems; this sheet answers it per target.
+                row[2] = "サーバ".into();
+                rows.push(row.clone());
+                row = vec![
+                    String::new(),
+                    String::new(),
+                    "端末PC".into(),
+                    "いいえ".into(),
+                    "2026/6/2".into(),
+                ];
+            }
+            rows.push(row);
+        }
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let refs: Vec<&[&str]> = refs.iter().map(|r| r.as_slice()).collect();
+        let sheet = crate::workbook::Sheet::from_text_rows("チェックリスト", &refs);
+        let cs = read_sheet(0, &sheet, &cat, as_of()).unwrap();
+        let mut findings = Vec::new();
+        check_sheet(
+            &cs,
+            &crate::checklist::Evidence::default(),
+            as_of(),
+            &mut findings,
+        );
+        let c009: Vec<_> = findings.iter().filter(|f| f.code() == "C009").collect();
+        assert_eq!(c009.len(), 2, "{findings:?}");
+        let mut book = Workbook::new();
+        render_sheet(&mut book, &ed, Some(&cs), None).unwrap();
+        let back = reread(&mut book);
+        let texts: Vec<String> = back.sheets[0]
+            .grid
+            .rows()
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|(_, v)| v.display()))
+            .collect();
+        assert_eq!(texts.iter().filter(|t| t.contains("(C009)")).count(), 2);
+        assert!(
+            texts.iter().any(|t| t == "いいえ"),
+            "the 端末PC answer is kept"
+        );
     }
 }

@@ -162,10 +162,28 @@ fn rules(s: &mut Settings, path: &Path, cfg: &RulesSection) -> Result<(), Config
     Ok(())
 }
 
-/// `[checklist]`: the edition and the form.
+/// `[checklist]`: the edition, the form and an edition file of one's own.
 fn checklist(s: &mut Settings, path: &Path, cfg: ChecklistSection) -> Result<(), ConfigError> {
     let err = |ja: String, en: String| ConfigError::new(path, ja, en);
     s.edition = cfg.edition.filter(|e| !e.trim().is_empty());
+    if let Some(file) = cfg.file.filter(|f| !f.as_os_str().is_empty()) {
+        let full = path.parent().map_or(file.clone(), |dir| dir.join(&file));
+        if !full.is_file() {
+            let shown = file.display();
+            return Err(err(
+                format!("[checklist] file の「{shown}」がありません。daicho.toml からの相対パスで、daicho edition import で作った版の定義ファイルを指定してください。"),
+                format!("[checklist] file: '{shown}' does not exist. Name an edition file made by daicho edition import, relative to daicho.toml."),
+            ));
+        }
+        // A broken edition file stops the run here, naming it, rather than falling back unseen.
+        if let Err(e) = crate::checklist::edition::load_file(&full) {
+            return Err(err(
+                format!("[checklist] file: {}", e.ja),
+                format!("[checklist] file: {}", e.en),
+            ));
+        }
+        s.checklist_file = Some(full);
+    }
     if let Some(form) = &cfg.form {
         let parsed = Form::from_key(form).ok_or_else(|| {
             err(

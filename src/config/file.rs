@@ -82,6 +82,8 @@ pub struct RulesSection {
 pub struct ChecklistSection {
     pub edition: Option<String>,
     pub form: Option<String>,
+    /// An edition file (`daicho edition import`), relative to the daicho.toml.
+    pub file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -50,7 +50,9 @@ pub fn resolve(
     if cli.edition.is_some() {
         s.edition = cli.edition.clone();
     }
-    s.checklist_file = cli.checklist_file.clone();
+    if cli.checklist_file.is_some() {
+        s.checklist_file = cli.checklist_file.clone();
+    }
     s.ledger_file = cli.ledger_file.clone();
     Ok(s)
 }

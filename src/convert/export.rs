@@ -190,7 +190,7 @@ impl serde::Serialize for JsonDevice<'_> {
         let d = &self.conv.devices[self.index];
         let s = &self.conv.sources[self.index];
         let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("sheet", &s.sheet)?;
+        m.serialize_entry("sheet", &*s.sheet)?;
         m.serialize_entry("row", &(s.row + 1))?;
         for f in Field::ALL {
             m.serialize_entry(f.key(), &d.get(f).map(json_value).unwrap_or(Value::Null))?;

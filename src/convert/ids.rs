@@ -55,7 +55,7 @@ pub(super) fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Ch
             };
             let before = id_text(&conv.devices[i]).unwrap_or_default();
             let place = Place {
-                sheet: conv.sources[i].sheet.clone(),
+                sheet: conv.sources[i].sheet.to_string(),
                 row: conv.sources[i].row,
                 col: Some(col),
             };

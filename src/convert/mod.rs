@@ -1,8 +1,9 @@
 //! `daicho convert`: any ledger daicho can read, in the standard layout of the template.
 //!
-//! read (any format) -> understand (the checker's own analysis: ledger sheets, devices, skipped
-//! rows) -> [`convert`] (one standard row per device, safe fixes logged) -> check the result (the
-//! converted sheet is written, read back and analysed like any input) -> write xlsx (standard
+//! read (any format) -> understand (the checker's own reading: ledger sheets, devices, skipped
+//! rows; no rules run on the input) -> [`convert`] (one standard row per device, safe fixes
+//! logged) -> check the result (the converted sheet exactly as `daicho check` would read it back
+//! from the file, built in memory by `reread`, analysed like any input) -> write xlsx (standard
 //! sheet + 変換ログ), csv or json. The input is never modified.
 
 pub mod command;
@@ -10,6 +11,7 @@ pub mod export;
 pub mod fixes;
 mod ids;
 pub mod log;
+mod reread;
 
 use crate::engine::{analyze, Analysis};
 use crate::layout::{Field, SheetRole};
@@ -23,15 +25,18 @@ use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where a converted device came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub sheet: String,
+    /// Shared by the devices of a sheet (one copy per sheet, not per device).
+    pub sheet: Arc<str>,
     /// 0-based row in the source sheet.
     pub row: u32,
-    /// The source column of each field (`None` when the sheet had no such column).
-    pub field_cols: [Option<u32>; Field::ALL.len()],
+    /// The source column of each field (`None` when the sheet had no such column); the sheet's,
+    /// shared by its devices.
+    pub field_cols: Arc<[Option<u32>; Field::ALL.len()]>,
     /// The source column of each extra column.
     pub extra_cols: Vec<Option<u32>>,
 }
@@ -132,7 +137,53 @@ fn shown(v: Option<&CellValue>) -> String {
 /// Builds the standard ledger from an analysis: every device once, in workbook order, with safe
 /// fixes applied and logged. The findings on the result are added by [`check_result`].
 pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Conversion {
-    let ledger = &analysis.ledger;
+    convert_ledger(
+        input,
+        analysis.workbook,
+        &analysis.ledger,
+        &analysis.sheets,
+        settings,
+    )
+}
+
+/// [`convert`] from what the input is (its sheets and ledger), without the input's findings:
+/// `convert` never reports them, so the rules are not run on the input.
+fn convert_ledger(
+    input: &Path,
+    workbook: &Workbook,
+    ledger: &Ledger<'_>,
+    sheets: &[crate::report::SheetInfo],
+    settings: &Settings,
+) -> Conversion {
+    let (mut conv, pending) = convert_devices(input, ledger, settings, None);
+    finish(&mut conv, pending, &sheet_order(workbook), sheets);
+    conv
+}
+
+/// The sheets' names in workbook order.
+fn sheet_order(workbook: &Workbook) -> Vec<String> {
+    workbook.sheets.iter().map(|s| s.name.clone()).collect()
+}
+
+/// Values left in the input for [`move_values`] (the device's own row, unchanged by any fix):
+/// one per device.
+struct Deferred {
+    sheet: usize,
+    row: u32,
+    /// Bits by `Field::index`.
+    fields: u32,
+    /// Bits by extra column (the first 64).
+    extras: u64,
+}
+
+/// Every device as a standard row, with its changes still to be logged. With `deferred`, the
+/// values no fix changes are left in the input, to be moved (not copied) by [`move_values`].
+fn convert_devices(
+    input: &Path,
+    ledger: &Ledger<'_>,
+    settings: &Settings,
+    mut deferred: Option<&mut Vec<Deferred>>,
+) -> (Conversion, Vec<(usize, Change)>) {
     let (extra_columns, sheet_extras) = merge_extra_columns(ledger);
     let mut conv = Conversion {
         input: input.to_path_buf(),
@@ -148,11 +199,65 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
-        convert_sheet(&mut conv, &mut pending, ls, extras, settings);
+        convert_sheet(
+            &mut conv,
+            &mut pending,
+            ls,
+            extras,
+            settings,
+            deferred.as_deref_mut(),
+        );
     }
-    half_width_ids(&mut conv, &mut pending);
-    log_changes(&mut conv, pending, analysis.workbook);
-    for info in &analysis.sheets {
+    (conv, pending)
+}
+
+/// Moves the deferred values out of the input's cells into the converted rows.
+fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Deferred>) {
+    let mut rows: Vec<Option<Vec<crate::workbook::Row>>> = workbook
+        .sheets
+        .iter_mut()
+        .map(|s| Some(std::mem::take(&mut s.grid).into_rows()))
+        .collect();
+    for (i, d) in deferred.into_iter().enumerate() {
+        let Some(Some(sheet_rows)) = rows.get_mut(d.sheet) else {
+            continue;
+        };
+        let Ok(r) = sheet_rows.binary_search_by_key(&d.row, |r| r.index) else {
+            continue;
+        };
+        let (Some(device), Some(source)) = (conv.devices.get_mut(i), conv.sources.get(i)) else {
+            continue;
+        };
+        let cells = &mut sheet_rows[r].cells;
+        let mut take = |col: u32| -> Option<CellValue> {
+            let k = cells.binary_search_by_key(&col, |(c, _)| *c).ok()?;
+            Some(std::mem::replace(&mut cells[k].1, CellValue::Bool(false)))
+        };
+        for f in Field::ALL {
+            if d.fields & (1 << f.index()) != 0 {
+                if let Some(col) = source.field_cols[f.index()] {
+                    device.fields[f.index()] = take(col);
+                }
+            }
+        }
+        for (idx, col) in source.extra_cols.iter().enumerate().take(64) {
+            if let (true, Some(col)) = (d.extras & (1 << idx) != 0, col) {
+                device.extra[idx] = take(*col);
+            }
+        }
+    }
+}
+
+/// The management numbers' half-width fix, the change log in order, the sheets left out.
+fn finish(
+    conv: &mut Conversion,
+    mut pending: Vec<(usize, Change)>,
+    order: &[String],
+    sheets: &[crate::report::SheetInfo],
+) {
+    half_width_ids(conv, &mut pending);
+    log_changes(conv, pending, order);
+    for info in sheets {
         if info.role != SheetRole::Ledger && !is_own_sheet(&info.name) {
             conv.left_out.push(LeftOut::Sheet {
                 name: info.name.clone(),
@@ -160,7 +265,6 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
             });
         }
     }
-    conv
 }
 
 /// The extra columns across sheets: the same header text in two sheets is one column; a header
@@ -196,6 +300,7 @@ fn convert_sheet(
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
     settings: &Settings,
+    mut deferred: Option<&mut Vec<Deferred>>,
 ) {
     let name = ls.name().to_string();
     for f in Field::ALL {
@@ -204,8 +309,35 @@ fn convert_sheet(
         }
     }
     let sections = section_kinds(ls);
+    let mut field_cols = [None; Field::ALL.len()];
+    for f in Field::ALL {
+        field_cols[f.index()] = ls.layout.col(f);
+    }
+    let shared = SheetShared {
+        name: Arc::from(name.as_str()),
+        field_cols: Arc::new(field_cols),
+    };
     for device in &ls.devices {
-        let (out, source) = convert_device(conv, pending, ls, &sections, extras, device, settings);
+        let mut defer = deferred.as_ref().map(|_| Deferred {
+            sheet: ls.sheet_index,
+            row: device.row.index,
+            fields: 0,
+            extras: 0,
+        });
+        let (out, source) = convert_device(
+            conv,
+            pending,
+            ls,
+            &shared,
+            &sections,
+            extras,
+            device,
+            settings,
+            defer.as_mut(),
+        );
+        if let (Some(list), Some(d)) = (deferred.as_deref_mut(), defer) {
+            list.push(d);
+        }
         conv.devices.push(out);
         conv.sources.push(source);
     }
@@ -224,14 +356,23 @@ fn convert_sheet(
 /// One device as a standard row and where its values came from: each field with its safe fixes,
 /// the kind from the sheet's structure when the row has none, the extra columns. The changes go
 /// to `pending` under the device's index.
+/// What the devices of one sheet share in their [`Source`].
+struct SheetShared {
+    name: Arc<str>,
+    field_cols: Arc<[Option<u32>; Field::ALL.len()]>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn convert_device(
     conv: &Conversion,
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
+    shared: &SheetShared,
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
     settings: &Settings,
+    mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
     let name = ls.name().to_string();
     let extra_len = conv.extra_columns.len();
@@ -239,20 +380,20 @@ fn convert_device(
     let index = conv.devices.len();
     let mut out = StandardRow::new(extra_len);
     let mut source = Source {
-        sheet: name.clone(),
+        sheet: Arc::clone(&shared.name),
         row,
-        field_cols: [None; Field::ALL.len()],
+        field_cols: Arc::clone(&shared.field_cols),
         extra_cols: vec![None; extra_len],
     };
     for f in Field::ALL {
         let Some(col) = ls.layout.col(f) else {
             continue;
         };
-        source.field_cols[f.index()] = Some(col);
         let Some(value) = device.row.get(col) else {
             continue;
         };
         let (fixed, applied) = fix_value(f, value, settings);
+        let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((
                 index,
@@ -270,7 +411,14 @@ fn convert_device(
                 },
             ));
         }
-        out.set(f, fixed);
+        // A value no fix changes stays in the input until it is moved (never the kind: whether
+        // the row has one decides the kind from the layout below).
+        match defer.as_deref_mut() {
+            Some(d) if f != Field::Kind && unchanged => {
+                d.fields |= 1 << f.index();
+            }
+            _ => out.set(f, fixed),
+        }
     }
     if out.get(Field::Kind).is_none() {
         // Only what the checker itself concluded from the sheet's structure.
@@ -296,7 +444,10 @@ fn convert_device(
     }
     for &(col, idx) in extras {
         if let Some(v) = device.row.get(col) {
-            out.extra[idx] = Some(v.clone());
+            match defer.as_deref_mut() {
+                Some(d) if idx < 64 => d.extras |= 1 << idx,
+                _ => out.extra[idx] = Some(v.clone()),
+            }
             source.extra_cols[idx] = Some(col);
         }
     }
@@ -305,7 +456,7 @@ fn convert_device(
 
 /// The changes into the log: each with its device's converted management number, in cell order
 /// within a sheet and the workbook's order of sheets (the kept values too).
-fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, workbook: &Workbook) {
+fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, sheets: &[String]) {
     for (index, mut change) in pending {
         change.id = conv.devices[index].get(Field::Id).map(|v| v.display());
         conv.changes.push(change);
@@ -314,11 +465,10 @@ fn log_changes(conv: &mut Conversion, pending: Vec<(usize, Change)>, workbook: &
         (&a.place.sheet, a.place.row, a.place.col).cmp(&(&b.place.sheet, b.place.row, b.place.col))
     });
     // Keep workbook order of sheets, not alphabetical.
-    let order: HashMap<&str, usize> = workbook
-        .sheets
+    let order: HashMap<&str, usize> = sheets
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
+        .map(|(i, s)| (s.as_str(), i))
         .collect();
     conv.changes.sort_by_key(|c| {
         order
@@ -364,15 +514,36 @@ pub fn standard_workbook(
     book.save_to_buffer()
 }
 
-/// Runs the checker on the converted ledger exactly as `daicho check` would read it (written,
-/// read back, analysed) and records the findings with the source cell of each.
+/// Runs the checker on the converted ledger exactly as `daicho check` would read it back from the
+/// written file and records the findings with the source cell of each.
 pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), ConvertError> {
-    let bytes = standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
-    let book = crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
-        .map_err(ConvertError::Reread)?;
-    let analysis = analyze(&book, settings);
-    let mut remaining = Vec::with_capacity(analysis.findings.len());
-    for f in analysis.findings {
+    // The sheet as the reader would give it back, built in memory; written and read back only
+    // when some value's trip through the file is not plain (see `reread`).
+    // The values are moved into that sheet and back, not copied.
+    let (mut book, moved) = match reread::take_standard_sheet(conv) {
+        Some(sheet) => (
+            Workbook {
+                format: crate::workbook::Format::Xlsx,
+                sheets: vec![sheet],
+            },
+            true,
+        ),
+        None => {
+            let bytes =
+                standard_workbook(conv, None).map_err(|e| ConvertError::Write(e.to_string()))?;
+            let book = crate::workbook::open_bytes(&bytes, "xlsx", &settings.limits)
+                .map_err(ConvertError::Reread)?;
+            (book, false)
+        }
+    };
+    let findings = analyze(&book, settings).findings;
+    if moved {
+        if let Some(sheet) = book.sheets.pop() {
+            reread::restore(conv, sheet);
+        }
+    }
+    let mut remaining = Vec::with_capacity(findings.len());
+    for f in findings {
         let device = f
             .row
             .filter(|r| f.sheet.as_deref() == Some(LEDGER_SHEET_NAME) && *r >= FIRST_DATA_ROW)
@@ -392,7 +563,7 @@ pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), Co
                 };
                 (
                     Some(Place {
-                        sheet: s.sheet.clone(),
+                        sheet: s.sheet.to_string(),
                         row: s.row,
                         col,
                     }),
@@ -444,12 +615,30 @@ impl ConvertError {
 pub fn convert_file(path: &Path, settings: &Settings) -> Result<Conversion, ConvertError> {
     let workbook: Workbook =
         crate::isolate::open_path(path, &settings.limits).map_err(ConvertError::Read)?;
-    let analysis = analyze(&workbook, settings);
-    if analysis.ledger.sheets.is_empty() {
-        return Err(ConvertError::NoLedger);
-    }
-    let mut conv = convert(path, &analysis, settings);
+    let mut conv = convert_workbook(path, workbook, settings)?;
     check_result(&mut conv, settings)?;
+    Ok(conv)
+}
+
+/// [`convert`] of a workbook it owns: the values no fix changes are moved out of it.
+fn convert_workbook(
+    path: &Path,
+    workbook: Workbook,
+    settings: &Settings,
+) -> Result<Conversion, ConvertError> {
+    let mut deferred = Vec::new();
+    let (mut conv, pending, sheets) = {
+        let input = crate::engine::understand(&workbook, settings);
+        if input.ledger.sheets.is_empty() {
+            return Err(ConvertError::NoLedger);
+        }
+        let (conv, pending) = convert_devices(path, &input.ledger, settings, Some(&mut deferred));
+        (conv, pending, input.sheets)
+    };
+    // The values no fix changed are moved out of the input, not copied; then it is dropped.
+    let order = sheet_order(&workbook);
+    move_values(&mut conv, workbook, deferred);
+    finish(&mut conv, pending, &order, &sheets);
     Ok(conv)
 }
 
@@ -474,6 +663,13 @@ mod tests {
         let s = settings();
         let analysis = analyze(&wb, &s);
         let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);
+        // Moving the values out of the input gives the same conversion as copying them.
+        let moved = convert_workbook(Path::new("in.xlsx"), wb.clone(), &s).expect("convert");
+        assert_eq!(moved.devices, conv.devices);
+        assert_eq!(moved.sources, conv.sources);
+        assert_eq!(moved.changes, conv.changes);
+        assert_eq!(moved.kept, conv.kept);
+        assert_eq!(moved.left_out, conv.left_out);
         check_result(&mut conv, &s).expect("check");
         conv
     }

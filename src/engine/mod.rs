@@ -72,9 +72,42 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
 /// as reported — after --select/--ignore, severity overrides and [[exceptions]] / daicho:ignore —
 /// so the checklist's evidence (patch item, C005 …) sees exactly those.
 pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> LedgerAnalysis<'a> {
+    let Understood {
+        ledger,
+        sheets,
+        checklist_sheets,
+    } = understand(workbook, settings);
+    let ctx = Context {
+        settings,
+        as_of: settings.as_of,
+    };
+    let mut findings = Vec::new();
+    if ledger.sheets.is_empty() && checklist_sheets.is_empty() {
+        findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
+    }
+    rules::check_ledger(&ledger, &ctx, &mut findings);
+    filter_and_resolve(&mut findings, settings);
+    crate::suppress::apply(&mut findings, &ledger, settings);
+    LedgerAnalysis {
+        ledger,
+        sheets,
+        findings,
+        checklist_sheets,
+    }
+}
+
+/// What a workbook is before any rule runs: every sheet classified and the ledger built.
+pub struct Understood<'a> {
+    pub ledger: Ledger<'a>,
+    pub sheets: Vec<SheetInfo>,
+    /// Indices of the checklist sheets.
+    pub checklist_sheets: Vec<usize>,
+}
+
+/// The first half of [`analyze_ledger`], without the rules (what `convert` needs of its input).
+pub fn understand<'a>(workbook: &'a Workbook, settings: &Settings) -> Understood<'a> {
     let mut ledger = Ledger::default();
     let mut sheets = Vec::with_capacity(workbook.sheets.len());
-    let mut checklist_sheets = 0usize;
     let mut checklist_indices = Vec::new();
     for (i, sheet) in workbook.sheets.iter().enumerate() {
         let mut info = SheetInfo::of(sheet);
@@ -85,7 +118,6 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
         }
         if crate::checklist::is_checklist(sheet) {
             info.role = SheetRole::Checklist;
-            checklist_sheets += 1;
             checklist_indices.push(i);
         } else if let Some(layout) = find_ledger_layout(sheet, settings.field_table) {
             let ls = read_ledger_sheet(i, sheet, layout);
@@ -96,22 +128,9 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
         }
         sheets.push(info);
     }
-
-    let ctx = Context {
-        settings,
-        as_of: settings.as_of,
-    };
-    let mut findings = Vec::new();
-    if ledger.sheets.is_empty() && checklist_sheets == 0 {
-        findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
-    }
-    rules::check_ledger(&ledger, &ctx, &mut findings);
-    filter_and_resolve(&mut findings, settings);
-    crate::suppress::apply(&mut findings, &ledger, settings);
-    LedgerAnalysis {
+    Understood {
         ledger,
         sheets,
-        findings,
         checklist_sheets: checklist_indices,
     }
 }

@@ -601,6 +601,38 @@ fn cases() -> Vec<Case> {
             settings: plain,
         },
         Case {
+            // A sheet of an edition daicho has no text for: one notice, checked by structure.
+            code: "C008",
+            fires: || {
+                vec![
+                    ledger(|_, _| {}),
+                    checklist("山田 一", |n, r| {
+                        r[1] = format!("独自の確認項目{n}を実施している。");
+                    }),
+                ]
+            },
+            at: "チェックリスト!B",
+            corrected: clean_both,
+            settings: plain,
+        },
+        Case {
+            code: "C009",
+            // 2-⑪ asks サーバ only; a row answering it for 端末PC is kept and said so.
+            fires: || {
+                vec![
+                    ledger(|_, _| {}),
+                    checklist("山田 一", |n, r| {
+                        if n == "2-⑪" {
+                            r[2] = "端末PC".into();
+                        }
+                    }),
+                ]
+            },
+            at: "チェックリスト!D",
+            corrected: clean_both,
+            settings: plain,
+        },
+        Case {
             code: "X001",
             fires: clean_ledger,
             at: "",

@@ -7,7 +7,11 @@
 //! error, never silently re-read as CSV.
 
 use super::guard::short_detail;
-use super::ReadError;
+use super::html_table::looks_like_html;
+use super::markup_text;
+use super::spreadsheetml::looks_like_spreadsheetml;
+use super::xlsx_merges::relationships;
+use super::{LegacyFormat, ReadError};
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
@@ -20,6 +24,10 @@ pub enum Format {
     Ods,
     Csv,
     Tsv,
+    /// Excel 2003 XML (SpreadsheetML), saved as `.xls` or `.xml`.
+    SpreadsheetMl,
+    /// An HTML table saved as `.xls` (web systems' "Excel" export).
+    Html,
 }
 
 impl Format {
@@ -31,6 +39,8 @@ impl Format {
             Format::Ods => "OpenDocument (.ods)",
             Format::Csv => "CSV",
             Format::Tsv => "TSV",
+            Format::SpreadsheetMl => "Excel 2003 XML",
+            Format::Html => "HTML (.xls)",
         }
     }
 
@@ -63,11 +73,61 @@ pub fn detect_format(bytes: &[u8], extension: &str) -> Result<Format, ReadError>
     if bytes.starts_with(CFB_MAGIC) {
         return detect_cfb(bytes, &ext);
     }
+    if let Some(legacy) = legacy_format(bytes) {
+        if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(ReadError::Legacy(legacy));
+        }
+    }
+    if !TEXT_EXTENSIONS.contains(&ext.as_str()) {
+        let head = markup_text::head(bytes);
+        if looks_like_spreadsheetml(&head) {
+            return Ok(Format::SpreadsheetMl);
+        }
+        if matches!(ext.as_str(), "xls" | "htm" | "html") && looks_like_html(&head) {
+            return Ok(Format::Html);
+        }
+    }
     match ext.as_str() {
         "tsv" => Ok(Format::Tsv),
         "csv" | "txt" if first_line_is_tab_separated(bytes) => Ok(Format::Tsv),
         "csv" | "txt" => Ok(Format::Csv),
         _ => Err(not_a_spreadsheet(&ext)),
+    }
+}
+
+/// A pre-Excel 97 spreadsheet, from its first record: Excel 2.x–4.0 files are a bare BIFF
+/// stream starting with a BOF record (type 0x0009/0x0209/0x0409, 4–16 bytes long, then the
+/// BIFF version and the document type); Quattro Pro files start with their own BOF record
+/// (type 0, 2 bytes: the version).
+fn legacy_format(bytes: &[u8]) -> Option<LegacyFormat> {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let (typ, len, version) = (u16_at(0)?, u16_at(2)?, u16_at(4)?);
+    match typ {
+        0x0009 | 0x0209 | 0x0409 if (4..=16).contains(&len) => {
+            // The document type: worksheet, chart, macro sheet or (BIFF4) workbook.
+            let doc_type = match typ {
+                0x0009 => version,
+                _ => u16_at(6)?,
+            };
+            if !matches!(doc_type, 0x0010 | 0x0020 | 0x0040 | 0x0100) && typ != 0x0009 {
+                return None;
+            }
+            Some(match typ {
+                0x0009 => LegacyFormat::Excel2,
+                0x0209 => LegacyFormat::Excel3,
+                _ => LegacyFormat::Excel4,
+            })
+        }
+        0x0000 if len == 2 => match version {
+            0x5120..=0x5121 => Some(LegacyFormat::QuattroProDos),
+            0x1001..=0x1007 => Some(LegacyFormat::QuattroPro),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -125,7 +185,29 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
     if has_mimetype {
         let mime = read_entry_prefix(&mut archive, "mimetype", 256);
         if mime.starts_with(ODS_MIME) {
+            // ODF encrypts each part and says so in the manifest; the encrypted content.xml
+            // would otherwise read as a damaged file.
+            let manifest = read_entry_prefix(&mut archive, "META-INF/manifest.xml", 1 << 20);
+            if memchr::memmem::find(&manifest, b"encryption-data").is_some() {
+                return Err(ReadError::Encrypted);
+            }
             return Ok(Format::Ods);
+        }
+    }
+    // The package relationships name the workbook part, wherever it lives (OPC allows any
+    // path): its extension says binary (xlsb) or XML (xlsx/xlsm).
+    let rels = read_entry_prefix(&mut archive, "_rels/.rels", 1 << 20);
+    let workbook_part = relationships(&rels).and_then(|rels| {
+        rels.into_values()
+            .find(|(typ, _)| typ.ends_with("/officeDocument"))
+            .map(|(_, target)| target.trim_start_matches('/').to_ascii_lowercase())
+    });
+    if let Some(part) = workbook_part.filter(|p| has_entry(&archive, p)) {
+        if part.ends_with(".bin") {
+            return Ok(Format::Xlsb);
+        }
+        if part.ends_with(".xml") {
+            return Ok(Format::Xlsx);
         }
     }
     if has_workbook_bin {
@@ -150,6 +232,14 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
         }
     }
     Err(not_a_spreadsheet(ext))
+}
+
+/// Whether the zip has an entry of this name (ASCII case-insensitive).
+fn has_entry(archive: &ZipArchive<Cursor<&[u8]>>, name: &str) -> bool {
+    archive
+        .file_names()
+        .filter_map(Result::ok)
+        .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// At most `limit` bytes of a (small) zip entry; empty if it cannot be read.
@@ -179,6 +269,10 @@ fn detect_cfb(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
     }
     if has("Workbook") || has("Book") {
         return Ok(Format::Xls);
+    }
+    if has("NativeContent_MAIN") {
+        // Quattro Pro 9 and later (.qpw, .wb3 saved by them): an OLE file of its own.
+        return Err(ReadError::Legacy(LegacyFormat::QuattroPro));
     }
     if has("Root Entry") && !cfb_is_truncated(bytes) {
         // A readable directory without a workbook stream: a Word .doc, an Outlook .msg …
@@ -350,6 +444,44 @@ mod tests {
     }
 
     #[test]
+    fn encrypted_ods_is_password_protected() {
+        let mime: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+        let manifest: &[u8] = br#"<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#;
+        let ods = zip_with(&[("mimetype", mime), ("META-INF/manifest.xml", manifest)]);
+        assert_eq!(detect_format(&ods, "ods"), Err(ReadError::Encrypted));
+        let plain = zip_with(&[("mimetype", mime), ("META-INF/manifest.xml", b"<m/>")]);
+        assert_eq!(detect_format(&plain, "ods"), Ok(Format::Ods));
+    }
+
+    /// OPC lets the workbook part live anywhere; `_rels/.rels` names it. A package with both
+    /// parts is what its relationships say.
+    #[test]
+    fn workbook_part_from_the_package_relationships() {
+        let rels = |target: &str| {
+            format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{target}"/></Relationships>"#
+            )
+        };
+        let xml_rels = rels("/excel/book.xml");
+        let xlsx = zip_with(&[
+            ("_rels/.rels", xml_rels.as_bytes()),
+            ("excel/book.xml", b"<workbook/>"),
+            ("xl/workbook.bin", b""),
+        ]);
+        assert_eq!(detect_format(&xlsx, "xlsx"), Ok(Format::Xlsx));
+        assert_eq!(detect_format(&xlsx, "xlsb"), Ok(Format::Xlsx));
+        let bin_rels = rels("xl/wb.bin");
+        let xlsb = zip_with(&[("_rels/.rels", bin_rels.as_bytes()), ("xl/wb.bin", b"")]);
+        assert_eq!(detect_format(&xlsb, "xlsx"), Ok(Format::Xlsb));
+        // A relationship to a missing part decides nothing.
+        let lost = zip_with(&[
+            ("_rels/.rels", xml_rels.as_bytes()),
+            ("xl/workbook.xml", b""),
+        ]);
+        assert_eq!(detect_format(&lost, "xlsb"), Ok(Format::Xlsx));
+    }
+
+    #[test]
     fn broken_zip_is_corrupt() {
         let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
         let half = &xlsx[..xlsx.len() / 2];
@@ -380,6 +512,80 @@ mod tests {
             })
         );
         assert_eq!(detect_format(CFB_MAGIC, "xls"), Ok(Format::Xls));
+    }
+
+    #[test]
+    fn legacy_spreadsheets_say_what_they_are() {
+        let bof = |typ: u16, data: &[u8]| {
+            let mut b = typ.to_le_bytes().to_vec();
+            b.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            b.extend_from_slice(data);
+            b.extend_from_slice(&[0; 64]);
+            b
+        };
+        for (bytes, legacy) in [
+            (bof(0x0009, &[0x02, 0x00, 0x10, 0x00]), LegacyFormat::Excel2),
+            (
+                bof(0x0209, &[0x00, 0x00, 0x10, 0x00, 0, 0]),
+                LegacyFormat::Excel3,
+            ),
+            (
+                bof(0x0409, &[0x00, 0x00, 0x10, 0x00, 0, 0]),
+                LegacyFormat::Excel4,
+            ),
+            (
+                bof(0x0409, &[0x00, 0x00, 0x00, 0x01, 0, 0]),
+                LegacyFormat::Excel4,
+            ),
+            (bof(0x0000, &[0x02, 0x10]), LegacyFormat::QuattroPro),
+            (bof(0x0000, &[0x20, 0x51]), LegacyFormat::QuattroProDos),
+        ] {
+            for ext in ["xls", "wb2", "wq1", ""] {
+                assert_eq!(
+                    detect_format(&bytes, ext),
+                    Err(ReadError::Legacy(legacy)),
+                    "{legacy:?} .{ext}"
+                );
+            }
+            // A text file is read as text whatever its first bytes.
+            assert!(detect_format(&bytes, "csv").is_ok());
+        }
+        let qpw = cfb_with(&[("Root Entry", 5), ("NativeContent_MAIN", 2)]);
+        assert_eq!(
+            detect_format(&qpw, "qpw"),
+            Err(ReadError::Legacy(LegacyFormat::QuattroPro))
+        );
+        let e = ReadError::Legacy(LegacyFormat::Excel4);
+        assert_eq!(e.kind(), "unsupported-format");
+        assert!(e.message(crate::Lang::Ja).contains("Excel 4.0"));
+        assert!(e.message(crate::Lang::Ja).contains("LibreOffice"));
+        assert!(ReadError::Legacy(LegacyFormat::QuattroPro)
+            .message(crate::Lang::En)
+            .contains("Quattro Pro"));
+    }
+
+    #[test]
+    fn exports_that_pass_for_xls() {
+        let xml = br#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>"#;
+        for ext in ["xls", "xml", "XML", ""] {
+            assert_eq!(detect_format(xml, ext), Ok(Format::SpreadsheetMl), "{ext}");
+        }
+        let html = b"\xEF\xBB\xBF\r\n<html><body><table><tr><td>1</td></tr></table>";
+        for ext in ["xls", "htm", "html"] {
+            assert_eq!(detect_format(html, ext), Ok(Format::Html), "{ext}");
+        }
+        // An HTML page named .xlsx is not what Excel would open; a .csv stays text.
+        assert!(matches!(
+            detect_format(html, "xlsx"),
+            Err(ReadError::NotSpreadsheet { .. })
+        ));
+        assert_eq!(detect_format(html, "csv"), Ok(Format::Csv));
+        assert_eq!(detect_format(xml, "csv"), Ok(Format::Csv));
+        // Other XML is no workbook.
+        assert_eq!(
+            detect_format(b"<?xml version=\"1.0\"?><rss/>", "xml"),
+            Err(ReadError::UnsupportedExtension("xml".into()))
+        );
     }
 
     #[test]

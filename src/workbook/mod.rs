@@ -8,9 +8,13 @@ mod csv_reader;
 mod detect;
 mod grid_builder;
 mod guard;
+mod html_table;
+mod macro_sheets;
+mod markup_text;
 pub mod numfmt;
 mod ods_scan;
 mod open;
+mod spreadsheetml;
 mod values;
 mod xls_ods;
 mod xls_scan;
@@ -261,6 +265,26 @@ impl Grid {
         &self.rows
     }
 
+    /// The rows, taken out of the grid.
+    pub fn into_rows(self) -> Vec<Row> {
+        self.rows
+    }
+
+    /// A grid of rows already in order (rows by index, each row's cells by column, none empty),
+    /// built without the sorting and the copies of [`Grid::from_cells`]; out-of-order or empty
+    /// rows are dropped rather than trusted.
+    pub fn from_sorted_rows(rows: Vec<Row>) -> Grid {
+        let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let ordered = row.cells.windows(2).all(|w| w[0].0 < w[1].0);
+            let after_last = out.last().is_none_or(|last| last.index < row.index);
+            if ordered && after_last && !row.cells.is_empty() {
+                out.push(row);
+            }
+        }
+        Grid { rows: out }
+    }
+
     pub fn row(&self, index: u32) -> Option<&Row> {
         self.rows
             .binary_search_by_key(&index, |r| r.index)
@@ -365,6 +389,40 @@ impl Default for Limits {
     }
 }
 
+/// A spreadsheet format of the 1980s–90s that daicho recognises but does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyFormat {
+    /// Excel 2.x (BIFF2, BOF record 0x0009).
+    Excel2,
+    /// Excel 3.0 (BIFF3, BOF record 0x0209).
+    Excel3,
+    /// Excel 4.0 (BIFF4, BOF record 0x0409).
+    Excel4,
+    /// Quattro Pro for DOS (.wq1/.wq2).
+    QuattroProDos,
+    /// Quattro Pro for Windows (.wb1/.wb2/.wb3) or its OLE successor (.qpw).
+    QuattroPro,
+}
+
+impl LegacyFormat {
+    fn name(self) -> &'static str {
+        match self {
+            LegacyFormat::Excel2 => "Excel 2.x (.xls, BIFF2)",
+            LegacyFormat::Excel3 => "Excel 3.0 (.xls, BIFF3)",
+            LegacyFormat::Excel4 => "Excel 4.0 (.xls, BIFF4)",
+            LegacyFormat::QuattroProDos => "Quattro Pro for DOS (.wq1/.wq2)",
+            LegacyFormat::QuattroPro => "Quattro Pro (.wb1/.wb2/.wb3/.qpw)",
+        }
+    }
+
+    fn is_excel(self) -> bool {
+        matches!(
+            self,
+            LegacyFormat::Excel2 | LegacyFormat::Excel3 | LegacyFormat::Excel4
+        )
+    }
+}
+
 /// Why a file could not be read. Each kind maps to one clear message telling the user what to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadError {
@@ -385,6 +443,8 @@ pub enum ReadError {
     },
     /// An extension daicho does not read.
     UnsupportedExtension(String),
+    /// A spreadsheet in a format older than Excel 97 that daicho knows but does not read.
+    Legacy(LegacyFormat),
     /// A text file that is neither valid UTF-8 nor CP932.
     UnknownEncoding,
     FileTooLarge {
@@ -430,6 +490,7 @@ impl ReadError {
             ReadError::Corrupt { .. } => "corrupt",
             ReadError::NotSpreadsheet { .. } => "not-a-spreadsheet",
             ReadError::UnsupportedExtension(_) => "unsupported-format",
+            ReadError::Legacy(_) => "unsupported-format",
             ReadError::UnknownEncoding => "unknown-encoding",
             ReadError::FileTooLarge { .. } => "file-too-large",
             ReadError::TooManyCells { .. } => "too-many-cells",
@@ -460,6 +521,10 @@ impl ReadError {
             (ReadError::NotSpreadsheet { extension }, En) => format!("The extension is .{extension} but the content is not a spreadsheet. Check that this is the right file."),
             (ReadError::UnsupportedExtension(e), Ja) => format!("この形式(.{e})には対応していません。.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv で保存してください。"),
             (ReadError::UnsupportedExtension(e), En) => format!("Unsupported format (.{e}). Save as .xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv."),
+            (ReadError::Legacy(f), Ja) if f.is_excel() => format!("このファイルは {} 形式(1987〜1992年頃の古い形式)のため読めません。LibreOffice Calc で開き、「名前を付けて保存」で Excel 2007-365 (.xlsx) 形式を選んで保存し直してから、もう一度実行してください(Excel ではセキュリティ センターの「ファイル制限機能の設定」により開けないことがあります)。", f.name()),
+            (ReadError::Legacy(f), En) if f.is_excel() => format!("This is an {} file (a format from 1987-1992), which daicho does not read. Open it in LibreOffice Calc and use Save As > Excel 2007-365 (.xlsx), then rerun (Excel may refuse to open it under Trust Center > File Block Settings).", f.name()),
+            (ReadError::Legacy(f), Ja) => format!("このファイルは {} 形式の表計算ファイルのため読めません。Quattro Pro で開いて「名前を付けて保存」で Excel 形式(.xlsx)を選ぶか、LibreOffice Calc で開いて .xlsx で保存し直してから、もう一度実行してください。", f.name()),
+            (ReadError::Legacy(f), En) => format!("This is a {} spreadsheet, which daicho does not read. Open it in Quattro Pro and save it in Excel format (.xlsx), or open it in LibreOffice Calc and save it as .xlsx, then rerun.", f.name()),
             (ReadError::UnknownEncoding, Ja) => "文字コードを判別できません(UTF-8でもShift_JISでもありません)。ExcelでCSV(UTF-8)として保存し直してください。".into(),
             (ReadError::UnknownEncoding, En) => "Unknown text encoding (neither UTF-8 nor Shift_JIS). Save the CSV again as UTF-8 from Excel.".into(),
             (ReadError::FileTooLarge { bytes, limit }, Ja) => format!("ファイルが大きすぎます({}MB、上限{}MB)。必要なら daicho.toml の [limits] max_file_mb で上限を上げてください。", bytes / 1_048_576, limit / 1_048_576),

@@ -6,7 +6,10 @@
 
 use super::detect::{detect_format, normalise_extension};
 use super::guard::{catch_reader_panic, check_zip_budget};
-use super::{csv_reader, xls_ods, xlsx, Format, Limits, ReadError, Workbook};
+use super::{
+    csv_reader, html_table, markup_text, spreadsheetml, xls_ods, xlsx, Format, Limits, ReadError,
+    Workbook,
+};
 use std::io::ErrorKind;
 use std::path::Path;
 
@@ -71,6 +74,12 @@ pub fn open_bytes_named(
         Format::Ods => xls_ods::read_ods(bytes, limits),
         Format::Csv | Format::Tsv => {
             csv_reader::read_text(bytes, format, text_sheet_name, limits).map(|s| vec![s])
+        }
+        Format::SpreadsheetMl => {
+            spreadsheetml::read_spreadsheetml(&markup_text::decode(bytes)?, limits)
+        }
+        Format::Html => {
+            html_table::read_html(&markup_text::decode(bytes)?, text_sheet_name, limits)
         }
     })?;
     Ok(Workbook { format, sheets })

@@ -10,7 +10,7 @@ use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
 use super::ods_scan::scan_ods;
 use super::values::from_data;
-use super::xls_scan::check_xls;
+use super::xls_scan::{check_xls, dialog_sheets, is_password_protected};
 use super::xlsx::merge_from;
 use super::{CellValue, Format, Grid, Limits, ReadError, Sheet};
 use calamine::{Data, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Xls, XlsError};
@@ -18,12 +18,17 @@ use std::io::Cursor;
 
 /// Reads every worksheet of an .xls file, with its merged ranges.
 pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    if is_password_protected(bytes) {
+        return Err(ReadError::Encrypted);
+    }
     check_xls(bytes, limits)?;
+    // Dialog sheets are listed as worksheets; macro sheets (Excel 4.0) have their own type.
+    let dialogs = dialog_sheets(bytes);
     let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();
     let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
-        if meta.typ != SheetType::WorkSheet {
+        if meta.typ != SheetType::WorkSheet || dialogs.contains(&meta.name) {
             continue;
         }
         let range = match book.worksheet_range(&meta.name) {

@@ -41,6 +41,58 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
     Ok(())
 }
 
+/// True when the workbook globals hold a `FilePass` record: the file is password-protected
+/// (RC4, CryptoAPI RC4 or XOR obfuscation alike). Everything after that record is encrypted, so
+/// the bounds scan and calamine would read noise and call the file damaged; calamine also lets
+/// XOR-obfuscated files through (it only looks at the RC4 flag).
+pub(super) fn is_password_protected(bytes: &[u8]) -> bool {
+    let Some(stream) = cfb_stream(bytes, &["Workbook", "Book"]) else {
+        return false;
+    };
+    for (typ, _) in records(&stream) {
+        match typ {
+            0x002F => return true,
+            0x000A => break,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Names of the dialog sheets: BIFF8 lists them as worksheets and sets `fDialog` (0x0010) in
+/// their `WsBool` record. They hold controls, not cells, and are skipped like chart sheets.
+pub(super) fn dialog_sheets(bytes: &[u8]) -> Vec<String> {
+    let Some(stream) = cfb_stream(bytes, &["Workbook", "Book"]) else {
+        return Vec::new();
+    };
+    bound_sheets(&stream)
+        .into_iter()
+        .filter(|(offset, _)| {
+            let Some(sheet) = stream.get(*offset..) else {
+                return false;
+            };
+            let mut bofs = 0;
+            for (typ, data) in records(sheet) {
+                match typ {
+                    0x0809 => {
+                        bofs += 1;
+                        if bofs > 1 {
+                            // A nested substream (an embedded chart): the sheet's own WsBool
+                            // comes before it.
+                            return false;
+                        }
+                    }
+                    0x0081 => return data.first().is_some_and(|b| b & 0x10 != 0),
+                    0x000A => return false,
+                    _ => {}
+                }
+            }
+            false
+        })
+        .map(|(_, name)| name)
+        .collect()
+}
+
 fn too_many(sheet: String, limits: &Limits) -> ReadError {
     ReadError::TooManyCells {
         sheet,
@@ -327,6 +379,19 @@ mod tests {
         let cells = sheet_box(&stream, sheets[0].0).unwrap().unwrap();
         assert!((4 * 8..=5 * 8).contains(&cells), "{cells}");
         assert_eq!(check_xls(&fixture(), &Limits::default()), Ok(()));
+    }
+
+    /// `fixtures/formats/sheet_types_xls.py`: 非表示 marked as a dialog sheet.
+    #[test]
+    fn dialog_sheets_are_found() {
+        assert!(dialog_sheets(&fixture()).is_empty());
+        let dialog = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/formats/dialogsheet.xls"
+        ))
+        .unwrap();
+        assert_eq!(dialog_sheets(&dialog), ["非表示"]);
+        assert!(dialog_sheets(&dialog[..600]).is_empty());
     }
 
     #[test]

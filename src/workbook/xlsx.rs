@@ -7,6 +7,7 @@
 
 use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
+use super::macro_sheets::macro_sheets_as_dialog_sheets;
 use super::numfmt::{builtin_japanese, NumberFormat};
 use super::values::from_data_ref;
 use super::xlsx_merges::{scan_sheets, SheetScan};
@@ -25,6 +26,19 @@ const MAX_COL: u32 = 16_383;
 
 /// Reads every worksheet of an xlsx/xlsm file. Chart sheets and dialog/macro sheets are skipped.
 pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    match read_xlsx_parts(bytes, limits) {
+        // calamine refuses a workbook listing an Excel 4.0 macro sheet: read it without them.
+        Err(ReadError::Corrupt { detail, format }) if detail.contains("sheet:type") => {
+            match macro_sheets_as_dialog_sheets(bytes) {
+                Some(patched) => read_xlsx_parts(&patched, limits),
+                None => Err(ReadError::Corrupt { detail, format }),
+            }
+        }
+        other => other,
+    }
+}
+
+fn read_xlsx_parts(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     // The merged ranges and hidden rows come from a byte scan of the sheet parts
     // (xlsx_merges) that needs nothing from calamine: run it on the other core while calamine
     // reads the cells (it is ~9% of reading a 10k-row ledger). A failed spawn or a panic in

@@ -129,7 +129,7 @@ fn sheet_parts(
 }
 
 /// `Id` -> (`Type`, `Target`) of a relationships part.
-fn relationships(xml_bytes: &[u8]) -> Option<HashMap<String, (String, String)>> {
+pub(super) fn relationships(xml_bytes: &[u8]) -> Option<HashMap<String, (String, String)>> {
     let mut rels = HashMap::new();
     let mut xml = Reader::from_reader(xml_bytes);
     loop {

@@ -33,6 +33,8 @@ const FIXTURES: &[&str] = &[
     "r5_rounds.xls",
     "r7_retyped.xlsx",
     "r8_unknown.xlsx",
+    "r8_structure.xlsx",
+    "r8_merged_title.xlsx",
     "ledger_and_checklist.xlsx",
     "ledger_and_checklist.ods",
     "r7_one_header_row.xlsx",
@@ -118,12 +120,22 @@ fn planted_checklist_problems_are_found_at_their_rows_and_clean_rows_stay_clean(
 }
 
 #[test]
-fn a_checklist_only_workbook_has_no_l001_but_its_ledger_item_is_c005() {
+fn a_checklist_only_workbook_has_no_l001_and_without_evidence_no_c005() {
     let doc = check_json(&[fixture("r6_single_column.xlsx").to_str().unwrap()]);
     let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
     assert!(diags.iter().all(|d| d["code"] != "L001"));
+    // No ledger sheet and no --ledger: absence of evidence is not a contradiction (SPEC §6).
+    assert!(diags.iter().all(|d| d["code"] != "C005"), "{diags:?}");
+    // A --ledger file without a ledger sheet is evidence, and it contradicts 2-(1) はい.
+    let no_ledger = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/structure/no_ledger.xlsx");
+    let doc = check_json(&[
+        "--ledger",
+        no_ledger.to_str().unwrap(),
+        fixture("r6_single_column.xlsx").to_str().unwrap(),
+    ]);
+    let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
     let c005: Vec<&Value> = diags.iter().filter(|d| d["code"] == "C005").collect();
-    assert_eq!(c005.len(), 1, "{c005:?}");
+    assert_eq!(c005.len(), 1, "{diags:?}");
     assert!(c005[0]["message"]
         .as_str()
         .unwrap()
@@ -131,26 +143,57 @@ fn a_checklist_only_workbook_has_no_l001_but_its_ledger_item_is_c005() {
 }
 
 #[test]
+fn a_checklist_only_workbook_says_in_its_filled_sheet_that_no_ledger_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = daicho()
+        .args(["check", "--annotate", "--format", "json", "--as-of", AS_OF])
+        .arg("--out-dir")
+        .arg(dir.path())
+        // A values copy (.xls) gets daicho's filled-in sheet with its 根拠 column.
+        .arg(fixture("r6_single_column.xls"))
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let checked = dir.path().join("r6_single_column.checked.xlsx");
+    let book = open_path(&checked, &Limits::default()).unwrap();
+    let texts: Vec<String> = book
+        .sheets
+        .iter()
+        .flat_map(|s| s.grid.rows().iter())
+        .flat_map(|r| r.cells.iter())
+        .filter_map(|(_, v)| v.as_text().map(str::to_string))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("台帳が与えられていない")),
+        "no 根拠 about the missing ledger"
+    );
+}
+
+#[test]
 fn c005_comes_from_the_same_workbook_only() {
-    // A batch of a ledger-only workbook and a checklist-only one: the checklist's 2-(1) はい is
-    // still contradicted (its own workbook has no ledger), whatever the other file holds.
-    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.xlsx");
+    // A batch of a ledger-only workbook (an active server on WS2012R2) and a checklist-only one
+    // answering the patch item はい: the other file's ledger is never the checklist's evidence.
+    let ledger = fixture("ledger_per_kind.xlsx");
     let doc = check_json(&[
-        clean.to_str().unwrap(),
+        ledger.to_str().unwrap(),
         fixture("r6_single_column.xlsx").to_str().unwrap(),
     ]);
     let files = doc["files"].as_array().unwrap();
-    assert!(files[0]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|d| !d["code"].as_str().unwrap().starts_with('C')));
     assert!(files[1]["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["code"] == "C005"));
-    // --ledger names the ledger explicitly: the duplicate-free clean ledger supports 2-(1).
+        .all(|d| d["code"] != "C005"));
+    // --ledger names the ledger explicitly: then it is the evidence (the old server).
+    let doc = check_json(&[
+        "--ledger",
+        ledger.to_str().unwrap(),
+        fixture("r6_single_column.xlsx").to_str().unwrap(),
+    ]);
+    let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().any(|d| d["code"] == "C005"), "{diags:?}");
+    // A clean --ledger supports 2-(1).
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.xlsx");
     let doc = check_json(&[
         "--ledger",
         clean.to_str().unwrap(),
@@ -191,7 +234,8 @@ fn bad_checklist_options_exit_2_with_a_reason() {
 
 #[test]
 fn a_users_own_edition_reads_an_unknown_sheet() {
-    // The 令和8年度版 sheet is C006 throughout; with its definition it is checked normally.
+    // The 令和8年度版 sheet is read by its structure (one C008); with its definition it is checked
+    // against the definition's texts, and the notice goes.
     let dir = tempfile::tempdir().unwrap();
     let def = dir.path().join("r8.toml");
     std::fs::write(
@@ -244,8 +288,9 @@ text = "年1回以上、インシデント対応訓練を実施している。"
     ]);
     let diags = doc["files"][0]["diagnostics"].as_array().unwrap();
     let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
-    // Only the ledger item's はい is left: this workbook has no ledger.
-    assert_eq!(codes, vec!["C005"], "{diags:?}");
+    // Every item is known and answered; with no ledger and no --ledger, 2-① はい has no
+    // evidence against it either.
+    assert!(codes.is_empty(), "{diags:?}");
 }
 
 fn filled_sheet<'a>(book: &'a Workbook, name: &str) -> &'a Sheet {
@@ -401,14 +446,19 @@ fn a_ledger_without_a_checklist_still_gets_a_filled_sheet_with_proposals() {
 }
 
 #[test]
-fn an_unknown_edition_is_not_transcribed() {
+fn an_unknown_edition_keeps_the_sheets_own_texts() {
+    // A 令和8年度版 sheet is the workbook's own checklist: kept as it is, no second sheet added.
     let dir = tempfile::tempdir().unwrap();
-    let book = annotate(&fixture("r8_unknown.xlsx"), dir.path());
-    let sheet = filled_sheet(&book, "チェックリスト(医療機関確認用)");
-    // Header fields are carried over; answers are not guessed.
-    assert_eq!(text_at(sheet, 5, 2), "あおば病院");
-    for number in ["1-①", "2-①", "3-①"] {
-        assert_eq!(text_at(sheet, item_row(sheet, number), 3), "", "{number}");
+    let input = fixture("r8_unknown.xlsx");
+    let before = open_path(&input, &Limits::default()).unwrap();
+    let book = annotate(&input, dir.path());
+    let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["チェック結果", "チェックリスト"]);
+    let own = filled_sheet(&book, "チェックリスト");
+    let original = filled_sheet(&before, "チェックリスト");
+    for row in 6..11 {
+        assert_eq!(text_at(own, row, 1), text_at(original, row, 1), "row {row}");
+        assert_eq!(text_at(own, row, 2), text_at(original, row, 2), "row {row}");
     }
 }
 

@@ -15,6 +15,7 @@ mod ci;
 mod convert;
 mod core;
 mod dropmode;
+mod editions;
 mod ip;
 mod layout;
 mod patch;

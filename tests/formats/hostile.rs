@@ -294,3 +294,110 @@ fn cell_limits_from_config_per_sheet_and_per_workbook() {
     );
     assert!(files[2]["error"].is_null(), "{}", files[2]);
 }
+
+/// The readers of Excel 2003 XML and HTML `.xls` (issue 13, item 6) under the same promise:
+/// hostile or absurd inputs are each reported — read, or a clear error —, nothing panics, and
+/// `[limits] max_cells` bounds them (cells and merged ranges alike).
+#[test]
+fn exports_readers_keep_the_hostile_input_promise() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("daicho.toml"), "[limits]\nmax_cells = 10\n").unwrap();
+    const XML_HEAD: &str = r#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="台帳"><Table>"#;
+    let cells = |n: usize, tag: &str| tag.repeat(n);
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "xml_far_row.xls",
+            format!(
+                r#"{XML_HEAD}<Row ss:Index="4294967295"><Cell><Data ss:Type="String">x</Data></Cell></Row></Table></Worksheet></Workbook>"#
+            ),
+            "corrupt",
+        ),
+        (
+            "xml_far_col.xls",
+            format!(
+                r#"{XML_HEAD}<Row><Cell ss:Index="99999"/></Row></Table></Worksheet></Workbook>"#
+            ),
+            "corrupt",
+        ),
+        (
+            "xml_cut.xls",
+            format!(r#"{XML_HEAD}<Row><Cell><Data ss:Type="Number">1"#),
+            "corrupt",
+        ),
+        (
+            "xml_many_cells.xls",
+            format!(
+                "{XML_HEAD}<Row>{}</Row></Table></Worksheet></Workbook>",
+                cells(50, r#"<Cell><Data ss:Type="String">v</Data></Cell>"#)
+            ),
+            "too-many-cells",
+        ),
+        (
+            "xml_many_merges.xls",
+            format!(
+                "{XML_HEAD}<Row>{}</Row></Table></Worksheet></Workbook>",
+                cells(
+                    50,
+                    r#"<Cell ss:MergeAcross="1" ss:MergeDown="4294967295"/>"#
+                )
+            ),
+            "too-many-cells",
+        ),
+        (
+            "xml_entities.xls",
+            format!(
+                r#"<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>{}<Row><Cell><Data ss:Type="String">&lol2;</Data></Cell></Row></Table></Worksheet></Workbook>"#,
+                &XML_HEAD[21..]
+            ),
+            "any",
+        ),
+        (
+            "html_nested.xls",
+            format!("<html><body>{}", "<table><tr><td>".repeat(10_000)),
+            "corrupt",
+        ),
+        (
+            "html_spans.xls",
+            format!(
+                "<table><tr>{}</tr><tr><td>end</td></tr></table>",
+                cells(8, r#"<td colspan="4294967295" rowspan="4294967295">x</td>"#)
+            ),
+            "ok",
+        ),
+        (
+            "html_many_cells.xls",
+            format!("<table><tr>{}</tr></table>", cells(50, "<td>v</td>")),
+            "too-many-cells",
+        ),
+        (
+            "html_no_table.xls",
+            "<html><body><p>ない</p>".to_string(),
+            "corrupt",
+        ),
+    ];
+    let mut files = Vec::new();
+    for (name, text, _) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    let (code, doc, stderr) = run_check(&files, &[]);
+    assert!((0..=2).contains(&code), "exit code {code}");
+    assert_no_raw_panic_text("stderr", &stderr);
+    let reported = doc["files"].as_array().unwrap();
+    assert_eq!(reported.len(), cases.len());
+    for (entry, (name, _, expect)) in reported.iter().zip(&cases) {
+        assert_eq!(&file_name(entry), name);
+        let error = &entry["error"];
+        match *expect {
+            "ok" => assert!(error.is_null(), "{name}: {error}"),
+            "any" => {}
+            kind => {
+                assert_eq!(error["kind"], kind, "{name}: {error}");
+                let message = error["message"].as_str().unwrap();
+                assert!(!message.is_ascii(), "{name}: {message}");
+                assert_no_raw_panic_text(name, message);
+            }
+        }
+    }
+}

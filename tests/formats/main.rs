@@ -9,6 +9,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod exports;
 mod hostile;
+mod packages;
+mod protected;
 mod reader;
 mod readview;

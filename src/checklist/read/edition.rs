@@ -16,6 +16,21 @@ fn title_year(title_key: &str) -> Option<String> {
     re.find(title_key).map(|m| m.as_str().to_string())
 }
 
+const MERGED_FORM_EDITION: &str = "令和8年度";
+const MERGED_FORM_YEAR: i32 = 2026;
+
+/// 「医療機関・薬局確認用」 and its spellings (see `Form::from_title`).
+fn merged_form(title_key: &str) -> bool {
+    [
+        "医療機関・薬局",
+        "医療機関/薬局",
+        "医療機関及び薬局",
+        "医療機関、薬局",
+    ]
+    .iter()
+    .any(|w| title_key.contains(&crate::text::key(w)))
+}
+
 /// Whether a row matched to an item by its number alone may stand for that item: without text,
 /// or with a text at least loosely like the item's (a reworded line, not a different question).
 /// Unverified wordings get more slack.
@@ -41,7 +56,11 @@ pub(super) fn detect_edition(
     form: Option<Form>,
     catalog: &Catalog,
 ) -> Detected {
-    let named_year = title_year(title_key);
+    // The merged 「医療機関・薬局確認用」 form first came with the 令和8年度版: a title naming it
+    // and no year is that edition.
+    let inferred = title_year(title_key).is_none() && merged_form(title_key);
+    let named_year =
+        title_year(title_key).or_else(|| inferred.then(|| MERGED_FORM_EDITION.to_string()));
     let styles: (usize, usize) = scans.iter().fold((0, 0), |acc, s| {
         match s.number.as_ref().map(|n| n.0.style) {
             Some(Numbering::Paren) => (acc.0 + 1, acc.1),
@@ -84,7 +103,7 @@ pub(super) fn detect_edition(
         }
         let raw = score;
         score += 2.0 * items.len() as f64 / ed.items.len().max(1) as f64;
-        if ed.named_in(title_key) {
+        if ed.named_in(title_key) || (inferred && ed.year == Some(MERGED_FORM_YEAR)) {
             score += 1000.0;
         }
         if catalog.user.as_ref().is_some_and(|u| Arc::ptr_eq(u, ed)) {

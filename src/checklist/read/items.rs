@@ -13,6 +13,9 @@ use crate::checklist::parse::{
     is_marked, is_target_cell, match_key, parse_answer, parse_form_date, parse_targets, Answer,
     Bigrams, Target,
 };
+use crate::checklist::structure::{
+    edition_from_rows, fields_for_any_edition, form_title, section_headings, SheetMeta,
+};
 use crate::text;
 use crate::workbook::{CellValue, Sheet};
 use chrono::NaiveDate;
@@ -61,6 +64,7 @@ pub fn read_sheet(
 
     // Title, form and edition.
     let (title, title_top) = title_text(sheet, first_item, &header_rows);
+    let title_top = text::trim(&title_top).to_string();
     let title_key = text::key(&title_top);
     let form = Form::from_title(&title).or_else(|| Form::from_title(&sheet.name));
     let main: Vec<&RowScan> = pending
@@ -81,8 +85,43 @@ pub fn read_sheet(
         .or(form)
         .unwrap_or(Form::Hospital);
 
-    let rows = item_rows(sheet, &pending, catalog, edition.as_ref(), &layout, as_of);
+    let mut rows = item_rows(sheet, &pending, catalog, edition.as_ref(), &layout, as_of);
     let gate = gate_scan.map(|g| read_gate(sheet, g, &layout, as_of));
+    // An edition daicho has no text for is read by its structure: its own rows make the edition.
+    let edition = match edition {
+        Some(e) => Some(e),
+        None => {
+            let named = detected.named.clone();
+            let meta = SheetMeta {
+                id: named.clone().unwrap_or_else(|| "sheet".to_string()),
+                name: named
+                    .as_ref()
+                    .map(|n| format!("{n}版"))
+                    .unwrap_or_else(|| "版不明".to_string()),
+                form,
+                title: form_title(sheet, first_item).unwrap_or_else(|| title_top.clone()),
+                source: format!(
+                    "項目はシート「{}」の文言のまま(daichoにこの版の文言はありません)",
+                    sheet.name
+                ),
+                fields: catalog
+                    .default_for(form)
+                    .map(|e| fields_for_any_edition(&e.fields))
+                    .unwrap_or_default(),
+                sections: match (pending.first(), pending.last()) {
+                    (Some(f), Some(l)) => section_headings(sheet, f.scan.row, l.scan.row),
+                    _ => Vec::new(),
+                },
+                from_sheet: true,
+            };
+            edition_from_rows(meta, gate.as_ref(), &rows).map(|(ed, items)| {
+                for (row, item) in rows.iter_mut().zip(items) {
+                    row.item = item;
+                }
+                Arc::new(ed)
+            })
+        }
+    };
 
     // Header fields: the edition's, or the default edition's of the form.
     let field_source = edition.clone().or_else(|| catalog.default_for(form));
