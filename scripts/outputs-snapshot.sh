@@ -8,7 +8,7 @@ set -uo pipefail
 bin=$(realpath "$1"); out=$2
 cd "$(dirname "$0")/.."
 rm -rf "$out"; mkdir -p "$out"
-work=/tmp/daicho-outputs-snapshot; rm -rf "$work"; mkdir -p "$work"  # fixed, so that paths in outputs compare
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 unpack() { # xlsx → folder of pretty parts
   local dir=$2; mkdir -p "$dir"
   (cd "$dir" && unzip -q -o "$1" && rm -f docProps/core.xml)
@@ -32,4 +32,6 @@ done
 for code in $("$bin" rules --lang en 2>/dev/null | grep -oE '^ *[A-Z]{1,2}[0-9]{3}' | tr -d ' '); do
   "$bin" rules "$code" >> "$out/rules.txt" 2>&1
 done
+# Outputs name the scratch folder (conversion logs): one placeholder, so that two runs compare.
+grep -rlF "$work" "$out" | while read -r f; do sed -i "s|$work|WORK|g" "$f"; done
 echo "$out"
