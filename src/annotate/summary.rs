@@ -84,6 +84,11 @@ fn write_about(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<u
         t(lang, "検査ツール", "Checked with"),
         format!("daicho {}", env!("CARGO_PKG_VERSION")),
     )?;
+    line(
+        ws,
+        t(lang, "サポート期限データ", "Support data"),
+        crate::rules::os::support_data_line(lang),
+    )?;
     line(ws, t(lang, "注意", "Note"), copy_note(s))?;
     line(ws, t(lang, "件数", "Counts"), counts(s))?;
     line(ws, t(lang, "ルール別", "By rule"), by_rule(s))?;

@@ -54,7 +54,7 @@ fn reports_carry_the_version() {
 }
 
 #[test]
-fn the_summary_sheet_names_the_version() {
+fn the_summary_sheet_names_the_version_and_the_support_data_date() {
     use calamine::{open_workbook_auto, Reader};
     let tmp = tempfile::tempdir().expect("tempdir");
     let out_dir = tmp.path().to_string_lossy().into_owned();
@@ -76,6 +76,15 @@ fn the_summary_sheet_names_the_version() {
             .take(12)
             .any(|r| r.iter().any(|c| c.to_string() == wanted)),
         "no '{wanted}' in the summary sheet"
+    );
+    // Issue 14: the date the OS/firmware support data was checked is said on the sheet too.
+    let checked = daicho::rules::os::support_data_checked().to_string();
+    assert!(
+        summary.rows().take(12).any(|r| r
+            .iter()
+            .any(|c| c.to_string().contains("サポート期限データの確認日")
+                && c.to_string().contains(&checked))),
+        "no support-data date in the summary sheet"
     );
 }
 
