@@ -14,6 +14,7 @@ mod markup_text;
 pub mod numfmt;
 mod ods_scan;
 mod open;
+mod quick;
 mod spreadsheetml;
 mod values;
 mod xls_ods;

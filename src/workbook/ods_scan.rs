@@ -12,6 +12,7 @@
 //! rendered it, so no number format needs rendering here.
 
 use super::guard::short_detail;
+use super::quick::push_reference;
 use super::{Format, Limits, Merge, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
@@ -356,16 +357,7 @@ fn read_cell_text<R: std::io::BufRead>(
                 _ => {}
             },
             Event::Text(t) if depth > 0 => text.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if depth > 0 => {
-                match quick_xml::escape::resolve_xml_entity(r.as_ref()) {
-                    Some(s) => text.push_str(s),
-                    None => {
-                        if let Ok(Some(c)) = r.resolve_char_ref() {
-                            text.push(c);
-                        }
-                    }
-                }
-            }
+            Event::GeneralRef(r) if depth > 0 => push_reference(&mut text, &r),
             Event::End(_) => {
                 if depth == 0 {
                     return Ok(text);

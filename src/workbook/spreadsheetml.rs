@@ -16,10 +16,11 @@
 
 use super::grid_builder::{GridBuilder, WorkbookCells};
 use super::guard::short_detail;
+use super::quick::{local_attr, push_reference};
 use super::{CellValue, Format, Limits, Merge, ReadError, Sheet};
 use chrono::NaiveDateTime;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
 /// Excel's largest sheet: 1,048,576 rows × 16,384 columns (0-based maxima below).
 const MAX_ROW: u32 = 1_048_575;
@@ -49,7 +50,8 @@ pub(super) fn read_spreadsheetml(text: &str, limits: &Limits) -> Result<Vec<Shee
     loop {
         match xml.read_event().map_err(|e| corrupt(&e))? {
             Event::Start(e) if e.local_name().as_ref() == "Worksheet" => {
-                let name = attr(&e, "Name").unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1));
+                let name =
+                    local_attr(&e, "Name").unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1));
                 let sheet_limits = budget.sheet_limits(limits);
                 let sheet = read_worksheet(&mut xml, name, &sheet_limits)
                     .map_err(|e| budget.explain(limits, e))?;
@@ -157,11 +159,13 @@ fn start_row(
             u64::from(row) + 1
         )));
     }
-    if attr(e, "Hidden").is_some_and(|v| v.trim() == "1") && hidden_rows.len() <= MAX_ROW as usize {
+    if local_attr(e, "Hidden").is_some_and(|v| v.trim() == "1")
+        && hidden_rows.len() <= MAX_ROW as usize
+    {
         hidden_rows.push(row);
     }
     // `ss:Span` repeats an (empty) row: the next row comes after the copies.
-    let span = attr(e, "Span")
+    let span = local_attr(e, "Span")
         .and_then(|v| v.trim().parse::<u32>().ok())
         .unwrap_or(0);
     at.row = row;
@@ -187,7 +191,7 @@ fn start_cell(
         )));
     }
     let span = |key: &str| {
-        attr(e, key)
+        local_attr(e, key)
             .and_then(|v| v.trim().parse::<u32>().ok())
             .unwrap_or(0)
     };
@@ -214,7 +218,7 @@ fn start_cell(
 
 /// `ss:Index` as a 0-based position; an index that is not a positive number is damage.
 fn index(e: &BytesStart<'_>) -> Result<Option<u32>, ReadError> {
-    let Some(v) = attr(e, "Index") else {
+    let Some(v) = local_attr(e, "Index") else {
         return Ok(None);
     };
     match v.trim().parse::<u32>() {
@@ -231,7 +235,7 @@ fn read_cell(xml: &mut Reader<&[u8]>) -> Result<Option<CellValue>, ReadError> {
         match xml.read_event().map_err(|e| corrupt(&e))? {
             Event::Start(e) => {
                 if depth == 0 && e.local_name().as_ref() == "Data" {
-                    let typ = attr(&e, "Type").unwrap_or_default();
+                    let typ = local_attr(&e, "Type").unwrap_or_default();
                     let text = read_text(xml, "Data")?;
                     value = Some(typed(&typ, text));
                 } else {
@@ -260,14 +264,7 @@ fn read_text(xml: &mut Reader<&[u8]>, element: &str) -> Result<String, ReadError
             Event::Empty(e) if e.local_name().as_ref() == "br" => text.push('\n'),
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::CData(t) => text.push_str(&t.into_inner()),
-            Event::GeneralRef(r) => match quick_xml::escape::resolve_xml_entity(r.as_ref()) {
-                Some(s) => text.push_str(s),
-                None => {
-                    if let Ok(Some(c)) = r.resolve_char_ref() {
-                        text.push(c);
-                    }
-                }
-            },
+            Event::GeneralRef(r) => push_reference(&mut text, &r),
             Event::End(_) => {
                 if depth == 0 {
                     return Ok(text);
@@ -315,19 +312,6 @@ fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
             .ok()
             .map(|d| d.and_time(chrono::NaiveTime::MIN))
     })
-}
-
-/// An attribute by its local name (`ss:Name`, `Name` or another prefix for the same namespace).
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 #[cfg(test)]

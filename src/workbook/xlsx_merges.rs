@@ -12,9 +12,10 @@
 //! Anything unexpected (a part that cannot be found, UTF-16 XML, broken relationships) yields
 //! no answer for that sheet, and the caller asks calamine instead.
 
+use super::quick::local_attr;
 use super::Merge;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::events::Event;
+use quick_xml::Reader;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
@@ -112,8 +113,8 @@ fn sheet_parts(
     loop {
         match xml.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let name = attr(&e, "name")?;
-                let id = attr(&e, "id")?;
+                let name = local_attr(&e, "name")?;
+                let id = local_attr(&e, "id")?;
                 let (_, target) = targets.get(&id)?;
                 let part = match target.strip_prefix('/') {
                     Some(absolute) => absolute.to_string(),
@@ -135,8 +136,8 @@ pub(super) fn relationships(xml_bytes: &[u8]) -> Option<HashMap<String, (String,
     loop {
         match xml.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
-                    rels.insert(id, (attr(&e, "Type").unwrap_or_default(), target));
+                if let (Some(id), Some(target)) = (local_attr(&e, "Id"), local_attr(&e, "Target")) {
+                    rels.insert(id, (local_attr(&e, "Type").unwrap_or_default(), target));
                 }
             }
             Event::Eof => break,
@@ -144,19 +145,6 @@ pub(super) fn relationships(xml_bytes: &[u8]) -> Option<HashMap<String, (String,
         }
     }
     Some(rels)
-}
-
-/// An attribute by local name (`r:id` matches `id`).
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
 }
 
 const TAG: &[u8] = b"mergeCells";
@@ -350,7 +338,7 @@ fn parse_merge_cells(tail: &[u8]) -> Option<Vec<Merge>> {
     loop {
         match xml.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
-                merges.push(parse_range(&attr(&e, "ref")?)?);
+                merges.push(parse_range(&local_attr(&e, "ref")?)?);
             }
             Event::End(e) if e.local_name().as_ref() == "mergeCells" => break,
             Event::Eof => break,
