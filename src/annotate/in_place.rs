@@ -193,19 +193,7 @@ fn render_daicho_sheets(
         ws.set_name(super::SUMMARY_SHEET_NAME)?;
         summary::write(
             ws,
-            &summary::Summary {
-                file_name: file_name.to_string(),
-                as_of: settings.as_of,
-                lang: settings.lang,
-                sheets: &analysis.sheets,
-                findings: &analysis.findings,
-                targets,
-                flagged_cells: stats.flagged_cells,
-                notes_written: stats.notes,
-                notes_left_out: stats.notes_left_out,
-                in_place: true,
-                values_copy_reason: None,
-            },
+            &summary::Summary::of(analysis, settings, file_name, targets, stats, true, None),
             &styles,
         )?;
     }

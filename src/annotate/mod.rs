@@ -137,19 +137,15 @@ fn build_values_copy(
         ws.set_name(&summary_name)?;
         summary::write(
             ws,
-            &summary::Summary {
-                file_name: file_name.to_string(),
-                as_of: settings.as_of,
-                lang: settings.lang,
-                sheets: &analysis.sheets,
-                findings: &analysis.findings,
-                targets: &targets,
-                flagged_cells: stats.flagged_cells,
-                notes_written: stats.notes,
-                notes_left_out: stats.notes_left_out,
-                in_place: false,
+            &summary::Summary::of(
+                analysis,
+                settings,
+                file_name,
+                &targets,
+                stats,
+                false,
                 values_copy_reason,
-            },
+            ),
             &styles,
         )?;
     }

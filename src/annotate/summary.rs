@@ -43,6 +43,34 @@ pub struct Summary<'a> {
     pub values_copy_reason: Option<&'a str>,
 }
 
+impl<'a> Summary<'a> {
+    /// The summary of one analysis: the copy is the user's own workbook with marks
+    /// (`values_copy_reason` None and `in_place`), or a values copy (and why, for an .xlsx).
+    pub fn of(
+        analysis: &'a crate::engine::Analysis<'_>,
+        settings: &crate::settings::Settings,
+        file_name: &str,
+        targets: &'a [Option<Target>],
+        stats: super::Stats,
+        in_place: bool,
+        values_copy_reason: Option<&'a str>,
+    ) -> Summary<'a> {
+        Summary {
+            file_name: file_name.to_string(),
+            as_of: settings.as_of,
+            lang: settings.lang,
+            sheets: &analysis.sheets,
+            findings: &analysis.findings,
+            targets,
+            flagged_cells: stats.flagged_cells,
+            notes_written: stats.notes,
+            notes_left_out: stats.notes_left_out,
+            in_place,
+            values_copy_reason,
+        }
+    }
+}
+
 fn t(lang: Lang, ja: &str, en: &str) -> String {
     match lang {
         Lang::Ja => ja.to_string(),
