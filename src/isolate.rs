@@ -66,36 +66,42 @@ pub fn needs_child(format: Format) -> bool {
 /// Reads a workbook like [`workbook::open_path`], in a child process when isolation is enabled
 /// and the file's real format (from its bytes) needs it.
 pub fn open_path(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
-    let Some(exe) = CHILD_EXE.get() else {
-        return workbook::open_path(path, limits);
-    };
+    open_path_with_bytes(path, limits).map(|(workbook, _)| workbook)
+}
+
+/// [`open_path`], also giving the file's bytes as read (the annotated workbook of an .xlsx is
+/// built from them, so the file is read once). `None` only when the in-process reader was left
+/// to report something unusual about the path itself.
+pub fn open_path_with_bytes(
+    path: &Path,
+    limits: &Limits,
+) -> Result<(Workbook, Option<Vec<u8>>), ReadError> {
     // Anything unusual (missing, a folder, too large, unreadable) is left to the in-process
     // reader, which reports it without parsing anything.
+    let in_process = || workbook::open_path(path, limits).map(|wb| (wb, None));
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.is_file() && m.len() <= limits.max_file_bytes => match std::fs::read(path) {
             Ok(bytes) => bytes,
-            Err(_) => return workbook::open_path(path, limits),
+            Err(_) => return in_process(),
         },
-        _ => return workbook::open_path(path, limits),
+        _ => return in_process(),
     };
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match workbook::detect_format(&bytes, &extension) {
-        Ok(format) if needs_child(format) => {
-            drop(bytes);
-            read_in_child(exe, path, limits, DEFAULT_TIMEOUT)
-        }
-        _ => {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
-            workbook::open_bytes_named(&bytes, &extension, &stem, limits)
+    if let Some(exe) = CHILD_EXE.get() {
+        if matches!(workbook::detect_format(&bytes, &extension), Ok(format) if needs_child(format))
+        {
+            return read_in_child(exe, path, limits, DEFAULT_TIMEOUT).map(|wb| (wb, Some(bytes)));
         }
     }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
+    workbook::open_bytes_named(&bytes, &extension, &stem, limits).map(|wb| (wb, Some(bytes)))
 }
 
 /// Runs `exe __read` on `path` and decodes what it writes; any failure of the child is this

@@ -24,6 +24,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod save;
 pub mod settings;
 pub mod suppress;
 pub mod template;

@@ -1,15 +1,95 @@
-//! One file, end to end: open it (in the isolated reader), analyse it, and write its annotated
-//! workbook while the analysis is in memory. Never panics: a panic inside the work is that file's
+//! One file, end to end: read it, analyse it, and build its annotated workbook while the analysis
+//! is in memory. [`check_bytes`] is the whole of it with no file system (the browser page calls
+//! it); the command line reads the file (the isolated reader), goes through the same core, and
+//! saves the workbook ([`check_file_with`]). Never panics: a panic inside the work is that file's
 //! error, so the rest of a batch goes on.
 
-use crate::annotate::{AnnotateError, Target, Written};
+use crate::annotate::{AnnotateError, Built, Target, Written};
 use crate::engine::analyze;
 use crate::report::FileReport;
 use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::workbook::panic_text;
-use crate::workbook::{Format, ReadError, Workbook};
+use crate::workbook::{Format, ReadError, Workbook, DEFAULT_TEXT_SHEET_NAME};
 use std::path::Path;
+
+/// The annotated workbook of one file, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotatedBytes {
+    pub bytes: Vec<u8>,
+    /// `<stem>.checked.xlsx`, or `<stem>.checked.xlsm` for a macro workbook.
+    pub file_name: String,
+    pub stats: crate::annotate::Stats,
+    /// Why an .xlsx/.xlsm got a values copy (reported as W001).
+    pub values_copy_reason: Option<String>,
+}
+
+/// What checking one file in memory gave.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: FileReport,
+    /// The annotated workbook, when asked for and the file was readable.
+    pub annotated: Option<Result<AnnotatedBytes, AnnotateError>>,
+}
+
+/// Checks one file given as its name and bytes, with no file system: the report (its `path` is
+/// `name`) and, when `want_annotated`, the annotated workbook as bytes. A run of this one file:
+/// the findings once per run (unused exceptions, stale support data) are included, so the report
+/// is the one `daicho check` gives on that file alone.
+pub fn check_bytes(name: &str, bytes: &[u8], settings: &Settings, want_annotated: bool) -> Outcome {
+    let path = Path::new(name);
+    let read = || {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
+        crate::workbook::open_bytes_named(bytes, &extension, &stem, &settings.limits)
+            .map(|wb| (wb, Some(bytes.to_vec())))
+    };
+    let (mut report, built) = check_read(path, read, settings, want_annotated);
+    finish_run_of_one(&mut report, settings);
+    let annotated = built.map(|b| {
+        b.map(|built| {
+            let wanted = crate::annotate::default_output(path, None);
+            let file_name = built
+                .output_path(&wanted)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "daicho.checked.xlsx".to_string());
+            AnnotatedBytes {
+                bytes: built.bytes,
+                file_name,
+                stats: built.stats,
+                values_copy_reason: built.values_copy_reason,
+            }
+        })
+    });
+    Outcome { report, annotated }
+}
+
+/// What a run adds once, here to a run of one file: exceptions of the settings that matched
+/// nothing, and OS005 (stale support data) on a file with a ledger sheet. `daicho check` does the
+/// same across its files (on the first readable one).
+pub fn finish_run_of_one(report: &mut FileReport, settings: &Settings) {
+    if report.error.is_some() {
+        return;
+    }
+    report
+        .findings
+        .extend(crate::suppress::unused_exceptions(settings));
+    let has_ledger = (report.sheets.iter()).any(|s| s.role == crate::layout::SheetRole::Ledger);
+    if has_ledger {
+        if let Some(mut f) = crate::rules::os::stale_support_data(settings) {
+            f.resolve_severity(&settings.severity_overrides);
+            report.findings.push(f);
+        }
+    }
+}
 
 /// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
 /// error so the rest of a batch goes on.
@@ -27,32 +107,61 @@ pub fn check_file_with(
     settings: &Settings,
     annotate: Option<&Target>,
 ) -> (FileReport, Annotated) {
+    let read = || crate::isolate::open_path_with_bytes(path, &settings.limits);
+    let (mut report, built) = check_read(path, read, settings, annotate.is_some());
+    let written = match (built, annotate) {
+        (Some(built), Some(target)) => {
+            Some(built.and_then(|b| crate::annotate::save_built(b, path, target)))
+        }
+        _ => None,
+    };
+    if let Some(Ok(w)) = &written {
+        report.output = Some(w.path.clone());
+    }
+    (report, written)
+}
+
+/// The core both paths share: `read` gives the workbook and the bytes it was read from; then the
+/// analysis and, when wanted, the annotated workbook built in memory (its W001 in the report).
+fn check_read(
+    path: &Path,
+    read: impl FnOnce() -> Result<(Workbook, Option<Vec<u8>>), ReadError>,
+    settings: &Settings,
+    want_annotated: bool,
+) -> (FileReport, Option<Result<Built, AnnotateError>>) {
     // Whether the file was read: a panic after that is daicho's own (rules, writer), not the file's.
-    let read = std::cell::Cell::new(false);
-    let work = || -> (FileReport, Annotated) {
-        let mut workbook = match crate::isolate::open_path(path, &settings.limits) {
-            Ok(wb) => wb,
+    let was_read = std::cell::Cell::new(false);
+    let work = || -> (FileReport, Option<Result<Built, AnnotateError>>) {
+        let (mut workbook, input) = match read() {
+            Ok(read) => read,
             Err(e) => return (FileReport::failed(path, e), None),
         };
-        blank_earlier_proposals(path, &mut workbook);
-        read.set(true);
+        let input = input.unwrap_or_default();
+        blank_earlier_proposals(&input, &mut workbook);
+        was_read.set(true);
         let analysis = analyze(&workbook, settings);
-        let written = annotate.map(|target| {
-            let write = || {
-                crate::annotate::write_target(&analysis, settings, path, target, Default::default())
+        let built = want_annotated.then(|| {
+            let source_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let build = || {
+                crate::annotate::build_bytes(
+                    &analysis,
+                    settings,
+                    &source_name,
+                    &input,
+                    Default::default(),
+                )
             };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(write))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(build))
                 .unwrap_or_else(|p| Err(AnnotateError::Crashed(panic_text(&*p))))
         });
-        let output = written
-            .as_ref()
-            .and_then(|w| w.as_ref().ok())
-            .map(|w| w.path.clone());
         let mut findings = analysis.findings;
-        if let Some(reason) = written
+        if let Some(reason) = built
             .as_ref()
-            .and_then(|w| w.as_ref().ok())
-            .and_then(|w| w.values_copy_reason.as_deref())
+            .and_then(|b| b.as_ref().ok())
+            .and_then(|b| b.values_copy_reason.as_deref())
         {
             report_values_copy(reason, settings, &mut findings);
         }
@@ -61,15 +170,15 @@ pub fn check_file_with(
             error: None,
             sheets: analysis.sheets,
             findings,
-            output,
+            output: None,
         };
-        (report, written)
+        (report, built)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(done) => done,
         Err(payload) => {
             let detail = panic_text(&*payload);
-            let error = if read.get() {
+            let error = if was_read.get() {
                 ReadError::Internal { detail }
             } else {
                 ReadError::ReaderCrashed { detail }
@@ -93,14 +202,11 @@ fn report_values_copy(reason: &str, settings: &Settings, findings: &mut Vec<Find
 /// In a `.checked.xlsx` checked again, the checklist answers an earlier run proposed and nobody
 /// confirmed (still in daicho's proposal colour) are daicho's words, not the hospital's: they are
 /// read as blank, so the item is judged (C001) and proposed again rather than taken as answered.
-fn blank_earlier_proposals(path: &Path, workbook: &mut Workbook) {
+fn blank_earlier_proposals(package: &[u8], workbook: &mut Workbook) {
     if workbook.format != Format::Xlsx {
         return;
     }
-    let Ok(bytes) = std::fs::read(path) else {
-        return;
-    };
-    let Ok(marked) = crate::annotate::earlier_proposals(&bytes) else {
+    let Ok(marked) = crate::annotate::earlier_proposals(package) else {
         return;
     };
     for sheet in &mut workbook.sheets {

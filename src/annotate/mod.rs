@@ -11,8 +11,10 @@
 //!    one note (capped per workbook: LibreOffice needs minutes to open 10k+ notes).
 //! 3. The filled-in checklist sheet ([`crate::checklist::render::render_for`]).
 //!
-//! The file is written to a temporary file in the target folder and renamed over the output, so
-//! a crash never leaves half a workbook and an output open in Excel gives a clear message.
+//! The workbook is built in memory ([`build_bytes`], no file system: the browser page uses it
+//! too) and saved through [`crate::save`]: a temporary file in the target folder renamed over
+//! the output, so a crash never leaves half a workbook and an output open in Excel gives a clear
+//! message.
 
 mod in_place;
 mod names;
@@ -23,7 +25,8 @@ mod styles;
 mod summary;
 
 pub use output::{
-    default_output, fallback_dirs, plan_outputs, write_target, AnnotateError, Target, Written,
+    build_bytes, default_output, plan_outputs, save_built, write_target, AnnotateError, Built,
+    Target, Written,
 };
 pub use styles::{FONT_NAME, FONT_SIZE};
 
@@ -52,8 +55,12 @@ use styles::{Fill, Styles};
 pub const SUMMARY_SHEET_NAME: &str = "チェック結果";
 /// How many cells get a note, per workbook. Every flagged cell gets its fill regardless.
 pub const DEFAULT_MAX_NOTES: usize = 2000;
-/// Sheets with more cells than this are written in rust_xlsxwriter's constant-memory mode.
+/// Sheets with more cells than this are written in rust_xlsxwriter's constant-memory mode (rows
+/// streamed to temp files). Never in a browser: there is no file system there.
+#[cfg(not(target_arch = "wasm32"))]
 pub const DEFAULT_CONSTANT_MEMORY_CELLS: usize = 50_000;
+#[cfg(target_arch = "wasm32")]
+pub const DEFAULT_CONSTANT_MEMORY_CELLS: usize = usize::MAX;
 
 /// Tuning knobs (tests lower them to exercise the capped and constant-memory paths).
 #[derive(Debug, Clone, Copy)]
@@ -330,7 +337,10 @@ fn add_sheet(
     book: &mut rust_xlsxwriter::Workbook,
     constant_memory: bool,
 ) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
-    if constant_memory && book.add_worksheet_with_constant_memory().is_ok() {
+    if constant_memory
+        && cfg!(not(target_arch = "wasm32"))
+        && book.add_worksheet_with_constant_memory().is_ok()
+    {
         let last = book.worksheets().len().saturating_sub(1);
         return book.worksheet_from_index(last);
     }

@@ -1,11 +1,12 @@
-//! Where the annotated workbook goes and how it gets there safely: a temporary file in the target
-//! folder, renamed over the output once complete.
+//! The annotated workbook as bytes ([`build_bytes`]: no file system, the same for the command
+//! line and the browser page), and where it goes on disk ([`save_built`]: through the one atomic
+//! save of [`crate::save`], with its fallback folder).
 
 use super::Options;
 use crate::engine::Analysis;
+use crate::save::{Chooser, SaveError, SaveTo};
 use crate::settings::Settings;
 use crate::Lang;
-use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 /// Where one annotated workbook should be written.
@@ -17,6 +18,25 @@ pub struct Target {
     pub fallback: bool,
 }
 
+/// The annotated workbook, built in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    pub bytes: Vec<u8>,
+    pub stats: super::Stats,
+    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks: what
+    /// the patcher (or reading the file) said. `run` reports it as W001.
+    pub values_copy_reason: Option<String>,
+    /// The input's own package with marks, from a macro workbook: saved as `.checked.xlsm`.
+    pub macro_enabled: bool,
+}
+
+impl Built {
+    /// The output's name for the wanted one (`<stem>.checked.xlsx`): `.xlsm` for a macro book.
+    pub fn output_path(&self, wanted: &Path) -> PathBuf {
+        super::in_place::output_path(wanted, self.macro_enabled)
+    }
+}
+
 /// The workbook that was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -24,22 +44,15 @@ pub struct Written {
     /// The folder that could not be written, when the output went to a fallback folder.
     pub fell_back_from: Option<PathBuf>,
     pub stats: super::Stats,
-    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks: what
-    /// the patcher (or reading the file) said. `run` reports it as W001.
+    /// Why an .xlsx/.xlsm input got a values copy instead of its own workbook with marks.
     pub values_copy_reason: Option<String>,
 }
 
-/// Why the annotated workbook could not be written. Each says what to do.
+/// Why the annotated workbook could not be made or saved. Each says what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnnotateError {
-    /// The folder cannot be written (permissions, read-only media, missing and not creatable).
-    NotWritable { dir: PathBuf, detail: String },
-    /// The output exists and cannot be replaced: almost always open in Excel.
-    Locked { path: PathBuf, detail: String },
-    /// Writing the temporary file failed (disk full …).
-    Io { path: PathBuf, detail: String },
-    /// The output path is the input itself.
-    SameAsInput { path: PathBuf },
+    /// Saving it failed (folder not writable, output open in Excel, the input itself …).
+    Save(SaveError),
     /// rust_xlsxwriter refused the content (a bug in daicho; the message carries its reason).
     Xlsx(String),
     /// Building the workbook panicked (a bug in daicho).
@@ -48,40 +61,8 @@ pub enum AnnotateError {
 
 impl AnnotateError {
     pub fn message(&self, lang: Lang) -> String {
-        let shown = |p: &Path| crate::paths::display_path(p);
         match (self, lang) {
-            (AnnotateError::NotWritable { dir, detail }, Lang::Ja) => format!(
-                "フォルダ「{}」に書き込めないため、チェック結果のブックを保存できませんでした({detail})。書き込めるフォルダを --out-dir で指定してください。",
-                shown(dir)
-            ),
-            (AnnotateError::NotWritable { dir, detail }, Lang::En) => format!(
-                "Cannot write the annotated workbook: the folder '{}' is not writable ({detail}). Choose a writable folder with --out-dir.",
-                shown(dir)
-            ),
-            (AnnotateError::Locked { path, detail }, Lang::Ja) => format!(
-                "「{}」を上書きできません({detail})。Excelなどで開いている場合は閉じてから、もう一度実行してください。",
-                shown(path)
-            ),
-            (AnnotateError::Locked { path, detail }, Lang::En) => format!(
-                "Cannot replace '{}' ({detail}). If it is open in Excel or another program, close it and run again.",
-                shown(path)
-            ),
-            (AnnotateError::Io { path, detail }, Lang::Ja) => format!(
-                "「{}」を書き込めませんでした({detail})。ディスクの空き容量とアクセス権を確認してください。",
-                shown(path)
-            ),
-            (AnnotateError::Io { path, detail }, Lang::En) => format!(
-                "Could not write '{}' ({detail}). Check the free disk space and permissions.",
-                shown(path)
-            ),
-            (AnnotateError::SameAsInput { path }, Lang::Ja) => format!(
-                "出力先「{}」が入力ファイルと同じなので書き込みません。--out-dir で別のフォルダを指定してください。",
-                shown(path)
-            ),
-            (AnnotateError::SameAsInput { path }, Lang::En) => format!(
-                "The output '{}' would be the input file itself; not writing. Choose another folder with --out-dir.",
-                shown(path)
-            ),
+            (AnnotateError::Save(e), lang) => e.message(lang),
             (AnnotateError::Xlsx(d), Lang::Ja) => format!(
                 "チェック結果のブックを作れませんでした({d})。daicho の不具合です。入力ファイルを添えて報告してください。"
             ),
@@ -106,6 +87,12 @@ impl std::fmt::Display for AnnotateError {
 
 impl std::error::Error for AnnotateError {}
 
+impl From<SaveError> for AnnotateError {
+    fn from(e: SaveError) -> Self {
+        AnnotateError::Save(e)
+    }
+}
+
 /// `<stem>.checked.xlsx` beside the input, or in `out_dir`.
 pub fn default_output(input: &Path, out_dir: Option<&Path>) -> PathBuf {
     crate::paths::output_name(input, out_dir, "checked.xlsx", "daicho")
@@ -117,44 +104,99 @@ pub fn plan_outputs(inputs: &[PathBuf], out_dir: Option<&Path>) -> Vec<PathBuf> 
     crate::paths::plan_outputs(inputs, out_dir, "checked.xlsx", "daicho")
 }
 
-fn parent_dir(p: &Path) -> PathBuf {
-    match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Builds the annotated workbook of `analysis`, read from the file `source_name` whose bytes are
+/// `input`: an .xlsx/.xlsm comes back as itself with marks; anything else (or a package that
+/// cannot be patched safely) as a values copy. No file system: whole workbooks in memory.
+pub fn build_bytes(
+    analysis: &Analysis<'_>,
+    settings: &Settings,
+    source_name: &str,
+    input: &[u8],
+    options: Options,
+) -> Result<Built, AnnotateError> {
+    let mut values_copy_reason = None;
+    if super::in_place::applies_to(Path::new(source_name)) {
+        // A panic in the patcher (a bug) must not cost the user their copy: values copy.
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::in_place::build(analysis, settings, input, source_name, options)
+        }))
+        .unwrap_or_else(|p| {
+            let detail = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(super::in_place::InPlaceError::Patch(
+                super::ooxml::PatchError::Unsupported(format!("internal error: {detail}")),
+            ))
+        });
+        match built {
+            Ok((bytes, stats)) => {
+                return Ok(Built {
+                    bytes,
+                    stats,
+                    values_copy_reason: None,
+                    macro_enabled: super::ooxml::is_macro_enabled(input),
+                })
+            }
+            Err(super::in_place::InPlaceError::Patch(e)) => {
+                values_copy_reason = Some(e.to_string())
+            }
+            Err(super::in_place::InPlaceError::Xlsx(e)) => {
+                return Err(AnnotateError::Xlsx(e.to_string()))
+            }
+        }
     }
+    let (mut book, stats) = super::build_values_copy(
+        analysis,
+        settings,
+        source_name,
+        options,
+        values_copy_reason.as_deref(),
+    )
+    .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+    let bytes = book
+        .save_to_buffer()
+        .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+    Ok(Built {
+        bytes,
+        stats,
+        values_copy_reason,
+        macro_enabled: false,
+    })
 }
 
-/// Folders to try when the input's folder cannot be written: Documents, then Desktop (where
-/// Windows says they are; under $HOME elsewhere), when they exist, then the temp folder.
-pub fn fallback_dirs() -> Vec<PathBuf> {
-    let mut dirs = crate::user_folders::documents_and_desktop();
-    dirs.push(std::env::temp_dir());
-    dirs
+/// Saves a built workbook to `target` (which may fall back to the Documents folder), never over
+/// its input `source`.
+pub fn save_built(built: Built, source: &Path, target: &Target) -> Result<Written, AnnotateError> {
+    let path = built.output_path(&target.path);
+    if crate::save::same_file(source, &target.path) || crate::save::same_file(source, &path) {
+        return Err(SaveError::IsInput {
+            path,
+            chooser: Chooser::OutDir,
+        }
+        .into());
+    }
+    let saved = crate::save::save(
+        &SaveTo {
+            path: &path,
+            overwrite: true,
+            create_folder: true,
+            fallback: target.fallback,
+            chooser: Chooser::OutDir,
+        },
+        &built.bytes,
+    )?;
+    Ok(Written {
+        path: saved.path,
+        fell_back_from: saved.fell_back_from,
+        stats: built.stats,
+        values_copy_reason: built.values_copy_reason,
+    })
 }
 
-/// Opens the temporary file in `dir` (creating `dir` if missing).
-fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, AnnotateError> {
-    let not_writable = |e: std::io::Error| AnnotateError::NotWritable {
-        dir: dir.to_path_buf(),
-        detail: e.to_string(),
-    };
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir).map_err(not_writable)?;
-    }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".daicho-").suffix(".tmp");
-    // A temporary file is private (0600); the output is an ordinary file others on the share may
-    // read, so create it as `File::create` would (0666 less the umask).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(dir).map_err(not_writable)
-}
-
-/// Writes the annotated workbook to `target` (which may fall back to the Documents folder): a temp
-/// file in the target folder, renamed into place.
+/// Builds the annotated workbook of `analysis` (read from `source`, whose bytes are read again
+/// here) and saves it to `target`.
 pub fn write_target(
     analysis: &Analysis<'_>,
     settings: &Settings,
@@ -162,147 +204,33 @@ pub fn write_target(
     target: &Target,
     options: Options,
 ) -> Result<Written, AnnotateError> {
-    if same_file(source, &target.path) {
-        return Err(AnnotateError::SameAsInput {
-            path: target.path.clone(),
-        });
-    }
-    let file_name = target
-        .path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_else(|| "daicho.checked.xlsx".into());
-    let wanted_dir = parent_dir(&target.path);
-    let (tmp, path, fell_back_from) = match temp_in(&wanted_dir) {
-        Ok(tmp) => (tmp, target.path.clone(), None),
-        Err(first_error) if target.fallback => {
-            let mut found = None;
-            for dir in fallback_dirs() {
-                if let Ok(tmp) = temp_in(&dir) {
-                    found = Some((tmp, dir.join(&file_name)));
-                    break;
-                }
-            }
-            match found {
-                Some((tmp, path)) => (tmp, path, Some(wanted_dir.clone())),
-                None => return Err(first_error),
-            }
-        }
-        Err(e) => return Err(e),
+    let input = if super::in_place::applies_to(source) {
+        std::fs::read(source).map_err(|e| e.to_string())
+    } else {
+        Ok(Vec::new())
     };
-
     let source_name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // An .xlsx/.xlsm comes back as itself with marks; anything else (or a package that cannot
-    // be patched safely) as a values copy.
-    let mut path = path;
-    let mut values_copy_reason = None;
-    let mut patched = None;
-    if super::in_place::applies_to(source) {
-        match std::fs::read(source) {
-            Ok(input) => {
-                // A panic in the patcher (a bug) must not cost the user their copy: values copy.
-                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    super::in_place::build(analysis, settings, &input, &source_name, options)
-                }))
-                .unwrap_or_else(|p| {
-                    let detail = p
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    Err(super::in_place::InPlaceError::Patch(
-                        super::ooxml::PatchError::Unsupported(format!("internal error: {detail}")),
-                    ))
-                });
-                match built {
-                    Ok((bytes, stats)) => {
-                        let macro_enabled = super::ooxml::is_macro_enabled(&input);
-                        path = super::in_place::output_path(&path, macro_enabled);
-                        if same_file(source, &path) {
-                            return Err(AnnotateError::SameAsInput { path });
-                        }
-                        patched = Some((bytes, stats));
-                    }
-                    Err(super::in_place::InPlaceError::Patch(e)) => {
-                        values_copy_reason = Some(e.to_string())
-                    }
-                    Err(super::in_place::InPlaceError::Xlsx(e)) => {
-                        return Err(AnnotateError::Xlsx(e.to_string()))
-                    }
-                }
+    let built = match input {
+        Ok(input) => build_bytes(analysis, settings, &source_name, &input, options)?,
+        // An unreadable package still gets its values copy, saying why.
+        Err(reason) => {
+            let (mut book, stats) =
+                super::build_values_copy(analysis, settings, &source_name, options, Some(&reason))
+                    .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
+            Built {
+                bytes: book
+                    .save_to_buffer()
+                    .map_err(|e| AnnotateError::Xlsx(e.to_string()))?,
+                stats,
+                values_copy_reason: Some(reason),
+                macro_enabled: false,
             }
-            Err(e) => values_copy_reason = Some(e.to_string()),
-        }
-    }
-    let mut file = tmp;
-    let stats = match patched {
-        Some((bytes, stats)) => {
-            file.write_all(&bytes).map_err(|e| AnnotateError::Io {
-                path: path.clone(),
-                detail: e.to_string(),
-            })?;
-            stats
-        }
-        None => {
-            let (mut book, stats) = super::build_values_copy(
-                analysis,
-                settings,
-                &source_name,
-                options,
-                values_copy_reason.as_deref(),
-            )
-            .map_err(|e| AnnotateError::Xlsx(e.to_string()))?;
-            book.save_to_writer(&mut file).map_err(|e| match e {
-                rust_xlsxwriter::XlsxError::IoError(io) => AnnotateError::Io {
-                    path: path.clone(),
-                    detail: io.to_string(),
-                },
-                other => AnnotateError::Xlsx(other.to_string()),
-            })?;
-            stats
         }
     };
-    file.as_file().sync_all().map_err(|e| AnnotateError::Io {
-        path: path.clone(),
-        detail: e.to_string(),
-    })?;
-    file.persist(&path).map_err(|e| {
-        let detail = e.error.to_string();
-        if path.exists() || is_sharing_violation(&e.error) {
-            AnnotateError::Locked {
-                path: path.clone(),
-                detail,
-            }
-        } else {
-            AnnotateError::Io {
-                path: path.clone(),
-                detail,
-            }
-        }
-    })?;
-    Ok(Written {
-        path,
-        fell_back_from,
-        stats,
-        values_copy_reason,
-    })
-}
-
-/// Windows' ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): the file is open elsewhere.
-fn is_sharing_violation(e: &std::io::Error) -> bool {
-    cfg!(windows)
-        && (matches!(e.raw_os_error(), Some(32) | Some(33))
-            || e.kind() == ErrorKind::PermissionDenied)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
+    save_built(built, source, target)
 }
 
 #[cfg(test)]
@@ -343,10 +271,5 @@ mod tests {
             default_output(Path::new("x/a.checked.xlsx"), None),
             PathBuf::from("x/a.checked.checked.xlsx")
         );
-    }
-
-    #[test]
-    fn fallback_ends_with_the_temp_folder() {
-        assert_eq!(fallback_dirs().last(), Some(&std::env::temp_dir()));
     }
 }

@@ -5,7 +5,7 @@ use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::config::{Overrides, Resolver};
 use crate::paths::{collect_inputs, Input};
 use crate::report::ExitStatus;
-use crate::template::save::{same_file, write_atomically, SaveError};
+use crate::save::{same_file, Chooser, SaveError, SaveTo};
 use crate::Lang;
 use std::path::{Path, PathBuf};
 
@@ -124,7 +124,7 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
         eprintln!("{}: {message}", crate::paths::display_path(path));
     }
     if let Some(log_path) = &args.log {
-        if let Err(e) = write_atomically(log_path, log_text.as_bytes(), args.force) {
+        if let Err(e) = crate::save::save(&to_output(log_path, args.force), log_text.as_bytes()) {
             eprintln!("{}", e.message(lang));
             return ExitStatus::Failure;
         }
@@ -146,7 +146,10 @@ fn convert_one(
 ) -> Result<String, ConvertError> {
     let lang = settings.lang;
     if same_file(input, out) {
-        return Err(ConvertError::Save(SaveError::IsInput(out.to_path_buf())));
+        return Err(ConvertError::Save(SaveError::IsInput {
+            path: out.to_path_buf(),
+            chooser: Chooser::Output,
+        }));
     }
     if !args.force && out.exists() {
         return Err(ConvertError::Save(SaveError::Exists(out.to_path_buf())));
@@ -169,7 +172,7 @@ fn convert_one(
         }
         ConvertFormat::Json => export::json_text(&conv).into_bytes(),
     };
-    write_atomically(out, &bytes, args.force).map_err(ConvertError::Save)?;
+    crate::save::save(&to_output(out, args.force), &bytes).map_err(ConvertError::Save)?;
     let text = log::render_text(&conv, &shown_out, lang);
     // The summary on stdout; the detailed log of a csv/json output on stderr unless --log takes it
     // (an xlsx output holds it in its 変換ログ sheet).
@@ -178,4 +181,15 @@ fn convert_one(
         eprint!("{}", text.split_once('\n').map_or("", |(_, rest)| rest));
     }
     Ok(text)
+}
+
+/// How `convert` saves a file: as named by `-o`, replaced only with `--force`.
+fn to_output(path: &Path, force: bool) -> SaveTo<'_> {
+    SaveTo {
+        path,
+        overwrite: force,
+        create_folder: false,
+        fallback: false,
+        chooser: Chooser::Output,
+    }
 }

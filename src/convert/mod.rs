@@ -590,7 +590,7 @@ pub enum ConvertError {
     Write(String),
     /// The converted ledger could not be read back (a bug).
     Reread(ReadError),
-    Save(template::save::SaveError),
+    Save(crate::save::SaveError),
     /// CP932 cannot hold some characters of the ledger.
     Unencodable(Vec<export::Unencodable>),
 }

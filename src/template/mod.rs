@@ -6,7 +6,6 @@
 //! The standard ledger sheet writer ([`write_ledger_sheet`]) is shared with `daicho convert`.
 
 mod ledger_sheet;
-pub mod save;
 pub mod style;
 mod usage;
 pub mod vocab;
@@ -19,9 +18,9 @@ pub use usage::USAGE_SHEET_NAME;
 
 use crate::cli::TemplateArgs;
 use crate::report::ExitStatus;
+use crate::save::{Chooser, SaveError, SaveTo};
 use crate::Form;
 use crate::Lang;
-use save::{write_atomically, SaveError};
 use std::path::PathBuf;
 
 /// The file `daicho template` writes when no `-o` is given (in the current folder).
@@ -144,10 +143,17 @@ pub fn run(args: &TemplateArgs) -> ExitStatus {
         edition: args.edition.clone(),
         form: args.form,
     };
+    let save_to = SaveTo {
+        path: &path,
+        overwrite: args.force,
+        create_folder: false,
+        fallback: false,
+        chooser: Chooser::Output,
+    };
     let result = build(&opts)
-        .and_then(|bytes| write_atomically(&path, &bytes, args.force).map_err(TemplateError::Save));
+        .and_then(|bytes| crate::save::save(&save_to, &bytes).map_err(TemplateError::Save));
     match result {
-        Ok(()) => {
+        Ok(_) => {
             crate::console::write_human(&match lang {
                 Lang::Ja => format!("テンプレートを作成しました: {}\n", path.display()),
                 Lang::En => format!("Template written: {}\n", path.display()),
