@@ -317,17 +317,7 @@ fn rules(args: &RulesArgs) -> ExitStatus {
     let lang = args.lang;
     let mut out = String::new();
     match &args.code {
-        None => {
-            for r in registry::all() {
-                out.push_str(&format!(
-                    "{:<6} {:<28} {:<7} {}\n",
-                    r.code,
-                    r.name,
-                    r.severity.as_str(),
-                    r.summary(lang)
-                ));
-            }
-        }
+        None => out.push_str(&rules_list_text(lang)),
         Some(code) => {
             let Some(r) = registry::find(code) else {
                 let msg = match lang {
@@ -339,37 +329,60 @@ fn rules(args: &RulesArgs) -> ExitStatus {
                 eprintln!("{msg}");
                 return ExitStatus::Failure;
             };
-            let heads = match lang {
-                Lang::Ja => [
-                    "何を見つけるか",
-                    "なぜ問題か",
-                    "例",
-                    "直し方",
-                    "既定の重大度",
-                ],
-                Lang::En => [
-                    "What it finds",
-                    "Why it matters",
-                    "Example",
-                    "How to fix",
-                    "Default severity",
-                ],
-            };
-            out.push_str(&format!("{} {} — {}\n\n", r.code, r.name, r.summary(lang)));
-            for (head, body) in heads
-                .iter()
-                .zip([r.doc.what, r.doc.why, r.doc.example, r.doc.fix])
-            {
-                out.push_str(&format!("## {head}\n{}\n\n", pick(body, lang)));
-            }
-            out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));
-            if r.code.starts_with("OS") {
-                out.push_str(&format!("{}\n", crate::rules::os::support_data_line(lang)));
-            }
+            out.push_str(&rule_text(r, lang));
         }
     }
     crate::console::write_human(&out);
     ExitStatus::Clean
+}
+
+/// What `daicho rules CODE` prints for a rule: the summary, what it finds, why it matters, an
+/// example, how to fix it and its default severity (the browser page shows the same).
+pub fn rule_text(r: &crate::rules::Rule, lang: Lang) -> String {
+    let mut out = String::new();
+    let heads = match lang {
+        Lang::Ja => [
+            "何を見つけるか",
+            "なぜ問題か",
+            "例",
+            "直し方",
+            "既定の重大度",
+        ],
+        Lang::En => [
+            "What it finds",
+            "Why it matters",
+            "Example",
+            "How to fix",
+            "Default severity",
+        ],
+    };
+    out.push_str(&format!("{} {} — {}\n\n", r.code, r.name, r.summary(lang)));
+    for (head, body) in heads
+        .iter()
+        .zip([r.doc.what, r.doc.why, r.doc.example, r.doc.fix])
+    {
+        out.push_str(&format!("## {head}\n{}\n\n", pick(body, lang)));
+    }
+    out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));
+    if r.code.starts_with("OS") {
+        out.push_str(&format!("{}\n", crate::rules::os::support_data_line(lang)));
+    }
+    out
+}
+
+/// What `daicho rules` prints: one line per rule.
+pub fn rules_list_text(lang: Lang) -> String {
+    let mut out = String::new();
+    for r in registry::all() {
+        out.push_str(&format!(
+            "{:<6} {:<28} {:<7} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary(lang)
+        ));
+    }
+    out
 }
 
 /// `daicho os TEXT...`: the bundled support table, with `--config`'s [os] products applied.

@@ -221,6 +221,12 @@ pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
             )
         }
     })?;
+    parse_bytes(path, bytes)
+}
+
+/// Parses the bytes of a daicho.toml (UTF-8, a BOM allowed) read elsewhere (the browser page);
+/// `path` only names the file in errors.
+pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Result<ConfigFile, ConfigError> {
     let text = String::from_utf8(bytes).map_err(|_| {
         ConfigError::new(
             path,
