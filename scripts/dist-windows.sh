@@ -7,7 +7,7 @@
 # 2. a check that it imports only Windows' own DLLs (a MinGW runtime DLL would stop it starting);
 # 3. scripts/package-zip.sh: the Japanese read-me, sample.xlsx, template.xlsx (made by the Linux
 #    build of `daicho template`: the same code as the exe's), the licences, the CycloneDX SBOM of
-#    the exe's dependencies and SHA256SUMS.txt.
+#    the exe's dependencies, SHA256SUMS.txt and daicho.html (scripts/build-web.sh).
 # Where the Windows target or MinGW cannot be installed it says so and exits 0 without a zip, as
 # build-windows.sh does. Set CARGO_TARGET_DIR to build elsewhere.
 set -euo pipefail
@@ -38,4 +38,5 @@ FOREIGN=$(echo "$DLLS" | grep -Evx "$WINDOWS_DLLS" || true)
 say "daicho.exe imports only Windows' own DLLs: $(echo $DLLS)"
 
 cargo build --quiet --bin daicho
-scripts/package-zip.sh windows-x64 "$EXE" "$TARGET_DIR/debug/daicho" "$TARGET"
+HTML=$(scripts/build-web.sh | tail -n 1)
+scripts/package-zip.sh windows-x64 "$EXE" "$TARGET_DIR/debug/daicho" "$TARGET" "$HTML"

@@ -3,22 +3,24 @@
 # same name) and dist/daicho-<version>-<platform>.zip.sha256. Used by scripts/dist-windows.sh and by
 # .github/workflows/release.yml on each platform.
 #
-#   scripts/package-zip.sh PLATFORM EXE DAICHO TARGET
+#   scripts/package-zip.sh PLATFORM EXE DAICHO TARGET [HTML]
 #     PLATFORM  windows-x64, linux-x64, macos-arm64 …
 #     EXE       the program to ship (daicho.exe or daicho)
 #     DAICHO    a daicho this machine can run, to make the template (same `template` code as EXE)
 #     TARGET    the Rust target EXE was built for, for the SBOM of its dependencies
+#     HTML      the browser page built by scripts/build-web.sh, shipped as daicho.html
 #
 # The zip holds the program, README-ja.txt (UTF-8 with BOM and CRLF, so Notepad opens it),
-# sample.xlsx (fixtures/seed.xlsx), template.xlsx, LICENSE-MIT, LICENSE-APACHE, daicho.cdx.json
+# sample.xlsx (fixtures/seed.xlsx), template.xlsx, daicho.html (when HTML is given: the no-install
+# way, opened in Edge or Chrome), LICENSE-MIT, LICENSE-APACHE, daicho.cdx.json
 # (CycloneDX JSON: every crate compiled into the program for TARGET; cargo-cyclonedx is installed
 # from crates.io when missing, and its failure is an error) and SHA256SUMS.txt.
 # Prints the zip's path as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-[ $# -eq 4 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
-PLATFORM=$1 EXE=$2 DAICHO=$3 TARGET=$4
+[ $# -eq 4 ] || [ $# -eq 5 ] || { sed -n '2,11p' "$0" >&2; exit 2; }
+PLATFORM=$1 EXE=$2 DAICHO=$3 TARGET=$4 HTML=${5:-}
 PYTHON=${PYTHON:-python3}
 
 say() { echo "package-zip: $*" >&2; }
@@ -38,6 +40,10 @@ cp "$EXE" "$STAGE/"
 "$DAICHO" template -o "$STAGE/template.xlsx" >&2
 [ -s "$STAGE/template.xlsx" ] || fail "daicho template wrote nothing"
 cp fixtures/seed.xlsx "$STAGE/sample.xlsx"
+if [ -n "$HTML" ]; then
+  [ -s "$HTML" ] || fail "no browser page at $HTML"
+  cp "$HTML" "$STAGE/daicho.html"
+fi
 
 # The SBOM: the dependencies of the program as built for TARGET.
 if ! cargo cyclonedx --version >/dev/null 2>&1; then
@@ -49,6 +55,8 @@ cargo cyclonedx --format json --spec-version 1.5 --all --no-build-deps --target 
   || fail "cargo cyclonedx failed"
 [ -s "$ROOT/daicho.cdx.json" ] || fail "cargo cyclonedx wrote no daicho.cdx.json"
 mv "$ROOT/daicho.cdx.json" "$STAGE/daicho.cdx.json"
+# The workspace's browser crate (web/) may get an SBOM of its own: not part of this download.
+rm -f "$ROOT"/web/*.cdx.json
 
 # Text files for Windows' Notepad: UTF-8 with a BOM for the Japanese read-me, CRLF everywhere.
 "$PYTHON" - "$ROOT" "$STAGE" "$VERSION" <<'PY' || fail "could not write the read-me"
