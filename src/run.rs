@@ -215,3 +215,89 @@ fn blank_earlier_proposals(package: &[u8], workbook: &mut Workbook) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::GivenFile;
+    use std::path::PathBuf;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name)
+    }
+
+    fn given(path: &Path) -> GivenFile {
+        GivenFile {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes: std::sync::Arc::new(std::fs::read(path).expect("fixture")),
+        }
+    }
+
+    /// What a report says, its path aside.
+    fn said(report: &FileReport) -> Vec<(String, String, Option<u32>, Option<u32>)> {
+        assert_eq!(report.error, None);
+        (report.findings.iter())
+            .map(|f| {
+                let message = f.message.get(crate::Lang::Ja).to_string();
+                (f.code().to_string(), message, f.row, f.col)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bytes_in_give_the_report_and_the_workbook_of_the_file() {
+        let path = fixture("seed.xlsx");
+        let settings = Settings::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"));
+        let bytes = std::fs::read(&path).expect("fixture");
+        let outcome = check_bytes("seed.xlsx", &bytes, &settings, true);
+        let mut from_file = check_file(&path, &settings);
+        finish_run_of_one(&mut from_file, &settings);
+        assert_eq!(said(&outcome.report), said(&from_file));
+        assert_eq!(outcome.report.path, PathBuf::from("seed.xlsx"));
+        let annotated = outcome.annotated.expect("asked").expect("built");
+        assert_eq!(annotated.file_name, "seed.checked.xlsx");
+        assert!(annotated.bytes.starts_with(b"PK"));
+        assert!(annotated.stats.flagged_cells > 0);
+    }
+
+    #[test]
+    fn ledger_and_checklist_given_as_bytes_are_the_files_given_by_path() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        let checklist = fixture("checklist/r6_single_column.xlsx");
+        let ledger = fixture("structure/no_ledger.xlsx");
+        let bytes = std::fs::read(&checklist).expect("fixture");
+
+        let mut by_path = Settings::new(as_of);
+        by_path.ledger_file = Some(ledger.clone());
+        let mut by_bytes = Settings::new(as_of);
+        by_bytes.ledger_given = Some(given(&ledger));
+        let expected = said(&check_file(&checklist, &by_path));
+        let got = said(&check_bytes("r6_single_column.xlsx", &bytes, &by_bytes, false).report);
+        assert!(expected.iter().any(|f| f.0 == "C005"), "{expected:?}");
+        assert_eq!(got, expected);
+
+        let edition =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/checklist/r6-hospital.toml");
+        let mut by_path = Settings::new(as_of);
+        by_path.checklist_file = Some(edition.clone());
+        let mut by_bytes = Settings::new(as_of);
+        by_bytes.checklist_given = Some(given(&edition));
+        crate::engine::validate_settings(&by_bytes).expect("a valid edition");
+        assert_eq!(
+            said(&check_bytes("r6_single_column.xlsx", &bytes, &by_bytes, false).report),
+            said(&check_file(&checklist, &by_path))
+        );
+
+        by_bytes.checklist_given = Some(GivenFile {
+            name: "mine.toml".to_string(),
+            bytes: std::sync::Arc::new(b"id = \"r8\"\n".to_vec()),
+        });
+        let error = crate::engine::validate_settings(&by_bytes).expect_err("invalid");
+        assert!(error.contains("mine.toml"), "{error}");
+    }
+}

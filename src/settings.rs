@@ -17,6 +17,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// name it too).
 pub const CONFIG_FILE_NAME: &str = "daicho.toml";
 
+/// A file given by its name and bytes instead of a path: read elsewhere (the browser page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenFile {
+    pub name: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
 /// Everything rules and emitters may consult, already resolved.
 pub struct Settings {
     /// The date support and date rules are judged at.
@@ -51,6 +58,10 @@ pub struct Settings {
     pub checklist_file: Option<PathBuf>,
     /// `--ledger FILE`: the ledger the checklist is cross-checked against (default: the same workbook).
     pub ledger_file: Option<PathBuf>,
+    /// `--checklist` as a file's name and bytes, not a path (the browser page); over `checklist_file`.
+    pub checklist_given: Option<GivenFile>,
+    /// `--ledger` as a file's name and bytes, not a path (the browser page); over `ledger_file`.
+    pub ledger_given: Option<GivenFile>,
     /// `[[exceptions]]`: acknowledged findings by management number.
     pub exceptions: Exceptions,
     /// The daicho.toml these settings came from, if any.
@@ -92,6 +103,8 @@ impl Settings {
             form: None,
             checklist_file: None,
             ledger_file: None,
+            checklist_given: None,
+            ledger_given: None,
             exceptions: Default::default(),
             config_path: None,
         }

@@ -363,7 +363,7 @@ pub fn load_file(path: &Path) -> Result<Arc<Edition>, Text> {
             return r.clone();
         }
     }
-    let shown = path.display();
+    let shown = path.display().to_string();
     let result = std::fs::read(path)
         .map_err(|e| {
             Text::new(
@@ -371,22 +371,7 @@ pub fn load_file(path: &Path) -> Result<Arc<Edition>, Text> {
                 format!("Cannot read the checklist definition '{shown}' ({e}). Check the path."),
             )
         })
-        .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| {
-                Text::new(
-                    format!("チェックリスト定義ファイル「{shown}」がUTF-8ではありません。UTF-8で保存し直してください。"),
-                    format!("The checklist definition '{shown}' is not UTF-8. Save it as UTF-8."),
-                )
-            })
-        })
-        .and_then(|src| {
-            Edition::from_toml(&src).map_err(|e| {
-                Text::new(
-                    format!("チェックリスト定義ファイル「{shown}」に誤りがあります: {}。templates/checklist/README.md の書式に合わせてください。", e.ja),
-                    format!("The checklist definition '{shown}' is invalid: {}. Follow the format of templates/checklist/README.md.", e.en),
-                )
-            })
-        })
+        .and_then(|bytes| parse_definition(&shown, bytes))
         .map(|mut ed| {
             ed.path = Some(path.to_path_buf());
             Arc::new(ed)
@@ -395,6 +380,22 @@ pub fn load_file(path: &Path) -> Result<Arc<Edition>, Text> {
         map.insert(path.to_path_buf(), result.clone());
     }
     result
+}
+
+/// A checklist edition definition from its bytes (UTF-8 TOML); `shown` names it in errors.
+pub fn parse_definition(shown: &str, bytes: Vec<u8>) -> Result<Edition, Text> {
+    let src = String::from_utf8(bytes).map_err(|_| {
+        Text::new(
+            format!("チェックリスト定義ファイル「{shown}」がUTF-8ではありません。UTF-8で保存し直してください。"),
+            format!("The checklist definition '{shown}' is not UTF-8. Save it as UTF-8."),
+        )
+    })?;
+    Edition::from_toml(&src).map_err(|e| {
+        Text::new(
+            format!("チェックリスト定義ファイル「{shown}」に誤りがあります: {}。templates/checklist/README.md の書式に合わせてください。", e.ja),
+            format!("The checklist definition '{shown}' is invalid: {}. Follow the format of templates/checklist/README.md.", e.en),
+        )
+    })
 }
 
 /// The editions one run reads sheets with, and the defaults it fills in.
@@ -419,8 +420,18 @@ impl Catalog {
     /// The catalog for a run. Errors name the problem (unknown edition, unreadable definition).
     pub fn from_settings(settings: &Settings) -> Result<Catalog, Text> {
         let mut cat = Catalog::bundled();
-        if let Some(path) = &settings.checklist_file {
-            let user = load_file(path)?;
+        let given = settings.checklist_given.as_ref().map(|g| {
+            parse_definition(&g.name, g.bytes.to_vec()).map(|mut ed| {
+                ed.path = Some(PathBuf::from(&g.name));
+                Arc::new(ed)
+            })
+        });
+        let user = match (given, &settings.checklist_file) {
+            (Some(given), _) => Some(given?),
+            (None, Some(path)) => Some(load_file(path)?),
+            (None, None) => None,
+        };
+        if let Some(user) = user {
             cat.editions.insert(0, user.clone());
             cat.user = Some(user);
         }

@@ -12,10 +12,53 @@ use std::sync::{Mutex, OnceLock};
 /// the message says what is wrong. Call before checking files (exit code 2 on error).
 pub fn validate_settings(settings: &Settings) -> Result<(), String> {
     Catalog::from_settings(settings).map_err(|e| e.get(settings.lang).to_string())?;
-    if let Some(p) = &settings.ledger_file {
+    if let Some(g) = &settings.ledger_given {
+        given_evidence(g, settings)?;
+    } else if let Some(p) = &settings.ledger_file {
         external_evidence(p, settings)?;
     }
     Ok(())
+}
+
+/// The evidence of a ledger given as its name and bytes (`--ledger` on the browser page): read
+/// in this process, judged like [`external_evidence`]'s file, never panicking.
+pub(crate) fn given_evidence(
+    given: &crate::settings::GivenFile,
+    settings: &Settings,
+) -> Result<Evidence, String> {
+    let name = &given.name;
+    let cannot_read = |e: &crate::workbook::ReadError| match settings.lang {
+        crate::Lang::Ja => format!(
+            "台帳ファイル「{name}」を読めません: {}",
+            e.message(settings.lang)
+        ),
+        crate::Lang::En => format!(
+            "Cannot read the ledger file '{name}': {}",
+            e.message(settings.lang)
+        ),
+    };
+    let work = || {
+        let path = Path::new(name);
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| crate::workbook::DEFAULT_TEXT_SHEET_NAME.to_string());
+        let wb =
+            crate::workbook::open_bytes_named(&given.bytes, &extension, &stem, &settings.limits)
+                .map_err(|e| cannot_read(&e))?;
+        let part = super::analyze_ledger(&wb, settings);
+        Ok(derive::derive(&part.ledger, &part.findings, Some(name)))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+        Err(cannot_read(&crate::workbook::ReadError::Internal {
+            detail: crate::workbook::panic_text(&*p),
+        }))
+    })
 }
 
 /// What the evidence of a `--ledger FILE` depends on: the file (as it is now) and the settings

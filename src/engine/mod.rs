@@ -42,9 +42,12 @@ pub fn analyze<'a>(workbook: &'a Workbook, settings: &Settings) -> Analysis<'a> 
         checklist_sheets,
     } = analyze_ledger(workbook, settings);
     let ledger_count = findings.len();
-    let evidence = match &settings.ledger_file {
-        Some(p) => evidence::external_evidence(p, settings).unwrap_or_else(Evidence::unreadable),
-        None => crate::checklist::derive::derive(&ledger, &findings, None),
+    let evidence = match (&settings.ledger_given, &settings.ledger_file) {
+        (Some(g), _) => evidence::given_evidence(g, settings).unwrap_or_else(Evidence::unreadable),
+        (None, Some(p)) => {
+            evidence::external_evidence(p, settings).unwrap_or_else(Evidence::unreadable)
+        }
+        (None, None) => crate::checklist::derive::derive(&ledger, &findings, None),
     };
     let checklist = crate::checklist::check(
         workbook,

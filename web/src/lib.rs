@@ -48,6 +48,30 @@ fn lang_of(lang: &str) -> Lang {
     }
 }
 
+/// A file given beside the checked one (`--ledger`, `--checklist`): its name and bytes.
+#[wasm_bindgen]
+pub struct GivenFile {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl GivenFile {
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: String, bytes: Vec<u8>) -> GivenFile {
+        GivenFile { name, bytes }
+    }
+}
+
+impl GivenFile {
+    fn into_given(self) -> daicho::settings::GivenFile {
+        daicho::settings::GivenFile {
+            name: self.name,
+            bytes: std::sync::Arc::new(self.bytes),
+        }
+    }
+}
+
 /// What checking one file gave the page.
 #[wasm_bindgen]
 pub struct Checked {
@@ -121,8 +145,30 @@ pub fn check(
     config_toml: Option<Vec<u8>>,
     annotate: bool,
 ) -> Checked {
+    check_with(name, bytes, as_of, lang, config_toml, None, None, annotate)
+}
+
+/// [`check`] with `--ledger` and `--checklist` given as files: each `[name, bytes]` or `undefined`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn check_with(
+    name: &str,
+    bytes: &[u8],
+    as_of: &str,
+    lang: &str,
+    config_toml: Option<Vec<u8>>,
+    ledger: Option<GivenFile>,
+    checklist: Option<GivenFile>,
+    annotate: bool,
+) -> Checked {
     let lang = lang_of(lang);
-    let settings = match settings(as_of, lang, config_toml) {
+    let settings = settings(as_of, lang, config_toml).and_then(|mut s| {
+        s.ledger_given = ledger.map(GivenFile::into_given);
+        s.checklist_given = checklist.map(GivenFile::into_given);
+        daicho::engine::validate_settings(&s)?;
+        Ok(s)
+    });
+    let settings = match settings {
         Ok(s) => s,
         Err(message) => {
             return Checked {
@@ -237,6 +283,35 @@ mod tests {
         assert_eq!(report["files"][0]["path"], "a.xls");
         assert_eq!(report["files"][0]["error"]["kind"], "reader-crashed");
         assert_eq!(report["summary"]["unreadable"], 1);
+    }
+
+    #[test]
+    fn a_ledger_given_beside_a_checklist_is_its_evidence() {
+        let checklist = include_bytes!("../../fixtures/checklist/r6_single_column.xlsx");
+        let no_ledger = include_bytes!("../../fixtures/structure/no_ledger.xlsx");
+        let codes = |c: &Checked| -> Vec<String> {
+            let report: serde_json::Value = serde_json::from_str(&c.json()).expect("json");
+            (report["files"][0]["diagnostics"]
+                .as_array()
+                .expect("list")
+                .iter())
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+        };
+        let alone = check("r6.xlsx", checklist, "2026-11-25", "ja", None, false);
+        assert!(!codes(&alone).contains(&"C005".to_string()));
+        let ledger = GivenFile::new("no_ledger.xlsx".to_string(), no_ledger.to_vec());
+        let with = check_with(
+            "r6.xlsx",
+            checklist,
+            "2026-11-25",
+            "ja",
+            None,
+            Some(ledger),
+            None,
+            false,
+        );
+        assert!(codes(&with).contains(&"C005".to_string()));
     }
 
     #[test]
