@@ -202,6 +202,19 @@ async function main() {
   (heading.startsWith("1. Choose") ? ok : fail)(`English switch: "${heading}"`);
   await page.waitForFunction((n) => document.querySelectorAll("#results section.file[data-state]").length === n, all.length, { timeout: 300000 });
 
+  // A file past the time limit: its worker is stopped, the file reported, the next one checked.
+  const limited = await context.newPage();
+  await limited.goto(`file://${html}#time-limit=300`);
+  await limited.evaluate(() => window.daicho.ready);
+  await limited.fill("#as-of", AS_OF);
+  await limited.setInputFiles("#files", [tenK, fixtures[0]]);
+  await limited.waitForFunction(() => document.querySelectorAll("#results section.file[data-state]").length === 2, null, { timeout: 60000 });
+  const limitedStates = await limited.locator("#results section.file").evaluateAll((ss) => ss.map((s) => s.dataset.state));
+  const limitedText = await limited.locator("#results section.file p.error").first().textContent();
+  (limitedStates[0] === "failed" && limitedText.includes("0.3 秒") && limitedStates[1] === "done" ? ok : fail)(
+    `time limit 0.3 s: the 10k-row ledger "${limitedText}", then the sample ${limitedStates[1]}`);
+  await limited.close();
+
   const outside = requests.filter((u) => !/^(file|blob|data):/.test(u)).concat(blocked);
   (outside.length === 0 ? ok : fail)(`no network request (${requests.length} requests, all file:/blob:/data:)${outside.length ? `: ${outside.join(", ")}` : ""}`);
   const unexpected = consoleErrors.filter((e) => !/RuntimeError|unreachable/.test(e));

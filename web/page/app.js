@@ -4,7 +4,8 @@
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
-  const TIME_LIMIT_MS = 120000;
+  // How long one file may take (`#time-limit=MS` in the address changes it: the browser test).
+  const TIME_LIMIT_MS = Number(new URLSearchParams(location.hash.slice(1)).get("time-limit")) || 120000;
   const EXTENSIONS = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"];
   const T = {
     ja: {
