@@ -93,14 +93,22 @@
       throw new Error("unsupported");
     }
     const mark = (what) => { state.timings[what] = Math.round(performance.now()); };
-    const gz = fromBase64($("wasm-gz").textContent.trim());
-    mark("decoded");
-    // The worker starts while the module is unpacked and compiled (as it streams out of the
-    // decompressor); it gets the module when that is done.
+    // The worker starts while the page is still reading the module (it comes last in the file),
+    // then while the module is unpacked and compiled (as it streams out of the decompressor); it
+    // gets the module when that is done.
     state.workerSource = URL.createObjectURL(new Blob([$("glue").textContent, "\n", $("worker-src").textContent],
       { type: "text/javascript" }));
-    const unpacked = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
-    state.modulePromise = WebAssembly.compileStreaming(new Response(unpacked, { headers: { "Content-Type": "application/wasm" } }));
+    const parsed = new Promise((resolve) => {
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve, { once: true });
+      else resolve();
+    });
+    state.modulePromise = parsed.then(() => {
+      mark("parsed");
+      const gz = fromBase64($("wasm-gz").textContent.trim());
+      mark("decoded");
+      const unpacked = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return WebAssembly.compileStreaming(new Response(unpacked, { headers: { "Content-Type": "application/wasm" } }));
+    });
     const workerReady = startWorker();
     state.module = await state.modulePromise;
     mark("compiled");
@@ -332,7 +340,7 @@
     const again = state.results;
     $("results").replaceChildren();
     state.results = []; state.total = 0; state.queue = [];
-    if (again.length) enqueue(again.map((j) => j.file), again[0].config, again[0].configName);
+    for (const job of again) enqueue([job.file], job.config, job.configName);
   });
   $("template").addEventListener("click", () => {
     const link = $("template-link");
