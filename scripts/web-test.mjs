@@ -216,6 +216,15 @@ async function main() {
     `time limit 0.3 s: the 10k-row ledger "${limitedText}", then the sample ${limitedStates[1]}`);
   await limited.close();
 
+  // A browser without what the page needs gets the message naming the browsers that have it.
+  const old = await context.newPage();
+  await old.addInitScript(() => { delete window.DecompressionStream; });
+  await old.goto(`file://${html}`);
+  await old.waitForSelector("#unsupported:not([hidden])");
+  const oldText = await old.locator("#unsupported").textContent();
+  (oldText.includes("Chrome 96") ? ok : fail)(`a browser without DecompressionStream: "${oldText.slice(0, 60)}…"`);
+  await old.close();
+
   const outside = requests.filter((u) => !/^(file|blob|data):/.test(u)).concat(blocked);
   (outside.length === 0 ? ok : fail)(`no network request (${requests.length} requests, all file:/blob:/data:)${outside.length ? `: ${outside.join(", ")}` : ""}`);
   const unexpected = consoleErrors.filter((e) => !/RuntimeError|unreachable/.test(e));
