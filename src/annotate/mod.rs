@@ -391,7 +391,7 @@ fn note_text(findings: &[Finding], on_cell: &[usize], lang: Lang) -> String {
             f.name(),
             f.message.get(lang)
         );
-        if let Some(fix) = &f.fix {
+        if let Some(fix) = f.fix_value() {
             part.push_str(&match lang {
                 Lang::Ja => format!("\n修正案: {fix}"),
                 Lang::En => format!("\nSuggested fix: {fix}"),

@@ -324,7 +324,7 @@ fn set_column_widths(
             (3, sheet_text),
             (5, f.value.as_deref().unwrap_or("")),
             (6, f.message.get(lang)),
-            (7, f.fix.as_deref().unwrap_or("")),
+            (7, f.fix_value().unwrap_or("")),
             (8, f.suppressed.as_deref().unwrap_or("")),
         ];
         for (c, text) in texts {
@@ -386,7 +386,7 @@ fn write_finding(
     ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
     let message = f.message.get(lang);
     ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
-    let fix = f.fix.as_deref().unwrap_or("");
+    let fix = f.fix_value().unwrap_or("");
     ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
     let ack = f.suppressed.as_deref().unwrap_or("");
     ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;

@@ -5,7 +5,6 @@
 
 use crate::layout::Field;
 use crate::ledger::date::read_date_cell;
-use crate::ledger::ip;
 use crate::ledger::os::OsTable;
 use crate::ledger::status::{is_specific_status, parse_kind, parse_status};
 use crate::settings::Settings;
@@ -82,13 +81,6 @@ impl Fix {
 pub fn trimmed(s: &str) -> Option<&str> {
     let t = text::trim(s);
     (t.len() != s.len()).then_some(t)
-}
-
-/// An IP cell with every address typed non-canonically (full-width, inner spaces, octet leading
-/// zeros) in its canonical form; labels, separators, placeholders and unreadable entries stay as
-/// typed. The same text IP003 proposes as its fix. `None` when nothing changes.
-pub fn ip_cell(s: &str) -> Option<String> {
-    ip::canonical_cell(s)
 }
 
 /// A management number with full-width ASCII (`ＰＣ－０１０`), the ideographic space and dash
@@ -187,11 +179,14 @@ fn has_note(s: &str) -> bool {
     text::nfkc(s).contains(['(', '[', '【', '〔', '<', '「'])
 }
 
-/// Applies the safe fixes of one field to a source value. Returns the converted value and the
-/// fixes applied (empty when the value is unchanged).
+/// Applies the safe fixes of one field to a source value: `given`, the safe fix a rule's finding
+/// proposes for the cell (IP003: every address in canonical form, labels and placeholders as
+/// typed), and the spellings of the standard layout. Returns the converted value and the fixes
+/// applied (empty when the value is unchanged).
 pub(super) fn fix_value(
     field: Field,
     value: &CellValue,
+    given: Option<&str>,
     settings: &Settings,
 ) -> (Option<CellValue>, Vec<Fix>) {
     let CellValue::Text(raw) = value else {
@@ -210,8 +205,8 @@ pub(super) fn fix_value(
     }
     match field {
         Field::Ip => {
-            if let Some(t) = ip_cell(&text) {
-                text = t;
+            if let Some(t) = given.map(text::trim).filter(|t| *t != text) {
+                text = t.to_string();
                 fixes.push(Fix::IpCanonical);
             }
         }
@@ -247,6 +242,30 @@ pub(super) fn fix_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IP cell convert writes: the safe fix IP003's finding gives it, through [`fix_value`].
+    fn ip_cell(s: &str) -> Option<String> {
+        let sheet = crate::workbook::Sheet::from_text_rows(
+            "台帳",
+            &[
+                &["管理番号", "OS", "IPアドレス"],
+                &["PC-1", "Windows 11 24H2", s],
+            ],
+        );
+        let wb = crate::workbook::Workbook {
+            format: crate::workbook::Format::Xlsx,
+            sheets: vec![sheet],
+        };
+        let settings = Settings::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25)?);
+        let input = crate::engine::understand(&wb, &settings);
+        let given = super::super::GivenFixes::of(&input.ledger, &settings);
+        let value = CellValue::Text(s.to_string());
+        let (fixed, applied) = fix_value(Field::Ip, &value, given.get("台帳", 1, 2), &settings);
+        match fixed {
+            Some(CellValue::Text(t)) if applied.contains(&Fix::IpCanonical) => Some(t),
+            _ => None,
+        }
+    }
 
     #[test]
     fn trimming() {

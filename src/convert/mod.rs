@@ -198,17 +198,52 @@ fn convert_devices(
     };
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
+    let given = GivenFixes::of(ledger, settings);
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
         convert_sheet(
             &mut conv,
             &mut pending,
             ls,
             extras,
+            &given,
             settings,
             deferred.as_deref_mut(),
         );
     }
     (conv, pending)
+}
+
+/// The safe fixes the rules propose for the input's cells (IP003's canonical address), by sheet
+/// and (row, column): convert applies these instead of computing its own.
+struct GivenFixes(HashMap<String, HashMap<(u32, u32), String>>);
+
+impl GivenFixes {
+    fn of(ledger: &Ledger<'_>, settings: &Settings) -> GivenFixes {
+        let ctx = crate::rules::Context {
+            settings,
+            as_of: settings.as_of,
+        };
+        let mut findings = Vec::new();
+        crate::rules::check_fixable(ledger, &ctx, &mut findings);
+        let mut by_sheet: HashMap<String, HashMap<(u32, u32), String>> = HashMap::new();
+        for f in findings {
+            let (Some(sheet), Some(row), Some(col), Some(fix)) = (f.sheet, f.row, f.col, f.fix)
+            else {
+                continue;
+            };
+            if fix.is_safe() {
+                by_sheet
+                    .entry(sheet)
+                    .or_default()
+                    .insert((row, col), fix.value);
+            }
+        }
+        GivenFixes(by_sheet)
+    }
+
+    fn get(&self, sheet: &str, row: u32, col: u32) -> Option<&str> {
+        self.0.get(sheet)?.get(&(row, col)).map(String::as_str)
+    }
 }
 
 /// Moves the deferred values out of the input's cells into the converted rows.
@@ -299,6 +334,7 @@ fn convert_sheet(
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
+    given: &GivenFixes,
     settings: &Settings,
     mut deferred: Option<&mut Vec<Deferred>>,
 ) {
@@ -332,6 +368,7 @@ fn convert_sheet(
             &sections,
             extras,
             device,
+            given,
             settings,
             defer.as_mut(),
         );
@@ -371,6 +408,7 @@ fn convert_device(
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
+    given: &GivenFixes,
     settings: &Settings,
     mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
@@ -392,7 +430,7 @@ fn convert_device(
         let Some(value) = device.row.get(col) else {
             continue;
         };
-        let (fixed, applied) = fix_value(f, value, settings);
+        let (fixed, applied) = fix_value(f, value, given.get(&name, row, col), settings);
         let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((

@@ -64,7 +64,7 @@ fn annotation(path: &str, f: &Finding, lang: Lang) -> String {
         };
     }
     message.push_str(f.message.get(lang));
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = f.fix_value() {
         let _ = match lang {
             Lang::Ja => write!(message, "(修正案: {fix})"),
             Lang::En => write!(message, " (fix: {fix})"),

@@ -150,7 +150,7 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
         suppressed
     );
     let _ = writeln!(out, "      │ {}", f.message.get(lang));
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = f.fix_value() {
         let label = match lang {
             Lang::Ja => "修正案",
             Lang::En => "fix",

@@ -163,7 +163,7 @@ pub fn line(f: &Finding, lang: Lang) -> String {
         let _ = write!(s, " {p}");
     }
     let _ = write!(s, ": {}", f.message.get(lang));
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = f.fix_value() {
         let _ = match lang {
             Lang::Ja => write!(s, "(修正案: {fix})"),
             Lang::En => write!(s, " (fix: {fix})"),

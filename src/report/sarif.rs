@@ -293,7 +293,7 @@ fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[&Rule]) -> SarifR
         ("cell", f.cell()),
         ("field", f.field.map(|x| x.key().to_string())),
         ("value", f.value.clone()),
-        ("fix", f.fix.clone()),
+        ("fix", f.fix_value().map(str::to_string)),
     ] {
         if let Some(v) = v {
             properties.insert(k, v.into());

@@ -1,7 +1,7 @@
 //! IP001–IP006: addresses that are malformed, placeholders, non-canonical, duplicated, outside
 //! the declared networks, or reserved.
 
-use super::{Context, Finding, Rule, RuleDoc};
+use super::{Context, Finding, Fix, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::ip::{canonical_cell, parse_ip_cell, IpCell, IpParse, NonCanonical};
 use crate::ledger::Ledger;
@@ -158,7 +158,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("「{e}」 contains {en}. Write 「{canonical}」."),
                     );
                     if let Some(fixed) = cell_fix.get_or_insert_with(|| canonical_cell(&raw)) {
-                        finding = finding.fix(fixed.clone());
+                        finding = finding.fix(Fix::safe(fixed.clone()));
                     }
                     out.push(finding);
                 }

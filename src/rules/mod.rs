@@ -53,6 +53,47 @@ pub fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
     }
 }
 
+/// Whether a fix may be applied without a person looking at it (ruff's `Applicability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Changes a spelling, never a meaning: `daicho convert` applies it.
+    Safe,
+    /// A proposal a person must confirm (it may state something the ledger does not): shown, never
+    /// applied.
+    Unsafe,
+}
+
+/// The replacement value a rule proposes for the cell it flags. The rule that knows the value
+/// builds it; emitters show it and `daicho convert` applies the safe ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The whole cell as it should read.
+    pub value: String,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix `daicho convert` applies.
+    pub fn safe(value: impl Into<String>) -> Fix {
+        Fix {
+            value: value.into(),
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A fix shown to a person, never applied.
+    pub fn unsafe_edit(value: impl Into<String>) -> Fix {
+        Fix {
+            value: value.into(),
+            applicability: Applicability::Unsafe,
+        }
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
+}
+
 /// Where an acknowledgement comes from (SARIF `suppressions[].kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SuppressionKind {
@@ -85,8 +126,8 @@ pub struct Finding {
     /// The raw value as typed.
     pub value: Option<String>,
     pub message: Text,
-    /// The suggested replacement value, where one exists.
-    pub fix: Option<String>,
+    /// The replacement value the rule proposes, where one exists, and whether it is safe.
+    pub fix: Option<Fix>,
     /// Why the finding is acknowledged (config exception or inline marker), if it is.
     pub suppressed: Option<String>,
     /// Where the acknowledgement comes from (daicho.toml or an inline marker), when suppressed.
@@ -159,9 +200,14 @@ impl Finding {
         self
     }
 
-    pub fn fix(mut self, v: impl Into<String>) -> Finding {
-        self.fix = Some(v.into());
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
         self
+    }
+
+    /// The replacement value of the fix, if the finding has one (what emitters show).
+    pub fn fix_value(&self) -> Option<&str> {
+        self.fix.as_ref().map(|f| f.value.as_str())
     }
 
     pub fn severity(mut self, s: Severity) -> Finding {
@@ -204,6 +250,17 @@ pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: 
     id::check(ledger, ctx, out);
     os::check(ledger, ctx, out);
     struck::check(ledger, ctx, out);
+}
+
+/// Runs the rule families whose findings can carry a safe fix (today IP003's canonical address),
+/// for `daicho convert`, which applies those fixes and reports nothing else about its input.
+/// `safe_fixes_come_from_fixable_families` (rules/tests.rs) keeps this list complete.
+pub fn check_fixable(
+    ledger: &crate::ledger::Ledger<'_>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    ip::check(ledger, ctx, out);
 }
 
 #[cfg(test)]

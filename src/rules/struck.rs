@@ -1,6 +1,6 @@
 //! S002: a device row struck through (取り消し線) whose 状態 does not say 廃棄.
 
-use super::{Context, Finding, Rule, RuleDoc};
+use super::{Context, Finding, Fix, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::{Ledger, Status};
 use crate::{Severity, Text};
@@ -56,7 +56,8 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 (Some(col), _) => finding
                     .at(sheet.name(), row, col)
                     .field(Field::Status)
-                    .fix("廃棄"),
+                    // Unsafe: the strike-through may mean something else; a person decides.
+                    .fix(Fix::unsafe_edit("廃棄")),
                 (None, Some(col)) => {
                     let (row, col) = device.cell_of(col);
                     finding.at(sheet.name(), row, col).field(Field::Id)

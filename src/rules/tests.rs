@@ -820,3 +820,39 @@ fn cells_merged_over_device_rows_are_neither_duplicates_nor_blanks() {
     let got = fired(vec![s], &plain());
     assert!(got.is_empty(), "{got:?}");
 }
+
+/// `convert` runs only [`crate::rules::check_fixable`] on its input and applies the safe fixes it
+/// gives: on every case's workbook, each safe fix of the whole check is one of those (so a new
+/// rule with a safe fix in another family fails here until it is listed), and IP003's is there.
+#[test]
+fn safe_fixes_come_from_fixable_families() {
+    let mut safe_fixes_seen = 0;
+    for case in cases() {
+        let settings = (case.settings)();
+        let workbook = Workbook {
+            format: Format::Xlsx,
+            sheets: (case.fires)(),
+        };
+        let understood = crate::engine::understand(&workbook, &settings);
+        let ctx = crate::rules::Context {
+            settings: &settings,
+            as_of: settings.as_of,
+        };
+        let (mut all, mut fixable) = (Vec::new(), Vec::new());
+        crate::rules::check_ledger(&understood.ledger, &ctx, &mut all);
+        crate::rules::check_fixable(&understood.ledger, &ctx, &mut fixable);
+        for f in all
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.is_safe()))
+        {
+            safe_fixes_seen += 1;
+            assert!(
+                fixable.contains(f),
+                "{} ({:?}) has a safe fix but is not run by check_fixable",
+                f.code(),
+                f.cell()
+            );
+        }
+    }
+    assert!(safe_fixes_seen > 0, "no case has a safe fix (IP003's)");
+}
