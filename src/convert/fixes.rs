@@ -11,6 +11,7 @@ use crate::settings::Settings;
 use crate::template::vocab;
 use crate::text;
 use crate::workbook::CellValue;
+use crate::Text;
 use chrono::NaiveDateTime;
 
 /// The kinds of safe fix, each with a stable code for the log.
@@ -49,31 +50,62 @@ impl Fix {
     }
 
     pub fn describe(self, lang: crate::Lang) -> &'static str {
-        use crate::Lang::*;
-        match (self, lang) {
-            (Fix::Trim, Ja) => "前後の空白を削除",
-            (Fix::Trim, En) => "surrounding spaces removed",
-            (Fix::IpCanonical, Ja) => {
-                "IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)"
+        let text: &'static Text = match self {
+            Fix::Trim => {
+                const { &Text::from_static("前後の空白を削除", "surrounding spaces removed") }
             }
-            (Fix::IpCanonical, En) => {
-                "IP address in canonical form (half-width, no inner spaces or leading zeros)"
+            Fix::IpCanonical => {
+                const {
+                    &Text::from_static("IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)", "IP address in canonical form (half-width, no inner spaces or leading zeros)")
+                }
             }
-            (Fix::IdHalfWidth, Ja) => "管理番号の全角英数字・記号を半角に",
-            (Fix::IdHalfWidth, En) => {
-                "full-width letters/digits of the management number made half-width"
+            Fix::IdHalfWidth => {
+                const {
+                    &Text::from_static(
+                        "管理番号の全角英数字・記号を半角に",
+                        "full-width letters/digits of the management number made half-width",
+                    )
+                }
             }
-            (Fix::DateCell, Ja) => "日付の文字列(和暦など)を日付セルに",
-            (Fix::DateCell, En) => "date text (Japanese era etc.) written as a date cell",
-            (Fix::StatusWord, Ja) => "状態を標準の語に",
-            (Fix::StatusWord, En) => "status spelled as the standard word",
-            (Fix::KindWord, Ja) => "機器種別を標準の語に",
-            (Fix::KindWord, En) => "device kind spelled as the standard word",
-            (Fix::KindFromLayout, Ja) => "シート名・区分行から機器種別を記入",
-            (Fix::KindFromLayout, En) => "device kind taken from the sheet name or section row",
-            (Fix::OsSpelling, Ja) => "OS名を正式な表記に(版・エディションは入力のまま)",
-            (Fix::OsSpelling, En) => "OS name in canonical spelling (edition and version as typed)",
-        }
+            Fix::DateCell => {
+                const {
+                    &Text::from_static(
+                        "日付の文字列(和暦など)を日付セルに",
+                        "date text (Japanese era etc.) written as a date cell",
+                    )
+                }
+            }
+            Fix::StatusWord => {
+                const {
+                    &Text::from_static("状態を標準の語に", "status spelled as the standard word")
+                }
+            }
+            Fix::KindWord => {
+                const {
+                    &Text::from_static(
+                        "機器種別を標準の語に",
+                        "device kind spelled as the standard word",
+                    )
+                }
+            }
+            Fix::KindFromLayout => {
+                const {
+                    &Text::from_static(
+                        "シート名・区分行から機器種別を記入",
+                        "device kind taken from the sheet name or section row",
+                    )
+                }
+            }
+            Fix::OsSpelling => {
+                const {
+                    &Text::from_static(
+                        "OS名を正式な表記に(版・エディションは入力のまま)",
+                        "OS name in canonical spelling (edition and version as typed)",
+                    )
+                }
+            }
+        };
+        text.get(lang)
     }
 }
 

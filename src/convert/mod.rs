@@ -20,6 +20,7 @@ use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
 use crate::Lang;
+use crate::Text;
 use fixes::{fix_value, Fix};
 use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
@@ -634,18 +635,21 @@ pub enum ConvertError {
 }
 
 impl ConvertError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ConvertError::Read(e), lang) => e.message(lang),
-            (ConvertError::NoLedger, Lang::Ja) => "台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。".into(),
-            (ConvertError::NoLedger, Lang::En) => "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows.".into(),
-            (ConvertError::Write(d), Lang::Ja) => format!("変換結果を作れませんでした({d})。"),
-            (ConvertError::Write(d), Lang::En) => format!("Could not build the converted ledger ({d})."),
-            (ConvertError::Reread(e), Lang::Ja) => format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)),
-            (ConvertError::Reread(e), Lang::En) => format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En)),
-            (ConvertError::Save(e), lang) => e.message(lang),
-            (ConvertError::Unencodable(list), lang) => export::unencodable_message(list, lang),
+    /// What is wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            ConvertError::Read(e) => e.text(),
+            ConvertError::NoLedger => Text::from_static("台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。", "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows."),
+            ConvertError::Write(d) => Text::new(format!("変換結果を作れませんでした({d})。"), format!("Could not build the converted ledger ({d}).")),
+            ConvertError::Reread(e) => Text::new(format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)), format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En))),
+            ConvertError::Save(e) => Text::new(e.message(Lang::Ja), e.message(Lang::En)),
+            ConvertError::Unencodable(list) => Text::new(export::unencodable_message(list, Lang::Ja), export::unencodable_message(list, Lang::En)),
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 

@@ -4,6 +4,7 @@
 use super::Run;
 use crate::paths::display_path;
 use crate::rules::Finding;
+use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write;
 
@@ -75,46 +76,45 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
                     current = Some(&f.sheet);
                     if let Some(name) = &f.sheet {
                         let info = file.sheets.iter().find(|s| &s.name == name);
-                        let detail = match (info.map(|s| s.role.as_str()), lang) {
-                            (Some("ledger"), Lang::Ja) => {
-                                format!("(台帳・{}台)", info.map(|s| s.device_rows).unwrap_or(0))
-                            }
-                            (Some("ledger"), Lang::En) => format!(
-                                "(ledger, {} devices)",
-                                info.map(|s| s.device_rows).unwrap_or(0)
+                        let devices = info.map(|s| s.device_rows).unwrap_or(0);
+                        let detail = match info.map(|s| s.role.as_str()) {
+                            Some("ledger") => Text::new(
+                                format!("(台帳・{devices}台)"),
+                                format!("(ledger, {devices} devices)"),
                             ),
-                            (Some("checklist"), Lang::Ja) => "(チェックリスト)".to_string(),
-                            (Some("checklist"), Lang::En) => "(checklist)".to_string(),
-                            _ => String::new(),
-                        };
-                        let title = match lang {
-                            Lang::Ja => format!("シート「{name}」{detail}"),
-                            Lang::En => format!("sheet '{name}' {detail}"),
-                        };
+                            Some("checklist") => {
+                                Text::from_static("(チェックリスト)", "(checklist)")
+                            }
+                            _ => Text::from_static("", ""),
+                        }
+                        .into_lang(lang);
+                        let title = Text::new(
+                            format!("シート「{name}」{detail}"),
+                            format!("sheet '{name}' {detail}"),
+                        )
+                        .into_lang(lang);
                         let _ = writeln!(out, "  {}", style.paint(BOLD, &title));
                     }
                 }
                 finding(&mut out, f, style, lang);
             }
             if file.findings.is_empty() {
-                let ok = match lang {
-                    Lang::Ja => "  問題は見つかりませんでした。",
-                    Lang::En => "  No problems found.",
-                };
+                let ok =
+                    Text::from_static("  問題は見つかりませんでした。", "  No problems found.")
+                        .into_lang(lang);
                 let _ = writeln!(out, "{ok}");
             }
             if let Some(hidden) = super::hidden_text(&file.sheets, lang) {
-                let label = match lang {
-                    Lang::Ja => "  非表示(チェックはしています): ",
-                    Lang::En => "  Hidden (still checked): ",
-                };
+                let label = Text::from_static(
+                    "  非表示(チェックはしています): ",
+                    "  Hidden (still checked): ",
+                )
+                .into_lang(lang);
                 let _ = writeln!(out, "{label}{hidden}");
             }
             if let Some(o) = &file.output {
-                let label = match lang {
-                    Lang::Ja => "  チェック結果のブック: ",
-                    Lang::En => "  Annotated workbook: ",
-                };
+                let label = Text::from_static("  チェック結果のブック: ", "  Annotated workbook: ")
+                    .into_lang(lang);
                 let _ = writeln!(out, "{label}{}", display_path(o));
             }
             out.push('\n');
@@ -136,10 +136,10 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
         (Some(s), None) => s.clone(),
         _ => String::new(),
     };
-    let suppressed = match (&f.suppressed, lang) {
-        (Some(r), Lang::Ja) => format!(" [承認済み: {r}]"),
-        (Some(r), Lang::En) => format!(" [acknowledged: {r}]"),
-        (None, _) => String::new(),
+    let suppressed = match &f.suppressed {
+        Some(r) => Text::new(format!(" [承認済み: {r}]"), format!(" [acknowledged: {r}]"))
+            .into_string(lang),
+        None => String::new(),
     };
     let _ = writeln!(
         out,
@@ -151,10 +151,7 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
     );
     let _ = writeln!(out, "      │ {}", f.message.get(lang));
     if let Some(fix) = f.fix_value() {
-        let label = match lang {
-            Lang::Ja => "修正案",
-            Lang::En => "fix",
-        };
+        let label = Text::from_static("修正案", "fix").into_lang(lang);
         let _ = writeln!(out, "      {FIX_CORNER} {label}: {fix}");
     }
 }
@@ -166,8 +163,8 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
         .iter()
         .map(|f| f.findings.iter().filter(|x| x.suppressed.is_some()).count())
         .sum();
-    let line = match run.lang {
-        Lang::Ja => format!(
+    let line = Text::new(
+        format!(
             "{}ファイル: {} {}件 / {} {}件 / {} {}件 / 読めないファイル {}件{}",
             s.files,
             style.severity(Severity::Error, "エラー"),
@@ -183,7 +180,7 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
                 String::new()
             }
         ),
-        Lang::En => format!(
+        format!(
             "{} file(s): {} {} / {} {} / {} {} / unreadable {}{}",
             s.files,
             s.errors,
@@ -199,7 +196,8 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
                 String::new()
             }
         ),
-    };
+    )
+    .into_lang(run.lang);
     let _ = writeln!(out, "{line}");
 }
 

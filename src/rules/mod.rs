@@ -18,13 +18,14 @@ use crate::{Lang, Severity, Text};
 use chrono::NaiveDate;
 
 /// A rule's documentation, shown by `daicho rules CODE`: what it finds, why it matters for the
-/// checklist or the guideline, an example, and how to fix it.
+/// checklist or the guideline, an example, and how to fix it. References, so that a part can be
+/// copied out of a `static` rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleDoc {
-    pub what: (&'static str, &'static str),
-    pub why: (&'static str, &'static str),
-    pub example: (&'static str, &'static str),
-    pub fix: (&'static str, &'static str),
+    pub what: &'static Text,
+    pub why: &'static Text,
+    pub example: &'static Text,
+    pub fix: &'static Text,
 }
 
 /// A rule: its stable code, name, default severity and documentation. Each rule is one `static`
@@ -35,22 +36,21 @@ pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// One line: what the rule finds (ja, en).
-    pub summary: (&'static str, &'static str),
+    /// One line: what the rule finds.
+    pub summary: Text,
     pub doc: RuleDoc,
 }
 
 impl Rule {
-    pub fn summary(&self, lang: Lang) -> &'static str {
-        pick(self.summary, lang)
+    pub fn summary(&self, lang: Lang) -> &str {
+        self.summary.get(lang)
     }
 }
 
-pub fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => pair.0,
-        Lang::En => pair.1,
-    }
+/// One part of a rule's documentation in `lang` (kept for the callers written before `Text`
+/// was the one bilingual type; new code calls [`Text::get`]).
+pub fn pick(text: &'static Text, lang: Lang) -> &'static str {
+    text.get(lang)
 }
 
 /// Whether a fix may be applied without a person looking at it (ruff's `Applicability`).
