@@ -3,8 +3,8 @@
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::{Field, FieldRole};
 use crate::ledger::date::DateError;
+use crate::ledger::words::{is_not_applicable, is_placeholder};
 use crate::ledger::{FieldValue, Ledger};
-use crate::text::{is_not_applicable, is_placeholder};
 use crate::{Severity, Text};
 
 pub static F001: Rule = Rule {

@@ -48,7 +48,9 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(raw) = sheet.text(device, Field::Id) else {
                 continue;
             };
-            if crate::text::is_not_applicable(&raw) || crate::text::is_placeholder(&raw) {
+            if crate::ledger::words::is_not_applicable(&raw)
+                || crate::ledger::words::is_placeholder(&raw)
+            {
                 continue;
             }
             // A number merged over several rows is one cell: findings point at its top-left.

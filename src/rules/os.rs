@@ -8,9 +8,9 @@
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::os::{Confidence, OsRelease, OsTable, OsVerdict};
+use crate::ledger::words::{is_not_applicable, is_placeholder};
 use crate::ledger::{Device, Ledger, LedgerSheet, Status};
 use crate::settings::Settings;
-use crate::text::{is_not_applicable, is_placeholder};
 use crate::{Severity, Text};
 use chrono::NaiveDate;
 use std::collections::HashMap;
