@@ -284,10 +284,7 @@ mod tests {
                 &["PC-1", "Windows 11 24H2", s],
             ],
         );
-        let wb = crate::workbook::Workbook {
-            format: crate::workbook::Format::Xlsx,
-            sheets: vec![sheet],
-        };
+        let wb = crate::workbook::Workbook::new(crate::workbook::Format::Xlsx, vec![sheet]);
         let settings = Settings::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25)?);
         let input = crate::engine::understand(&wb, &settings);
         let given = super::super::GivenFixes::of(&input.ledger, &settings);

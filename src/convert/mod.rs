@@ -561,10 +561,7 @@ pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), Co
     // The values are moved into that sheet and back, not copied.
     let (mut book, moved) = match reread::take_standard_sheet(conv) {
         Some(sheet) => (
-            Workbook {
-                format: crate::workbook::Format::Xlsx,
-                sheets: vec![sheet],
-            },
+            Workbook::new(crate::workbook::Format::Xlsx, vec![sheet]),
             true,
         ),
         None => {
@@ -698,10 +695,7 @@ mod tests {
     }
 
     fn run(sheets: Vec<Sheet>) -> Conversion {
-        let wb = Workbook {
-            format: Format::Xlsx,
-            sheets,
-        };
+        let wb = Workbook::new(Format::Xlsx, sheets);
         let s = settings();
         let analysis = analyze(&wb, &s);
         let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);

@@ -1,4 +1,4 @@
-//! L001–L004: is there a ledger, and does it have the columns it needs?
+//! L001–L005: is there a ledger, does it have the columns it needs, and was every sheet read?
 
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::{Field, FieldRole};
@@ -73,7 +73,35 @@ pub static L004: Rule = Rule {
 };
 
 /// This family's rules, in code order.
-pub static RULES: &[&Rule] = &[&L001, &L002, &L003, &L004];
+pub static L005: Rule = Rule {
+    code: "L005",
+    name: "sheet-not-read",
+    severity: Severity::Info,
+    summary: Text::from_static(
+        "セルとして読めないシート(マクロシート・ダイアログシート)を検査していない",
+        "a sheet that is not a worksheet (macro or dialog sheet) was not checked",
+    ),
+    doc: RuleDoc {
+        what: &Text::from_static(
+            "ブックに、セルの表として読めないシート(Excel 4.0 マクロシート、ダイアログシート、VBA モジュールのシート)があります。daicho はそのシートを読まずに、ほかのワークシートを検査しました。グラフシートはセルを持たないため対象外です。",
+            "The workbook has a sheet daicho cannot read as a table of cells (an Excel 4.0 macro sheet, a dialog sheet or a VBA module sheet). daicho checked the other worksheets without it. Chart sheets hold no cells and are not reported.",
+        ),
+        why: &Text::from_static(
+            "読まなかったシートがあることを知らないと、ブック全体を確認したと誤解するおそれがあります。Excel 4.0 マクロは既定で無効にされる古い仕組みで、マルウェアにも使われてきました。",
+            "Without knowing that a sheet was skipped, one may believe the whole workbook was checked. Excel 4.0 macros are a legacy mechanism, disabled by default and long used by malware.",
+        ),
+        example: &Text::from_static(
+            "台帳シートの横に、Auto_Open で動く「Macro1」(Excel 4.0 マクロシート)がある .xlsm。",
+            "An .xlsm with 「Macro1」 (an Excel 4.0 macro sheet run by Auto_Open) beside the ledger sheet.",
+        ),
+        fix: &Text::from_static(
+            "機器の情報がそのシートにあるなら、通常のワークシートに移してください。使っていないマクロシート・ダイアログシートは削除できます(シート見出しを右クリック→削除)。必要なシートなら、この情報はそのままで構いません。",
+            "If device data is on that sheet, move it to an ordinary worksheet. An unused macro or dialog sheet can be deleted (right-click its tab > Delete); if it is needed, this information can stay.",
+        ),
+    },
+};
+
+pub static RULES: &[&Rule] = &[&L001, &L002, &L003, &L004, &L005];
 
 pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for sheet in &ledger.sheets {
@@ -165,4 +193,17 @@ pub fn no_ledger_sheet(sheet_count: usize) -> Finding {
             format!("None of the {sheet_count} sheets is recognised as a ledger or checklist. Put a header row (管理番号, OS, IPアドレス …) within the first 30 rows."),
         ),
     )
+}
+
+/// L005 for a sheet the reader could not read as cells: `kind` says what it is (an Excel 4.0
+/// macro sheet, a dialog sheet …).
+pub fn sheet_not_read(name: &str, kind: &Text) -> Finding {
+    Finding::new(
+        &L005,
+        Text::new(
+            format!("シート「{name}」は{}のため読めず、検査していません。機器の情報はワークシートに書いてください。", kind.ja),
+            format!("Sheet '{name}' is {}, which daicho does not read: it was not checked. Keep device data on worksheets.", kind.en),
+        ),
+    )
+    .in_sheet(name)
 }

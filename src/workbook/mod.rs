@@ -367,7 +367,58 @@ impl Sheet {
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub format: Format,
+    /// The worksheets, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The sheets that are not worksheets and hold something daicho does not read (macros,
+    /// dialogs), in workbook order: not checked, and the report says so (L005). Chart sheets
+    /// hold no cells and are not listed.
+    pub skipped: Vec<SkippedSheet>,
+}
+
+impl Workbook {
+    /// A workbook of worksheets only.
+    pub fn new(format: Format, sheets: Vec<Sheet>) -> Workbook {
+        Workbook {
+            format,
+            sheets,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// A sheet of the workbook that daicho cannot read as cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedSheet {
+    pub name: String,
+    pub kind: SkippedKind,
+}
+
+/// What a [`SkippedSheet`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkippedKind {
+    /// An Excel 4.0 macro sheet (XLM: formulas that run as a macro, `Auto_Open` …).
+    Macro,
+    /// An Excel 5.0 dialog sheet (a form drawn for an old macro).
+    Dialog,
+    /// A VBA module listed as a sheet (Excel 5.0/95 .xls).
+    VbaModule,
+}
+
+impl SkippedKind {
+    /// What the sheet is, for messages.
+    pub fn label(self) -> &'static Text {
+        match self {
+            SkippedKind::Macro => {
+                const { &Text::from_static("Excel 4.0 マクロシート", "an Excel 4.0 macro sheet") }
+            }
+            SkippedKind::Dialog => {
+                const { &Text::from_static("ダイアログシート", "a dialog sheet") }
+            }
+            SkippedKind::VbaModule => {
+                const { &Text::from_static("VBA モジュールのシート", "a VBA module sheet") }
+            }
+        }
+    }
 }
 
 /// Limits that keep a hostile or absurd file from exhausting memory.
