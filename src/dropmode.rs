@@ -270,10 +270,7 @@ pub fn pause_if_own_console(lang: Lang) {
     if !owns_console() {
         return;
     }
-    print(
-        &*Text::from_static("\nEnterキーを押すと閉じます…", "\nPress Enter to close…")
-            .into_lang(lang),
-    );
+    print(Text::from_static("\nEnterキーを押すと閉じます…", "\nPress Enter to close…").get(lang));
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
 }

@@ -47,7 +47,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
             let _ = writeln!(
                 body,
                 "    <testcase name=\"{}\" classname=\"{}\">",
-                attr(&*name),
+                attr(&name),
                 attr(&path)
             );
             let _ = writeln!(

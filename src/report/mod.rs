@@ -1,10 +1,10 @@
 //! Emitters: one small module per output format, all reading the same [`Run`].
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod sarif;
 
 use crate::layout::SheetRole;
 use crate::rules::Finding;

@@ -3,14 +3,14 @@
 //!
 //! Rules read the ledger model ([`crate::ledger::Ledger`]), never raw cells.
 
-pub mod fields;
-pub mod id;
-pub mod ip;
+pub(crate) mod fields;
+pub(crate) mod id;
+pub(crate) mod ip;
 pub mod os;
-pub mod output;
-pub mod struck;
-pub mod structure;
-pub mod suppression;
+pub(crate) mod output;
+pub(crate) mod struck;
+pub(crate) mod structure;
+pub(crate) mod suppression;
 
 use crate::layout::Field;
 use crate::settings::Settings;
@@ -223,11 +223,6 @@ impl Finding {
     /// The rule's kebab-case name.
     pub fn name(&self) -> &'static str {
         self.rule.name
-    }
-
-    /// Whether this finding is `rule`'s.
-    pub fn is(&self, rule: &Rule) -> bool {
-        std::ptr::eq(self.rule, rule)
     }
 
     /// `A1` address of the cell, if the finding has one.

@@ -7,9 +7,9 @@
 
 mod ledger_sheet;
 pub mod save;
-pub mod style;
+pub(crate) mod style;
 mod usage;
-pub mod vocab;
+pub(crate) mod vocab;
 
 pub use ledger_sheet::{
     extra_col, field_col, header_note_text, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS,
