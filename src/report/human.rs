@@ -4,6 +4,7 @@
 use super::Run;
 use crate::paths::display_path;
 use crate::rules::Finding;
+use crate::workbook::ReadError;
 use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write;
@@ -54,6 +55,37 @@ fn mark_for(sev: Severity, windows: bool) -> &'static str {
 /// The corner before a suggested fix: `╰` is not in the Japanese console font.
 const FIX_CORNER: &str = if cfg!(windows) { "└" } else { "╰" };
 
+/// An unreadable file's error as a diagnostic, rendered by miette as a daicho.toml error is: its
+/// kind as the code (`daicho::password-protected`, the JSON report's `error.kind`), then the
+/// message. Colours only when the output has them.
+fn file_error(e: &ReadError, style: &Style, lang: Lang) -> String {
+    let message = e.message(lang);
+    let diagnostic =
+        miette::MietteDiagnostic::new(message.clone()).with_code(format!("daicho::{}", e.kind()));
+    let theme = if style.color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(120);
+    let mut out = String::new();
+    match handler.render_report(&mut out, &diagnostic) {
+        Ok(()) => out
+            .trim_end()
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => format!("  {} {message}", style.severity(Severity::Error, "×")),
+    }
+}
+
 pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
     let lang = run.lang;
     let mut out = String::new();
@@ -61,12 +93,7 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
         for file in &run.files {
             let _ = writeln!(out, "{}", style.paint(BOLD, &display_path(&file.path)));
             if let Some(e) = &file.error {
-                let _ = writeln!(
-                    out,
-                    "  {} {}",
-                    style.severity(Severity::Error, "×"),
-                    e.message(lang)
-                );
+                let _ = writeln!(out, "{}", file_error(e, style, lang));
                 out.push('\n');
                 continue;
             }
