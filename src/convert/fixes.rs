@@ -14,9 +14,10 @@ use crate::workbook::CellValue;
 use crate::Text;
 use chrono::NaiveDateTime;
 
-/// The kinds of safe fix, each with a stable code for the log.
+/// The kinds of safe fix convert applies, each with a stable code for the log (what a change did;
+/// the value itself comes from a rule's [`crate::rules::Fix`] or the standard layout's spellings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Fix {
+pub enum FixKind {
     /// Spaces before and after the value removed.
     Trim,
     /// Full-width characters, inner spaces or leading zeros of IPv4 octets removed.
@@ -35,31 +36,31 @@ pub enum Fix {
     OsSpelling,
 }
 
-impl Fix {
+impl FixKind {
     pub fn code(self) -> &'static str {
         match self {
-            Fix::Trim => "trim-spaces",
-            Fix::IpCanonical => "ip-canonical",
-            Fix::IdHalfWidth => "id-half-width",
-            Fix::DateCell => "date-cell",
-            Fix::StatusWord => "status-word",
-            Fix::KindWord => "kind-word",
-            Fix::KindFromLayout => "kind-from-sheet",
-            Fix::OsSpelling => "os-spelling",
+            FixKind::Trim => "trim-spaces",
+            FixKind::IpCanonical => "ip-canonical",
+            FixKind::IdHalfWidth => "id-half-width",
+            FixKind::DateCell => "date-cell",
+            FixKind::StatusWord => "status-word",
+            FixKind::KindWord => "kind-word",
+            FixKind::KindFromLayout => "kind-from-sheet",
+            FixKind::OsSpelling => "os-spelling",
         }
     }
 
     pub fn describe(self, lang: crate::Lang) -> &'static str {
         let text: &'static Text = match self {
-            Fix::Trim => {
+            FixKind::Trim => {
                 const { &Text::from_static("前後の空白を削除", "surrounding spaces removed") }
             }
-            Fix::IpCanonical => {
+            FixKind::IpCanonical => {
                 const {
                     &Text::from_static("IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)", "IP address in canonical form (half-width, no inner spaces or leading zeros)")
                 }
             }
-            Fix::IdHalfWidth => {
+            FixKind::IdHalfWidth => {
                 const {
                     &Text::from_static(
                         "管理番号の全角英数字・記号を半角に",
@@ -67,7 +68,7 @@ impl Fix {
                     )
                 }
             }
-            Fix::DateCell => {
+            FixKind::DateCell => {
                 const {
                     &Text::from_static(
                         "日付の文字列(和暦など)を日付セルに",
@@ -75,12 +76,12 @@ impl Fix {
                     )
                 }
             }
-            Fix::StatusWord => {
+            FixKind::StatusWord => {
                 const {
                     &Text::from_static("状態を標準の語に", "status spelled as the standard word")
                 }
             }
-            Fix::KindWord => {
+            FixKind::KindWord => {
                 const {
                     &Text::from_static(
                         "機器種別を標準の語に",
@@ -88,7 +89,7 @@ impl Fix {
                     )
                 }
             }
-            Fix::KindFromLayout => {
+            FixKind::KindFromLayout => {
                 const {
                     &Text::from_static(
                         "シート名・区分行から機器種別を記入",
@@ -96,7 +97,7 @@ impl Fix {
                     )
                 }
             }
-            Fix::OsSpelling => {
+            FixKind::OsSpelling => {
                 const {
                     &Text::from_static(
                         "OS名を正式な表記に(版・エディションは入力のまま)",
@@ -220,14 +221,14 @@ pub(super) fn fix_value(
     value: &CellValue,
     given: Option<&str>,
     settings: &Settings,
-) -> (Option<CellValue>, Vec<Fix>) {
+) -> (Option<CellValue>, Vec<FixKind>) {
     let CellValue::Text(raw) = value else {
         return (Some(value.clone()), Vec::new());
     };
     let mut fixes = Vec::new();
     let mut text: String = match trimmed(raw) {
         Some(t) => {
-            fixes.push(Fix::Trim);
+            fixes.push(FixKind::Trim);
             t.to_string()
         }
         None => raw.clone(),
@@ -239,31 +240,31 @@ pub(super) fn fix_value(
         Field::Ip => {
             if let Some(t) = given.map(text::trim).filter(|t| *t != text) {
                 text = t.to_string();
-                fixes.push(Fix::IpCanonical);
+                fixes.push(FixKind::IpCanonical);
             }
         }
         Field::Registered => {
             if let Some(d) = date_text(&text) {
-                fixes.push(Fix::DateCell);
+                fixes.push(FixKind::DateCell);
                 return (Some(CellValue::DateTime(d)), fixes);
             }
         }
         Field::Status => {
             if let Some(w) = status_word(&text) {
                 text = w.to_string();
-                fixes.push(Fix::StatusWord);
+                fixes.push(FixKind::StatusWord);
             }
         }
         Field::Kind => {
             if let Some(w) = kind_word(&text) {
                 text = w.to_string();
-                fixes.push(Fix::KindWord);
+                fixes.push(FixKind::KindWord);
             }
         }
         Field::Os => {
             if let Some(t) = os_spelling(settings.os_table, &text) {
                 text = t;
-                fixes.push(Fix::OsSpelling);
+                fixes.push(FixKind::OsSpelling);
             }
         }
         _ => {}
@@ -291,7 +292,7 @@ mod tests {
         let value = CellValue::Text(s.to_string());
         let (fixed, applied) = fix_value(Field::Ip, &value, given.get("台帳", 1, 2), &settings);
         match fixed {
-            Some(CellValue::Text(t)) if applied.contains(&Fix::IpCanonical) => Some(t),
+            Some(CellValue::Text(t)) if applied.contains(&FixKind::IpCanonical) => Some(t),
             _ => None,
         }
     }

@@ -2,7 +2,7 @@
 //! value deliberately left as typed, every row and sheet left out, and the findings that remain
 //! on the converted ledger — as the 変換ログ sheet of an .xlsx output and as text for csv/json.
 
-use super::fixes::Fix;
+use super::fixes::FixKind;
 use super::Conversion;
 use crate::address::a1;
 use crate::layout::{Field, SheetRole};
@@ -45,7 +45,7 @@ pub struct Change {
     pub id: Option<String>,
     pub before: String,
     pub after: String,
-    pub fixes: Vec<Fix>,
+    pub fixes: Vec<FixKind>,
 }
 
 /// A value a fix would have changed, left as typed because changing it needs a decision.
@@ -74,7 +74,7 @@ pub struct Remaining {
     pub id: Option<String>,
 }
 
-fn fixes_text(fixes: &[Fix], lang: Lang) -> String {
+fn fixes_text(fixes: &[FixKind], lang: Lang) -> String {
     fixes
         .iter()
         .map(|f| f.describe(lang))
@@ -82,7 +82,7 @@ fn fixes_text(fixes: &[Fix], lang: Lang) -> String {
         .join(" / ")
 }
 
-fn fix_codes(fixes: &[Fix]) -> String {
+fn fix_codes(fixes: &[FixKind]) -> String {
     fixes.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
 }
 

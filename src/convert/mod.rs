@@ -21,7 +21,7 @@ use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SH
 use crate::workbook::{CellValue, ReadError, Workbook};
 use crate::Lang;
 use crate::Text;
-use fixes::{fix_value, Fix};
+use fixes::{fix_value, FixKind};
 use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
@@ -484,7 +484,7 @@ fn convert_device(
                     id: None,
                     before: String::new(),
                     after: word.to_string(),
-                    fixes: vec![Fix::KindFromLayout],
+                    fixes: vec![FixKind::KindFromLayout],
                 },
             ));
         }
@@ -826,7 +826,7 @@ mod tests {
             .iter()
             .find(|c| c.field == Field::Id && c.place.sheet == "台帳")
             .expect("pc-1");
-        assert_eq!(pc1.fixes, vec![Fix::IdHalfWidth]);
+        assert_eq!(pc1.fixes, vec![FixKind::IdHalfWidth]);
         assert_eq!(pc1.id.as_deref(), Some("PC-1"));
         // Left out: the total row and the section row, and the cover sheet.
         assert_eq!(conv.left_out_rows(), 2);
