@@ -99,14 +99,18 @@ pub fn run(
 
 /// What to do when daicho is started without files (double-clicked).
 pub fn usage_hint(lang: Lang) -> String {
-    Text::from_static("daicho — 機器台帳・チェックリストの検査\n\n\
-             使い方: 検査したいExcelファイル(.xlsx/.xls/.ods/.csv など)やフォルダを、\n\
-             この daicho.exe のアイコンの上にドラッグ&ドロップしてください。\n\
-             同じフォルダに「<名前>.checked.xlsx」(問題の箇所に色とメモを付けたコピー)ができます。\n\n\
-             コマンドラインからは: daicho 台帳.xlsx  /  詳しくは daicho --help\n", "daicho — lint device ledgers and checklists\n\n\
-             Usage: drag Excel files (.xlsx/.xls/.ods/.csv …) or folders onto daicho.exe.\n\
-             An annotated copy '<name>.checked.xlsx' appears beside each file.\n\n\
-             From a command line: daicho ledger.xlsx  /  more: daicho --help\n").into_string(lang)
+    Text::from_static(
+        "daicho — 機器台帳・チェックリストの検査\n\n\
+         使い方: 検査したいExcelファイル(.xlsx/.xls/.ods/.csv など)やフォルダを、\n\
+         この daicho.exe のアイコンの上にドラッグ&ドロップしてください。\n\
+         同じフォルダに「<名前>.checked.xlsx」(問題の箇所に色とメモを付けたコピー)ができます。\n\n\
+         コマンドラインからは: daicho 台帳.xlsx  /  詳しくは daicho --help\n",
+        "daicho — lint device ledgers and checklists\n\n\
+         Usage: drag Excel files (.xlsx/.xls/.ods/.csv …) or folders onto daicho.exe.\n\
+         An annotated copy '<name>.checked.xlsx' appears beside each file.\n\n\
+         From a command line: daicho ledger.xlsx  /  more: daicho --help\n",
+    )
+    .into_string(lang)
 }
 
 /// The short per-file summary: counts, the top problems, where the output went.

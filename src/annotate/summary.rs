@@ -142,7 +142,10 @@ fn copy_note(s: &Summary<'_>) -> String {
             "Your workbook with marks added. You can fix problems in this copy and check it again.",
         )
     } else if let Some(reason) = s.values_copy_reason {
-        Text::new(format!("このブックには印を直接付けられないため({reason})、値のみのコピーです。修正は元のブックで行ってください。"), format!("This workbook could not be marked in place ({reason}): this is a values-only copy. Make corrections in the original workbook.")).into_string(s.lang)
+        Text::new(
+            format!("このブックには印を直接付けられないため({reason})、値のみのコピーです。修正は元のブックで行ってください。"),
+            format!("This workbook could not be marked in place ({reason}): this is a values-only copy. Make corrections in the original workbook."),
+        ).into_string(s.lang)
     } else {
         t(
             s.lang,
@@ -281,7 +284,10 @@ fn write_findings(
         row += 1;
     }
     if shown < s.findings.len() {
-        let more = Text::new(format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown), format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown)).into_lang(lang);
+        let more = Text::new(
+            format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
+            format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
+        ).into_lang(lang);
         ws.write_string_with_format(row, 0, more, &styles.label)?;
     }
 

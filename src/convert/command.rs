@@ -77,7 +77,10 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
             if o.is_file() {
                 eprintln!(
                     "{}",
-                    Text::new(format!("入力が複数あるときは -o にフォルダーを指定してください(「{}」はファイルです)。", o.display()), format!("With several inputs, -o must be a folder ('{}' is a file).", o.display())).into_lang(lang)
+                    Text::new(
+                        format!("入力が複数あるときは -o にフォルダーを指定してください(「{}」はファイルです)。", o.display()),
+                        format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
+                    ).into_lang(lang)
                 );
                 return ExitStatus::Failure;
             }

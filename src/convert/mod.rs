@@ -644,9 +644,18 @@ impl ConvertError {
     pub fn text(&self) -> Text {
         match self {
             ConvertError::Read(e) => e.text(),
-            ConvertError::NoLedger => Text::from_static("台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。", "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows."),
-            ConvertError::Write(d) => Text::new(format!("変換結果を作れませんでした({d})。"), format!("Could not build the converted ledger ({d}).")),
-            ConvertError::Reread(e) => Text::new(format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)), format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En))),
+            ConvertError::NoLedger => Text::from_static(
+                "台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。",
+                "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows.",
+            ),
+            ConvertError::Write(d) => Text::new(
+                format!("変換結果を作れませんでした({d})。"),
+                format!("Could not build the converted ledger ({d})."),
+            ),
+            ConvertError::Reread(e) => Text::new(
+                format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)),
+                format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En)),
+            ),
             ConvertError::Save(e) => Text::new(e.message(Lang::Ja), e.message(Lang::En)),
             ConvertError::Unencodable(list) => Text::new(export::unencodable_message(list, Lang::Ja), export::unencodable_message(list, Lang::En)),
         }
