@@ -134,7 +134,7 @@ pub static RULES: &[&Rule] = &[
 fn check_unplaced(cs: &ChecklistSheet, edition: &super::Edition, out: &mut Vec<Finding>) {
     for (index, item) in edition.items.iter().enumerate() {
         for row in super::slots::unplaced_rows(cs, edition, index) {
-            let (ja, en) = super::slots::targets_text(row);
+            let Text { ja, en } = super::slots::targets_text(row);
             let col = row.rounds[0]
                 .answer_col
                 .or(row.rounds[1].answer_col)
@@ -167,7 +167,7 @@ fn item_targets(item: &super::edition::Item, per_target: bool) -> String {
 }
 
 /// How a row is named in messages: 「2-① サーバ、端末PC…」(サーバ).
-fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> (String, String) {
+fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> Text {
     let ed_item = cs.edition.as_ref().zip(row.item).map(|(e, i)| &e.items[i]);
     let number = ed_item
         .map(|i| i.number.clone())
@@ -203,7 +203,7 @@ fn row_label(cs: &ChecklistSheet, row: &ItemRow) -> (String, String) {
                 .join(", ")
         )
     };
-    (
+    Text::new(
         format!("項目{number}「{short}{ellipsis}」{targets}"),
         format!("Item {number}{targets_en}"),
     )
@@ -238,7 +238,7 @@ pub fn check_sheet(
             ),
         };
         for row in cs.rows.iter().filter(|r| !r.sub_row) {
-            let (ja, en) = row_label(cs, row);
+            let Text { ja, en } = row_label(cs, row);
             out.push(
                 Finding::new(
                     &C006,
@@ -255,14 +255,14 @@ pub fn check_sheet(
     };
 
     if edition.from_sheet {
-        let (ja, en) = match &cs.named_edition {
-            Some(n) => (
+        let text = match &cs.named_edition {
+            Some(n) => Text::new(
                 format!("{n}版のチェックリスト: daichoにこの版の項目の文言がないため、文言は照合せず、記入の形式(回答・確認日・目標日・記入欄)だけを確認しました。文言も照合するには `daicho edition import` で様式から版の定義を作り、--checklist FILE で指定してください。"),
                 format!("A {n} checklist: daicho has no item texts for this edition, so item texts are not verified; the sheet was checked by structure (answers, check and target dates, form fields). To verify the texts, make the edition's definition from the form with `daicho edition import` and pass it with --checklist FILE."),
             ),
-            None => (
-                "版を判別できないチェックリスト: 項目の文言は照合せず、記入の形式(回答・確認日・目標日・記入欄)だけを確認しました。版の定義は `daicho edition import` で様式から作り、--checklist FILE で指定できます。".to_string(),
-                "A checklist of an edition daicho does not recognise: item texts are not verified; the sheet was checked by structure (answers, check and target dates, form fields). Make the edition's definition from the form with `daicho edition import` and pass it with --checklist FILE.".to_string(),
+            None => Text::from_static(
+                "版を判別できないチェックリスト: 項目の文言は照合せず、記入の形式(回答・確認日・目標日・記入欄)だけを確認しました。版の定義は `daicho edition import` で様式から作り、--checklist FILE で指定できます。",
+                "A checklist of an edition daicho does not recognise: item texts are not verified; the sheet was checked by structure (answers, check and target dates, form fields). Make the edition's definition from the form with `daicho edition import` and pass it with --checklist FILE.",
             ),
         };
         let first = cs
@@ -270,7 +270,7 @@ pub fn check_sheet(
             .first()
             .map_or((cs.first_row, 0), |r| (r.row, r.col));
         out.push(
-            Finding::new(&C008, Text::new(ja, en))
+            Finding::new(&C008, text)
                 .at(name, first.0, first.1)
                 .value(edition.name.clone()),
         );
@@ -299,7 +299,7 @@ pub fn check_sheet(
     for row in &cs.rows {
         let Some(item_index) = row.item else {
             if !row.sub_row {
-                let (ja, en) = row_label(cs, row);
+                let Text { ja, en } = row_label(cs, row);
                 out.push(
                     Finding::new(
                         &C006,
@@ -336,7 +336,7 @@ pub fn check_sheet(
                     .for_item(tag, &row.targets)
                     .and_then(|e| e.contradiction)
                 {
-                    let (ja, en) = row_label(cs, row);
+                    let Text { ja, en } = row_label(cs, row);
                     out.push(
                         Finding::new(
                             &C005,
@@ -422,7 +422,7 @@ fn check_round(
 ) {
     let name = cs.name.as_str();
     let r: &RoundCells = &row.rounds[rd];
-    let (ja, en) = row_label(cs, row);
+    let Text { ja, en } = row_label(cs, row);
     let Text { ja: rj, en: re } = round_name(rd);
     let answer_cell = r.answer_col.unwrap_or(row.col);
     match &r.answer {

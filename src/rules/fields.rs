@@ -194,9 +194,15 @@ fn check_date(
         ),
         Ok(_) => {}
         Err(e) => {
-            let (ja, en) = match e {
-                DateError::DoesNotExist => ("存在しない日付です", "does not exist"),
-                DateError::Unreadable => ("日付として読めません", "cannot be read as a date"),
+            let Text { ja, en } = match e {
+                DateError::DoesNotExist => {
+                    const { &Text::from_static("存在しない日付です", "does not exist") }
+                }
+                DateError::Unreadable => {
+                    const {
+                        &Text::from_static("日付として読めません", "cannot be read as a date")
+                    }
+                }
             };
             out.push(
                 Finding::new(

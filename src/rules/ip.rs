@@ -147,10 +147,16 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     } => (addr, prefix, canonical, non_canonical),
                 };
                 if let Some(nc) = non_canonical {
-                    let (ja, en) = match nc {
-                        NonCanonical::FullWidth => ("全角文字", "full-width characters"),
-                        NonCanonical::InnerSpace => ("途中の空白", "spaces inside"),
-                        NonCanonical::LeadingZeros => ("先頭のゼロ", "leading zeros"),
+                    let Text { ja, en } = match nc {
+                        NonCanonical::FullWidth => {
+                            const { &Text::from_static("全角文字", "full-width characters") }
+                        }
+                        NonCanonical::InnerSpace => {
+                            const { &Text::from_static("途中の空白", "spaces inside") }
+                        }
+                        NonCanonical::LeadingZeros => {
+                            const { &Text::from_static("先頭のゼロ", "leading zeros") }
+                        }
                     };
                     let mut finding = here(
                         &IP003,
