@@ -12,8 +12,8 @@ mod usage;
 pub(crate) mod vocab;
 
 pub use ledger_sheet::{
-    extra_col, field_col, header_note_text, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS,
-    FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
+    extra_col, field_col, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS, FIRST_DATA_ROW,
+    GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
 };
 pub use usage::USAGE_SHEET_NAME;
 

@@ -22,7 +22,7 @@ mod xls_scan;
 mod xlsx;
 mod xlsx_merges;
 
-pub use detect::{detect_format, Format, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS};
+pub use detect::{detect_format, Format};
 pub use guard::panic_text;
 pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
 
