@@ -9,6 +9,7 @@ use crate::report::{ExitStatus, FileReport, Run};
 use crate::rules::Finding;
 use crate::run::Annotated;
 use crate::settings::Settings;
+use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -98,19 +99,18 @@ pub fn run(
 
 /// What to do when daicho is started without files (double-clicked).
 pub fn usage_hint(lang: Lang) -> String {
-    match lang {
-        Lang::Ja => "daicho — 機器台帳・チェックリストの検査\n\n\
-             使い方: 検査したいExcelファイル(.xlsx/.xls/.ods/.csv など)やフォルダを、\n\
-             この daicho.exe のアイコンの上にドラッグ&ドロップしてください。\n\
-             同じフォルダに「<名前>.checked.xlsx」(問題の箇所に色とメモを付けたコピー)ができます。\n\n\
-             コマンドラインからは: daicho 台帳.xlsx  /  詳しくは daicho --help\n"
-            .to_string(),
-        Lang::En => "daicho — lint device ledgers and checklists\n\n\
-             Usage: drag Excel files (.xlsx/.xls/.ods/.csv …) or folders onto daicho.exe.\n\
-             An annotated copy '<name>.checked.xlsx' appears beside each file.\n\n\
-             From a command line: daicho ledger.xlsx  /  more: daicho --help\n"
-            .to_string(),
-    }
+    Text::from_static(
+        "daicho — 機器台帳・チェックリストの検査\n\n\
+         使い方: 検査したいExcelファイル(.xlsx/.xls/.ods/.csv など)やフォルダを、\n\
+         この daicho.exe のアイコンの上にドラッグ&ドロップしてください。\n\
+         同じフォルダに「<名前>.checked.xlsx」(問題の箇所に色とメモを付けたコピー)ができます。\n\n\
+         コマンドラインからは: daicho 台帳.xlsx  /  詳しくは daicho --help\n",
+        "daicho — lint device ledgers and checklists\n\n\
+         Usage: drag Excel files (.xlsx/.xls/.ods/.csv …) or folders onto daicho.exe.\n\
+         An annotated copy '<name>.checked.xlsx' appears beside each file.\n\n\
+         From a command line: daicho ledger.xlsx  /  more: daicho --help\n",
+    )
+    .into_string(lang)
 }
 
 /// The short per-file summary: counts, the top problems, where the output went.
@@ -119,10 +119,7 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "■ {}", display_path(&r.path));
     if let Some(e) = &r.error {
-        let head = match lang {
-            Lang::Ja => "読めませんでした",
-            Lang::En => "could not be read",
-        };
+        let head = Text::from_static("読めませんでした", "could not be read").into_lang(lang);
         let _ = writeln!(out, "  × {head}: {}", e.message(lang));
         return out;
     }
@@ -132,14 +129,16 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
         r.count(Severity::Info),
     );
     let acknowledged = r.findings.iter().filter(|f| f.suppressed.is_some()).count();
-    let counts = match lang {
-        Lang::Ja => format!("エラー {e}件 / 警告 {w}件 / 情報 {i}件"),
-        Lang::En => format!("{e} errors / {w} warnings / {i} infos"),
-    };
-    let ack = match (acknowledged, lang) {
-        (0, _) => String::new(),
-        (n, Lang::Ja) => format!("(承認済み {n}件)"),
-        (n, Lang::En) => format!(" ({n} acknowledged)"),
+    let counts = Text::new(
+        format!("エラー {e}件 / 警告 {w}件 / 情報 {i}件"),
+        format!("{e} errors / {w} warnings / {i} infos"),
+    )
+    .into_lang(lang);
+    let ack = match acknowledged {
+        0 => String::new(),
+        n => {
+            Text::new(format!("(承認済み {n}件)"), format!(" ({n} acknowledged)")).into_string(lang)
+        }
     };
     let _ = writeln!(out, "  {counts}{ack}");
 
@@ -148,19 +147,13 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "  {}",
-            match lang {
-                Lang::Ja => "問題は見つかりませんでした。",
-                Lang::En => "No problems found.",
-            }
+            Text::from_static("問題は見つかりませんでした。", "No problems found.").into_lang(lang)
         );
     } else {
         let _ = writeln!(
             out,
             "  {}",
-            match lang {
-                Lang::Ja => "おもな問題:",
-                Lang::En => "Top problems:",
-            }
+            Text::from_static("おもな問題:", "Top problems:").into_lang(lang)
         );
         for (f, n) in &top {
             let place = match (&f.sheet, f.cell()) {
@@ -169,10 +162,10 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
                 _ => String::new(),
             };
             let mark = crate::report::human::mark(f.severity);
-            let more = match (n, lang) {
-                (1, _) => String::new(),
-                (n, Lang::Ja) => format!(" ほか{}件", n - 1),
-                (n, Lang::En) => format!(" and {} more", n - 1),
+            let more = match n - 1 {
+                0 => String::new(),
+                more => Text::new(format!(" ほか{more}件"), format!(" and {more} more"))
+                    .into_string(lang),
             };
             let _ = writeln!(
                 out,
@@ -192,10 +185,11 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "    {}",
-                match lang {
-                    Lang::Ja => format!("…ほか{rest}件(すべてチェック結果のブックに載っています)"),
-                    Lang::En => format!("… and {rest} more (all listed in the annotated workbook)"),
-                }
+                Text::new(
+                    format!("…ほか{rest}件(すべてチェック結果のブックに載っています)"),
+                    format!("… and {rest} more (all listed in the annotated workbook)")
+                )
+                .into_lang(lang)
             );
         }
     }
@@ -203,10 +197,11 @@ pub fn file_summary(o: &Outcome, lang: Lang) -> String {
     match &o.annotated {
         Some(Ok(w)) => out.push_str(&written_line(w, lang)),
         Some(Err(err)) => {
-            let head = match lang {
-                Lang::Ja => "チェック結果のブックを保存できませんでした",
-                Lang::En => "The annotated workbook was not written",
-            };
+            let head = Text::from_static(
+                "チェック結果のブックを保存できませんでした",
+                "The annotated workbook was not written",
+            )
+            .into_lang(lang);
             let _ = writeln!(out, "  × {head}: {}", err.message(lang));
         }
         None => {}
@@ -221,22 +216,20 @@ fn written_line(w: &Written, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "  {}",
-            match lang {
-                Lang::Ja => format!(
+            Text::new(
+                format!(
                     "元のフォルダ「{}」に書き込めないため、「{where_}」に保存しました。",
                     display_path(from)
                 ),
-                Lang::En => format!(
+                format!(
                     "The folder '{}' is not writable, so the output went to '{where_}'.",
                     display_path(from)
-                ),
-            }
+                )
+            )
+            .into_lang(lang)
         );
     }
-    let label = match lang {
-        Lang::Ja => "→ チェック結果: ",
-        Lang::En => "→ Annotated workbook: ",
-    };
+    let label = Text::from_static("→ チェック結果: ", "→ Annotated workbook: ").into_lang(lang);
     let _ = writeln!(out, "  {label}{}", display_path(&w.path));
     out
 }
@@ -262,16 +255,13 @@ fn top_problems(findings: &[Finding]) -> Vec<(&Finding, usize)> {
 
 fn totals(run: &Run) -> String {
     let s = run.summary();
-    match run.lang {
-        Lang::Ja => format!(
+    Text::new(format!(
             "{}ファイルを検査しました: エラー {}件 / 警告 {}件 / 情報 {}件 / 読めないファイル {}件\n",
             s.files, s.errors, s.warnings, s.infos, s.unreadable
-        ),
-        Lang::En => format!(
+        ), format!(
             "Checked {} file(s): {} errors / {} warnings / {} infos / {} unreadable\n",
             s.files, s.errors, s.warnings, s.infos, s.unreadable
-        ),
-    }
+        )).into_string(run.lang)
 }
 
 fn print(text: &str) {
@@ -284,10 +274,7 @@ pub fn pause_if_own_console(lang: Lang) {
     if !owns_console() {
         return;
     }
-    print(match lang {
-        Lang::Ja => "\nEnterキーを押すと閉じます…",
-        Lang::En => "\nPress Enter to close…",
-    });
+    print(Text::from_static("\nEnterキーを押すと閉じます…", "\nPress Enter to close…").get(lang));
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
 }

@@ -322,6 +322,15 @@ pub fn encode(result: &Result<Workbook, ReadError>) -> Vec<u8> {
                     }
                 }
             }
+            w.len(book.skipped.len());
+            for s in &book.skipped {
+                w.str(&s.name);
+                w.u8(match s.kind {
+                    crate::workbook::SkippedKind::Macro => 0,
+                    crate::workbook::SkippedKind::Dialog => 1,
+                    crate::workbook::SkippedKind::VbaModule => 2,
+                });
+            }
         }
         Err(e) => {
             w.u8(1);
@@ -396,7 +405,23 @@ pub fn decode(bytes: &[u8]) -> Option<Result<Workbook, ReadError>> {
                     merges,
                 });
             }
-            Ok(Workbook { format, sheets })
+            let skipped_count = r.len()?;
+            let mut skipped = Vec::with_capacity(skipped_count.min(1024));
+            for _ in 0..skipped_count {
+                let name = r.str()?;
+                let kind = match r.u8()? {
+                    0 => crate::workbook::SkippedKind::Macro,
+                    1 => crate::workbook::SkippedKind::Dialog,
+                    2 => crate::workbook::SkippedKind::VbaModule,
+                    _ => return None,
+                };
+                skipped.push(crate::workbook::SkippedSheet { name, kind });
+            }
+            Ok(Workbook {
+                format,
+                sheets,
+                skipped,
+            })
         }
         1 => Err(r.error()?),
         _ => return None,
@@ -684,6 +709,7 @@ mod tests {
                     merges: Vec::new(),
                 },
             ],
+            skipped: Vec::new(),
         }
     }
 

@@ -12,28 +12,29 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod config;
-pub mod console;
-pub mod convert;
+pub(crate) mod console;
+pub(crate) mod convert;
 pub mod dropmode;
 pub mod engine;
 pub mod isolate;
 pub mod layout;
 pub mod ledger;
-pub mod paths;
+pub(crate) mod paths;
 pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod run;
 pub mod save;
 pub mod settings;
-pub mod suppress;
+pub(crate) mod suppress;
 pub mod template;
-pub mod text;
-pub mod user_folders;
+pub(crate) mod text;
+pub(crate) mod user_folders;
 pub mod workbook;
-pub mod xlsx_out;
+pub(crate) mod xlsx_out;
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The language of messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,14 +65,12 @@ impl Severity {
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Severity::Error, Lang::Ja) => "エラー",
-            (Severity::Warning, Lang::Ja) => "警告",
-            (Severity::Info, Lang::Ja) => "情報",
-            (Severity::Error, Lang::En) => "error",
-            (Severity::Warning, Lang::En) => "warning",
-            (Severity::Info, Lang::En) => "info",
-        }
+        let label: &'static Text = match self {
+            Severity::Error => const { &Text::from_static("エラー", "error") },
+            Severity::Warning => const { &Text::from_static("警告", "warning") },
+            Severity::Info => const { &Text::from_static("情報", "info") },
+        };
+        label.get(lang)
     }
 
     /// One step lower (inactive devices get OS findings one severity lower).
@@ -83,18 +82,29 @@ impl Severity {
     }
 }
 
-/// A message in both languages; emitters pick one.
+/// Words in both languages; emitters pick one. The one bilingual type: messages built at run
+/// time (`Text::new(format!(…), format!(…))`) and text known at compile time
+/// (`Text::from_static("…", "…")`, usable in a `static`) alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub ja: String,
-    pub en: String,
+    pub ja: Cow<'static, str>,
+    pub en: Cow<'static, str>,
 }
 
 impl Text {
-    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Text {
+    pub fn new(ja: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Text {
         Text {
             ja: ja.into(),
             en: en.into(),
+        }
+    }
+
+    /// Text known at compile time (rule documentation, labels): no allocation, usable in a
+    /// `static`.
+    pub const fn from_static(ja: &'static str, en: &'static str) -> Text {
+        Text {
+            ja: Cow::Borrowed(ja),
+            en: Cow::Borrowed(en),
         }
     }
 
@@ -103,6 +113,19 @@ impl Text {
             Lang::Ja => &self.ja,
             Lang::En => &self.en,
         }
+    }
+
+    /// The text in one language, keeping the other out of the way (no copy of static text).
+    pub fn into_lang(self, lang: Lang) -> Cow<'static, str> {
+        match lang {
+            Lang::Ja => self.ja,
+            Lang::En => self.en,
+        }
+    }
+
+    /// [`Text::into_lang`] as a `String`.
+    pub fn into_string(self, lang: Lang) -> String {
+        self.into_lang(lang).into_owned()
     }
 }
 

@@ -54,8 +54,12 @@ mod tests {
         for r in all() {
             assert!(seen.insert(r.code), "duplicate {}", r.code);
             assert!(!r.name.is_empty() && r.name == r.name.to_lowercase());
-            for (ja, en) in [r.summary, r.doc.what, r.doc.why, r.doc.example, r.doc.fix] {
-                assert!(!ja.is_empty() && !en.is_empty(), "{} lacks docs", r.code);
+            for t in [&r.summary, r.doc.what, r.doc.why, r.doc.example, r.doc.fix] {
+                assert!(
+                    !t.ja.is_empty() && !t.en.is_empty(),
+                    "{} lacks docs",
+                    r.code
+                );
             }
         }
     }

@@ -252,10 +252,10 @@ pub fn apply(findings: &mut Vec<Finding>, ledger: &Ledger<'_>, settings: &Settin
                 f.suppression_kind = Some(kind);
             }
             Action::Expired { until, reason } => {
-                f.message.ja.push_str(&format!(
+                f.message.ja.to_mut().push_str(&format!(
                     "(daicho.toml の例外「{reason}」は {until} で期限切れです。対応するか、例外を見直してください。)"
                 ));
-                f.message.en.push_str(&format!(
+                f.message.en.to_mut().push_str(&format!(
                     " (The daicho.toml exception '{reason}' expired on {until}. Fix the problem or review the exception.)"
                 ));
             }

@@ -29,7 +29,7 @@ fn for_each_nfkc(s: &str, f: impl FnMut(char)) {
 /// precedes them: ASCII, common Japanese punctuation, hiragana, katakana and CJK unified
 /// ideographs. A string of only these is already NFKC (a combining mark that could compose with
 /// them, such as U+3099, is not in this set). Much cheaper than the library's quick check.
-fn is_plain_nfkc(c: char) -> bool {
+pub fn is_plain_nfkc(c: char) -> bool {
     matches!(c,
         '\0'..='\u{7F}'
         | '\u{3001}'..='\u{3002}' // 、。
@@ -94,7 +94,7 @@ pub fn key(s: &str) -> String {
 }
 
 /// One character of [`key`] for a plain character (see [`is_plain_nfkc`]).
-fn plain_key_char(c: char) -> char {
+pub fn plain_key_char(c: char) -> char {
     fold_dash_and_long_vowel(c).to_ascii_lowercase()
 }
 
@@ -134,80 +134,96 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace())
 }
 
-/// Cell text that deliberately answers "not applicable" (`-`, `なし`, `N/A` …).
-pub fn is_not_applicable(s: &str) -> bool {
-    // The longest answer is 4 characters after normalisation, and NFKC never shortens text into
-    // one of them (it only merges a base with a combining mark, and none of the answers has
-    // one): most cells are longer and need no key at all.
-    if s.chars().filter(|c| !c.is_whitespace()).nth(8).is_some() {
-        return false;
+/// `f` of [`key`]`(s)`, when `s` has at most `max_chars` characters besides whitespace (`None`
+/// otherwise): for matching a cell against a list of short words without allocating a key for
+/// plain text (the usual case), on every cell.
+pub fn with_short_key<R>(s: &str, max_chars: usize, f: impl FnOnce(&str) -> R) -> Option<R> {
+    if s.chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(max_chars)
+        .is_some()
+    {
+        return None;
     }
-    // Plain text (the usual case) keys to at most 8 characters: build that on the stack.
-    let mut buf = [0u8; 32];
+    // Plain text keys to one character per character: build that on the stack.
+    let mut buf = [0u8; 64];
     let mut len = 0;
     let mut plain = true;
     for c in s.chars() {
-        if !is_plain_nfkc(c) {
+        if !is_plain_nfkc(c) || len + 4 > buf.len() {
             plain = false;
             break;
         }
         if !c.is_whitespace() {
-            if len + 4 > buf.len() {
-                return false;
-            }
             len += plain_key_char(c).encode_utf8(&mut buf[len..]).len();
         }
     }
-    let owned;
-    let k = if plain {
-        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+    Some(if plain {
+        f(std::str::from_utf8(&buf[..len]).unwrap_or_default())
     } else {
-        owned = key(s);
-        owned.as_str()
-    };
-    matches!(
-        k,
-        "-" | "--"
-            | "―"
-            | "なし"
-            | "無し"
-            | "無"
-            | "該当なし"
-            | "該当無し"
-            | "n/a"
-            | "na"
-            | "対象外"
-    )
+        f(&key(s))
+    })
 }
 
-/// Template residue: `〇〇`, `○○`, `xxx`, `TBD`, `未定`, `?` … anywhere in the text.
-pub fn is_placeholder(s: &str) -> bool {
-    if s.chars().all(is_plain_nfkc) {
-        // Plain text keys to itself minus whitespace, lower-cased: it cannot hold the marks
-        // below, and past 4 characters only the `xxx…` prefix or all-`?` can match. This spares
-        // a key for almost every cell.
-        let mut chars = s.chars().filter(|c| !c.is_whitespace());
-        if chars.clone().nth(4).is_some() {
-            let xxx = chars.clone().take(3).all(|c| c.eq_ignore_ascii_case(&'x'));
-            return xxx || chars.all(|c| c == '?');
+/// Cells for comparing the fast paths with the plain definitions: real-world spellings, then
+/// pseudo-random strings over a mix of ASCII, kana, full-width, combining marks and
+/// compatibility characters.
+#[cfg(test)]
+pub(crate) fn test_samples() -> Vec<String> {
+    let samples = [
+        "",
+        " ",
+        "ＩＰ アドレス",
+        " 管理　番号 ",
+        "ＭＥ－００１",
+        "ME‐001",
+        "Windows 10 Pro",
+        "ｶﾞｲﾄﾞ",
+        "か\u{3099}",
+        "㍻",
+        "①番診察室",
+        "髙﨑",
+        "N/A",
+        "Ｎ／Ａ",
+        "\u{2010}\u{FF70}ー",
+        "Ⅲ",
+        "ＡＢＣ\u{0301}",
+        "\u{1E9E}",
+        "İ",
+        "ΣΑΣ",
+        "\u{00A0}x\u{3000}y\u{2028}",
+        "…",
+        "〜～",
+        "該当なし",
+        " な し ",
+        "-\u{0301}",
+        "e\u{0301}",
+        "\u{FB01}",
+        "\u{212B}",
+    ];
+    // Plus pseudo-random strings over a mix of ASCII, kana, full-width, combining marks and
+    // compatibility characters.
+    let alphabet: Vec<char> =
+        "aZ 0-_./?\t\u{3000}あがか\u{3099}ｶﾞﾞＡａ１－―ー〇○㍻①Ⅲ…「」漢々ヾゔxXxX??○●\u{0301}\u{00A0}İ"
+            .chars()
+            .collect();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut generated = Vec::new();
+    for _ in 0..5000 {
+        let mut s = String::new();
+        for _ in 0..(state % 15) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            s.push(alphabet[(state % alphabet.len() as u64) as usize]);
         }
+        generated.push(s);
     }
-    let k = key(s);
-    if k.is_empty() {
-        return false;
-    }
-    const MARKS: [&str; 6] = ["〇〇", "○○", "◯◯", "●●", "△△", "□□"];
-    const MARK_CHARS: [char; 6] = ['〇', '○', '◯', '●', '△', '□'];
-    if k.contains(MARK_CHARS) && MARKS.iter().any(|m| k.contains(m)) {
-        return true;
-    }
-    if k.chars().all(|c| matches!(c, '?' | '？')) {
-        return true;
-    }
-    matches!(
-        k.as_str(),
-        "xxx" | "xxxx" | "tbd" | "未定" | "未確認" | "不明" | "要確認" | "調査中" | "***" | "..."
-    ) || k.starts_with("xxx")
+    samples
+        .iter()
+        .map(|s| s.to_string())
+        .chain(generated)
+        .collect()
 }
 
 #[cfg(test)]
@@ -235,56 +251,7 @@ mod tests {
                 .flat_map(char::to_lowercase)
                 .collect()
         }
-        let samples = [
-            "",
-            " ",
-            "ＩＰ アドレス",
-            " 管理　番号 ",
-            "ＭＥ－００１",
-            "ME‐001",
-            "Windows 10 Pro",
-            "ｶﾞｲﾄﾞ",
-            "か\u{3099}",
-            "㍻",
-            "①番診察室",
-            "髙﨑",
-            "N/A",
-            "Ｎ／Ａ",
-            "\u{2010}\u{FF70}ー",
-            "Ⅲ",
-            "ＡＢＣ\u{0301}",
-            "\u{1E9E}",
-            "İ",
-            "ΣΑΣ",
-            "\u{00A0}x\u{3000}y\u{2028}",
-            "…",
-            "〜～",
-            "該当なし",
-            " な し ",
-            "-\u{0301}",
-            "e\u{0301}",
-            "\u{FB01}",
-            "\u{212B}",
-        ];
-        // Plus pseudo-random strings over a mix of ASCII, kana, full-width, combining marks and
-        // compatibility characters.
-        let alphabet: Vec<char> =
-            "aZ 0-_./?\t\u{3000}あがか\u{3099}ｶﾞﾞＡａ１－―ー〇○㍻①Ⅲ…「」漢々ヾゔxXxX??○●\u{0301}\u{00A0}İ"
-                .chars()
-                .collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut generated = Vec::new();
-        for _ in 0..5000 {
-            let mut s = String::new();
-            for _ in 0..(state % 15) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                s.push(alphabet[(state % alphabet.len() as u64) as usize]);
-            }
-            generated.push(s);
-        }
-        for s in samples.iter().map(|s| s.to_string()).chain(generated) {
+        for s in test_samples() {
             assert_eq!(key(&s), key_reference(&s), "key({s:?})");
             assert_eq!(
                 nfkc(&s),
@@ -292,40 +259,6 @@ mod tests {
                 "nfkc({s:?})"
             );
             let k = key_reference(&s);
-            let reference = matches!(
-                k.as_str(),
-                "-" | "--"
-                    | "―"
-                    | "なし"
-                    | "無し"
-                    | "無"
-                    | "該当なし"
-                    | "該当無し"
-                    | "n/a"
-                    | "na"
-                    | "対象外"
-            );
-            assert_eq!(is_not_applicable(&s), reference, "is_not_applicable({s:?})");
-            let placeholder = !k.is_empty()
-                && (["〇〇", "○○", "◯◯", "●●", "△△", "□□"]
-                    .iter()
-                    .any(|m| k.contains(m))
-                    || k.chars().all(|c| matches!(c, '?' | '？'))
-                    || matches!(
-                        k.as_str(),
-                        "xxx"
-                            | "xxxx"
-                            | "tbd"
-                            | "未定"
-                            | "未確認"
-                            | "不明"
-                            | "要確認"
-                            | "調査中"
-                            | "***"
-                            | "..."
-                    )
-                    || k.starts_with("xxx"));
-            assert_eq!(is_placeholder(&s), placeholder, "is_placeholder({s:?})");
             for other in [
                 "",
                 "管理番号",
@@ -343,35 +276,6 @@ mod tests {
                 );
                 assert_eq!(same_key(other, &s), k == key_reference(other));
             }
-        }
-    }
-
-    #[test]
-    fn not_applicable_markers() {
-        for s in [
-            "-",
-            "－",
-            "―",
-            "なし",
-            "無し",
-            "該当なし",
-            "N/A",
-            "n/a",
-            " ー ",
-        ] {
-            assert!(is_not_applicable(s), "{s}");
-        }
-        assert!(!is_not_applicable("192.168.1.1"));
-        assert!(!is_not_applicable(""));
-    }
-
-    #[test]
-    fn placeholders() {
-        for s in ["〇〇電子カルテ", "○○", "xxx", "TBD", "未定", "?", "？"] {
-            assert!(is_placeholder(s), "{s}");
-        }
-        for s in ["電子カルテ", "A社", "Win10", "Room2のPC1"] {
-            assert!(!is_placeholder(s), "{s}");
         }
     }
 }

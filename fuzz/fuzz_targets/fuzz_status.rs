@@ -9,8 +9,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = daicho::ledger::status::kind_from_sheet_name(&text);
     let _ = daicho::ledger::id::exact_key(&text);
     let _ = daicho::ledger::id::loose_key(&text);
-    let _ = daicho::text::is_not_applicable(&text);
-    let _ = daicho::text::is_placeholder(&text);
+    let _ = daicho::ledger::words::is_not_applicable(&text);
+    let _ = daicho::ledger::words::is_placeholder(&text);
     let _ = daicho::ledger::status::is_specific_status(&text);
     let _ = daicho::ledger::words::is_dynamic_ip_word(&text);
     let cell = daicho::workbook::CellValue::Text(text.into_owned());

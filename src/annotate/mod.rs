@@ -46,6 +46,7 @@ use crate::layout::is_daicho_sheet;
 use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::Lang;
+use crate::Text;
 use sheet::{Mark, SheetPlan};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -401,17 +402,23 @@ fn note_text(findings: &[Finding], on_cell: &[usize], lang: Lang) -> String {
             f.name(),
             f.message.get(lang)
         );
-        if let Some(fix) = &f.fix {
-            part.push_str(&match lang {
-                Lang::Ja => format!("\n修正案: {fix}"),
-                Lang::En => format!("\nSuggested fix: {fix}"),
-            });
+        if let Some(fix) = f.fix_value() {
+            part.push_str(
+                &Text::new(
+                    format!("\n修正案: {fix}"),
+                    format!("\nSuggested fix: {fix}"),
+                )
+                .into_lang(lang),
+            );
         }
         if let Some(reason) = &f.suppressed {
-            part.push_str(&match lang {
-                Lang::Ja => format!("\n承認済み: {reason}"),
-                Lang::En => format!("\nAcknowledged: {reason}"),
-            });
+            part.push_str(
+                &Text::new(
+                    format!("\n承認済み: {reason}"),
+                    format!("\nAcknowledged: {reason}"),
+                )
+                .into_lang(lang),
+            );
         }
         parts.push(part);
     }

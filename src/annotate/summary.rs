@@ -6,6 +6,7 @@ use crate::layout::SheetRole;
 use crate::layout::SUMMARY_MARKER;
 use crate::report::SheetInfo;
 use crate::rules::Finding;
+use crate::Text;
 use crate::{Lang, Severity};
 use rust_xlsxwriter::{Url, Worksheet, XlsxError};
 use std::collections::BTreeMap;
@@ -71,21 +72,20 @@ impl<'a> Summary<'a> {
     }
 }
 
-fn t(lang: Lang, ja: &str, en: &str) -> String {
-    match lang {
-        Lang::Ja => ja.to_string(),
-        Lang::En => en.to_string(),
-    }
+/// A label of the summary sheet in the workbook's language.
+fn t(lang: Lang, ja: &'static str, en: &'static str) -> String {
+    Text::from_static(ja, en).into_string(lang)
 }
 
 /// Writes the summary sheet: the title, the block about the check, then the findings table.
 pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(), XlsxError> {
     let lang = s.lang;
-    let title = match lang {
-        Lang::Ja => SUMMARY_MARKER.to_string(),
-        Lang::En => format!("{SUMMARY_MARKER} (check results)"),
-    };
-    ws.write_string_with_format(0, 0, &title, &styles.title)?;
+    let title = Text::new(
+        SUMMARY_MARKER.to_string(),
+        format!("{SUMMARY_MARKER} (check results)"),
+    )
+    .into_lang(lang);
+    ws.write_string_with_format(0, 0, &*title, &styles.title)?;
     ws.set_paper_size(9)
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
@@ -122,10 +122,11 @@ fn write_about(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<u
     line(ws, t(lang, "ルール別", "By rule"), by_rule(s))?;
     line(ws, t(lang, "シート", "Sheets"), sheets(s))?;
     if let Some(hidden) = crate::report::hidden_text(s.sheets, lang) {
-        let hidden = match lang {
-            Lang::Ja => format!("{hidden}(非表示でもチェックしています)"),
-            Lang::En => format!("{hidden} (checked all the same)"),
-        };
+        let hidden = Text::new(
+            format!("{hidden}(非表示でもチェックしています)"),
+            format!("{hidden} (checked all the same)"),
+        )
+        .into_lang(lang);
         line(ws, t(lang, "非表示", "Hidden"), clip(&hidden).to_string())?;
     }
     line(ws, t(lang, "色とメモ", "Marks"), marks(s))?;
@@ -141,10 +142,10 @@ fn copy_note(s: &Summary<'_>) -> String {
             "Your workbook with marks added. You can fix problems in this copy and check it again.",
         )
     } else if let Some(reason) = s.values_copy_reason {
-        match s.lang {
-            Lang::Ja => format!("このブックには印を直接付けられないため({reason})、値のみのコピーです。修正は元のブックで行ってください。"),
-            Lang::En => format!("This workbook could not be marked in place ({reason}): this is a values-only copy. Make corrections in the original workbook."),
-        }
+        Text::new(
+            format!("このブックには印を直接付けられないため({reason})、値のみのコピーです。修正は元のブックで行ってください。"),
+            format!("This workbook could not be marked in place ({reason}): this is a values-only copy. Make corrections in the original workbook."),
+        ).into_string(s.lang)
     } else {
         t(
             s.lang,
@@ -163,22 +164,23 @@ fn counts(s: &Summary<'_>) -> String {
             .count()
     };
     let acknowledged = s.findings.iter().filter(|f| f.suppressed.is_some()).count();
-    match s.lang {
-        Lang::Ja => format!(
+    Text::new(
+        format!(
             "エラー {}件 / 警告 {}件 / 情報 {}件 / 承認済み {}件",
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info),
             acknowledged
         ),
-        Lang::En => format!(
+        format!(
             "{} errors / {} warnings / {} infos / {} acknowledged",
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info),
             acknowledged
         ),
-    }
+    )
+    .into_string(s.lang)
 }
 
 /// Findings per rule, in the registry's order.
@@ -197,9 +199,8 @@ fn by_rule(s: &Summary<'_>) -> String {
     } else {
         by_rule
             .iter()
-            .map(|((_, code), n)| match lang {
-                Lang::Ja => format!("{code} {n}件"),
-                Lang::En => format!("{code} ×{n}"),
+            .map(|((_, code), n)| {
+                Text::new(format!("{code} {n}件"), format!("{code} ×{n}")).into_lang(lang)
             })
             .collect::<Vec<_>>()
             .join(" / ")
@@ -212,58 +213,54 @@ fn sheets(s: &Summary<'_>) -> String {
     s.sheets
         .iter()
         .filter(|i| !(i.role == SheetRole::Other && i.name.is_empty()))
-        .map(|i| match (i.role, lang) {
-            (SheetRole::Ledger, Lang::Ja) => format!("{}(台帳・{}台)", i.name, i.device_rows),
-            (SheetRole::Ledger, Lang::En) => {
-                format!("{} (ledger, {} devices)", i.name, i.device_rows)
+        .map(|i| {
+            let name = &i.name;
+            match i.role {
+                SheetRole::Ledger => Text::new(
+                    format!("{name}(台帳・{}台)", i.device_rows),
+                    format!("{name} (ledger, {} devices)", i.device_rows),
+                ),
+                SheetRole::Checklist => Text::new(
+                    format!("{name}(チェックリスト)"),
+                    format!("{name} (checklist)"),
+                ),
+                SheetRole::Other => Text::new(format!("{name}(その他)"), format!("{name} (other)")),
             }
-            (SheetRole::Checklist, Lang::Ja) => format!("{}(チェックリスト)", i.name),
-            (SheetRole::Checklist, Lang::En) => format!("{} (checklist)", i.name),
-            (SheetRole::Other, Lang::Ja) => format!("{}(その他)", i.name),
-            (SheetRole::Other, Lang::En) => format!("{} (other)", i.name),
+            .into_string(lang)
         })
         .collect::<Vec<_>>()
-        .join(match lang {
-            Lang::Ja => "、",
-            Lang::En => ", ",
-        })
+        .join(Text::from_static("、", ", ").get(lang))
 }
 
 /// How many cells were filled and noted, and what the colours mean.
 fn marks(s: &Summary<'_>) -> String {
     if s.notes_left_out > 0 {
-        match s.lang {
-            Lang::Ja => format!(
+        Text::new(format!(
                 "指摘のあるセル{}か所に色を付けました。メモは重大度の高い順に{}か所まで付け、残り{}か所は色のみです(指摘はすべて下の一覧にあります)。",
                 s.flagged_cells, s.notes_written, s.notes_left_out
-            ),
-            Lang::En => format!(
+            ), format!(
                 "{} flagged cells are filled. Notes were added to {} of them, most severe first; {} cells have a fill only (every finding is listed below).",
                 s.flagged_cells, s.notes_written, s.notes_left_out
-            ),
-        }
+            )).into_string(s.lang)
     } else {
-        match s.lang {
-            Lang::Ja => format!("指摘のあるセル{}か所に色とメモを付けました(赤=エラー、黄=警告、青=情報、灰色=承認済み)。", s.flagged_cells),
-            Lang::En => format!(
+        Text::new(format!("指摘のあるセル{}か所に色とメモを付けました(赤=エラー、黄=警告、青=情報、灰色=承認済み)。", s.flagged_cells), format!(
                 "{} flagged cells carry a fill and a note (red = error, yellow = warning, blue = info, grey = acknowledged).",
                 s.flagged_cells
-            ),
-        }
+            )).into_string(s.lang)
     }
 }
 
 /// The findings table's column headings.
-const HEADS: [(&str, &str); 9] = [
-    ("重大度", "Severity"),
-    ("コード", "Code"),
-    ("ルール", "Rule"),
-    ("シート", "Sheet"),
-    ("セル", "Cell"),
-    ("値", "Value"),
-    ("内容", "Message"),
-    ("修正案", "Suggested fix"),
-    ("承認済み", "Acknowledged"),
+static HEADS: [Text; 9] = [
+    Text::from_static("重大度", "Severity"),
+    Text::from_static("コード", "Code"),
+    Text::from_static("ルール", "Rule"),
+    Text::from_static("シート", "Sheet"),
+    Text::from_static("セル", "Cell"),
+    Text::from_static("値", "Value"),
+    Text::from_static("内容", "Message"),
+    Text::from_static("修正案", "Suggested fix"),
+    Text::from_static("承認済み", "Acknowledged"),
 ];
 
 /// The findings table from `header_row`: widths, headings, one row per finding (as many as fit),
@@ -278,8 +275,8 @@ fn write_findings(
     let mut row = header_row;
     let shown = s.findings.len().min(MAX_FINDING_ROWS);
     let widths = set_column_widths(ws, s, shown)?;
-    for (c, (ja, en)) in HEADS.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, t(lang, ja, en), &styles.table_header)?;
+    for (c, head) in HEADS.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, head.get(lang), &styles.table_header)?;
     }
     row += 1;
     for (i, f) in s.findings.iter().take(shown).enumerate() {
@@ -287,10 +284,10 @@ fn write_findings(
         row += 1;
     }
     if shown < s.findings.len() {
-        let more = match lang {
-            Lang::Ja => format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
-            Lang::En => format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
-        };
+        let more = Text::new(
+            format!("ほか{}件は表示しきれません(Excelの行数の上限)。`daicho check --format json` で全件を出力できます。", s.findings.len() - shown),
+            format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
+        ).into_lang(lang);
         ws.write_string_with_format(row, 0, more, &styles.label)?;
     }
 
@@ -309,7 +306,7 @@ fn set_column_widths(
     let lang = s.lang;
     let mut widths: Vec<usize> = HEADS
         .iter()
-        .map(|(ja, en)| t(lang, ja, en).width_cjk() + 4)
+        .map(|head| head.get(lang).width_cjk() + 4)
         .collect();
     for (i, f) in s.findings.iter().take(shown).enumerate() {
         let sheet_text = s
@@ -324,7 +321,7 @@ fn set_column_widths(
             (3, sheet_text),
             (5, f.value.as_deref().unwrap_or("")),
             (6, f.message.get(lang)),
-            (7, f.fix.as_deref().unwrap_or("")),
+            (7, f.fix_value().unwrap_or("")),
             (8, f.suppressed.as_deref().unwrap_or("")),
         ];
         for (c, text) in texts {
@@ -386,7 +383,7 @@ fn write_finding(
     ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
     let message = f.message.get(lang);
     ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
-    let fix = f.fix.as_deref().unwrap_or("");
+    let fix = f.fix_value().unwrap_or("");
     ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
     let ack = f.suppressed.as_deref().unwrap_or("");
     ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;

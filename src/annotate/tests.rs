@@ -121,10 +121,7 @@ fn ledger_workbook() -> Workbook {
         grid: Grid::from_cells(vec![(0, 0, text("更新履歴")), (1, 1, text("-"))]),
         merges: vec![],
     };
-    Workbook {
-        format: Format::Xlsx,
-        sheets: vec![ledger, notes],
-    }
+    Workbook::new(Format::Xlsx, vec![ledger, notes])
 }
 
 fn settings() -> Settings {

@@ -29,8 +29,6 @@ pub struct Evidence {
     pub has_ledger: bool,
     /// Device rows in the ledger.
     pub devices: usize,
-    /// One line about the ledger as a whole: 「機器台帳3シート・42台を確認(…)」.
-    pub summary: String,
     pub ledger: ItemEvidence,
     pub remote: ItemEvidence,
     pub patch: Vec<(Target, ItemEvidence)>,
@@ -41,7 +39,6 @@ impl Evidence {
     /// reason in its place.
     pub fn unreadable(reason: String) -> Evidence {
         Evidence {
-            summary: reason.clone(),
             ledger: ItemEvidence {
                 text: reason,
                 ..Default::default()
@@ -150,7 +147,6 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
         return Evidence {
             has_ledger: false,
             devices: 0,
-            summary: text.clone(),
             ledger: ItemEvidence {
                 text,
                 proposal: None,
@@ -246,7 +242,7 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
         }
     }
     let blank_list = most_blank_first(blanks);
-    let mut ledger_text = summary.clone();
+    let mut ledger_text = summary;
     for m in &missing_core {
         ledger_text.push_str(&format!("{m}。"));
     }
@@ -313,7 +309,6 @@ pub fn derive(ledger: &Ledger<'_>, findings: &[Finding], origin: Option<&str>) -
     Evidence {
         has_ledger: true,
         devices,
-        summary,
         ledger: ledger_ev,
         remote: remote_evidence(ledger, &prefix),
         patch: Target::ALL

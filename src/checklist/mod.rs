@@ -10,15 +10,15 @@
 //!   `daicho edition import`).
 //! - [`import`] — `daicho edition import FORM`: a form made into an edition file.
 
-pub mod derive;
+pub(crate) mod derive;
 pub mod edition;
-pub mod import;
-pub mod lint;
-pub mod parse;
-pub mod read;
-pub mod render;
-pub mod slots;
-pub mod structure;
+pub(crate) mod import;
+pub(crate) mod lint;
+pub(crate) mod parse;
+pub(crate) mod read;
+pub(crate) mod render;
+pub(crate) mod slots;
+pub(crate) mod structure;
 
 pub use derive::Evidence;
 pub use edition::{Catalog, Edition, Form, Tag};

@@ -29,14 +29,6 @@ pub struct ItemNo {
     pub style: Numbering,
 }
 
-impl ItemNo {
-    /// The same item, ignoring how it was written.
-    pub fn same_place(&self, other: &ItemNo) -> bool {
-        self.index == other.index
-            && (self.section.is_none() || other.section.is_none() || self.section == other.section)
-    }
-}
-
 /// Circled and other enclosed digits people use for item numbers, as their value.
 fn enclosed_digit(c: char) -> Option<u32> {
     let u = c as u32;
@@ -609,7 +601,6 @@ pub fn match_key(s: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Bigrams {
     grams: Vec<(char, char)>,
-    chars: usize,
 }
 
 impl Bigrams {
@@ -617,18 +608,7 @@ impl Bigrams {
         let chars: Vec<char> = key.chars().collect();
         let mut grams: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
         grams.sort_unstable();
-        Bigrams {
-            grams,
-            chars: chars.len(),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.chars
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.chars == 0
+        Bigrams { grams }
     }
 
     /// Dice coefficient on bigram multisets (0..=1).

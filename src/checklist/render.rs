@@ -532,7 +532,7 @@ fn write_item(
     }
     for (k, kept) in unplaced.iter().enumerate() {
         let row = first + (slots.len() + k) as u32;
-        let (label, _) = targets_text(kept);
+        let label = targets_text(kept).ja.into_owned();
         ws.write_string_with_format(row, COL_TARGET, &label, &st.target)?;
         for (rd, col) in ROUND_COL.iter().enumerate() {
             let cells = &kept.rounds[rd];

@@ -8,6 +8,7 @@
 use super::edition::Edition;
 use super::parse::Target;
 use super::read::{ChecklistSheet, ItemRow};
+use crate::Text;
 
 /// The row whose answers go into one answer slot of item `item` (`slot`: its target, `None`
 /// for the whole item).
@@ -51,14 +52,14 @@ pub fn unplaced_rows<'a>(
 }
 
 /// How an unplaced row's 対象 reads in messages: its targets, or that none could be read.
-pub fn targets_text(row: &ItemRow) -> (String, String) {
+pub fn targets_text(row: &ItemRow) -> Text {
     if row.targets.is_empty() {
-        return (
-            "(対象の記載なし・読み取れない対象)".into(),
-            "(no target that daicho can read)".into(),
+        return Text::from_static(
+            "(対象の記載なし・読み取れない対象)",
+            "(no target that daicho can read)",
         );
     }
-    (
+    Text::new(
         row.targets
             .iter()
             .map(|t| t.label())

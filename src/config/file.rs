@@ -3,6 +3,7 @@
 
 use crate::ledger::os::OsOverride;
 use crate::Lang;
+use crate::Text;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -168,10 +169,7 @@ impl ConfigError {
         let Some((text, span)) = &self.source else {
             return message;
         };
-        let label = match lang {
-            Lang::Ja => "ここ",
-            Lang::En => "here",
-        };
+        let label = Text::from_static("ここ", "here").into_lang(lang);
         let diagnostic = miette::MietteDiagnostic::new(message.clone())
             .with_label(miette::LabeledSpan::at(span.clone(), label));
         let report = miette::Report::new(diagnostic).with_source_code(miette::NamedSource::new(
@@ -189,10 +187,11 @@ impl ConfigError {
 
     pub fn message(&self, lang: Lang) -> String {
         let p = crate::paths::display_relative(&self.path);
-        match lang {
-            Lang::Ja => format!("設定ファイル「{p}」: {}", self.ja),
-            Lang::En => format!("config file '{p}': {}", self.en),
-        }
+        Text::new(
+            format!("設定ファイル「{p}」: {}", self.ja),
+            format!("config file '{p}': {}", self.en),
+        )
+        .into_string(lang)
     }
 }
 

@@ -16,11 +16,10 @@ mod file;
 #[cfg(test)]
 mod tests;
 
-pub use discover::{discover, Resolver};
+pub use discover::Resolver;
 pub use file::{
-    load_file, parse_bytes, parse_str, ChecklistSection, ConfigDate, ConfigError, ConfigFile,
-    ExceptionSpec, FacilitySection, LedgerSection, LimitsSection, NetworkSection, OsSection,
-    RulesSection,
+    load_file, parse_bytes, parse_str, ChecklistSection, ConfigError, ConfigFile, ExceptionSpec,
+    LedgerSection, LimitsSection, NetworkSection, OsSection, RulesSection,
 };
 
 use crate::settings::Settings;

@@ -2,6 +2,8 @@
 //! the rendering of a TOML error.
 
 use super::apply::parse_range;
+use super::discover::discover;
+use super::file::parse_str;
 use super::*;
 use crate::layout::Field;
 use crate::settings::CONFIG_FILE_NAME;

@@ -7,6 +7,7 @@ use crate::paths::{collect_inputs, Input};
 use crate::report::ExitStatus;
 use crate::save::{same_file, Chooser, SaveError, SaveTo};
 use crate::Lang;
+use crate::Text;
 use std::path::{Path, PathBuf};
 
 fn extension(format: ConvertFormat) -> &'static str {
@@ -76,10 +77,10 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
             if o.is_file() {
                 eprintln!(
                     "{}",
-                    match lang {
-                        Lang::Ja => format!("入力が複数あるときは -o にフォルダーを指定してください(「{}」はファイルです)。", o.display()),
-                        Lang::En => format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
-                    }
+                    Text::new(
+                        format!("入力が複数あるときは -o にフォルダーを指定してください(「{}」はファイルです)。", o.display()),
+                        format!("With several inputs, -o must be a folder ('{}' is a file).", o.display()),
+                    ).into_lang(lang)
                 );
                 return ExitStatus::Failure;
             }

@@ -9,6 +9,7 @@ use crate::cli::Encoding;
 use crate::layout::Field;
 use crate::workbook::CellValue;
 use crate::Lang;
+use crate::Text;
 use serde_json::{Map, Value};
 
 /// A character of the ledger that CP932 cannot represent.
@@ -27,30 +28,30 @@ pub fn unencodable_message(list: &[Unencodable], lang: Lang) -> String {
     let shown: Vec<String> = list
         .iter()
         .take(LIST_LIMIT)
-        .map(|u| match lang {
-            Lang::Ja => format!(
-                "{}行目「{}」の「{}」(U+{:04X})",
-                u.line, u.column, u.ch, u.ch as u32
-            ),
-            Lang::En => format!(
-                "line {} '{}': '{}' (U+{:04X})",
-                u.line, u.column, u.ch, u.ch as u32
-            ),
+        .map(|u| {
+            Text::new(
+                format!(
+                    "{}行目「{}」の「{}」(U+{:04X})",
+                    u.line, u.column, u.ch, u.ch as u32
+                ),
+                format!(
+                    "line {} '{}': '{}' (U+{:04X})",
+                    u.line, u.column, u.ch, u.ch as u32
+                ),
+            )
+            .into_string(lang)
         })
         .collect();
     let more = if list.len() > LIST_LIMIT { "…" } else { "" };
-    match lang {
-        Lang::Ja => format!(
+    Text::new(format!(
             "CP932(Shift_JIS)で表せない文字が{}か所あるため、CSVを書き出しませんでした: {}{more}。--encoding utf-8 (既定)で書き出すか、元の値を直してください。",
             list.len(),
             shown.join("、")
-        ),
-        Lang::En => format!(
+        ), format!(
             "{} characters cannot be written in CP932 (Shift_JIS), so no CSV was written: {}{more}. Use --encoding utf-8 (the default) or change those values.",
             list.len(),
             shown.join(", ")
-        ),
-    }
+        )).into_string(lang)
 }
 
 /// The header of the standard layout: the field labels, then the extra columns.

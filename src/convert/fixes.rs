@@ -5,18 +5,19 @@
 
 use crate::layout::Field;
 use crate::ledger::date::read_date_cell;
-use crate::ledger::ip;
 use crate::ledger::os::OsTable;
 use crate::ledger::status::{is_specific_status, parse_kind, parse_status};
 use crate::settings::Settings;
 use crate::template::vocab;
 use crate::text;
 use crate::workbook::CellValue;
+use crate::Text;
 use chrono::NaiveDateTime;
 
-/// The kinds of safe fix, each with a stable code for the log.
+/// The kinds of safe fix convert applies, each with a stable code for the log (what a change did;
+/// the value itself comes from a rule's [`crate::rules::Fix`] or the standard layout's spellings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Fix {
+pub enum FixKind {
     /// Spaces before and after the value removed.
     Trim,
     /// Full-width characters, inner spaces or leading zeros of IPv4 octets removed.
@@ -35,46 +36,77 @@ pub enum Fix {
     OsSpelling,
 }
 
-impl Fix {
+impl FixKind {
     pub fn code(self) -> &'static str {
         match self {
-            Fix::Trim => "trim-spaces",
-            Fix::IpCanonical => "ip-canonical",
-            Fix::IdHalfWidth => "id-half-width",
-            Fix::DateCell => "date-cell",
-            Fix::StatusWord => "status-word",
-            Fix::KindWord => "kind-word",
-            Fix::KindFromLayout => "kind-from-sheet",
-            Fix::OsSpelling => "os-spelling",
+            FixKind::Trim => "trim-spaces",
+            FixKind::IpCanonical => "ip-canonical",
+            FixKind::IdHalfWidth => "id-half-width",
+            FixKind::DateCell => "date-cell",
+            FixKind::StatusWord => "status-word",
+            FixKind::KindWord => "kind-word",
+            FixKind::KindFromLayout => "kind-from-sheet",
+            FixKind::OsSpelling => "os-spelling",
         }
     }
 
     pub fn describe(self, lang: crate::Lang) -> &'static str {
-        use crate::Lang::*;
-        match (self, lang) {
-            (Fix::Trim, Ja) => "前後の空白を削除",
-            (Fix::Trim, En) => "surrounding spaces removed",
-            (Fix::IpCanonical, Ja) => {
-                "IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)"
+        let text: &'static Text = match self {
+            FixKind::Trim => {
+                const { &Text::from_static("前後の空白を削除", "surrounding spaces removed") }
             }
-            (Fix::IpCanonical, En) => {
-                "IP address in canonical form (half-width, no inner spaces or leading zeros)"
+            FixKind::IpCanonical => {
+                const {
+                    &Text::from_static("IPアドレスを正規の形に(全角→半角、途中の空白・先頭のゼロを削除)", "IP address in canonical form (half-width, no inner spaces or leading zeros)")
+                }
             }
-            (Fix::IdHalfWidth, Ja) => "管理番号の全角英数字・記号を半角に",
-            (Fix::IdHalfWidth, En) => {
-                "full-width letters/digits of the management number made half-width"
+            FixKind::IdHalfWidth => {
+                const {
+                    &Text::from_static(
+                        "管理番号の全角英数字・記号を半角に",
+                        "full-width letters/digits of the management number made half-width",
+                    )
+                }
             }
-            (Fix::DateCell, Ja) => "日付の文字列(和暦など)を日付セルに",
-            (Fix::DateCell, En) => "date text (Japanese era etc.) written as a date cell",
-            (Fix::StatusWord, Ja) => "状態を標準の語に",
-            (Fix::StatusWord, En) => "status spelled as the standard word",
-            (Fix::KindWord, Ja) => "機器種別を標準の語に",
-            (Fix::KindWord, En) => "device kind spelled as the standard word",
-            (Fix::KindFromLayout, Ja) => "シート名・区分行から機器種別を記入",
-            (Fix::KindFromLayout, En) => "device kind taken from the sheet name or section row",
-            (Fix::OsSpelling, Ja) => "OS名を正式な表記に(版・エディションは入力のまま)",
-            (Fix::OsSpelling, En) => "OS name in canonical spelling (edition and version as typed)",
-        }
+            FixKind::DateCell => {
+                const {
+                    &Text::from_static(
+                        "日付の文字列(和暦など)を日付セルに",
+                        "date text (Japanese era etc.) written as a date cell",
+                    )
+                }
+            }
+            FixKind::StatusWord => {
+                const {
+                    &Text::from_static("状態を標準の語に", "status spelled as the standard word")
+                }
+            }
+            FixKind::KindWord => {
+                const {
+                    &Text::from_static(
+                        "機器種別を標準の語に",
+                        "device kind spelled as the standard word",
+                    )
+                }
+            }
+            FixKind::KindFromLayout => {
+                const {
+                    &Text::from_static(
+                        "シート名・区分行から機器種別を記入",
+                        "device kind taken from the sheet name or section row",
+                    )
+                }
+            }
+            FixKind::OsSpelling => {
+                const {
+                    &Text::from_static(
+                        "OS名を正式な表記に(版・エディションは入力のまま)",
+                        "OS name in canonical spelling (edition and version as typed)",
+                    )
+                }
+            }
+        };
+        text.get(lang)
     }
 }
 
@@ -82,13 +114,6 @@ impl Fix {
 pub fn trimmed(s: &str) -> Option<&str> {
     let t = text::trim(s);
     (t.len() != s.len()).then_some(t)
-}
-
-/// An IP cell with every address typed non-canonically (full-width, inner spaces, octet leading
-/// zeros) in its canonical form; labels, separators, placeholders and unreadable entries stay as
-/// typed. The same text IP003 proposes as its fix. `None` when nothing changes.
-pub fn ip_cell(s: &str) -> Option<String> {
-    ip::canonical_cell(s)
 }
 
 /// A management number with full-width ASCII (`ＰＣ－０１０`), the ideographic space and dash
@@ -187,20 +212,23 @@ fn has_note(s: &str) -> bool {
     text::nfkc(s).contains(['(', '[', '【', '〔', '<', '「'])
 }
 
-/// Applies the safe fixes of one field to a source value. Returns the converted value and the
-/// fixes applied (empty when the value is unchanged).
+/// Applies the safe fixes of one field to a source value: `given`, the safe fix a rule's finding
+/// proposes for the cell (IP003: every address in canonical form, labels and placeholders as
+/// typed), and the spellings of the standard layout. Returns the converted value and the fixes
+/// applied (empty when the value is unchanged).
 pub(super) fn fix_value(
     field: Field,
     value: &CellValue,
+    given: Option<&str>,
     settings: &Settings,
-) -> (Option<CellValue>, Vec<Fix>) {
+) -> (Option<CellValue>, Vec<FixKind>) {
     let CellValue::Text(raw) = value else {
         return (Some(value.clone()), Vec::new());
     };
     let mut fixes = Vec::new();
     let mut text: String = match trimmed(raw) {
         Some(t) => {
-            fixes.push(Fix::Trim);
+            fixes.push(FixKind::Trim);
             t.to_string()
         }
         None => raw.clone(),
@@ -210,33 +238,33 @@ pub(super) fn fix_value(
     }
     match field {
         Field::Ip => {
-            if let Some(t) = ip_cell(&text) {
-                text = t;
-                fixes.push(Fix::IpCanonical);
+            if let Some(t) = given.map(text::trim).filter(|t| *t != text) {
+                text = t.to_string();
+                fixes.push(FixKind::IpCanonical);
             }
         }
         Field::Registered => {
             if let Some(d) = date_text(&text) {
-                fixes.push(Fix::DateCell);
+                fixes.push(FixKind::DateCell);
                 return (Some(CellValue::DateTime(d)), fixes);
             }
         }
         Field::Status => {
             if let Some(w) = status_word(&text) {
                 text = w.to_string();
-                fixes.push(Fix::StatusWord);
+                fixes.push(FixKind::StatusWord);
             }
         }
         Field::Kind => {
             if let Some(w) = kind_word(&text) {
                 text = w.to_string();
-                fixes.push(Fix::KindWord);
+                fixes.push(FixKind::KindWord);
             }
         }
         Field::Os => {
             if let Some(t) = os_spelling(settings.os_table, &text) {
                 text = t;
-                fixes.push(Fix::OsSpelling);
+                fixes.push(FixKind::OsSpelling);
             }
         }
         _ => {}
@@ -247,6 +275,27 @@ pub(super) fn fix_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IP cell convert writes: the safe fix IP003's finding gives it, through [`fix_value`].
+    fn ip_cell(s: &str) -> Option<String> {
+        let sheet = crate::workbook::Sheet::from_text_rows(
+            "台帳",
+            &[
+                &["管理番号", "OS", "IPアドレス"],
+                &["PC-1", "Windows 11 24H2", s],
+            ],
+        );
+        let wb = crate::workbook::Workbook::new(crate::workbook::Format::Xlsx, vec![sheet]);
+        let settings = Settings::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 25)?);
+        let input = crate::engine::understand(&wb, &settings);
+        let given = super::super::GivenFixes::of(&input.ledger, &settings);
+        let value = CellValue::Text(s.to_string());
+        let (fixed, applied) = fix_value(Field::Ip, &value, given.get("台帳", 1, 2), &settings);
+        match fixed {
+            Some(CellValue::Text(t)) if applied.contains(&FixKind::IpCanonical) => Some(t),
+            _ => None,
+        }
+    }
 
     #[test]
     fn trimming() {

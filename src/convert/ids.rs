@@ -1,7 +1,7 @@
 //! Management numbers made half-width across the whole converted ledger — unless that would make
 //! two different numbers equal.
 
-use super::fixes::{id_half_width, Fix};
+use super::fixes::{id_half_width, FixKind};
 use super::log::{Change, Kept, Place};
 use super::Conversion;
 use crate::layout::Field;
@@ -87,7 +87,7 @@ pub(super) fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Ch
                 Some(&pos) => {
                     let c = &mut pending[pos].1;
                     c.after = after.clone();
-                    c.fixes.push(Fix::IdHalfWidth);
+                    c.fixes.push(FixKind::IdHalfWidth);
                 }
                 None => {
                     id_change.insert(i, pending.len());
@@ -99,7 +99,7 @@ pub(super) fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Ch
                             id: None,
                             before,
                             after: after.clone(),
-                            fixes: vec![Fix::IdHalfWidth],
+                            fixes: vec![FixKind::IdHalfWidth],
                         },
                     ));
                 }

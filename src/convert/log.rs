@@ -2,7 +2,7 @@
 //! value deliberately left as typed, every row and sheet left out, and the findings that remain
 //! on the converted ledger — as the 変換ログ sheet of an .xlsx output and as text for csv/json.
 
-use super::fixes::Fix;
+use super::fixes::FixKind;
 use super::Conversion;
 use crate::address::a1;
 use crate::layout::{Field, SheetRole};
@@ -24,10 +24,10 @@ pub struct Place {
 impl Place {
     /// `G8`, or `8行目` when the value had no cell of its own (a kind taken from the sheet name).
     pub fn cell(&self, lang: Lang) -> String {
-        match (self.col, lang) {
-            (Some(c), _) => a1(self.row, c),
-            (None, Lang::Ja) => format!("{}行目", self.row + 1),
-            (None, Lang::En) => format!("row {}", self.row + 1),
+        let row = self.row + 1;
+        match self.col {
+            Some(c) => a1(self.row, c),
+            None => Text::new(format!("{row}行目"), format!("row {row}")).into_string(lang),
         }
     }
 
@@ -45,7 +45,7 @@ pub struct Change {
     pub id: Option<String>,
     pub before: String,
     pub after: String,
-    pub fixes: Vec<Fix>,
+    pub fixes: Vec<FixKind>,
 }
 
 /// A value a fix would have changed, left as typed because changing it needs a decision.
@@ -74,7 +74,7 @@ pub struct Remaining {
     pub id: Option<String>,
 }
 
-fn fixes_text(fixes: &[Fix], lang: Lang) -> String {
+fn fixes_text(fixes: &[FixKind], lang: Lang) -> String {
     fixes
         .iter()
         .map(|f| f.describe(lang))
@@ -82,7 +82,7 @@ fn fixes_text(fixes: &[Fix], lang: Lang) -> String {
         .join(" / ")
 }
 
-fn fix_codes(fixes: &[Fix]) -> String {
+fn fix_codes(fixes: &[FixKind]) -> String {
     fixes.iter().map(|f| f.code()).collect::<Vec<_>>().join(",")
 }
 
@@ -93,14 +93,24 @@ fn field_label(f: Field, lang: Lang) -> &'static str {
     }
 }
 
-fn role_text(role: SheetRole, lang: Lang) -> &'static str {
-    match (role, lang) {
-        (SheetRole::Checklist, Lang::Ja) => {
-            "チェックリストのシートです(台帳ではないため変換しません)"
+fn role_text(role: SheetRole) -> &'static Text {
+    match role {
+        SheetRole::Checklist => {
+            const {
+                &Text::from_static(
+                    "チェックリストのシートです(台帳ではないため変換しません)",
+                    "a checklist sheet (not a ledger, not converted)",
+                )
+            }
         }
-        (SheetRole::Checklist, Lang::En) => "a checklist sheet (not a ledger, not converted)",
-        (_, Lang::Ja) => "台帳として認識できないシートです",
-        (_, Lang::En) => "not recognised as a ledger",
+        _ => {
+            const {
+                &Text::from_static(
+                    "台帳として認識できないシートです",
+                    "not recognised as a ledger",
+                )
+            }
+        }
     }
 }
 
@@ -122,34 +132,30 @@ fn severity_counts(remaining: &[Remaining]) -> (usize, usize, usize) {
 pub fn summary_line(conv: &Conversion, output: &str, lang: Lang) -> String {
     let (e, w, i) = severity_counts(&conv.remaining);
     let input = crate::paths::display_path(&conv.input);
-    match lang {
-        Lang::Ja => format!(
+    Text::new(format!(
             "変換しました: {input} → {output} (機器 {}台、変更 {}件、そのまま残した値 {}件、除外した行 {}件、残る指摘: エラー {e} / 警告 {w} / 情報 {i})",
             conv.devices.len(),
             conv.changes.len(),
             conv.kept.len(),
             conv.left_out_rows(),
-        ),
-        Lang::En => format!(
+        ), format!(
             "Converted: {input} -> {output} ({} devices, {} changes, {} values left as typed, {} rows left out; remaining: {e} errors / {w} warnings / {i} infos)",
             conv.devices.len(),
             conv.changes.len(),
             conv.kept.len(),
             conv.left_out_rows(),
-        ),
-    }
+        )).into_string(lang)
 }
 
 /// The whole log as text (for csv/json output: stderr or `--log FILE`).
 pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
-    let ja = lang == Lang::Ja;
     let mut out = String::new();
     out.push_str(&summary_line(conv, output, lang));
     out.push('\n');
     for c in &conv.changes {
         out.push_str(&format!(
             "{} {} {}{}: 「{}」→「{}」 ({})\n",
-            if ja { "変更" } else { "changed" },
+            Text::from_static("変更", "changed").get(lang),
             c.place.show(lang),
             field_label(c.field, lang),
             c.id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default(),
@@ -161,7 +167,7 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
     for k in &conv.kept {
         out.push_str(&format!(
             "{} {} {}: 「{}」 {}\n",
-            if ja { "そのまま" } else { "kept" },
+            Text::from_static("そのまま", "kept").get(lang),
             k.place.show(lang),
             field_label(k.field, lang),
             k.value,
@@ -169,38 +175,38 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
         ));
     }
     for (sheet, f) in &conv.missing_columns {
-        out.push_str(&match lang {
-            Lang::Ja => format!(
-                "列なし シート「{sheet}」に「{}」の列がありませんでした。変換後は空欄です。\n",
-                f.label()
-            ),
-            Lang::En => format!(
-                "no column: sheet '{sheet}' had no {} column; it is blank after conversion.\n",
-                f.label_en()
-            ),
-        });
+        out.push_str(
+            &Text::new(
+                format!(
+                    "列なし シート「{sheet}」に「{}」の列がありませんでした。変換後は空欄です。\n",
+                    f.label()
+                ),
+                format!(
+                    "no column: sheet '{sheet}' had no {} column; it is blank after conversion.\n",
+                    f.label_en()
+                ),
+            )
+            .into_lang(lang),
+        );
     }
     for l in &conv.left_out {
-        out.push_str(&match (l, lang) {
-            (LeftOut::Row { place, text }, Lang::Ja) => {
-                format!(
-                    "除外 {}: 「{text}」(機器の行ではありません)\n",
-                    place.show(lang)
+        let line = match l {
+            LeftOut::Row { place, text } => {
+                let at = place.show(lang);
+                Text::new(
+                    format!("除外 {at}: 「{text}」(機器の行ではありません)\n"),
+                    format!("left out {at}: 「{text}」 (not a device row)\n"),
                 )
             }
-            (LeftOut::Row { place, text }, Lang::En) => {
-                format!(
-                    "left out {}: 「{text}」 (not a device row)\n",
-                    place.show(lang)
+            LeftOut::Sheet { name, role } => {
+                let why = role_text(*role);
+                Text::new(
+                    format!("除外 シート「{name}」: {}\n", why.ja),
+                    format!("left out sheet '{name}': {}\n", why.en),
                 )
             }
-            (LeftOut::Sheet { name, role }, Lang::Ja) => {
-                format!("除外 シート「{name}」: {}\n", role_text(*role, lang))
-            }
-            (LeftOut::Sheet { name, role }, Lang::En) => {
-                format!("left out sheet '{name}': {}\n", role_text(*role, lang))
-            }
-        });
+        };
+        out.push_str(line.get(lang));
     }
     for r in &conv.remaining {
         let f = &r.finding;
@@ -212,7 +218,7 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "{} {} {} {}{}{}: {}{}\n",
-            if ja { "残る指摘" } else { "remaining" },
+            Text::from_static("残る指摘", "remaining").get(lang),
             f.code(),
             f.severity.label(lang),
             place,
@@ -222,11 +228,7 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
                 .unwrap_or_default(),
             f.message.get(lang),
             if f.suppressed.is_some() {
-                if ja {
-                    " (承認済み)"
-                } else {
-                    " (acknowledged)"
-                }
+                ACKNOWLEDGED.get(lang)
             } else {
                 ""
             },
@@ -235,31 +237,36 @@ pub fn render_text(conv: &Conversion, output: &str, lang: Lang) -> String {
     out
 }
 
+/// After a finding acknowledged by an exception or a daicho:ignore marker.
+static ACKNOWLEDGED: Text = Text::from_static(" (承認済み)", " (acknowledged)");
+
 struct SheetWriter<'a> {
     sheet: &'a mut Worksheet,
     row: u32,
     cell: Format,
     wrapped: Format,
     widths: Vec<usize>,
+    lang: Lang,
 }
 
 /// The widest a log column gets (display columns); longer text wraps.
 const MAX_WIDTH: usize = 60;
 
 impl SheetWriter<'_> {
-    fn heading(&mut self, text: &str) -> Result<(), XlsxError> {
+    fn heading(&mut self, text: &Text) -> Result<(), XlsxError> {
         self.row += 1;
         self.sheet
-            .write_string_with_format(self.row, 0, text, &style::heading())?;
+            .write_string_with_format(self.row, 0, text.get(self.lang), &style::heading())?;
         self.row += 1;
         Ok(())
     }
 
-    fn header(&mut self, labels: &[&str]) -> Result<(), XlsxError> {
+    fn header(&mut self, labels: &[Text]) -> Result<(), XlsxError> {
         let fmt = style::header(0xD9D9D9);
         for (c, l) in labels.iter().enumerate() {
+            let l = l.get(self.lang);
             self.sheet
-                .write_string_with_format(self.row, c as u16, *l, &fmt)?;
+                .write_string_with_format(self.row, c as u16, l, &fmt)?;
             self.widen(c, l);
         }
         self.row += 1;
@@ -316,6 +323,7 @@ pub fn add_log_sheet(
         cell: style::cell(),
         wrapped: style::wrapped(),
         widths: Vec::new(),
+        lang,
     };
     changes(&mut w, conv, lang)?;
     kept_values(&mut w, conv, lang)?;
@@ -334,41 +342,19 @@ pub fn add_log_sheet(
 
 /// ■ 変更した値: each change, with its fix (or a line saying there is none).
 fn changes(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
-    let ja = lang == Lang::Ja;
-    w.heading(if ja {
-        "■ 変更した値"
-    } else {
-        "■ Changed values"
-    })?;
-    w.header(if ja {
-        &[
-            "元のシート",
-            "元のセル",
-            "機器(管理番号)",
-            "項目",
-            "変更前",
-            "変更後",
-            "修正の内容",
-            "修正コード",
-        ]
-    } else {
-        &[
-            "source sheet",
-            "source cell",
-            "device (number)",
-            "item",
-            "before",
-            "after",
-            "fix",
-            "fix code",
-        ]
-    })?;
+    w.heading(&Text::from_static("■ 変更した値", "■ Changed values"))?;
+    w.header(&[
+        Text::from_static("元のシート", "source sheet"),
+        Text::from_static("元のセル", "source cell"),
+        Text::from_static("機器(管理番号)", "device (number)"),
+        Text::from_static("項目", "item"),
+        Text::from_static("変更前", "before"),
+        Text::from_static("変更後", "after"),
+        Text::from_static("修正の内容", "fix"),
+        Text::from_static("修正コード", "fix code"),
+    ])?;
     if conv.changes.is_empty() {
-        w.line(&[if ja {
-            "(変更はありません)"
-        } else {
-            "(no changes)"
-        }])?;
+        w.line(&[Text::from_static("(変更はありません)", "(no changes)").get(lang)])?;
     }
     for c in &conv.changes {
         w.line(&[
@@ -387,18 +373,18 @@ fn changes(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(),
 
 /// ■ 推測になるため、そのまま残した値: the values left as typed, and why (when there are any).
 fn kept_values(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
-    let ja = lang == Lang::Ja;
     if !conv.kept.is_empty() {
-        w.heading(if ja {
-            "■ 推測になるため、そのまま残した値"
-        } else {
-            "■ Values left as typed (fixing them would be a guess)"
-        })?;
-        w.header(if ja {
-            &["元のシート", "元のセル", "項目", "値", "理由"]
-        } else {
-            &["source sheet", "source cell", "item", "value", "reason"]
-        })?;
+        w.heading(&Text::from_static(
+            "■ 推測になるため、そのまま残した値",
+            "■ Values left as typed (fixing them would be a guess)",
+        ))?;
+        w.header(&[
+            Text::from_static("元のシート", "source sheet"),
+            Text::from_static("元のセル", "source cell"),
+            Text::from_static("項目", "item"),
+            Text::from_static("値", "value"),
+            Text::from_static("理由", "reason"),
+        ])?;
         for k in &conv.kept {
             w.line(&[
                 &k.place.sheet,
@@ -418,18 +404,15 @@ fn missing_columns(
     conv: &Conversion,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    let ja = lang == Lang::Ja;
     if !conv.missing_columns.is_empty() {
-        w.heading(if ja {
-            "■ 元のシートになかった列(変換後は空欄)"
-        } else {
-            "■ Columns missing in a source sheet (blank after conversion)"
-        })?;
-        w.header(if ja {
-            &["元のシート", "項目"]
-        } else {
-            &["source sheet", "item"]
-        })?;
+        w.heading(&Text::from_static(
+            "■ 元のシートになかった列(変換後は空欄)",
+            "■ Columns missing in a source sheet (blank after conversion)",
+        ))?;
+        w.header(&[
+            Text::from_static("元のシート", "source sheet"),
+            Text::from_static("項目", "item"),
+        ])?;
         for (sheet, f) in &conv.missing_columns {
             w.line(&[sheet, field_label(*f, lang)])?;
         }
@@ -439,31 +422,28 @@ fn missing_columns(
 
 /// ■ 変換しなかった行・シート: the rows and sheets not converted (when there are any).
 fn left_out(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
-    let ja = lang == Lang::Ja;
     if !conv.left_out.is_empty() {
-        w.heading(if ja {
-            "■ 変換しなかった行・シート"
-        } else {
-            "■ Rows and sheets left out"
-        })?;
-        w.header(if ja {
-            &["元のシート", "元のセル", "内容", "理由"]
-        } else {
-            &["source sheet", "source cell", "content", "reason"]
-        })?;
+        w.heading(&Text::from_static(
+            "■ 変換しなかった行・シート",
+            "■ Rows and sheets left out",
+        ))?;
+        w.header(&[
+            Text::from_static("元のシート", "source sheet"),
+            Text::from_static("元のセル", "source cell"),
+            Text::from_static("内容", "content"),
+            Text::from_static("理由", "reason"),
+        ])?;
         for l in &conv.left_out {
             match l {
                 LeftOut::Row { place, text } => w.line(&[
                     &place.sheet,
                     &place.cell(lang),
                     text,
-                    if ja {
-                        "機器の行ではありません"
-                    } else {
-                        "not a device row"
-                    },
+                    Text::from_static("機器の行ではありません", "not a device row").get(lang),
                 ])?,
-                LeftOut::Sheet { name, role } => w.line(&[name, "", "", role_text(*role, lang)])?,
+                LeftOut::Sheet { name, role } => {
+                    w.line(&[name, "", "", role_text(*role).get(lang)])?
+                }
             }
         }
     }
@@ -472,51 +452,28 @@ fn left_out(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<()
 
 /// ■ 変換後に残る指摘: the findings of daicho check on the result (or a line saying there is none).
 fn remaining(w: &mut SheetWriter<'_>, conv: &Conversion, lang: Lang) -> Result<(), XlsxError> {
-    let ja = lang == Lang::Ja;
-    w.heading(if ja {
-        "■ 変換後に残る指摘(daicho check の結果)"
-    } else {
-        "■ Findings that remain (daicho check on the result)"
-    })?;
-    w.header(if ja {
-        &[
-            "コード",
-            "重大度",
-            "変換後のセル",
-            "元のセル",
-            "機器(管理番号)",
-            "項目",
-            "値",
-            "内容",
-        ]
-    } else {
-        &[
-            "code",
-            "severity",
-            "converted cell",
-            "source cell",
-            "device (number)",
-            "item",
-            "value",
-            "message",
-        ]
-    })?;
+    w.heading(&Text::from_static(
+        "■ 変換後に残る指摘(daicho check の結果)",
+        "■ Findings that remain (daicho check on the result)",
+    ))?;
+    w.header(&[
+        Text::from_static("コード", "code"),
+        Text::from_static("重大度", "severity"),
+        Text::from_static("変換後のセル", "converted cell"),
+        Text::from_static("元のセル", "source cell"),
+        Text::from_static("機器(管理番号)", "device (number)"),
+        Text::from_static("項目", "item"),
+        Text::from_static("値", "value"),
+        Text::from_static("内容", "message"),
+    ])?;
     if conv.remaining.is_empty() {
-        w.line(&[if ja {
-            "(指摘はありません)"
-        } else {
-            "(no findings)"
-        }])?;
+        w.line(&[Text::from_static("(指摘はありません)", "(no findings)").get(lang)])?;
     }
     for r in &conv.remaining {
         let f = &r.finding;
         let mut message = f.message.get(lang).to_string();
         if f.suppressed.is_some() {
-            message.push_str(if ja {
-                " (承認済み)"
-            } else {
-                " (acknowledged)"
-            });
+            message.push_str(ACKNOWLEDGED.get(lang));
         }
         w.line(&[
             f.code(),

@@ -13,14 +13,15 @@ mod ids;
 pub mod log;
 mod reread;
 
-use crate::engine::{analyze, Analysis};
+use crate::engine::analyze;
 use crate::layout::{Field, SheetRole};
 use crate::ledger::{Device, DeviceKind, Ledger, LedgerSheet};
 use crate::settings::Settings;
 use crate::template::{self, style, vocab, StandardRow, FIRST_DATA_ROW, LEDGER_SHEET_NAME};
 use crate::workbook::{CellValue, ReadError, Workbook};
 use crate::Lang;
-use fixes::{fix_value, Fix};
+use crate::Text;
+use fixes::{fix_value, FixKind};
 use ids::half_width_ids;
 use log::{Change, Kept, LeftOut, Place, Remaining};
 use std::collections::HashMap;
@@ -135,8 +136,15 @@ fn shown(v: Option<&CellValue>) -> String {
 }
 
 /// Builds the standard ledger from an analysis: every device once, in workbook order, with safe
-/// fixes applied and logged. The findings on the result are added by [`check_result`].
-pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Conversion {
+/// fixes applied and logged. The findings on the result are added by [`check_result`]. The
+/// command converts a workbook it owns ([`convert_file`]); this borrowing form is the tests'
+/// reference for it.
+#[cfg(test)]
+fn convert(
+    input: &Path,
+    analysis: &crate::engine::Analysis<'_>,
+    settings: &Settings,
+) -> Conversion {
     convert_ledger(
         input,
         analysis.workbook,
@@ -148,6 +156,7 @@ pub fn convert(input: &Path, analysis: &Analysis<'_>, settings: &Settings) -> Co
 
 /// [`convert`] from what the input is (its sheets and ledger), without the input's findings:
 /// `convert` never reports them, so the rules are not run on the input.
+#[cfg(test)]
 fn convert_ledger(
     input: &Path,
     workbook: &Workbook,
@@ -198,17 +207,52 @@ fn convert_devices(
     };
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
+    let given = GivenFixes::of(ledger, settings);
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
         convert_sheet(
             &mut conv,
             &mut pending,
             ls,
             extras,
+            &given,
             settings,
             deferred.as_deref_mut(),
         );
     }
     (conv, pending)
+}
+
+/// The safe fixes the rules propose for the input's cells (IP003's canonical address), by sheet
+/// and (row, column): convert applies these instead of computing its own.
+struct GivenFixes(HashMap<String, HashMap<(u32, u32), String>>);
+
+impl GivenFixes {
+    fn of(ledger: &Ledger<'_>, settings: &Settings) -> GivenFixes {
+        let ctx = crate::rules::Context {
+            settings,
+            as_of: settings.as_of,
+        };
+        let mut findings = Vec::new();
+        crate::rules::check_fixable(ledger, &ctx, &mut findings);
+        let mut by_sheet: HashMap<String, HashMap<(u32, u32), String>> = HashMap::new();
+        for f in findings {
+            let (Some(sheet), Some(row), Some(col), Some(fix)) = (f.sheet, f.row, f.col, f.fix)
+            else {
+                continue;
+            };
+            if fix.is_safe() {
+                by_sheet
+                    .entry(sheet)
+                    .or_default()
+                    .insert((row, col), fix.value);
+            }
+        }
+        GivenFixes(by_sheet)
+    }
+
+    fn get(&self, sheet: &str, row: u32, col: u32) -> Option<&str> {
+        self.0.get(sheet)?.get(&(row, col)).map(String::as_str)
+    }
 }
 
 /// Moves the deferred values out of the input's cells into the converted rows.
@@ -299,6 +343,7 @@ fn convert_sheet(
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
+    given: &GivenFixes,
     settings: &Settings,
     mut deferred: Option<&mut Vec<Deferred>>,
 ) {
@@ -332,6 +377,7 @@ fn convert_sheet(
             &sections,
             extras,
             device,
+            given,
             settings,
             defer.as_mut(),
         );
@@ -371,6 +417,7 @@ fn convert_device(
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
+    given: &GivenFixes,
     settings: &Settings,
     mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
@@ -392,7 +439,7 @@ fn convert_device(
         let Some(value) = device.row.get(col) else {
             continue;
         };
-        let (fixed, applied) = fix_value(f, value, settings);
+        let (fixed, applied) = fix_value(f, value, given.get(&name, row, col), settings);
         let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((
@@ -437,7 +484,7 @@ fn convert_device(
                     id: None,
                     before: String::new(),
                     after: word.to_string(),
-                    fixes: vec![Fix::KindFromLayout],
+                    fixes: vec![FixKind::KindFromLayout],
                 },
             ));
         }
@@ -522,10 +569,7 @@ pub fn check_result(conv: &mut Conversion, settings: &Settings) -> Result<(), Co
     // The values are moved into that sheet and back, not copied.
     let (mut book, moved) = match reread::take_standard_sheet(conv) {
         Some(sheet) => (
-            Workbook {
-                format: crate::workbook::Format::Xlsx,
-                sheets: vec![sheet],
-            },
+            Workbook::new(crate::workbook::Format::Xlsx, vec![sheet]),
             true,
         ),
         None => {
@@ -596,18 +640,30 @@ pub enum ConvertError {
 }
 
 impl ConvertError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ConvertError::Read(e), lang) => e.message(lang),
-            (ConvertError::NoLedger, Lang::Ja) => "台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。".into(),
-            (ConvertError::NoLedger, Lang::En) => "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows.".into(),
-            (ConvertError::Write(d), Lang::Ja) => format!("変換結果を作れませんでした({d})。"),
-            (ConvertError::Write(d), Lang::En) => format!("Could not build the converted ledger ({d})."),
-            (ConvertError::Reread(e), Lang::Ja) => format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)),
-            (ConvertError::Reread(e), Lang::En) => format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En)),
-            (ConvertError::Save(e), lang) => e.message(lang),
-            (ConvertError::Unencodable(list), lang) => export::unencodable_message(list, lang),
+    /// What is wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            ConvertError::Read(e) => e.text(),
+            ConvertError::NoLedger => Text::from_static(
+                "台帳のシートが見つからないため変換できません。先頭30行以内に「管理番号」「OS」「IPアドレス」などの見出し行があるか確認してください。",
+                "No ledger sheet found, so there is nothing to convert. Check that a header row (管理番号, OS, IPアドレス …) is within the first 30 rows.",
+            ),
+            ConvertError::Write(d) => Text::new(
+                format!("変換結果を作れませんでした({d})。"),
+                format!("Could not build the converted ledger ({d})."),
+            ),
+            ConvertError::Reread(e) => Text::new(
+                format!("変換結果を読み直せませんでした({})。開発者に報告してください。", e.message(Lang::Ja)),
+                format!("Could not read the converted ledger back ({}). Please report this.", e.message(Lang::En)),
+            ),
+            ConvertError::Save(e) => Text::new(e.message(Lang::Ja), e.message(Lang::En)),
+            ConvertError::Unencodable(list) => Text::new(export::unencodable_message(list, Lang::Ja), export::unencodable_message(list, Lang::En)),
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 
@@ -656,10 +712,7 @@ mod tests {
     }
 
     fn run(sheets: Vec<Sheet>) -> Conversion {
-        let wb = Workbook {
-            format: Format::Xlsx,
-            sheets,
-        };
+        let wb = Workbook::new(Format::Xlsx, sheets);
         let s = settings();
         let analysis = analyze(&wb, &s);
         let mut conv = convert(Path::new("in.xlsx"), &analysis, &s);
@@ -782,7 +835,7 @@ mod tests {
             .iter()
             .find(|c| c.field == Field::Id && c.place.sheet == "台帳")
             .expect("pc-1");
-        assert_eq!(pc1.fixes, vec![Fix::IdHalfWidth]);
+        assert_eq!(pc1.fixes, vec![FixKind::IdHalfWidth]);
         assert_eq!(pc1.id.as_deref(), Some("PC-1"));
         // Left out: the total row and the section row, and the cover sheet.
         assert_eq!(conv.left_out_rows(), 2);

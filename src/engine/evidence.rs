@@ -4,6 +4,7 @@
 
 use crate::checklist::{derive, Catalog, Evidence};
 use crate::settings::Settings;
+use crate::Text;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -112,17 +113,13 @@ pub(crate) fn external_evidence(path: &Path, settings: &Settings) -> Result<Evid
             return r.clone();
         }
     }
-    let cannot_read = |e: &crate::workbook::ReadError| match settings.lang {
-        crate::Lang::Ja => format!(
-            "台帳ファイル「{}」を読めません: {}",
-            path.display(),
-            e.message(settings.lang)
-        ),
-        crate::Lang::En => format!(
-            "Cannot read the ledger file '{}': {}",
-            path.display(),
-            e.message(settings.lang)
-        ),
+    let cannot_read = |e: &crate::workbook::ReadError| {
+        let (shown, why) = (path.display(), e.text());
+        Text::new(
+            format!("台帳ファイル「{shown}」を読めません: {}", why.ja),
+            format!("Cannot read the ledger file '{shown}': {}", why.en),
+        )
+        .into_string(settings.lang)
     };
     let work = || {
         let wb = crate::isolate::open_path(path, &settings.limits).map_err(|e| cannot_read(&e))?;

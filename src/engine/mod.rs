@@ -88,6 +88,12 @@ pub fn analyze_ledger<'a>(workbook: &'a Workbook, settings: &Settings) -> Ledger
     if ledger.sheets.is_empty() && checklist_sheets.is_empty() {
         findings.push(rules::structure::no_ledger_sheet(workbook.sheets.len()));
     }
+    for skipped in &workbook.skipped {
+        findings.push(rules::structure::sheet_not_read(
+            &skipped.name,
+            skipped.kind.label(),
+        ));
+    }
     rules::check_ledger(&ledger, &ctx, &mut findings);
     filter_and_resolve(&mut findings, settings);
     crate::suppress::apply(&mut findings, &ledger, settings);

@@ -166,10 +166,6 @@ impl MatchStrength {
         exact: true,
     };
 
-    pub fn is_weak(self) -> bool {
-        self.level == 0
-    }
-
     /// Clearly weaker than `other`: a lower strength level, or the same level only contained in
     /// a longer label (「OSビルド」 beside 「OS」). Two labels equally strong (both the synonym
     /// itself, or both containing one of the same level) are a duplicate column (L003).

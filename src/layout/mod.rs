@@ -97,11 +97,6 @@ impl LedgerLayout {
             .filter_map(|f| self.col(f).map(|c| (f, c)))
     }
 
-    /// The cell that represents the header of a column (for findings about the column).
-    pub fn header_cell(&self, col: u32) -> (u32, u32) {
-        (self.header_row, col)
-    }
-
     fn score(&self) -> usize {
         self.field_cols.iter().filter(|c| c.is_some()).count()
     }

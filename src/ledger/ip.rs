@@ -217,7 +217,7 @@ fn classify_word(part: &str) -> Option<Word> {
     if part.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    if text::is_not_applicable(part) {
+    if super::words::is_not_applicable(part) {
         return Some(Word::NotApplicable);
     }
     let k = text::key(part);
@@ -231,7 +231,7 @@ fn classify_word(part: &str) -> Option<Word> {
     }
     // `なし(予備機)`, `-（未接続）`
     let unlabelled = strip_label(part);
-    if unlabelled.len() < part.len() && text::is_not_applicable(unlabelled) {
+    if unlabelled.len() < part.len() && super::words::is_not_applicable(unlabelled) {
         return Some(Word::NotApplicable);
     }
     // templates/vocab.toml [ip]: 「スタンドアロン」「ネットワーク未接続」 have no address;
@@ -405,7 +405,7 @@ fn parse_entry(cell: &str, part: &str, out: &mut Vec<IpEntry>) {
             return push(out, cell, part, inner, p);
         }
     }
-    if text::is_placeholder(addr) {
+    if super::words::is_placeholder(addr) {
         return push(out, cell, part, part, IpParse::Placeholder);
     }
     push(out, cell, part, part, IpParse::Invalid)

@@ -21,6 +21,23 @@ struct VocabFile {
     totals: TotalWords,
     kind: Vec<KindWords>,
     sheet_names: SheetNameWords,
+    not_applicable: NotApplicableWords,
+    placeholder: PlaceholderWords,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotApplicableWords {
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceholderWords {
+    words: Vec<String>,
+    prefixes: Vec<String>,
+    contains: Vec<String>,
+    only_chars: Vec<char>,
 }
 
 #[derive(Deserialize)]
@@ -112,10 +129,54 @@ pub struct Vocab {
     pub(super) sheet_suffixes: Vec<String>,
     /// The standard word of each kind, as typed in the file (the template's dropdown).
     kind_standard: Vec<(DeviceKind, String)>,
+    not_applicable: Vec<String>,
+    /// The most characters a cell may have, before normalising, and still be a not-applicable
+    /// word: twice the longest (a half-width kana and its voiced mark become one character).
+    not_applicable_max_chars: usize,
+    placeholder: Placeholders,
+}
+
+/// [`PlaceholderWords`] in key form, with what the plain-text fast path of [`is_placeholder`]
+/// needs to know about them.
+struct Placeholders {
+    words: Vec<String>,
+    prefixes: Vec<String>,
+    contains: Vec<String>,
+    only_chars: Vec<char>,
+    /// The longest whole word, in characters: a plain cell longer than this can only match a
+    /// prefix or be all `only_chars`.
+    longest_word: usize,
+    /// Whether every `contains` mark has a character plain text never holds (〇, ○, ●, △ …), so a
+    /// plain cell cannot contain one.
+    marks_need_symbols: bool,
 }
 
 fn keys(words: &[String]) -> Vec<String> {
     words.iter().map(|w| text::key(w)).collect()
+}
+
+/// The most characters of any of `words`.
+fn longest(words: &[String]) -> usize {
+    words.iter().map(|w| w.chars().count()).max().unwrap_or(0)
+}
+
+impl Placeholders {
+    fn from_words(file: &PlaceholderWords) -> Placeholders {
+        let words = keys(&file.words);
+        let contains = keys(&file.contains);
+        Placeholders {
+            longest_word: longest(&words),
+            marks_need_symbols: contains.iter().all(|m| !m.chars().all(text::is_plain_nfkc)),
+            words,
+            prefixes: keys(&file.prefixes),
+            contains,
+            only_chars: file
+                .only_chars
+                .iter()
+                .flat_map(|c| text::key(&c.to_string()).chars().collect::<Vec<_>>())
+                .collect(),
+        }
+    }
 }
 
 impl Vocab {
@@ -177,6 +238,9 @@ impl Vocab {
             sheet_words,
             sheet_suffixes: keys(&file.sheet_names.suffixes),
             kind_standard,
+            not_applicable_max_chars: 2 * longest(&keys(&file.not_applicable.words)),
+            not_applicable: keys(&file.not_applicable.words),
+            placeholder: Placeholders::from_words(&file.placeholder),
         })
     }
 }
@@ -196,6 +260,44 @@ pub fn vocab() -> &'static Vocab {
     static VOCAB: OnceLock<Vocab> = OnceLock::new();
     // The file is compiled in and a unit test loads it, so this cannot fail in a built binary.
     VOCAB.get_or_init(|| Vocab::from_toml(VOCAB_TOML).expect("templates/vocab.toml is valid"))
+}
+
+/// Cell text that deliberately answers "not applicable" (`-`, `なし`, `N/A` …: `[not_applicable]`
+/// of `templates/vocab.toml`).
+pub fn is_not_applicable(s: &str) -> bool {
+    let v = vocab();
+    text::with_short_key(s, v.not_applicable_max_chars, |k| {
+        v.not_applicable.iter().any(|w| w == k)
+    })
+    .unwrap_or(false)
+}
+
+/// Template residue: `〇〇`, `○○`, `xxx`, `TBD`, `未定`, `?` … (`[placeholder]` of
+/// `templates/vocab.toml`).
+pub fn is_placeholder(s: &str) -> bool {
+    let p = &vocab().placeholder;
+    if p.marks_need_symbols && s.chars().all(text::is_plain_nfkc) {
+        // Plain text keys to itself minus whitespace, lower-cased: it cannot hold the marks, and
+        // past the longest word only a prefix or a cell of `only_chars` can match. This spares a
+        // key for almost every cell.
+        let chars = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(text::plain_key_char);
+        if chars.clone().nth(p.longest_word).is_some() {
+            return p
+                .prefixes
+                .iter()
+                .any(|pre| chars.clone().take(pre.chars().count()).eq(pre.chars()))
+                || chars.clone().all(|c| p.only_chars.contains(&c));
+        }
+    }
+    let k = text::key(s);
+    !k.is_empty()
+        && (p.words.contains(&k)
+            || p.prefixes.iter().any(|pre| k.starts_with(pre.as_str()))
+            || p.contains.iter().any(|m| k.contains(m.as_str()))
+            || k.chars().all(|c| p.only_chars.contains(&c)))
 }
 
 /// Drops one trailing bracketed note from a key (`停止(故障)`, `あり(vpn)`, `小計(2f)`); a key that
@@ -660,5 +762,103 @@ mod tests {
         assert_eq!(rows, vec![1, 2, 4, 8]);
         let skipped: Vec<u32> = ls.skipped.iter().map(|s| s.row).collect();
         assert_eq!(skipped, vec![3, 5, 6, 7]);
+    }
+
+    #[test]
+    fn not_applicable_markers() {
+        for s in [
+            "-",
+            "－",
+            "―",
+            "なし",
+            "無し",
+            "該当なし",
+            "N/A",
+            "n/a",
+            " ー ",
+        ] {
+            assert!(is_not_applicable(s), "{s}");
+        }
+        assert!(!is_not_applicable("192.168.1.1"));
+        assert!(!is_not_applicable(""));
+    }
+
+    #[test]
+    fn placeholders() {
+        for s in ["〇〇電子カルテ", "○○", "xxx", "TBD", "未定", "?", "？"] {
+            assert!(is_placeholder(s), "{s}");
+        }
+        for s in ["電子カルテ", "A社", "Win10", "Room2のPC1"] {
+            assert!(!is_placeholder(s), "{s}");
+        }
+    }
+
+    /// The fast paths of [`is_not_applicable`] and [`is_placeholder`] give what the plain
+    /// definition gives: the key of the cell against the words of `templates/vocab.toml`.
+    #[test]
+    fn word_fast_paths_match_the_definition() {
+        let file: VocabFile = toml::from_str(VOCAB_TOML).expect("vocab.toml");
+        let na = keys(&file.not_applicable.words);
+        let p = &file.placeholder;
+        let (words, prefixes, contains) = (keys(&p.words), keys(&p.prefixes), keys(&p.contains));
+        let only: Vec<char> = p
+            .only_chars
+            .iter()
+            .flat_map(|c| text::key(&c.to_string()).chars().collect::<Vec<_>>())
+            .collect();
+        for s in text::test_samples() {
+            let k = text::key(&s);
+            assert_eq!(
+                is_not_applicable(&s),
+                na.contains(&k),
+                "is_not_applicable({s:?})"
+            );
+            let placeholder = !k.is_empty()
+                && (words.contains(&k)
+                    || prefixes.iter().any(|x| k.starts_with(x.as_str()))
+                    || contains.iter().any(|m| k.contains(m.as_str()))
+                    || k.chars().all(|c| only.contains(&c)));
+            assert_eq!(is_placeholder(&s), placeholder, "is_placeholder({s:?})");
+        }
+    }
+
+    /// Every word of `[not_applicable]` and `[placeholder]`, as typed in the file, is recognised
+    /// (a word the key folds away or the fast path misses would be dead data).
+    #[test]
+    fn every_vocabulary_word_is_recognised() {
+        let file: VocabFile = toml::from_str(VOCAB_TOML).expect("vocab.toml");
+        for w in &file.not_applicable.words {
+            assert!(is_not_applicable(w), "not applicable: {w}");
+            assert!(
+                !is_placeholder(w),
+                "{w} is both not-applicable and a placeholder"
+            );
+        }
+        let p = &file.placeholder;
+        for w in &p.words {
+            assert!(is_placeholder(w), "placeholder word: {w}");
+        }
+        for pre in &p.prefixes {
+            assert!(
+                is_placeholder(&format!("{pre}サーバ")),
+                "placeholder prefix: {pre}"
+            );
+            assert!(
+                is_placeholder(&format!("{}-01", pre.to_uppercase())),
+                "placeholder prefix: {pre}"
+            );
+        }
+        for m in &p.contains {
+            assert!(
+                is_placeholder(&format!("{m}電子カルテ")),
+                "placeholder mark: {m}"
+            );
+        }
+        for c in &p.only_chars {
+            assert!(
+                is_placeholder(&c.to_string().repeat(3)),
+                "placeholder character: {c}"
+            );
+        }
     }
 }

@@ -10,6 +10,7 @@
 use super::{place, Run};
 use crate::paths::portable_path;
 use crate::rules::Finding;
+use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write;
 
@@ -52,23 +53,20 @@ fn annotation(path: &str, f: &Finding, lang: Lang) -> String {
         let _ = write!(message, "{p} ");
     }
     if let Some(reason) = &f.suppressed {
-        let _ = match lang {
-            Lang::Ja => {
-                title.push_str(" (承認済み)");
-                write!(message, "[承認済み: {reason}] ")
-            }
-            Lang::En => {
-                title.push_str(" (acknowledged)");
-                write!(message, "[acknowledged: {reason}] ")
-            }
-        };
+        title.push_str(Text::from_static(" (承認済み)", " (acknowledged)").get(lang));
+        message.push_str(
+            &Text::new(
+                format!("[承認済み: {reason}] "),
+                format!("[acknowledged: {reason}] "),
+            )
+            .into_lang(lang),
+        );
     }
     message.push_str(f.message.get(lang));
-    if let Some(fix) = &f.fix {
-        let _ = match lang {
-            Lang::Ja => write!(message, "(修正案: {fix})"),
-            Lang::En => write!(message, " (fix: {fix})"),
-        };
+    if let Some(fix) = f.fix_value() {
+        message.push_str(
+            &Text::new(format!("(修正案: {fix})"), format!(" (fix: {fix})")).into_lang(lang),
+        );
     }
     format!(
         "::{command} file={},title={}::{}",

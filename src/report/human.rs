@@ -4,6 +4,8 @@
 use super::Run;
 use crate::paths::display_path;
 use crate::rules::Finding;
+use crate::workbook::ReadError;
+use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write;
 
@@ -53,6 +55,37 @@ fn mark_for(sev: Severity, windows: bool) -> &'static str {
 /// The corner before a suggested fix: `╰` is not in the Japanese console font.
 const FIX_CORNER: &str = if cfg!(windows) { "└" } else { "╰" };
 
+/// An unreadable file's error as a diagnostic, rendered by miette as a daicho.toml error is: its
+/// kind as the code (`daicho::password-protected`, the JSON report's `error.kind`), then the
+/// message. Colours only when the output has them.
+fn file_error(e: &ReadError, style: &Style, lang: Lang) -> String {
+    let message = e.message(lang);
+    let diagnostic =
+        miette::MietteDiagnostic::new(message.clone()).with_code(format!("daicho::{}", e.kind()));
+    let theme = if style.color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(120);
+    let mut out = String::new();
+    match handler.render_report(&mut out, &diagnostic) {
+        Ok(()) => out
+            .trim_end()
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(_) => format!("  {} {message}", style.severity(Severity::Error, "×")),
+    }
+}
+
 pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
     let lang = run.lang;
     let mut out = String::new();
@@ -60,12 +93,7 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
         for file in &run.files {
             let _ = writeln!(out, "{}", style.paint(BOLD, &display_path(&file.path)));
             if let Some(e) = &file.error {
-                let _ = writeln!(
-                    out,
-                    "  {} {}",
-                    style.severity(Severity::Error, "×"),
-                    e.message(lang)
-                );
+                let _ = writeln!(out, "{}", file_error(e, style, lang));
                 out.push('\n');
                 continue;
             }
@@ -75,46 +103,45 @@ pub fn render(run: &Run, style: &Style, quiet: bool) -> String {
                     current = Some(&f.sheet);
                     if let Some(name) = &f.sheet {
                         let info = file.sheets.iter().find(|s| &s.name == name);
-                        let detail = match (info.map(|s| s.role.as_str()), lang) {
-                            (Some("ledger"), Lang::Ja) => {
-                                format!("(台帳・{}台)", info.map(|s| s.device_rows).unwrap_or(0))
-                            }
-                            (Some("ledger"), Lang::En) => format!(
-                                "(ledger, {} devices)",
-                                info.map(|s| s.device_rows).unwrap_or(0)
+                        let devices = info.map(|s| s.device_rows).unwrap_or(0);
+                        let detail = match info.map(|s| s.role.as_str()) {
+                            Some("ledger") => Text::new(
+                                format!("(台帳・{devices}台)"),
+                                format!("(ledger, {devices} devices)"),
                             ),
-                            (Some("checklist"), Lang::Ja) => "(チェックリスト)".to_string(),
-                            (Some("checklist"), Lang::En) => "(checklist)".to_string(),
-                            _ => String::new(),
-                        };
-                        let title = match lang {
-                            Lang::Ja => format!("シート「{name}」{detail}"),
-                            Lang::En => format!("sheet '{name}' {detail}"),
-                        };
+                            Some("checklist") => {
+                                Text::from_static("(チェックリスト)", "(checklist)")
+                            }
+                            _ => Text::from_static("", ""),
+                        }
+                        .into_lang(lang);
+                        let title = Text::new(
+                            format!("シート「{name}」{detail}"),
+                            format!("sheet '{name}' {detail}"),
+                        )
+                        .into_lang(lang);
                         let _ = writeln!(out, "  {}", style.paint(BOLD, &title));
                     }
                 }
                 finding(&mut out, f, style, lang);
             }
             if file.findings.is_empty() {
-                let ok = match lang {
-                    Lang::Ja => "  問題は見つかりませんでした。",
-                    Lang::En => "  No problems found.",
-                };
+                let ok =
+                    Text::from_static("  問題は見つかりませんでした。", "  No problems found.")
+                        .into_lang(lang);
                 let _ = writeln!(out, "{ok}");
             }
             if let Some(hidden) = super::hidden_text(&file.sheets, lang) {
-                let label = match lang {
-                    Lang::Ja => "  非表示(チェックはしています): ",
-                    Lang::En => "  Hidden (still checked): ",
-                };
+                let label = Text::from_static(
+                    "  非表示(チェックはしています): ",
+                    "  Hidden (still checked): ",
+                )
+                .into_lang(lang);
                 let _ = writeln!(out, "{label}{hidden}");
             }
             if let Some(o) = &file.output {
-                let label = match lang {
-                    Lang::Ja => "  チェック結果のブック: ",
-                    Lang::En => "  Annotated workbook: ",
-                };
+                let label = Text::from_static("  チェック結果のブック: ", "  Annotated workbook: ")
+                    .into_lang(lang);
                 let _ = writeln!(out, "{label}{}", display_path(o));
             }
             out.push('\n');
@@ -136,10 +163,10 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
         (Some(s), None) => s.clone(),
         _ => String::new(),
     };
-    let suppressed = match (&f.suppressed, lang) {
-        (Some(r), Lang::Ja) => format!(" [承認済み: {r}]"),
-        (Some(r), Lang::En) => format!(" [acknowledged: {r}]"),
-        (None, _) => String::new(),
+    let suppressed = match &f.suppressed {
+        Some(r) => Text::new(format!(" [承認済み: {r}]"), format!(" [acknowledged: {r}]"))
+            .into_string(lang),
+        None => String::new(),
     };
     let _ = writeln!(
         out,
@@ -150,11 +177,8 @@ fn finding(out: &mut String, f: &Finding, style: &Style, lang: Lang) {
         suppressed
     );
     let _ = writeln!(out, "      │ {}", f.message.get(lang));
-    if let Some(fix) = &f.fix {
-        let label = match lang {
-            Lang::Ja => "修正案",
-            Lang::En => "fix",
-        };
+    if let Some(fix) = f.fix_value() {
+        let label = Text::from_static("修正案", "fix").into_lang(lang);
         let _ = writeln!(out, "      {FIX_CORNER} {label}: {fix}");
     }
 }
@@ -166,8 +190,8 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
         .iter()
         .map(|f| f.findings.iter().filter(|x| x.suppressed.is_some()).count())
         .sum();
-    let line = match run.lang {
-        Lang::Ja => format!(
+    let line = Text::new(
+        format!(
             "{}ファイル: {} {}件 / {} {}件 / {} {}件 / 読めないファイル {}件{}",
             s.files,
             style.severity(Severity::Error, "エラー"),
@@ -183,7 +207,7 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
                 String::new()
             }
         ),
-        Lang::En => format!(
+        format!(
             "{} file(s): {} {} / {} {} / {} {} / unreadable {}{}",
             s.files,
             s.errors,
@@ -199,7 +223,8 @@ fn summary(out: &mut String, run: &Run, style: &Style) {
                 String::new()
             }
         ),
-    };
+    )
+    .into_lang(run.lang);
     let _ = writeln!(out, "{line}");
 }
 

@@ -141,7 +141,7 @@ fn diagnostic<'a>(d: &'a Finding, run: &Run) -> Diagnostic<'a> {
         code: d.code(),
         column: d.col.map(|c| c + 1),
         field: d.field.map(|x| x.key()),
-        fix: d.fix.as_deref().map(|value| Fix { value }),
+        fix: d.fix_value().map(|value| Fix { value }),
         message: d.message.get(run.lang),
         name: d.name(),
         row: d.row.map(|r| r + 1),

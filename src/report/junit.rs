@@ -10,6 +10,7 @@ use super::FileReport;
 use super::{place, Run};
 use crate::paths::portable_path;
 use crate::rules::Finding;
+use crate::Text;
 use crate::{Lang, Severity};
 use std::fmt::Write;
 
@@ -41,15 +42,12 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
             attr(&path)
         );
         if let Some(e) = &file.error {
-            let name = match lang {
-                Lang::Ja => "(ファイル)",
-                Lang::En => "(file)",
-            };
+            let name = Text::from_static("(ファイル)", "(file)").into_lang(lang);
             let msg = e.message(lang);
             let _ = writeln!(
                 body,
                 "    <testcase name=\"{}\" classname=\"{}\">",
-                attr(name),
+                attr(&name),
                 attr(&path)
             );
             let _ = writeln!(
@@ -133,10 +131,7 @@ fn cases<'a>(file: &'a FileReport, lang: Lang) -> Vec<Case<'a>> {
     }
     if !workbook.is_empty() {
         cases.push(Case {
-            name: match lang {
-                Lang::Ja => "(ブック全体)".into(),
-                Lang::En => "(workbook)".into(),
-            },
+            name: Text::from_static("(ブック全体)", "(workbook)").into_string(lang),
             findings: workbook,
         });
     }
@@ -148,9 +143,12 @@ fn counts(findings: &[&Finding], lang: Lang) -> String {
     let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()
         .filter(|s| n(*s) > 0)
-        .map(|s| match lang {
-            Lang::Ja => format!("{} {}件", s.label(lang), n(s)),
-            Lang::En => format!("{} {}", n(s), s.label(lang)),
+        .map(|s| {
+            Text::new(
+                format!("{} {}件", s.label(lang), n(s)),
+                format!("{} {}", n(s), s.label(lang)),
+            )
+            .into_string(lang)
         })
         .collect();
     parts.join(" / ")
@@ -163,17 +161,16 @@ pub fn line(f: &Finding, lang: Lang) -> String {
         let _ = write!(s, " {p}");
     }
     let _ = write!(s, ": {}", f.message.get(lang));
-    if let Some(fix) = &f.fix {
-        let _ = match lang {
-            Lang::Ja => write!(s, "(修正案: {fix})"),
-            Lang::En => write!(s, " (fix: {fix})"),
-        };
+    if let Some(fix) = f.fix_value() {
+        s.push_str(
+            &Text::new(format!("(修正案: {fix})"), format!(" (fix: {fix})")).into_lang(lang),
+        );
     }
     if let Some(r) = &f.suppressed {
-        let _ = match lang {
-            Lang::Ja => write!(s, " [承認済み: {r}]"),
-            Lang::En => write!(s, " [acknowledged: {r}]"),
-        };
+        s.push_str(
+            &Text::new(format!(" [承認済み: {r}]"), format!(" [acknowledged: {r}]"))
+                .into_lang(lang),
+        );
     }
     s
 }

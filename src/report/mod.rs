@@ -1,14 +1,19 @@
 //! Emitters: one small module per output format, all reading the same [`Run`].
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod sarif;
+
+/// The JSON report of a run (SPEC §7), as `daicho check --format json` prints it; the browser
+/// page gives the same bytes.
+pub use json::render as render_json;
 
 use crate::layout::SheetRole;
 use crate::rules::Finding;
 use crate::workbook::ReadError;
+use crate::Text;
 use crate::{Lang, Severity};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -77,27 +82,23 @@ pub fn hidden_text(sheets: &[SheetInfo], lang: Lang) -> Option<String> {
     for s in sheets {
         let name = &s.name;
         if s.hidden {
-            parts.push(match lang {
-                Lang::Ja => format!("シート「{name}」"),
-                Lang::En => format!("sheet '{name}'"),
-            });
+            parts.push(
+                Text::new(format!("シート「{name}」"), format!("sheet '{name}'")).into_string(lang),
+            );
         }
         if !s.hidden_rows.is_empty() {
             let rows = row_ranges(&s.hidden_rows);
-            parts.push(match lang {
-                Lang::Ja => format!("シート「{name}」の行 {rows}"),
-                Lang::En if s.hidden_rows.len() == 1 => format!("row {rows} of sheet '{name}'"),
-                Lang::En => format!("rows {rows} of sheet '{name}'"),
-            });
+            let en = match s.hidden_rows.len() {
+                1 => format!("row {rows} of sheet '{name}'"),
+                _ => format!("rows {rows} of sheet '{name}'"),
+            };
+            parts.push(Text::new(format!("シート「{name}」の行 {rows}"), en).into_string(lang));
         }
     }
     if parts.is_empty() {
         return None;
     }
-    Some(match lang {
-        Lang::Ja => parts.join("、"),
-        Lang::En => parts.join("; "),
-    })
+    Some(parts.join(Text::from_static("、", "; ").get(lang)))
 }
 
 /// `5, 7–9, 12`: 0-based rows as the 1-based numbers Excel shows, runs joined by a dash.

@@ -14,7 +14,8 @@ use super::FileReport;
 use super::{place, Run};
 use crate::paths::portable_path;
 use crate::registry;
-use crate::rules::{pick, Finding, Rule};
+use crate::rules::{Finding, Rule};
+use crate::Text;
 use crate::{Lang, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -232,12 +233,14 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
+static HEAD_WHAT: Text = Text::from_static("何を見つけるか", "What it finds");
+static HEAD_WHY: Text = Text::from_static("なぜ問題か", "Why it matters");
+static HEAD_EXAMPLE: Text = Text::from_static("例", "Example");
+static HEAD_FIX: Text = Text::from_static("直し方", "How to fix");
+
 fn descriptor(r: &Rule, lang: Lang) -> Descriptor {
-    let heads = match lang {
-        Lang::Ja => ["何を見つけるか", "なぜ問題か", "例", "直し方"],
-        Lang::En => ["What it finds", "Why it matters", "Example", "How to fix"],
-    };
-    let parts = [r.doc.what, r.doc.why, r.doc.example, r.doc.fix].map(|p| pick(p, lang));
+    let heads = [&HEAD_WHAT, &HEAD_WHY, &HEAD_EXAMPLE, &HEAD_FIX].map(|h| h.get(lang));
+    let parts = [r.doc.what, r.doc.why, r.doc.example, r.doc.fix].map(|p| p.get(lang));
     let text = heads
         .iter()
         .zip(parts)
@@ -257,7 +260,7 @@ fn descriptor(r: &Rule, lang: Lang) -> Descriptor {
             text: r.summary(lang).to_string(),
         },
         full_description: Message {
-            text: pick(r.doc.what, lang).to_string(),
+            text: r.doc.what.get(lang).to_string(),
         },
         help: Help { text, markdown },
         default_configuration: Configuration {
@@ -293,7 +296,7 @@ fn result(file: &FileReport, f: &Finding, lang: Lang, rules: &[&Rule]) -> SarifR
         ("cell", f.cell()),
         ("field", f.field.map(|x| x.key().to_string())),
         ("value", f.value.clone()),
-        ("fix", f.fix.clone()),
+        ("fix", f.fix_value().map(str::to_string)),
     ] {
         if let Some(v) = v {
             properties.insert(k, v.into());

@@ -3,29 +3,20 @@
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::{Field, FieldRole};
 use crate::ledger::date::DateError;
+use crate::ledger::words::{is_not_applicable, is_placeholder};
 use crate::ledger::{FieldValue, Ledger};
-use crate::text::{is_not_applicable, is_placeholder};
 use crate::{Severity, Text};
 
 pub static F001: Rule = Rule {
     code: "F001",
     name: "missing-value",
     severity: Severity::Error,
-    summary: ("必須・推奨項目が空欄", "a core or recommended field is blank"),
+    summary: Text::from_static("必須・推奨項目が空欄", "a core or recommended field is blank"),
     doc: RuleDoc {
-        what: (
-            "列はあるのに、機器の行でその項目(管理番号・OS・IPアドレス、メーカー・設置場所・利用者など)が空欄です。廃棄済みの機器はIPアドレスが空欄でもかまいません。型番・MACアドレス・備考などの任意項目は対象外です。",
-            "A device row leaves a core or recommended field blank although the column exists. Retired devices may leave the IP blank; optional fields (model, MAC, note …) are never required.",
-        ),
-        why: (
-            "空欄は「該当なし」なのか「未記入」なのか区別できず、台帳の正確さ(2-①)を説明できません。",
-            "A blank cannot be told apart from 'not applicable', so the ledger's accuracy (2-①) cannot be shown.",
-        ),
-        example: ("IPアドレス列が空欄のスタンドアロンPC。", "A standalone PC with an empty IP cell."),
-        fix: (
-            "値を記入してください。該当しない場合は「-」や「なし」、DHCPの機器は「DHCP」と書くと、意図した空欄として扱います。",
-            "Fill it in. Write 「-」 or 「なし」 when it does not apply, and 「DHCP」 for DHCP clients.",
-        ),
+        what: &Text::from_static("列はあるのに、機器の行でその項目(管理番号・OS・IPアドレス、メーカー・設置場所・利用者など)が空欄です。廃棄済みの機器はIPアドレスが空欄でもかまいません。型番・MACアドレス・備考などの任意項目は対象外です。", "A device row leaves a core or recommended field blank although the column exists. Retired devices may leave the IP blank; optional fields (model, MAC, note …) are never required."),
+        why: &Text::from_static("空欄は「該当なし」なのか「未記入」なのか区別できず、台帳の正確さ(2-①)を説明できません。", "A blank cannot be told apart from 'not applicable', so the ledger's accuracy (2-①) cannot be shown."),
+        example: &Text::from_static("IPアドレス列が空欄のスタンドアロンPC。", "A standalone PC with an empty IP cell."),
+        fix: &Text::from_static("値を記入してください。該当しない場合は「-」や「なし」、DHCPの機器は「DHCP」と書くと、意図した空欄として扱います。", "Fill it in. Write 「-」 or 「なし」 when it does not apply, and 「DHCP」 for DHCP clients."),
     },
 };
 
@@ -33,12 +24,12 @@ pub static F002: Rule = Rule {
     code: "F002",
     name: "placeholder-value",
     severity: Severity::Warning,
-    summary: ("〇〇・xxx・未定などの記入例が残っている", "template residue such as 〇〇, xxx, TBD, 未定"),
+    summary: Text::from_static("〇〇・xxx・未定などの記入例が残っている", "template residue such as 〇〇, xxx, TBD, 未定"),
     doc: RuleDoc {
-        what: ("「〇〇電子カルテ」「xxx」「未定」「?」のような記入例・仮の値が残っています。", "Placeholder text such as 〇〇, xxx, TBD, 未定 or ? is left in a cell."),
-        why: ("記入例のままでは実際の機器やソフトウェアが分からず、脆弱性情報と照合できません。", "A placeholder names no real product, so nothing can be matched against vulnerability information."),
-        example: ("ソフトウェア「〇〇電子カルテ」、利用者「c医師(△△科)」。", "Software 「〇〇電子カルテ」, user 「c医師(△△科)」."),
-        fix: ("実際の値に書き換えてください。", "Replace it with the real value."),
+        what: &Text::from_static("「〇〇電子カルテ」「xxx」「未定」「?」のような記入例・仮の値が残っています。", "Placeholder text such as 〇〇, xxx, TBD, 未定 or ? is left in a cell."),
+        why: &Text::from_static("記入例のままでは実際の機器やソフトウェアが分からず、脆弱性情報と照合できません。", "A placeholder names no real product, so nothing can be matched against vulnerability information."),
+        example: &Text::from_static("ソフトウェア「〇〇電子カルテ」、利用者「c医師(△△科)」。", "Software 「〇〇電子カルテ」, user 「c医師(△△科)」."),
+        fix: &Text::from_static("実際の値に書き換えてください。", "Replace it with the real value."),
     },
 };
 
@@ -46,24 +37,24 @@ pub static D001: Rule = Rule {
     code: "D001",
     name: "invalid-date",
     severity: Severity::Warning,
-    summary: (
+    summary: Text::from_static(
         "読めない日付・存在しない日付",
         "a date that cannot be read or does not exist",
     ),
     doc: RuleDoc {
-        what: (
+        what: &Text::from_static(
             "登録日などの日付が読めないか、存在しない日付(2020/13/45、令和2年2月30日)です。",
             "A date cannot be read or does not exist (2020/13/45, 令和2年2月30日).",
         ),
-        why: (
+        why: &Text::from_static(
             "導入時期が分からないと、更新計画やサポート期限の確認に使えません。",
             "Without a valid date the ledger cannot support replacement planning.",
         ),
-        example: (
+        example: &Text::from_static(
             "「2020/13/45」「R2.2.30」。",
             "「2020/13/45」, 「R2.2.30」.",
         ),
-        fix: (
+        fix: &Text::from_static(
             "2024/4/1 や 令和6年4月1日 の形で正しい日付を入力してください。",
             "Enter a real date such as 2024/4/1 or 令和6年4月1日.",
         ),
@@ -74,12 +65,12 @@ pub static D002: Rule = Rule {
     code: "D002",
     name: "future-date",
     severity: Severity::Warning,
-    summary: ("登録日が基準日より後", "a registration date after the as-of date"),
+    summary: Text::from_static("登録日が基準日より後", "a registration date after the as-of date"),
     doc: RuleDoc {
-        what: ("登録日が基準日(--as-of、既定は今日)より後の日付です。", "A registration date lies after the as-of date (--as-of, default today)."),
-        why: ("多くは年の打ち間違い(2042年など)や和暦・西暦の取り違えです。", "It is usually a typo or an era/western year mix-up."),
-        example: ("「2042/4/1」。", "「2042/4/1」."),
-        fix: ("正しい日付に直してください。導入予定の機器なら、状態を「予備」や「未使用」にしてください。", "Correct the date; for planned devices set the status to 予備 or 未使用."),
+        what: &Text::from_static("登録日が基準日(--as-of、既定は今日)より後の日付です。", "A registration date lies after the as-of date (--as-of, default today)."),
+        why: &Text::from_static("多くは年の打ち間違い(2042年など)や和暦・西暦の取り違えです。", "It is usually a typo or an era/western year mix-up."),
+        example: &Text::from_static("「2042/4/1」。", "「2042/4/1」."),
+        fix: &Text::from_static("正しい日付に直してください。導入予定の機器なら、状態を「予備」や「未使用」にしてください。", "Correct the date; for planned devices set the status to 予備 or 未使用."),
     },
 };
 
@@ -87,15 +78,12 @@ pub static S001: Rule = Rule {
     code: "S001",
     name: "unknown-status",
     severity: Severity::Warning,
-    summary: ("状態が既定の語彙にない", "a status value outside the known vocabulary"),
+    summary: Text::from_static("状態が既定の語彙にない", "a status value outside the known vocabulary"),
     doc: RuleDoc {
-        what: (
-            "状態の値が、稼働(稼働中・稼動・使用中・運用中)/停止(休止・予備・保管・貸出中・修理中・未使用)/廃棄(廃棄済・撤去・返却)のどれでもありません。",
-            "The status is none of active (稼働, 稼働中, 稼動, 使用中, 運用中), inactive (停止, 休止, 予備, 保管, 貸出中, 修理中, 未使用) or retired (廃棄, 廃棄済, 撤去, 返却).",
-        ),
-        why: ("状態で、廃棄済み機器をIP・OSの判定から外し、停止中の機器の重大度を下げています。読めない状態では正しく判定できません。", "Status exempts retired devices from IP/OS checks and softens findings for inactive ones; an unknown status defeats that."),
-        example: ("「確認中」「?」。", "「確認中」 (being checked)."),
-        fix: ("稼働 / 停止 / 廃棄 のいずれかにしてください(詳しい事情は備考へ)。", "Use 稼働 / 停止 / 廃棄 and put details in 備考."),
+        what: &Text::from_static("状態の値が、稼働(稼働中・稼動・使用中・運用中)/停止(休止・予備・保管・貸出中・修理中・未使用)/廃棄(廃棄済・撤去・返却)のどれでもありません。", "The status is none of active (稼働, 稼働中, 稼動, 使用中, 運用中), inactive (停止, 休止, 予備, 保管, 貸出中, 修理中, 未使用) or retired (廃棄, 廃棄済, 撤去, 返却)."),
+        why: &Text::from_static("状態で、廃棄済み機器をIP・OSの判定から外し、停止中の機器の重大度を下げています。読めない状態では正しく判定できません。", "Status exempts retired devices from IP/OS checks and softens findings for inactive ones; an unknown status defeats that."),
+        example: &Text::from_static("「確認中」「?」。", "「確認中」 (being checked)."),
+        fix: &Text::from_static("稼働 / 停止 / 廃棄 のいずれかにしてください(詳しい事情は備考へ)。", "Use 稼働 / 停止 / 廃棄 and put details in 備考."),
     },
 };
 
@@ -206,9 +194,15 @@ fn check_date(
         ),
         Ok(_) => {}
         Err(e) => {
-            let (ja, en) = match e {
-                DateError::DoesNotExist => ("存在しない日付です", "does not exist"),
-                DateError::Unreadable => ("日付として読めません", "cannot be read as a date"),
+            let Text { ja, en } = match e {
+                DateError::DoesNotExist => {
+                    const { &Text::from_static("存在しない日付です", "does not exist") }
+                }
+                DateError::Unreadable => {
+                    const {
+                        &Text::from_static("日付として読めません", "cannot be read as a date")
+                    }
+                }
             };
             out.push(
                 Finding::new(

@@ -10,12 +10,12 @@ pub static ID001: Rule = Rule {
     code: "ID001",
     name: "duplicate-id",
     severity: Severity::Error,
-    summary: ("同じ管理番号が2回以上ある(全シート横断)", "the same management number twice, across all sheets"),
+    summary: Text::from_static("同じ管理番号が2回以上ある(全シート横断)", "the same management number twice, across all sheets"),
     doc: RuleDoc {
-        what: ("同じ管理番号が、ブック内の台帳シート全体で2回以上使われています。2回目以降の行を指摘します。", "A management number is used more than once across the workbook's ledger sheets; later occurrences are flagged."),
-        why: ("管理番号は機器を一意に特定するためのものです。重複があると2-①(台帳管理)の根拠として不十分です(C005の対象にもなります)。", "The number identifies a device; duplicates undermine 2-① (and trigger C005)."),
-        example: ("サーバシートと端末PCシートの両方に「003」。", "「003」 on both the server and the PC sheet."),
-        fix: ("どちらかに新しい番号を振ってください。", "Give one of them a new number."),
+        what: &Text::from_static("同じ管理番号が、ブック内の台帳シート全体で2回以上使われています。2回目以降の行を指摘します。", "A management number is used more than once across the workbook's ledger sheets; later occurrences are flagged."),
+        why: &Text::from_static("管理番号は機器を一意に特定するためのものです。重複があると2-①(台帳管理)の根拠として不十分です(C005の対象にもなります)。", "The number identifies a device; duplicates undermine 2-① (and trigger C005)."),
+        example: &Text::from_static("サーバシートと端末PCシートの両方に「003」。", "「003」 on both the server and the PC sheet."),
+        fix: &Text::from_static("どちらかに新しい番号を振ってください。", "Give one of them a new number."),
     },
 };
 
@@ -23,12 +23,12 @@ pub static ID002: Rule = Rule {
     code: "ID002",
     name: "near-duplicate-id",
     severity: Severity::Warning,
-    summary: ("表記ゆれを除くと同じ管理番号", "equal after normalisation (width, case, hyphens, leading zeros)"),
+    summary: Text::from_static("表記ゆれを除くと同じ管理番号", "equal after normalisation (width, case, hyphens, leading zeros)"),
     doc: RuleDoc {
-        what: ("全角/半角、大文字/小文字、ハイフンの種類、数字の先頭ゼロを揃えると同じになる管理番号です(「PC-010」と「ＰＣ－０１０」)。", "Numbers that become equal once width, case, hyphen forms and leading zeros are normalised (「PC-010」 vs 「ＰＣ－０１０」)."),
-        why: ("同じ機器を2回登録したか、別の機器に紛らわしい番号を振った可能性があります。", "Either one device was entered twice, or two devices got confusable numbers."),
-        example: ("「PC-010」と「ＰＣ－０１０」、「3」と「003」。", "「PC-010」 and 「ＰＣ－０１０」; 「3」 and 「003」."),
-        fix: ("同じ機器なら1行にまとめ、別の機器なら紛らわしくない番号にしてください。", "Merge the rows if it is one device, otherwise renumber."),
+        what: &Text::from_static("全角/半角、大文字/小文字、ハイフンの種類、数字の先頭ゼロを揃えると同じになる管理番号です(「PC-010」と「ＰＣ－０１０」)。", "Numbers that become equal once width, case, hyphen forms and leading zeros are normalised (「PC-010」 vs 「ＰＣ－０１０」)."),
+        why: &Text::from_static("同じ機器を2回登録したか、別の機器に紛らわしい番号を振った可能性があります。", "Either one device was entered twice, or two devices got confusable numbers."),
+        example: &Text::from_static("「PC-010」と「ＰＣ－０１０」、「3」と「003」。", "「PC-010」 and 「ＰＣ－０１０」; 「3」 and 「003」."),
+        fix: &Text::from_static("同じ機器なら1行にまとめ、別の機器なら紛らわしくない番号にしてください。", "Merge the rows if it is one device, otherwise renumber."),
     },
 };
 
@@ -48,7 +48,9 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(raw) = sheet.text(device, Field::Id) else {
                 continue;
             };
-            if crate::text::is_not_applicable(&raw) || crate::text::is_placeholder(&raw) {
+            if crate::ledger::words::is_not_applicable(&raw)
+                || crate::ledger::words::is_placeholder(&raw)
+            {
                 continue;
             }
             // A number merged over several rows is one cell: findings point at its top-left.

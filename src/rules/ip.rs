@@ -1,7 +1,7 @@
 //! IP001–IP006: addresses that are malformed, placeholders, non-canonical, duplicated, outside
 //! the declared networks, or reserved.
 
-use super::{Context, Finding, Rule, RuleDoc};
+use super::{Context, Finding, Fix, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::ip::{canonical_cell, parse_ip_cell, IpCell, IpParse, NonCanonical};
 use crate::ledger::Ledger;
@@ -13,12 +13,12 @@ pub static IP001: Rule = Rule {
     code: "IP001",
     name: "invalid-ip",
     severity: Severity::Error,
-    summary: ("IPアドレスとして読めない", "not an IPv4/IPv6 address"),
+    summary: Text::from_static("IPアドレスとして読めない", "not an IPv4/IPv6 address"),
     doc: RuleDoc {
-        what: ("IPアドレス欄の値がIPv4/IPv6アドレスになっていません(オクテットが255を超える、区切りが足りない等)。", "The IP cell is not an IPv4/IPv6 address (an octet over 255, missing parts …)."),
-        why: ("誤ったアドレスでは、機器の特定や接続元制限(2-⑬)の確認ができません。", "A wrong address cannot identify the device or support access restrictions (2-⑬)."),
-        example: ("「192.168.1.300」「192.168.1」。", "「192.168.1.300」, 「192.168.1」."),
-        fix: ("機器の設定画面や ipconfig で実際のアドレスを確認して記入してください。", "Look the real address up on the device (ipconfig …) and enter it."),
+        what: &Text::from_static("IPアドレス欄の値がIPv4/IPv6アドレスになっていません(オクテットが255を超える、区切りが足りない等)。", "The IP cell is not an IPv4/IPv6 address (an octet over 255, missing parts …)."),
+        why: &Text::from_static("誤ったアドレスでは、機器の特定や接続元制限(2-⑬)の確認ができません。", "A wrong address cannot identify the device or support access restrictions (2-⑬)."),
+        example: &Text::from_static("「192.168.1.300」「192.168.1」。", "「192.168.1.300」, 「192.168.1」."),
+        fix: &Text::from_static("機器の設定画面や ipconfig で実際のアドレスを確認して記入してください。", "Look the real address up on the device (ipconfig …) and enter it."),
     },
 };
 
@@ -26,12 +26,12 @@ pub static IP002: Rule = Rule {
     code: "IP002",
     name: "placeholder-ip",
     severity: Severity::Error,
-    summary: ("192.168.〇.〇 などの記入例のまま", "a placeholder such as 192.168.〇.〇"),
+    summary: Text::from_static("192.168.〇.〇 などの記入例のまま", "a placeholder such as 192.168.〇.〇"),
     doc: RuleDoc {
-        what: ("「192.168.〇.〇」「192.168.x.x」「*」のような記入例のアドレスが残っています。", "A placeholder address such as 192.168.〇.〇, 192.168.x.x or * is left in the cell."),
-        why: ("台帳でネットワーク上の機器を特定できることが2-①の前提です。記入例のままでは重複も確認できません。", "Identifying devices on the network is the point of 2-①; a placeholder cannot even be checked for duplicates."),
-        example: ("「192.168.〇.〇」(厚労省の手引きの記入例)。", "「192.168.〇.〇」 (the MHLW manual's example)."),
-        fix: ("実際のアドレスを記入してください。DHCPの機器は「DHCP」、ネットワークにつながない機器は「-」と書きます。", "Enter the real address; write DHCP for DHCP clients and - for standalone devices."),
+        what: &Text::from_static("「192.168.〇.〇」「192.168.x.x」「*」のような記入例のアドレスが残っています。", "A placeholder address such as 192.168.〇.〇, 192.168.x.x or * is left in the cell."),
+        why: &Text::from_static("台帳でネットワーク上の機器を特定できることが2-①の前提です。記入例のままでは重複も確認できません。", "Identifying devices on the network is the point of 2-①; a placeholder cannot even be checked for duplicates."),
+        example: &Text::from_static("「192.168.〇.〇」(厚労省の手引きの記入例)。", "「192.168.〇.〇」 (the MHLW manual's example)."),
+        fix: &Text::from_static("実際のアドレスを記入してください。DHCPの機器は「DHCP」、ネットワークにつながない機器は「-」と書きます。", "Enter the real address; write DHCP for DHCP clients and - for standalone devices."),
     },
 };
 
@@ -39,12 +39,12 @@ pub static IP003: Rule = Rule {
     code: "IP003",
     name: "non-canonical-ip",
     severity: Severity::Warning,
-    summary: ("全角・空白・先頭ゼロを含むアドレス", "full-width digits, inner spaces or leading zeros"),
+    summary: Text::from_static("全角・空白・先頭ゼロを含むアドレス", "full-width digits, inner spaces or leading zeros"),
     doc: RuleDoc {
-        what: ("アドレスは読めますが、全角数字・全角ピリオド、途中の空白、オクテットの先頭ゼロ(192.168.010.054)を含みます。", "The address is readable but typed with full-width characters, inner spaces or octet leading zeros (192.168.010.054)."),
-        why: ("表記が揃っていないと検索や重複確認で見落とします。先頭ゼロは機器によって8進数と解釈されることもあります。", "Mixed spellings defeat searching and duplicate checks; some systems even read leading zeros as octal."),
-        example: ("「１９２．１６８．１．５」「192.168. 1.7」。", "「１９２．１６８．１．５」, 「192.168. 1.7」."),
-        fix: ("半角の標準形(修正案)に書き換えてください。`daicho convert` は自動で直します。", "Rewrite it in the canonical form shown as the fix; `daicho convert` does it for you."),
+        what: &Text::from_static("アドレスは読めますが、全角数字・全角ピリオド、途中の空白、オクテットの先頭ゼロ(192.168.010.054)を含みます。", "The address is readable but typed with full-width characters, inner spaces or octet leading zeros (192.168.010.054)."),
+        why: &Text::from_static("表記が揃っていないと検索や重複確認で見落とします。先頭ゼロは機器によって8進数と解釈されることもあります。", "Mixed spellings defeat searching and duplicate checks; some systems even read leading zeros as octal."),
+        example: &Text::from_static("「１９２．１６８．１．５」「192.168. 1.7」。", "「１９２．１６８．１．５」, 「192.168. 1.7」."),
+        fix: &Text::from_static("半角の標準形(修正案)に書き換えてください。`daicho convert` は自動で直します。", "Rewrite it in the canonical form shown as the fix; `daicho convert` does it for you."),
     },
 };
 
@@ -52,12 +52,12 @@ pub static IP004: Rule = Rule {
     code: "IP004",
     name: "duplicate-ip",
     severity: Severity::Error,
-    summary: ("同じアドレスが2台以上にある(廃棄済みを除く)", "the same address on two non-retired devices"),
+    summary: Text::from_static("同じアドレスが2台以上にある(廃棄済みを除く)", "the same address on two non-retired devices"),
     doc: RuleDoc {
-        what: ("廃棄済みでない2台以上の機器に同じIPアドレスが記入されています(全シート横断、表記ゆれは正規化して比較)。", "Two or more non-retired devices carry the same address (across all ledger sheets, after normalisation)."),
-        why: ("アドレスの重複は通信障害の原因であり、台帳の記入誤りのしるしでもあります。", "Duplicate addresses break networking, and usually mean the ledger is wrong."),
-        example: ("サーバ「192.168.1.10」と端末PC「192.168.1.10」。", "A server and a PC both at 192.168.1.10."),
-        fix: ("実機のアドレスを確認し、誤っている方を直してください。入れ替えた機器は旧機器の状態を「廃棄」にします。", "Check the real devices and correct the wrong entry; set a replaced device to 廃棄."),
+        what: &Text::from_static("廃棄済みでない2台以上の機器に同じIPアドレスが記入されています(全シート横断、表記ゆれは正規化して比較)。", "Two or more non-retired devices carry the same address (across all ledger sheets, after normalisation)."),
+        why: &Text::from_static("アドレスの重複は通信障害の原因であり、台帳の記入誤りのしるしでもあります。", "Duplicate addresses break networking, and usually mean the ledger is wrong."),
+        example: &Text::from_static("サーバ「192.168.1.10」と端末PC「192.168.1.10」。", "A server and a PC both at 192.168.1.10."),
+        fix: &Text::from_static("実機のアドレスを確認し、誤っている方を直してください。入れ替えた機器は旧機器の状態を「廃棄」にします。", "Check the real devices and correct the wrong entry; set a replaced device to 廃棄."),
     },
 };
 
@@ -65,12 +65,12 @@ pub static IP005: Rule = Rule {
     code: "IP005",
     name: "ip-outside-networks",
     severity: Severity::Warning,
-    summary: ("設定で宣言したネットワークの外のアドレス", "outside the networks declared in config"),
+    summary: Text::from_static("設定で宣言したネットワークの外のアドレス", "outside the networks declared in config"),
     doc: RuleDoc {
-        what: ("daicho.toml の [network] networks に宣言したどのネットワークにも含まれないアドレスです(宣言がある場合のみ)。", "The address is in none of the networks declared in daicho.toml [network] networks (only when declared)."),
-        why: ("想定外のネットワークにある機器は、接続元制限(2-⑬)の対象から漏れている可能性があります。", "A device outside the planned networks may escape access restrictions (2-⑬)."),
-        example: ("networks = [\"192.168.1.0/24\"] のとき「10.0.0.5」。", "「10.0.0.5」 with networks = [\"192.168.1.0/24\"]."),
-        fix: ("アドレスを確認するか、正当なネットワークなら daicho.toml に追加してください。", "Check the address, or add the network to daicho.toml if it is legitimate."),
+        what: &Text::from_static("daicho.toml の [network] networks に宣言したどのネットワークにも含まれないアドレスです(宣言がある場合のみ)。", "The address is in none of the networks declared in daicho.toml [network] networks (only when declared)."),
+        why: &Text::from_static("想定外のネットワークにある機器は、接続元制限(2-⑬)の対象から漏れている可能性があります。", "A device outside the planned networks may escape access restrictions (2-⑬)."),
+        example: &Text::from_static("networks = [\"192.168.1.0/24\"] のとき「10.0.0.5」。", "「10.0.0.5」 with networks = [\"192.168.1.0/24\"]."),
+        fix: &Text::from_static("アドレスを確認するか、正当なネットワークなら daicho.toml に追加してください。", "Check the address, or add the network to daicho.toml if it is legitimate."),
     },
 };
 
@@ -78,12 +78,12 @@ pub static IP006: Rule = Rule {
     code: "IP006",
     name: "reserved-ip",
     severity: Severity::Warning,
-    summary: ("ループバック・169.254・ネットワーク/ブロードキャストアドレスなど", "loopback, link-local, multicast, broadcast or network addresses"),
+    summary: Text::from_static("ループバック・169.254・ネットワーク/ブロードキャストアドレスなど", "loopback, link-local, multicast, broadcast or network addresses"),
     doc: RuleDoc {
-        what: ("127.0.0.1、0.0.0.0、169.254.x.x(DHCP取得失敗)、マルチキャスト、ブロードキャスト、宣言したネットワークのネットワークアドレス/ブロードキャストアドレスなど、機器に割り当てるべきでないアドレスです。", "An address that is not a device address: loopback, 0.0.0.0, link-local 169.254/16 (a DHCP failure), multicast, broadcast, or a declared network's own network/broadcast address."),
-        why: ("169.254.x.x はDHCPで取得できなかったときのアドレスで、台帳の値として意味を持ちません。", "169.254.x.x is what a device gives itself when DHCP failed; it identifies nothing."),
-        example: ("「169.254.10.20」「127.0.0.1」。", "「169.254.10.20」, 「127.0.0.1」."),
-        fix: ("機器の実際の設定を確認して記入してください(DHCPなら「DHCP」)。", "Check the device's real configuration (write DHCP for DHCP clients)."),
+        what: &Text::from_static("127.0.0.1、0.0.0.0、169.254.x.x(DHCP取得失敗)、マルチキャスト、ブロードキャスト、宣言したネットワークのネットワークアドレス/ブロードキャストアドレスなど、機器に割り当てるべきでないアドレスです。", "An address that is not a device address: loopback, 0.0.0.0, link-local 169.254/16 (a DHCP failure), multicast, broadcast, or a declared network's own network/broadcast address."),
+        why: &Text::from_static("169.254.x.x はDHCPで取得できなかったときのアドレスで、台帳の値として意味を持ちません。", "169.254.x.x is what a device gives itself when DHCP failed; it identifies nothing."),
+        example: &Text::from_static("「169.254.10.20」「127.0.0.1」。", "「169.254.10.20」, 「127.0.0.1」."),
+        fix: &Text::from_static("機器の実際の設定を確認して記入してください(DHCPなら「DHCP」)。", "Check the device's real configuration (write DHCP for DHCP clients)."),
     },
 };
 
@@ -147,10 +147,16 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     } => (addr, prefix, canonical, non_canonical),
                 };
                 if let Some(nc) = non_canonical {
-                    let (ja, en) = match nc {
-                        NonCanonical::FullWidth => ("全角文字", "full-width characters"),
-                        NonCanonical::InnerSpace => ("途中の空白", "spaces inside"),
-                        NonCanonical::LeadingZeros => ("先頭のゼロ", "leading zeros"),
+                    let Text { ja, en } = match nc {
+                        NonCanonical::FullWidth => {
+                            const { &Text::from_static("全角文字", "full-width characters") }
+                        }
+                        NonCanonical::InnerSpace => {
+                            const { &Text::from_static("途中の空白", "spaces inside") }
+                        }
+                        NonCanonical::LeadingZeros => {
+                            const { &Text::from_static("先頭のゼロ", "leading zeros") }
+                        }
                     };
                     let mut finding = here(
                         &IP003,
@@ -158,7 +164,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("「{e}」 contains {en}. Write 「{canonical}」."),
                     );
                     if let Some(fixed) = cell_fix.get_or_insert_with(|| canonical_cell(&raw)) {
-                        finding = finding.fix(fixed.clone());
+                        finding = finding.fix(Fix::safe(fixed.clone()));
                     }
                     out.push(finding);
                 }
@@ -185,7 +191,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 let typed = prefix
                     .and_then(|p| ipnetwork::IpNetwork::new(addr, p).ok())
                     .and_then(|n| ipnetwork::IpNetwork::new(n.network(), n.prefix()).ok());
-                let ip006 = if let Some((ja, en)) = reserved(addr) {
+                let ip006 = if let Some(Text { ja, en }) = reserved(addr) {
                     Some((
                         format!("「{e}」は{ja}で、機器のアドレスとして使えません。実際の設定を確認してください。"),
                         format!("「{e}」 is {en}, not a device address. Check the real configuration."),
@@ -195,7 +201,7 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         .into_iter()
                         .flatten()
                         .find_map(|net| Some((net, network_edge(addr, net)?)))
-                        .map(|(net, (ja, en))| {
+                        .map(|(net, Text { ja, en })| {
                             (
                                 format!("「{e}」は {net} の{ja}です。機器には割り当てられません。"),
                                 format!("「{e}」 is {en} of {net}; no device can have it."),
@@ -227,14 +233,14 @@ pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Whether `addr` is the network or broadcast address of `net`. IPv4 only, and only for
 /// prefixes up to /30: a /31 or /32 has no such addresses (RFC 3021), and IPv6 has no broadcast.
-fn network_edge(addr: IpAddr, net: ipnetwork::IpNetwork) -> Option<(&'static str, &'static str)> {
+fn network_edge(addr: IpAddr, net: ipnetwork::IpNetwork) -> Option<&'static Text> {
     if !net.is_ipv4() || net.prefix() >= 31 {
         return None;
     }
     if addr == net.network() {
-        Some(("ネットワークアドレス", "the network address"))
+        Some(const { &Text::from_static("ネットワークアドレス", "the network address") })
     } else if addr == net.broadcast() {
-        Some(("ブロードキャストアドレス", "the broadcast address"))
+        Some(const { &Text::from_static("ブロードキャストアドレス", "the broadcast address") })
     } else {
         None
     }
@@ -247,38 +253,62 @@ fn list(nets: &[ipnetwork::IpNetwork]) -> String {
         .join(", ")
 }
 
-fn reserved(addr: IpAddr) -> Option<(&'static str, &'static str)> {
+fn reserved(addr: IpAddr) -> Option<&'static Text> {
     match addr {
         IpAddr::V4(a) => {
             if a.is_loopback() {
-                Some(("ループバックアドレス", "a loopback address"))
+                Some(const { &Text::from_static("ループバックアドレス", "a loopback address") })
             } else if a.is_unspecified() {
-                Some(("未指定アドレス(0.0.0.0)", "the unspecified address"))
+                Some(
+                    const {
+                        &Text::from_static("未指定アドレス(0.0.0.0)", "the unspecified address")
+                    },
+                )
             } else if a.is_link_local() {
-                Some((
-                    "リンクローカルアドレス(DHCPで取得できなかったときの値)",
-                    "link-local (what a device takes when DHCP fails)",
-                ))
+                Some(
+                    const {
+                        &Text::from_static(
+                            "リンクローカルアドレス(DHCPで取得できなかったときの値)",
+                            "link-local (what a device takes when DHCP fails)",
+                        )
+                    },
+                )
             } else if a.is_multicast() {
-                Some(("マルチキャストアドレス", "a multicast address"))
+                Some(
+                    const {
+                        &Text::from_static("マルチキャストアドレス", "a multicast address")
+                    },
+                )
             } else if a.is_broadcast() {
-                Some(("ブロードキャストアドレス", "the broadcast address"))
+                Some(
+                    const {
+                        &Text::from_static("ブロードキャストアドレス", "the broadcast address")
+                    },
+                )
             } else {
                 None
             }
         }
         IpAddr::V6(a) => {
             if a.is_loopback() {
-                Some(("ループバックアドレス", "a loopback address"))
+                Some(const { &Text::from_static("ループバックアドレス", "a loopback address") })
             } else if a.is_unspecified() {
-                Some(("未指定アドレス(::)", "the unspecified address"))
+                Some(const { &Text::from_static("未指定アドレス(::)", "the unspecified address") })
             } else if a.is_unicast_link_local() {
-                Some((
-                    "リンクローカルアドレス(fe80::/10、機器が自動で付けるアドレス)",
-                    "link-local (fe80::/10, self-assigned)",
-                ))
+                Some(
+                    const {
+                        &Text::from_static(
+                            "リンクローカルアドレス(fe80::/10、機器が自動で付けるアドレス)",
+                            "link-local (fe80::/10, self-assigned)",
+                        )
+                    },
+                )
             } else if a.is_multicast() {
-                Some(("マルチキャストアドレス", "a multicast address"))
+                Some(
+                    const {
+                        &Text::from_static("マルチキャストアドレス", "a multicast address")
+                    },
+                )
             } else {
                 None
             }

@@ -3,14 +3,14 @@
 //!
 //! Rules read the ledger model ([`crate::ledger::Ledger`]), never raw cells.
 
-pub mod fields;
-pub mod id;
-pub mod ip;
+pub(crate) mod fields;
+pub(crate) mod id;
+pub(crate) mod ip;
 pub mod os;
-pub mod output;
-pub mod struck;
-pub mod structure;
-pub mod suppression;
+pub(crate) mod output;
+pub(crate) mod struck;
+pub(crate) mod structure;
+pub(crate) mod suppression;
 
 use crate::layout::Field;
 use crate::settings::Settings;
@@ -18,13 +18,14 @@ use crate::{Lang, Severity, Text};
 use chrono::NaiveDate;
 
 /// A rule's documentation, shown by `daicho rules CODE`: what it finds, why it matters for the
-/// checklist or the guideline, an example, and how to fix it.
+/// checklist or the guideline, an example, and how to fix it. References, so that a part can be
+/// copied out of a `static` rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleDoc {
-    pub what: (&'static str, &'static str),
-    pub why: (&'static str, &'static str),
-    pub example: (&'static str, &'static str),
-    pub fix: (&'static str, &'static str),
+    pub what: &'static Text,
+    pub why: &'static Text,
+    pub example: &'static Text,
+    pub fix: &'static Text,
 }
 
 /// A rule: its stable code, name, default severity and documentation. Each rule is one `static`
@@ -35,21 +36,61 @@ pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// One line: what the rule finds (ja, en).
-    pub summary: (&'static str, &'static str),
+    /// One line: what the rule finds.
+    pub summary: Text,
     pub doc: RuleDoc,
 }
 
 impl Rule {
-    pub fn summary(&self, lang: Lang) -> &'static str {
-        pick(self.summary, lang)
+    pub fn summary(&self, lang: Lang) -> &str {
+        self.summary.get(lang)
     }
 }
 
-pub fn pick(pair: (&'static str, &'static str), lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => pair.0,
-        Lang::En => pair.1,
+/// One part of a rule's documentation in `lang` (kept for the callers written before `Text`
+/// was the one bilingual type; new code calls [`Text::get`]).
+pub fn pick(text: &'static Text, lang: Lang) -> &'static str {
+    text.get(lang)
+}
+
+/// Whether a fix may be applied without a person looking at it (ruff's `Applicability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Changes a spelling, never a meaning: `daicho convert` applies it.
+    Safe,
+    /// A proposal a person must confirm (it may state something the ledger does not): shown, never
+    /// applied.
+    Unsafe,
+}
+
+/// The replacement value a rule proposes for the cell it flags. The rule that knows the value
+/// builds it; emitters show it and `daicho convert` applies the safe ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The whole cell as it should read.
+    pub value: String,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix `daicho convert` applies.
+    pub fn safe(value: impl Into<String>) -> Fix {
+        Fix {
+            value: value.into(),
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A fix shown to a person, never applied.
+    pub fn unsafe_edit(value: impl Into<String>) -> Fix {
+        Fix {
+            value: value.into(),
+            applicability: Applicability::Unsafe,
+        }
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
     }
 }
 
@@ -85,8 +126,8 @@ pub struct Finding {
     /// The raw value as typed.
     pub value: Option<String>,
     pub message: Text,
-    /// The suggested replacement value, where one exists.
-    pub fix: Option<String>,
+    /// The replacement value the rule proposes, where one exists, and whether it is safe.
+    pub fix: Option<Fix>,
     /// Why the finding is acknowledged (config exception or inline marker), if it is.
     pub suppressed: Option<String>,
     /// Where the acknowledgement comes from (daicho.toml or an inline marker), when suppressed.
@@ -159,9 +200,14 @@ impl Finding {
         self
     }
 
-    pub fn fix(mut self, v: impl Into<String>) -> Finding {
-        self.fix = Some(v.into());
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
         self
+    }
+
+    /// The replacement value of the fix, if the finding has one (what emitters show).
+    pub fn fix_value(&self) -> Option<&str> {
+        self.fix.as_ref().map(|f| f.value.as_str())
     }
 
     pub fn severity(mut self, s: Severity) -> Finding {
@@ -177,11 +223,6 @@ impl Finding {
     /// The rule's kebab-case name.
     pub fn name(&self) -> &'static str {
         self.rule.name
-    }
-
-    /// Whether this finding is `rule`'s.
-    pub fn is(&self, rule: &Rule) -> bool {
-        std::ptr::eq(self.rule, rule)
     }
 
     /// `A1` address of the cell, if the finding has one.
@@ -204,6 +245,17 @@ pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: 
     id::check(ledger, ctx, out);
     os::check(ledger, ctx, out);
     struck::check(ledger, ctx, out);
+}
+
+/// Runs the rule families whose findings can carry a safe fix (today IP003's canonical address),
+/// for `daicho convert`, which applies those fixes and reports nothing else about its input.
+/// `safe_fixes_come_from_fixable_families` (rules/tests.rs) keeps this list complete.
+pub fn check_fixable(
+    ledger: &crate::ledger::Ledger<'_>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    ip::check(ledger, ctx, out);
 }
 
 #[cfg(test)]

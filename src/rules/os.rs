@@ -8,9 +8,9 @@
 use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::os::{Confidence, OsRelease, OsTable, OsVerdict};
+use crate::ledger::words::{is_not_applicable, is_placeholder};
 use crate::ledger::{Device, Ledger, LedgerSheet, Status};
 use crate::settings::Settings;
-use crate::text::{is_not_applicable, is_placeholder};
 use crate::{Severity, Text};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -20,21 +20,12 @@ pub static OS001: Rule = Rule {
     code: "OS001",
     name: "os-end-of-support",
     severity: Severity::Error,
-    summary: ("OSのサポートが終了している", "support ended before the as-of date"),
+    summary: Text::from_static("OSのサポートが終了している", "support ended before the as-of date"),
     doc: RuleDoc {
-        what: (
-            "稼働中の機器のOSが、基準日より前にセキュリティ更新の提供を終えています(停止中の機器は警告、廃棄済みは対象外)。",
-            "An active device runs an OS whose security support ended before the as-of date (inactive devices: warning; retired: exempt).",
-        ),
-        why: (
-            "サポートが終了したOSには修正プログラムが出ません。チェックリストのセキュリティパッチの項目(R7: 2-⑥、R6: 2-(7))を「はい」と答えられない状態です。",
-            "An unsupported OS receives no patches, so the patch item of the checklist (R7 2-⑥, R6 2-(7)) cannot honestly be 'yes'.",
-        ),
-        example: ("「Win8」(2016-01-12終了)、「Windows Server 2012 R2」(2023-10-10終了)、ネットワーク機器のファームウェア「FortiGate 60F | FortiOS 7.2.8」(2026-09-30終了)。期限の表の確認日は `daicho os` と JSON の support_data_checked で分かります。", "「Win8」 (ended 2016-01-12), 「Windows Server 2012 R2」 (ended 2023-10-10), network firmware 「FortiGate 60F | FortiOS 7.2.8」 (ended 2026-09-30). The date the support table was checked is shown by `daicho os` and in the JSON's support_data_checked."),
-        fix: (
-            "更新(アップグレード・機器更新)を計画してください。すぐにできない場合はネットワークから切り離す等の対策と理由を記録し、有償の延長サポート(ESU)契約があれば daicho.toml で宣言してください。",
-            "Plan the upgrade or replacement. Until then isolate the device and record why; declare paid extended support (ESU) in daicho.toml if you have it.",
-        ),
+        what: &Text::from_static("稼働中の機器のOSが、基準日より前にセキュリティ更新の提供を終えています(停止中の機器は警告、廃棄済みは対象外)。", "An active device runs an OS whose security support ended before the as-of date (inactive devices: warning; retired: exempt)."),
+        why: &Text::from_static("サポートが終了したOSには修正プログラムが出ません。チェックリストのセキュリティパッチの項目(R7: 2-⑥、R6: 2-(7))を「はい」と答えられない状態です。", "An unsupported OS receives no patches, so the patch item of the checklist (R7 2-⑥, R6 2-(7)) cannot honestly be 'yes'."),
+        example: &Text::from_static("「Win8」(2016-01-12終了)、「Windows Server 2012 R2」(2023-10-10終了)、ネットワーク機器のファームウェア「FortiGate 60F | FortiOS 7.2.8」(2026-09-30終了)。期限の表の確認日は `daicho os` と JSON の support_data_checked で分かります。", "「Win8」 (ended 2016-01-12), 「Windows Server 2012 R2」 (ended 2023-10-10), network firmware 「FortiGate 60F | FortiOS 7.2.8」 (ended 2026-09-30). The date the support table was checked is shown by `daicho os` and in the JSON's support_data_checked."),
+        fix: &Text::from_static("更新(アップグレード・機器更新)を計画してください。すぐにできない場合はネットワークから切り離す等の対策と理由を記録し、有償の延長サポート(ESU)契約があれば daicho.toml で宣言してください。", "Plan the upgrade or replacement. Until then isolate the device and record why; declare paid extended support (ESU) in daicho.toml if you have it."),
     },
 };
 
@@ -42,12 +33,12 @@ pub static OS002: Rule = Rule {
     code: "OS002",
     name: "os-support-ending",
     severity: Severity::Warning,
-    summary: ("OSのサポート終了が近い(既定180日以内)", "support ends within the warning window (default 180 days)"),
+    summary: Text::from_static("OSのサポート終了が近い(既定180日以内)", "support ends within the warning window (default 180 days)"),
     doc: RuleDoc {
-        what: ("OSのサポート終了日が、基準日から警告期間(既定180日、[os] warning_days)以内です。", "The OS's end of support falls within the warning window after the as-of date (default 180 days, [os] warning_days)."),
-        why: ("機器の更新には予算と時間がかかります。終了前に計画を立てる必要があります。", "Replacing systems takes budget and time; plan before support ends."),
-        example: ("基準日2026-11-25に「Windows Server 2016」(2027-01-12終了)。", "「Windows Server 2016」 (ends 2027-01-12) at as-of 2026-11-25."),
-        fix: ("更新計画を立て、チェックリストの対応目標日に反映してください。", "Plan the upgrade and reflect it in the checklist's target dates."),
+        what: &Text::from_static("OSのサポート終了日が、基準日から警告期間(既定180日、[os] warning_days)以内です。", "The OS's end of support falls within the warning window after the as-of date (default 180 days, [os] warning_days)."),
+        why: &Text::from_static("機器の更新には予算と時間がかかります。終了前に計画を立てる必要があります。", "Replacing systems takes budget and time; plan before support ends."),
+        example: &Text::from_static("基準日2026-11-25に「Windows Server 2016」(2027-01-12終了)。", "「Windows Server 2016」 (ends 2027-01-12) at as-of 2026-11-25."),
+        fix: &Text::from_static("更新計画を立て、チェックリストの対応目標日に反映してください。", "Plan the upgrade and reflect it in the checklist's target dates."),
     },
 };
 
@@ -55,12 +46,12 @@ pub static OS003: Rule = Rule {
     code: "OS003",
     name: "unknown-os",
     severity: Severity::Info,
-    summary: ("OSを認識できずサポート期限を判定できない", "the OS text is not recognised"),
+    summary: Text::from_static("OSを認識できずサポート期限を判定できない", "the OS text is not recognised"),
     doc: RuleDoc {
-        what: ("OS欄の値を既知の製品として認識できず、サポート期限を判定できません。期限の出典がないネットワーク機器のファームウェア(YAMAHA RTX、Cisco ASA、Cisco IOS 等)もここに入ります(推測の日付では判定しません)。", "The OS is not recognised, so support cannot be judged; network firmware without a sourced end date (Yamaha RTX, Cisco ASA, Cisco IOS …) lands here too (never judged on a guessed date)."),
-        why: ("判定できないOSは、サポート切れでも気づけません。", "An unrecognised OS may be unsupported without anyone noticing."),
-        example: ("「独自OS」「Cisco IOS 15.2」「YAMAHA RTX1210 Rev.14.01.42」。", "「独自OS」, 「Cisco IOS 15.2」, 「YAMAHA RTX1210 Rev.14.01.42」."),
-        fix: ("製品名とバージョンを正確に書くか、メーカーのサポートページ(製品ライフサイクル)で終了日を確認し、daicho.toml の [os] products に製品とサポート終了日を追加してください。", "Write the exact product and version, or look the end date up on the vendor's support (product lifecycle) page and add the product under [os] products in daicho.toml."),
+        what: &Text::from_static("OS欄の値を既知の製品として認識できず、サポート期限を判定できません。期限の出典がないネットワーク機器のファームウェア(YAMAHA RTX、Cisco ASA、Cisco IOS 等)もここに入ります(推測の日付では判定しません)。", "The OS is not recognised, so support cannot be judged; network firmware without a sourced end date (Yamaha RTX, Cisco ASA, Cisco IOS …) lands here too (never judged on a guessed date)."),
+        why: &Text::from_static("判定できないOSは、サポート切れでも気づけません。", "An unrecognised OS may be unsupported without anyone noticing."),
+        example: &Text::from_static("「独自OS」「Cisco IOS 15.2」「YAMAHA RTX1210 Rev.14.01.42」。", "「独自OS」, 「Cisco IOS 15.2」, 「YAMAHA RTX1210 Rev.14.01.42」."),
+        fix: &Text::from_static("製品名とバージョンを正確に書くか、メーカーのサポートページ(製品ライフサイクル)で終了日を確認し、daicho.toml の [os] products に製品とサポート終了日を追加してください。", "Write the exact product and version, or look the end date up on the vendor's support (product lifecycle) page and add the product under [os] products in daicho.toml."),
     },
 };
 
@@ -68,12 +59,12 @@ pub static OS004: Rule = Rule {
     code: "OS004",
     name: "os-version-unspecified",
     severity: Severity::Info,
-    summary: ("バージョンやエディションがなくサポートを判定できない", "the family is known but the version or edition decides support"),
+    summary: Text::from_static("バージョンやエディションがなくサポートを判定できない", "the family is known but the version or edition decides support"),
     doc: RuleDoc {
-        what: ("OSの種類は分かりますが、サポート期限を決めるバージョン(Windows 11 の 24H2/25H2 など)やエディションが書かれていません。", "The OS family is known but the version or edition that decides support (e.g. Windows 11 24H2/25H2) is missing."),
-        why: ("Windows 11 は機能更新プログラムごとに期限が違い、古いバージョンのままの端末はすでにサポート外です。", "Windows 11 support depends on the feature update; devices left on old ones are already unsupported."),
-        example: ("「Windows 11」「Windows 11 Pro」「iPadOS」。", "「Windows 11」, 「Windows 11 Pro」, 「iPadOS」."),
-        fix: ("「winver」で表示されるバージョンまで記入してください(例: Windows 11 Pro 24H2)。", "Write the version winver shows (e.g. Windows 11 Pro 24H2)."),
+        what: &Text::from_static("OSの種類は分かりますが、サポート期限を決めるバージョン(Windows 11 の 24H2/25H2 など)やエディションが書かれていません。", "The OS family is known but the version or edition that decides support (e.g. Windows 11 24H2/25H2) is missing."),
+        why: &Text::from_static("Windows 11 は機能更新プログラムごとに期限が違い、古いバージョンのままの端末はすでにサポート外です。", "Windows 11 support depends on the feature update; devices left on old ones are already unsupported."),
+        example: &Text::from_static("「Windows 11」「Windows 11 Pro」「iPadOS」。", "「Windows 11」, 「Windows 11 Pro」, 「iPadOS」."),
+        fix: &Text::from_static("「winver」で表示されるバージョンまで記入してください(例: Windows 11 Pro 24H2)。", "Write the version winver shows (e.g. Windows 11 Pro 24H2)."),
     },
 };
 
@@ -81,12 +72,12 @@ pub static OS005: Rule = Rule {
     code: "OS005",
     name: "support-data-stale",
     severity: Severity::Info,
-    summary: ("サポート期限データが基準日に対して古い可能性がある", "the support data may be out of date for the as-of date"),
+    summary: Text::from_static("サポート期限データが基準日に対して古い可能性がある", "the support data may be out of date for the as-of date"),
     doc: RuleDoc {
-        what: ("基準日(--as-of)が、daicho に同梱のサポート期限データの確認日から6か月以上後です。1回の実行につき1件だけ報告します。", "The as-of date is more than six months after the date daicho's bundled support data was checked. Reported once per run."),
-        why: ("メーカーは終了日を延長・変更し、新しいバージョンを出します(例: 2026年に Windows 10 の個人向け ESU が 2027-10-12 まで延長、FortiOS 7.4/7.6 が1年延長)。古いデータのままでは、終了した製品を見逃したり、新しい製品を認識できなかったりします。", "Vendors extend and move end dates and ship new releases (in 2026 the Windows 10 consumer ESU moved to 2027-10-12 and FortiOS 7.4/7.6 gained a year). With old data an ended product may be missed and a new one not recognised."),
-        example: ("確認日 2026-12-05 のデータで --as-of 2027-07-01 を指定した実行。", "A run with --as-of 2027-07-01 on data checked on 2026-12-05."),
-        fix: ("新しい daicho に更新するか、daicho.toml の [os] products で終了日を追加・修正してください(`daicho config --example` に例があります)。", "Update to a newer daicho, or add or correct end dates under [os] products in daicho.toml (see `daicho config --example`)."),
+        what: &Text::from_static("基準日(--as-of)が、daicho に同梱のサポート期限データの確認日から6か月以上後です。1回の実行につき1件だけ報告します。", "The as-of date is more than six months after the date daicho's bundled support data was checked. Reported once per run."),
+        why: &Text::from_static("メーカーは終了日を延長・変更し、新しいバージョンを出します(例: 2026年に Windows 10 の個人向け ESU が 2027-10-12 まで延長、FortiOS 7.4/7.6 が1年延長)。古いデータのままでは、終了した製品を見逃したり、新しい製品を認識できなかったりします。", "Vendors extend and move end dates and ship new releases (in 2026 the Windows 10 consumer ESU moved to 2027-10-12 and FortiOS 7.4/7.6 gained a year). With old data an ended product may be missed and a new one not recognised."),
+        example: &Text::from_static("確認日 2026-12-05 のデータで --as-of 2027-07-01 を指定した実行。", "A run with --as-of 2027-07-01 on data checked on 2026-12-05."),
+        fix: &Text::from_static("新しい daicho に更新するか、daicho.toml の [os] products で終了日を追加・修正してください(`daicho config --example` に例があります)。", "Update to a newer daicho, or add or correct end dates under [os] products in daicho.toml (see `daicho config --example`)."),
     },
 };
 
@@ -388,7 +379,7 @@ fn support_message(r: &Reading, rel: &OsRelease, end: NaiveDate, esu: bool, ende
 /// channel, support end (and extended end), source and how sure — and what a ledger row with it
 /// gets at `as_of`.
 pub fn explain(table: &OsTable, text: &str, as_of: NaiveDate, lang: crate::Lang) -> String {
-    let t = |ja: &str, en: &str| Text::new(ja, en).get(lang).to_string();
+    let t = |ja: &'static str, en: &'static str| Text::from_static(ja, en).into_string(lang);
     let mut lines: Vec<(String, String)> = vec![(t("入力", "Text"), format!("「{text}」"))];
     let verdict = table.judge(text);
     let outcome = match &verdict {
@@ -445,7 +436,7 @@ fn explain_release(
     lang: crate::Lang,
     lines: &mut Vec<(String, String)>,
 ) -> Text {
-    let t = |ja: &str, en: &str| Text::new(ja, en).get(lang).to_string();
+    let t = |ja: &'static str, en: &'static str| Text::from_static(ja, en).into_string(lang);
     let date = |d: NaiveDate| {
         if d == crate::ledger::os::NO_ANNOUNCED_END {
             t("発表なし(サポート中)", "none announced (supported)")

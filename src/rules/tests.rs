@@ -8,7 +8,7 @@ use crate::checklist::edition::find_bundled;
 use crate::engine::analyze;
 use crate::registry;
 use crate::settings::{Exception, Settings};
-use crate::workbook::{CellIn, Format, Grid, Sheet, Workbook};
+use crate::workbook::{CellIn, Format, Grid, Sheet, SkippedKind, SkippedSheet, Workbook};
 use crate::Form;
 use chrono::NaiveDate;
 
@@ -135,10 +135,11 @@ fn as_of() -> NaiveDate {
 /// Exceptions that matched nothing (X001) and stale support data (OS005) are reported once per
 /// run, after every file, as the command line does.
 fn fired(sheets: Vec<Sheet>, settings: &Settings) -> Vec<(&'static str, String)> {
-    let workbook = Workbook {
-        format: Format::Xlsx,
-        sheets,
-    };
+    fired_on(Workbook::new(Format::Xlsx, sheets), settings)
+}
+
+/// [`fired`] on a whole workbook (worksheets and the sheets its reader skipped).
+fn fired_on(workbook: Workbook, settings: &Settings) -> Vec<(&'static str, String)> {
     let mut findings = analyze(&workbook, settings).findings;
     findings.extend(crate::suppress::unused_exceptions(settings));
     findings.extend(crate::rules::os::stale_support_data(settings));
@@ -782,12 +783,64 @@ fn every_written_rule_fires_on_its_case_and_not_on_the_corrected_package() {
     }
 }
 
+/// A rule about the sheets a reader could not read as cells: its case is the clean ledger with
+/// such sheets beside it (`at`: where it fires), corrected by leaving them out.
+struct SkippedCase {
+    code: &'static str,
+    skipped: fn() -> Vec<SkippedSheet>,
+    at: &'static [&'static str],
+}
+
+fn skipped_cases() -> Vec<SkippedCase> {
+    vec![SkippedCase {
+        code: "L005",
+        skipped: || {
+            vec![
+                SkippedSheet {
+                    name: "Macro1".into(),
+                    kind: SkippedKind::Macro,
+                },
+                SkippedSheet {
+                    name: "Dialog1".into(),
+                    kind: SkippedKind::Dialog,
+                },
+            ]
+        },
+        at: &["Macro1", "Dialog1"],
+    }]
+}
+
+#[test]
+fn every_skipped_sheet_rule_fires_on_its_case_and_not_on_the_corrected_workbook() {
+    for case in skipped_cases() {
+        let workbook = Workbook {
+            skipped: (case.skipped)(),
+            ..Workbook::new(Format::Xlsx, clean_ledger())
+        };
+        let got = fired_on(workbook, &plain());
+        for at in case.at {
+            assert!(
+                got.contains(&(case.code, at.to_string())),
+                "{} did not fire on {at}: {got:?}",
+                case.code
+            );
+        }
+        let clean = fired(clean_ledger(), &plain());
+        assert!(
+            !clean.iter().any(|(code, _)| *code == case.code),
+            "{} fired on the corrected workbook: {clean:?}",
+            case.code
+        );
+    }
+}
+
 #[test]
 fn every_rule_has_a_case() {
     let covered: Vec<&str> = cases()
         .iter()
         .map(|c| c.code)
         .chain(written_cases().iter().map(|c| c.code))
+        .chain(skipped_cases().iter().map(|c| c.code))
         .collect();
     for rule in registry::all() {
         assert!(
@@ -819,4 +872,37 @@ fn cells_merged_over_device_rows_are_neither_duplicates_nor_blanks() {
     }
     let got = fired(vec![s], &plain());
     assert!(got.is_empty(), "{got:?}");
+}
+
+/// `convert` runs only [`crate::rules::check_fixable`] on its input and applies the safe fixes it
+/// gives: on every case's workbook, each safe fix of the whole check is one of those (so a new
+/// rule with a safe fix in another family fails here until it is listed), and IP003's is there.
+#[test]
+fn safe_fixes_come_from_fixable_families() {
+    let mut safe_fixes_seen = 0;
+    for case in cases() {
+        let settings = (case.settings)();
+        let workbook = Workbook::new(Format::Xlsx, (case.fires)());
+        let understood = crate::engine::understand(&workbook, &settings);
+        let ctx = crate::rules::Context {
+            settings: &settings,
+            as_of: settings.as_of,
+        };
+        let (mut all, mut fixable) = (Vec::new(), Vec::new());
+        crate::rules::check_ledger(&understood.ledger, &ctx, &mut all);
+        crate::rules::check_fixable(&understood.ledger, &ctx, &mut fixable);
+        for f in all
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.is_safe()))
+        {
+            safe_fixes_seen += 1;
+            assert!(
+                fixable.contains(f),
+                "{} ({:?}) has a safe fix but is not run by check_fixable",
+                f.code(),
+                f.cell()
+            );
+        }
+    }
+    assert!(safe_fixes_seen > 0, "no case has a safe fix (IP003's)");
 }

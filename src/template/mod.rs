@@ -6,13 +6,13 @@
 //! The standard ledger sheet writer ([`write_ledger_sheet`]) is shared with `daicho convert`.
 
 mod ledger_sheet;
-pub mod style;
+pub(crate) mod style;
 mod usage;
-pub mod vocab;
+pub(crate) mod vocab;
 
 pub use ledger_sheet::{
-    extra_col, field_col, header_note_text, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS,
-    FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
+    extra_col, field_col, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS, FIRST_DATA_ROW,
+    GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
 };
 pub use usage::USAGE_SHEET_NAME;
 
@@ -21,6 +21,7 @@ use crate::report::ExitStatus;
 use crate::save::{Chooser, SaveError, SaveTo};
 use crate::Form;
 use crate::Lang;
+use crate::Text;
 use std::path::PathBuf;
 
 /// The file `daicho template` writes when no `-o` is given (in the current folder).
@@ -48,38 +49,31 @@ pub enum TemplateError {
 }
 
 impl TemplateError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TemplateError::Write(d), Lang::Ja) => {
-                format!("テンプレートを作れませんでした({d})。開発者に報告してください。")
-            }
-            (TemplateError::Write(d), Lang::En) => {
-                format!("Could not build the template ({d}). Please report this.")
-            }
-            (TemplateError::Save(e), lang) => e.message(lang),
-            (
-                TemplateError::UnknownEdition {
-                    id,
-                    form,
-                    available,
-                },
-                Lang::Ja,
-            ) => format!(
-                "チェックリストの版「{id}」({form})は同梱されていません。使える版: {}",
-                available.join(", ")
+    /// What is wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            TemplateError::Write(d) => Text::new(
+                format!("テンプレートを作れませんでした({d})。開発者に報告してください。"),
+                format!("Could not build the template ({d}). Please report this."),
             ),
-            (
-                TemplateError::UnknownEdition {
-                    id,
-                    form,
-                    available,
-                },
-                Lang::En,
-            ) => format!(
-                "No bundled checklist edition '{id}' ({form}). Available: {}",
-                available.join(", ")
-            ),
+            TemplateError::Save(e) => Text::new(e.message(Lang::Ja), e.message(Lang::En)),
+            TemplateError::UnknownEdition {
+                id,
+                form,
+                available,
+            } => {
+                let available = available.join(", ");
+                Text::new(
+                    format!("チェックリストの版「{id}」({form})は同梱されていません。使える版: {available}"),
+                    format!("No bundled checklist edition '{id}' ({form}). Available: {available}"),
+                )
+            }
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 
@@ -154,10 +148,13 @@ pub fn run(args: &TemplateArgs) -> ExitStatus {
         .and_then(|bytes| crate::save::save(&save_to, &bytes).map_err(TemplateError::Save));
     match result {
         Ok(_) => {
-            crate::console::write_human(&match lang {
-                Lang::Ja => format!("テンプレートを作成しました: {}\n", path.display()),
-                Lang::En => format!("Template written: {}\n", path.display()),
-            });
+            crate::console::write_human(
+                &Text::new(
+                    format!("テンプレートを作成しました: {}\n", path.display()),
+                    format!("Template written: {}\n", path.display()),
+                )
+                .into_lang(lang),
+            );
             ExitStatus::Clean
         }
         Err(e) => {

@@ -154,7 +154,7 @@ pub fn add_usage_sheet(
             .write_string_with_format(w.row, 1, r.name, &w.cell)?;
         w.sheet
             .write_string_with_format(w.row, 2, r.severity.label(crate::Lang::Ja), &w.cell)?;
-        w.merged(3, r.summary.0, WIDTHS[3])?;
+        w.merged(3, &r.summary.ja, WIDTHS[3])?;
     }
     w.para("エラーは直す必要がある問題、警告は確認が必要な点、情報は参考です。各ルールの詳しい説明(なぜ問題か、直し方)は「daicho rules コード」で表示できます。")?;
 

@@ -58,7 +58,7 @@ mod tests {
     #[test]
     fn remote_maintenance_words_are_not_placeholders() {
         for w in REMOTE_MAINTENANCE {
-            assert!(!crate::text::is_placeholder(w));
+            assert!(!crate::ledger::words::is_placeholder(w));
         }
     }
 }

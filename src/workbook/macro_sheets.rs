@@ -6,7 +6,9 @@
 //! and daicho skips, like chart sheets); every other part is copied raw, without
 //! recompressing. The macro sheets are then not read: they hold macros, not devices.
 
+use super::quick::local_attr;
 use super::xlsx_merges::relationships;
+use quick_xml::events::Event;
 use std::io::{Cursor, Read, Write};
 use zip::ZipArchive;
 
@@ -20,9 +22,10 @@ const MACRO_TYPES: [&str; 2] = [
 const DIALOG_TYPE: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
 
-/// The package with its macro sheets typed as dialog sheets; `None` when it has none (or it
+/// The package with its macro sheets typed as dialog sheets, and the names of those sheets (so
+/// that they are reported as macro sheets, not dialog sheets); `None` when it has none (or it
 /// cannot be followed).
-pub(super) fn macro_sheets_as_dialog_sheets(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn macro_sheets_as_dialog_sheets(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).ok()?;
     let root = read_part(&mut archive, "_rels/.rels")?;
     let workbook = relationships(&root)?
@@ -37,6 +40,12 @@ pub(super) fn macro_sheets_as_dialog_sheets(bytes: &[u8]) -> Option<Vec<u8>> {
     if !MACRO_TYPES.iter().any(|t| rels.contains(t)) {
         return None;
     }
+    let macro_ids: Vec<String> = relationships(rels.as_bytes())?
+        .into_iter()
+        .filter(|(_, (typ, _))| MACRO_TYPES.contains(&typ.as_str()))
+        .map(|(id, _)| id)
+        .collect();
+    let names = sheet_names(&read_part(&mut archive, &workbook)?, &macro_ids);
     let patched = MACRO_TYPES
         .iter()
         .fold(rels, |text, t| text.replace(t, DIALOG_TYPE));
@@ -54,7 +63,27 @@ pub(super) fn macro_sheets_as_dialog_sheets(bytes: &[u8]) -> Option<Vec<u8>> {
             out.raw_copy_file(entry).ok()?;
         }
     }
-    Some(out.finish().ok()?.into_inner())
+    Some((out.finish().ok()?.into_inner(), names))
+}
+
+/// The names of the workbook part's sheets whose relationship id is one of `ids`.
+fn sheet_names(workbook: &[u8], ids: &[String]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut xml = quick_xml::Reader::from_reader(workbook);
+    while let Ok(event) = xml.read_event() {
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (local_attr(&e, "name"), local_attr(&e, "id")) {
+                    if ids.contains(&id) {
+                        names.push(name);
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    names
 }
 
 fn read_part(archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
@@ -85,7 +114,8 @@ mod tests {
         };
         assert_eq!(macro_sheets_as_dialog_sheets(&fixture("seed.xlsx")), None);
         let bytes = fixture("formats/macrosheet.xlsm");
-        let patched = macro_sheets_as_dialog_sheets(&bytes).unwrap();
+        let (patched, macros) = macro_sheets_as_dialog_sheets(&bytes).unwrap();
+        assert_eq!(macros, ["Macro1"]);
         let mut archive = ZipArchive::new(Cursor::new(patched.as_slice())).unwrap();
         let rels = read_part(&mut archive, "xl/_rels/workbook.xml.rels").unwrap();
         let rels = String::from_utf8(rels).unwrap();

@@ -22,10 +22,11 @@ mod xls_scan;
 mod xlsx;
 mod xlsx_merges;
 
-pub use detect::{detect_format, Format, SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS};
+pub use detect::{detect_format, Format};
 pub use guard::panic_text;
 pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
 
+use crate::Text;
 use chrono::NaiveDateTime;
 use std::fmt;
 
@@ -366,7 +367,58 @@ impl Sheet {
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub format: Format,
+    /// The worksheets, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The sheets that are not worksheets and hold something daicho does not read (macros,
+    /// dialogs), in workbook order: not checked, and the report says so (L005). Chart sheets
+    /// hold no cells and are not listed.
+    pub skipped: Vec<SkippedSheet>,
+}
+
+impl Workbook {
+    /// A workbook of worksheets only.
+    pub fn new(format: Format, sheets: Vec<Sheet>) -> Workbook {
+        Workbook {
+            format,
+            sheets,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// A sheet of the workbook that daicho cannot read as cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedSheet {
+    pub name: String,
+    pub kind: SkippedKind,
+}
+
+/// What a [`SkippedSheet`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkippedKind {
+    /// An Excel 4.0 macro sheet (XLM: formulas that run as a macro, `Auto_Open` …).
+    Macro,
+    /// An Excel 5.0 dialog sheet (a form drawn for an old macro).
+    Dialog,
+    /// A VBA module listed as a sheet (Excel 5.0/95 .xls).
+    VbaModule,
+}
+
+impl SkippedKind {
+    /// What the sheet is, for messages.
+    pub fn label(self) -> &'static Text {
+        match self {
+            SkippedKind::Macro => {
+                const { &Text::from_static("Excel 4.0 マクロシート", "an Excel 4.0 macro sheet") }
+            }
+            SkippedKind::Dialog => {
+                const { &Text::from_static("ダイアログシート", "a dialog sheet") }
+            }
+            SkippedKind::VbaModule => {
+                const { &Text::from_static("VBA モジュールのシート", "a VBA module sheet") }
+            }
+        }
+    }
 }
 
 /// Limits that keep a hostile or absurd file from exhausting memory.
@@ -505,46 +557,87 @@ impl ReadError {
     }
 
     /// What is wrong and what to do, in the user's language.
-    pub fn message(&self, lang: crate::Lang) -> String {
-        use crate::Lang::*;
-        match (self, lang) {
-            (ReadError::NotFound, Ja) => "ファイルが見つかりません。パスを確認してください。".into(),
-            (ReadError::NotFound, En) => "File not found. Check the path.".into(),
-            (ReadError::Io(d), Ja) => format!("ファイルを開けません({d})。アクセス権や、他のプログラムで開いていないかを確認してください。"),
-            (ReadError::Io(d), En) => format!("Cannot open the file ({d}). Check permissions and that no other program holds it."),
-            (ReadError::EmptyFile, Ja) => "ファイルが空です(0バイト)。保存し直したファイルを指定してください。".into(),
-            (ReadError::EmptyFile, En) => "The file is empty (0 bytes). Save the workbook again and retry.".into(),
-            (ReadError::Encrypted, Ja) => "パスワードで保護されたブックは読めません。Excelでパスワードを解除して保存し直してから、もう一度実行してください。".into(),
-            (ReadError::Encrypted, En) => "The workbook is password-protected. Remove the password in Excel, save it again, then rerun.".into(),
-            (ReadError::Corrupt { format, detail }, Ja) => format!("{}ファイルが壊れているため読めません({detail})。Excelで開いて「名前を付けて保存」し直すか、バックアップを使ってください。", format.label()),
-            (ReadError::Corrupt { format, detail }, En) => format!("The {} file is damaged and cannot be read ({detail}). Open it in Excel and save it again, or use a backup.", format.label()),
-            (ReadError::NotSpreadsheet { extension }, Ja) => format!("拡張子は .{extension} ですが、中身が表計算ファイルではありません。正しいファイルか確認してください。"),
-            (ReadError::NotSpreadsheet { extension }, En) => format!("The extension is .{extension} but the content is not a spreadsheet. Check that this is the right file."),
-            (ReadError::UnsupportedExtension(e), Ja) => format!("この形式(.{e})には対応していません。.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv で保存してください。"),
-            (ReadError::UnsupportedExtension(e), En) => format!("Unsupported format (.{e}). Save as .xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv."),
-            (ReadError::Legacy(f), Ja) if f.is_excel() => format!("このファイルは {} 形式(1987〜1992年頃の古い形式)のため読めません。LibreOffice Calc で開き、「名前を付けて保存」で Excel 2007-365 (.xlsx) 形式を選んで保存し直してから、もう一度実行してください(Excel ではセキュリティ センターの「ファイル制限機能の設定」により開けないことがあります)。", f.name()),
-            (ReadError::Legacy(f), En) if f.is_excel() => format!("This is an {} file (a format from 1987-1992), which daicho does not read. Open it in LibreOffice Calc and use Save As > Excel 2007-365 (.xlsx), then rerun (Excel may refuse to open it under Trust Center > File Block Settings).", f.name()),
-            (ReadError::Legacy(f), Ja) => format!("このファイルは {} 形式の表計算ファイルのため読めません。Quattro Pro で開いて「名前を付けて保存」で Excel 形式(.xlsx)を選ぶか、LibreOffice Calc で開いて .xlsx で保存し直してから、もう一度実行してください。", f.name()),
-            (ReadError::Legacy(f), En) => format!("This is a {} spreadsheet, which daicho does not read. Open it in Quattro Pro and save it in Excel format (.xlsx), or open it in LibreOffice Calc and save it as .xlsx, then rerun.", f.name()),
-            (ReadError::UnknownEncoding, Ja) => "文字コードを判別できません(UTF-8でもShift_JISでもありません)。ExcelでCSV(UTF-8)として保存し直してください。".into(),
-            (ReadError::UnknownEncoding, En) => "Unknown text encoding (neither UTF-8 nor Shift_JIS). Save the CSV again as UTF-8 from Excel.".into(),
-            (ReadError::FileTooLarge { bytes, limit }, Ja) => format!("ファイルが大きすぎます({}MB、上限{}MB)。必要なら daicho.toml の [limits] max_file_mb で上限を上げてください。", bytes / 1_048_576, limit / 1_048_576),
-            (ReadError::FileTooLarge { bytes, limit }, En) => format!("File too large ({} MB, limit {} MB). Raise [limits] max_file_mb in daicho.toml if needed.", bytes / 1_048_576, limit / 1_048_576),
-            (ReadError::TooManyCells { sheet, limit }, Ja) => format!("シート「{sheet}」のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください。"),
-            (ReadError::TooManyCells { sheet, limit }, En) => format!("Sheet '{sheet}' has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed."),
-            (ReadError::TooManyCellsInWorkbook { limit }, Ja) => format!("ブック全体のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください(1シートとブック全体の両方の上限です)。"),
-            (ReadError::TooManyCellsInWorkbook { limit }, En) => format!("The workbook as a whole has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed (it limits each sheet and the whole workbook)."),
-            (ReadError::DecompressedTooLarge { limit }, Ja) => format!("展開後のサイズが上限({}MB)を超えるため読みません(圧縮爆弾の可能性)。正当なファイルなら daicho.toml の [limits] max_uncompressed_mb を上げてください。", limit / 1_048_576),
-            (ReadError::DecompressedTooLarge { limit }, En) => format!("The workbook decompresses beyond the limit ({} MB); refusing (possible zip bomb). If it is genuine, raise [limits] max_uncompressed_mb in daicho.toml.", limit / 1_048_576),
-            (ReadError::ReaderCrashed { .. }, Ja) => "ファイルの内部構造が壊れているため読めませんでした。Excelで開いて保存し直すか、バックアップを使ってください。".into(),
-            (ReadError::ReaderCrashed { .. }, En) => "The file's internal structure is damaged and could not be read. Open it in Excel and save it again, or use a backup.".into(),
-            (ReadError::EmptyFolder, Ja) => "このフォルダには表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません。台帳のファイルかフォルダを指定してください。".into(),
-            (ReadError::EmptyFolder, En) => "This folder holds no spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv). Name a ledger file or a folder that holds one.".into(),
-            (ReadError::NoMatch { pattern }, Ja) => format!("パターン「{pattern}」に一致する表計算ファイルがありません。パターンかフォルダを確認してください。"),
-            (ReadError::NoMatch { pattern }, En) => format!("No spreadsheet matches the pattern '{pattern}'. Check the pattern and the folder."),
-            (ReadError::Internal { .. }, Ja) => "daicho の内部エラーです。お手数ですがファイルを添えて報告してください。ほかのファイルの検査は続けます。".into(),
-            (ReadError::Internal { .. }, En) => "Internal error in daicho. Please report it with the file attached. The other files are still checked.".into(),
+    /// What is wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            ReadError::NotFound => Text::from_static(
+                "ファイルが見つかりません。パスを確認してください。",
+                "File not found. Check the path.",
+            ),
+            ReadError::Io(d) => Text::new(
+                format!("ファイルを開けません({d})。アクセス権や、他のプログラムで開いていないかを確認してください。"),
+                format!("Cannot open the file ({d}). Check permissions and that no other program holds it."),
+            ),
+            ReadError::EmptyFile => Text::from_static(
+                "ファイルが空です(0バイト)。保存し直したファイルを指定してください。",
+                "The file is empty (0 bytes). Save the workbook again and retry.",
+            ),
+            ReadError::Encrypted => Text::from_static(
+                "パスワードで保護されたブックは読めません。Excelでパスワードを解除して保存し直してから、もう一度実行してください。",
+                "The workbook is password-protected. Remove the password in Excel, save it again, then rerun.",
+            ),
+            ReadError::Corrupt { format, detail } => Text::new(
+                format!("{}ファイルが壊れているため読めません({detail})。Excelで開いて「名前を付けて保存」し直すか、バックアップを使ってください。", format.label()),
+                format!("The {} file is damaged and cannot be read ({detail}). Open it in Excel and save it again, or use a backup.", format.label()),
+            ),
+            ReadError::NotSpreadsheet { extension } => Text::new(
+                format!("拡張子は .{extension} ですが、中身が表計算ファイルではありません。正しいファイルか確認してください。"),
+                format!("The extension is .{extension} but the content is not a spreadsheet. Check that this is the right file."),
+            ),
+            ReadError::UnsupportedExtension(e) => Text::new(
+                format!("この形式(.{e})には対応していません。.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv で保存してください。"),
+                format!("Unsupported format (.{e}). Save as .xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv."),
+            ),
+            ReadError::Legacy(f) if f.is_excel() => Text::new(
+                format!("このファイルは {} 形式(1987〜1992年頃の古い形式)のため読めません。LibreOffice Calc で開き、「名前を付けて保存」で Excel 2007-365 (.xlsx) 形式を選んで保存し直してから、もう一度実行してください(Excel ではセキュリティ センターの「ファイル制限機能の設定」により開けないことがあります)。", f.name()),
+                format!("This is an {} file (a format from 1987-1992), which daicho does not read. Open it in LibreOffice Calc and use Save As > Excel 2007-365 (.xlsx), then rerun (Excel may refuse to open it under Trust Center > File Block Settings).", f.name()),
+            ),
+            ReadError::Legacy(f) => Text::new(
+                format!("このファイルは {} 形式の表計算ファイルのため読めません。Quattro Pro で開いて「名前を付けて保存」で Excel 形式(.xlsx)を選ぶか、LibreOffice Calc で開いて .xlsx で保存し直してから、もう一度実行してください。", f.name()),
+                format!("This is a {} spreadsheet, which daicho does not read. Open it in Quattro Pro and save it in Excel format (.xlsx), or open it in LibreOffice Calc and save it as .xlsx, then rerun.", f.name()),
+            ),
+            ReadError::UnknownEncoding => Text::from_static(
+                "文字コードを判別できません(UTF-8でもShift_JISでもありません)。ExcelでCSV(UTF-8)として保存し直してください。",
+                "Unknown text encoding (neither UTF-8 nor Shift_JIS). Save the CSV again as UTF-8 from Excel.",
+            ),
+            ReadError::FileTooLarge { bytes, limit } => Text::new(
+                format!("ファイルが大きすぎます({}MB、上限{}MB)。必要なら daicho.toml の [limits] max_file_mb で上限を上げてください。", bytes / 1_048_576, limit / 1_048_576),
+                format!("File too large ({} MB, limit {} MB). Raise [limits] max_file_mb in daicho.toml if needed.", bytes / 1_048_576, limit / 1_048_576),
+            ),
+            ReadError::TooManyCells { sheet, limit } => Text::new(
+                format!("シート「{sheet}」のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください。"),
+                format!("Sheet '{sheet}' has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed."),
+            ),
+            ReadError::TooManyCellsInWorkbook { limit } => Text::new(
+                format!("ブック全体のセル数が上限({limit})を超えています。必要なら daicho.toml の [limits] max_cells で上限を上げてください(1シートとブック全体の両方の上限です)。"),
+                format!("The workbook as a whole has more cells than the limit ({limit}). Raise [limits] max_cells in daicho.toml if needed (it limits each sheet and the whole workbook)."),
+            ),
+            ReadError::DecompressedTooLarge { limit } => Text::new(
+                format!("展開後のサイズが上限({}MB)を超えるため読みません(圧縮爆弾の可能性)。正当なファイルなら daicho.toml の [limits] max_uncompressed_mb を上げてください。", limit / 1_048_576),
+                format!("The workbook decompresses beyond the limit ({} MB); refusing (possible zip bomb). If it is genuine, raise [limits] max_uncompressed_mb in daicho.toml.", limit / 1_048_576),
+            ),
+            ReadError::ReaderCrashed { .. } => Text::from_static(
+                "ファイルの内部構造が壊れているため読めませんでした。Excelで開いて保存し直すか、バックアップを使ってください。",
+                "The file's internal structure is damaged and could not be read. Open it in Excel and save it again, or use a backup.",
+            ),
+            ReadError::EmptyFolder => Text::from_static(
+                "このフォルダには表計算ファイル(.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv)がありません。台帳のファイルかフォルダを指定してください。",
+                "This folder holds no spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods/.csv/.tsv). Name a ledger file or a folder that holds one.",
+            ),
+            ReadError::NoMatch { pattern } => Text::new(
+                format!("パターン「{pattern}」に一致する表計算ファイルがありません。パターンかフォルダを確認してください。"),
+                format!("No spreadsheet matches the pattern '{pattern}'. Check the pattern and the folder."),
+            ),
+            ReadError::Internal { .. } => Text::from_static(
+                "daicho の内部エラーです。お手数ですがファイルを添えて報告してください。ほかのファイルの検査は続けます。",
+                "Internal error in daicho. Please report it with the file attached. The other files are still checked.",
+            ),
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 

@@ -8,7 +8,7 @@ use super::detect::{detect_format, normalise_extension};
 use super::guard::{catch_reader_panic, check_zip_budget};
 use super::{
     csv_reader, html_table, markup_text, spreadsheetml, xls_ods, xlsx, Format, Limits, ReadError,
-    Workbook,
+    Sheet, Workbook,
 };
 use std::io::ErrorKind;
 use std::path::Path;
@@ -67,22 +67,28 @@ pub fn open_bytes_named(
     if format.is_zip() {
         check_zip_budget(bytes, format, limits)?;
     }
-    let sheets = catch_reader_panic(|| match format {
+    let only_worksheets = |sheets: Vec<Sheet>| (sheets, Vec::new());
+    let (sheets, skipped) = catch_reader_panic(|| match format {
         Format::Xlsx => xlsx::read_xlsx(bytes, limits),
         Format::Xlsb => xlsx::read_xlsb(bytes, limits),
         Format::Xls => xls_ods::read_xls(bytes, limits),
-        Format::Ods => xls_ods::read_ods(bytes, limits),
-        Format::Csv | Format::Tsv => {
-            csv_reader::read_text(bytes, format, text_sheet_name, limits).map(|s| vec![s])
-        }
+        Format::Ods => xls_ods::read_ods(bytes, limits).map(only_worksheets),
+        Format::Csv | Format::Tsv => csv_reader::read_text(bytes, format, text_sheet_name, limits)
+            .map(|s| only_worksheets(vec![s])),
         Format::SpreadsheetMl => {
             spreadsheetml::read_spreadsheetml(&markup_text::decode(bytes)?, limits)
+                .map(only_worksheets)
         }
         Format::Html => {
             html_table::read_html(&markup_text::decode(bytes)?, text_sheet_name, limits)
+                .map(only_worksheets)
         }
     })?;
-    Ok(Workbook { format, sheets })
+    Ok(Workbook {
+        format,
+        sheets,
+        skipped,
+    })
 }
 
 fn io_error(e: std::io::Error) -> ReadError {

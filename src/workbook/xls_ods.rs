@@ -12,12 +12,15 @@ use super::ods_scan::scan_ods;
 use super::values::from_data;
 use super::xls_scan::{check_xls, dialog_sheets, is_password_protected};
 use super::xlsx::merge_from;
-use super::{CellValue, Format, Grid, Limits, ReadError, Sheet};
+use super::{CellValue, Format, Grid, Limits, ReadError, Sheet, SkippedKind, SkippedSheet};
 use calamine::{Data, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Xls, XlsError};
 use std::io::Cursor;
 
 /// Reads every worksheet of an .xls file, with its merged ranges.
-pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+pub(super) fn read_xls(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
     if is_password_protected(bytes) {
         return Err(ReadError::Encrypted);
     }
@@ -26,9 +29,24 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
     let dialogs = dialog_sheets(bytes);
     let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();
+    let mut skipped = Vec::new();
     let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
-        if meta.typ != SheetType::WorkSheet || dialogs.contains(&meta.name) {
+        let kind = match meta.typ {
+            SheetType::WorkSheet if dialogs.contains(&meta.name) => Some(SkippedKind::Dialog),
+            SheetType::WorkSheet | SheetType::ChartSheet => None,
+            SheetType::DialogSheet => Some(SkippedKind::Dialog),
+            SheetType::MacroSheet => Some(SkippedKind::Macro),
+            SheetType::Vba => Some(SkippedKind::VbaModule),
+        };
+        if let Some(kind) = kind {
+            skipped.push(SkippedSheet {
+                name: meta.name,
+                kind,
+            });
+            continue;
+        }
+        if meta.typ != SheetType::WorkSheet {
             continue;
         }
         let range = match book.worksheet_range(&meta.name) {
@@ -52,7 +70,7 @@ pub(super) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
             merges: merges.iter().map(merge_from).collect(),
         });
     }
-    Ok(sheets)
+    Ok((sheets, skipped))
 }
 
 /// Reads every sheet of an .ods file. Merged ranges come from the pre-scan.

@@ -11,7 +11,9 @@ use super::macro_sheets::macro_sheets_as_dialog_sheets;
 use super::numfmt::{builtin_japanese, NumberFormat};
 use super::values::from_data_ref;
 use super::xlsx_merges::{scan_sheets, SheetScan};
-use super::{CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet};
+use super::{
+    CellIn, CellValue, Format, Grid, Limits, Merge, ReadError, Sheet, SkippedKind, SkippedSheet,
+};
 use calamine::{
     Cell, DataRef, Dimensions, Reader, SheetType, SheetVisible, Style, Xlsb, XlsbError, Xlsx,
     XlsxError,
@@ -24,13 +26,17 @@ use std::io::Cursor;
 const MAX_ROW: u32 = 1_048_575;
 const MAX_COL: u32 = 16_383;
 
-/// Reads every worksheet of an xlsx/xlsm file. Chart sheets and dialog/macro sheets are skipped.
-pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    match read_xlsx_parts(bytes, limits) {
+/// Reads every worksheet of an xlsx/xlsm file, and lists its macro and dialog sheets as skipped
+/// (chart sheets, which hold no cells, are left out).
+pub(super) fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
+    match read_xlsx_parts(bytes, limits, &[]) {
         // calamine refuses a workbook listing an Excel 4.0 macro sheet: read it without them.
         Err(ReadError::Corrupt { detail, format }) if detail.contains("sheet:type") => {
             match macro_sheets_as_dialog_sheets(bytes) {
-                Some(patched) => read_xlsx_parts(&patched, limits),
+                Some((patched, macros)) => read_xlsx_parts(&patched, limits, &macros),
                 None => Err(ReadError::Corrupt { detail, format }),
             }
         }
@@ -38,7 +44,27 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
     }
 }
 
-fn read_xlsx_parts(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+/// A sheet that is not a worksheet, as daicho lists it: `macros` names the sheets that were
+/// macro sheets before [`macro_sheets_as_dialog_sheets`] typed them as dialog sheets.
+fn skipped(name: &str, typ: SheetType, macros: &[String]) -> Option<SkippedSheet> {
+    let kind = match typ {
+        SheetType::WorkSheet | SheetType::ChartSheet => return None,
+        SheetType::DialogSheet if macros.iter().any(|m| m == name) => SkippedKind::Macro,
+        SheetType::DialogSheet => SkippedKind::Dialog,
+        SheetType::MacroSheet => SkippedKind::Macro,
+        SheetType::Vba => SkippedKind::VbaModule,
+    };
+    Some(SkippedSheet {
+        name: name.to_string(),
+        kind,
+    })
+}
+
+fn read_xlsx_parts(
+    bytes: &[u8],
+    limits: &Limits,
+    macros: &[String],
+) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
     // The merged ranges and hidden rows come from a byte scan of the sheet parts
     // (xlsx_merges) that needs nothing from calamine: run it on the other core while calamine
     // reads the cells (it is ~9% of reading a 10k-row ledger). A failed spawn or a panic in
@@ -47,7 +73,7 @@ fn read_xlsx_parts(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadErro
         let mut scan = std::thread::Builder::new()
             .spawn_scoped(scope, || scan_sheets(bytes))
             .ok();
-        read_xlsx_sheets(bytes, limits, move || match scan.take() {
+        read_xlsx_sheets(bytes, limits, macros, move || match scan.take() {
             Some(job) => job.join().unwrap_or_default(),
             None => scan_sheets(bytes),
         })
@@ -57,8 +83,9 @@ fn read_xlsx_parts(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadErro
 fn read_xlsx_sheets(
     bytes: &[u8],
     limits: &Limits,
+    macros: &[String],
     scanned: impl FnOnce() -> HashMap<String, SheetScan>,
-) -> Result<Vec<Sheet>, ReadError> {
+) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
     let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     if book.sheets_metadata().is_empty() {
         // Excel never saves a workbook without a sheet; calamine reads a missing or empty
@@ -75,8 +102,10 @@ fn read_xlsx_sheets(
     let date1904 = book.has_1904_epoch();
     // The style palette is the workbook's: its looks are worked out once.
     let mut looks: Option<Vec<Look>> = None;
+    let mut skipped_sheets = Vec::new();
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
+            skipped_sheets.extend(skipped(&meta.name, meta.typ, macros));
             continue;
         }
         let grid = {
@@ -120,17 +149,22 @@ fn read_xlsx_sheets(
             merges,
         });
     }
-    Ok(sheets)
+    Ok((sheets, skipped_sheets))
 }
 
 /// Reads every worksheet of an xlsb file. calamine has no merged-cell API for xlsb, so
 /// `merges` stays empty.
-pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+pub(super) fn read_xlsb(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
     let mut book: Xlsb<Cursor<&[u8]>> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
     let mut sheets = Vec::new();
+    let mut skipped_sheets = Vec::new();
     let mut budget = WorkbookCells::new(limits);
     for meta in book.sheets_metadata().to_vec() {
         if meta.typ != SheetType::WorkSheet {
+            skipped_sheets.extend(skipped(&meta.name, meta.typ, &[]));
             continue;
         }
         let grid = {
@@ -150,7 +184,7 @@ pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
             merges: Vec::new(),
         });
     }
-    Ok(sheets)
+    Ok((sheets, skipped_sheets))
 }
 
 /// Drains a streaming cell reader into a sparse grid, refusing more than the cell limit.

@@ -1,7 +1,7 @@
 //! OOXML packages whose workbook part is not at `xl/workbook.xml` (issue 13, item 6): OPC lets
 //! it live anywhere and `_rels/.rels` names it. Read, and never named as another format.
 
-use daicho::workbook::{open_bytes, Format, Limits};
+use daicho::workbook::{open_bytes, Format, Limits, SkippedKind, SkippedSheet};
 use std::io::{Cursor, Read, Write};
 
 /// `fixtures/seed.xlsx` with its parts moved from `xl/` to `excel/` and the workbook part
@@ -56,18 +56,49 @@ fn workbook_part_elsewhere_is_read() {
 }
 
 /// A ledger with an Excel 4.0 macro sheet and a dialog sheet beside it
-/// (`fixtures/formats/macrosheet.py`): the ledger is read, the other two skipped, and the
-/// findings are seed.xlsx's.
+/// (`fixtures/formats/macrosheet.py`): the ledger is read, the other two skipped and listed,
+/// and the findings are seed.xlsx's plus one L005 (info) per skipped sheet, saying what it is.
 #[test]
 fn macro_and_dialog_sheets_are_skipped() {
     let path = crate::common::fixture("formats").join("macrosheet.xlsm");
     let book = daicho::workbook::open_path(&path, &Limits::default()).unwrap();
     let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["機器台帳"]);
+    let skipped: Vec<(&str, SkippedKind)> = book
+        .skipped
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind))
+        .collect();
     assert_eq!(
-        crate::exports::findings(&path),
+        skipped,
+        [
+            ("Macro1", SkippedKind::Macro),
+            ("Dialog1", SkippedKind::Dialog)
+        ]
+    );
+    let mut found = crate::exports::findings(&path);
+    let not_read: Vec<serde_json::Value> = found
+        .iter()
+        .filter(|d| d["code"] == "L005")
+        .cloned()
+        .collect();
+    found.retain(|d| d["code"] != "L005");
+    assert_eq!(
+        found,
         crate::exports::findings(&crate::common::fixture("seed.xlsx"))
     );
+    assert_eq!(not_read.len(), 2, "{not_read:?}");
+    for (d, (sheet, what)) in not_read.iter().zip([
+        ("Macro1", "Excel 4.0 マクロシート"),
+        ("Dialog1", "ダイアログシート"),
+    ]) {
+        assert_eq!(d["sheet"], sheet);
+        assert_eq!(d["severity"], "info");
+        assert_eq!(d["name"], "sheet-not-read");
+        assert_eq!(d["cell"], serde_json::Value::Null);
+        let message = d["message"].as_str().unwrap();
+        assert!(message.contains(what), "{message}");
+    }
 }
 
 /// An .xls with an Excel 4.0 macro sheet or a dialog sheet (`fixtures/formats/sheet_types_xls.py`):
@@ -79,7 +110,14 @@ fn xls_macro_and_dialog_sheets_are_skipped() {
         &Limits::default(),
     )
     .unwrap();
-    for file in ["macrosheet.xls", "dialogsheet.xls"] {
+    for (file, kind, what) in [
+        (
+            "macrosheet.xls",
+            SkippedKind::Macro,
+            "Excel 4.0 マクロシート",
+        ),
+        ("dialogsheet.xls", SkippedKind::Dialog, "ダイアログシート"),
+    ] {
         let path = crate::common::fixture("formats").join(file);
         let book = daicho::workbook::open_path(&path, &Limits::default()).unwrap();
         let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
@@ -89,5 +127,23 @@ fn xls_macro_and_dialog_sheets_are_skipped() {
             ledger.sheets[0].grid.cell_count(),
             "{file}"
         );
+        assert_eq!(
+            book.skipped,
+            [SkippedSheet {
+                name: "非表示".into(),
+                kind
+            }],
+            "{file}"
+        );
+        // The command line reads an .xls in a child process: the skipped sheet comes through
+        // its codec into the report.
+        let not_read: Vec<serde_json::Value> = crate::exports::findings(&path)
+            .into_iter()
+            .filter(|d| d["code"] == "L005")
+            .collect();
+        assert_eq!(not_read.len(), 1, "{file}: {not_read:?}");
+        assert_eq!(not_read[0]["sheet"], "非表示", "{file}");
+        let message = not_read[0]["message"].as_str().unwrap();
+        assert!(message.contains(what), "{file}: {message}");
     }
 }

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use daicho::config::{self, Overrides};
-use daicho::report::{json, Run};
+use daicho::report::{render_json, Run};
 use daicho::Lang;
 use std::path::Path;
 use wasm_bindgen::prelude::*;
@@ -192,7 +192,7 @@ pub fn check_with(
         None => (None, String::new(), None),
     };
     Checked {
-        json: json::render(&run),
+        json: render_json(&run),
         annotated,
         annotated_name,
         annotate_error,
@@ -211,7 +211,7 @@ pub fn failed_json(name: &str, as_of: &str, lang: &str, detail: &str) -> String 
     let error = daicho::workbook::ReadError::ReaderCrashed {
         detail: detail.to_string(),
     };
-    json::render(&Run {
+    render_json(&Run {
         as_of,
         lang,
         files: vec![daicho::report::FileReport::failed(Path::new(name), error)],

@@ -32,7 +32,10 @@ impl FieldCell {
                     .is_some_and(|s| is_blank_form_text(&text::key(s)))
         })
     }
+}
 
+#[cfg(test)]
+impl FieldCell {
     pub fn display(&self) -> Option<String> {
         (!self.is_blank())
             .then(|| self.value.as_ref().map(|v| v.display()))

@@ -149,10 +149,6 @@ pub fn read_sheet(
             layout.rounds[0].check.is_some(),
             layout.rounds[1].check.is_some(),
         ],
-        has_target_col: [
-            layout.rounds[0].target.is_some(),
-            layout.rounds[1].target.is_some(),
-        ],
     })
 }
 

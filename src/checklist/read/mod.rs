@@ -99,9 +99,8 @@ pub struct ChecklistSheet {
     pub fields: Vec<FieldCell>,
     pub gate: Option<ItemRow>,
     pub rows: Vec<ItemRow>,
-    /// Whether the sheet has a 確認日 / 目標日 column for each round.
+    /// Whether the sheet has a 確認日 column for each round.
     pub has_check_col: [bool; 2],
-    pub has_target_col: [bool; 2],
 }
 
 impl ChecklistSheet {

@@ -161,6 +161,19 @@ pub fn canonical_spelling(raw: &str) -> Option<String> {
     OsTable::bundled().canonical_spelling(raw)
 }
 
+#[cfg(test)]
+impl OsTable {
+    /// The date of the table's data (the source snapshot).
+    pub fn snapshot(&self) -> NaiveDate {
+        self.snapshot
+    }
+
+    /// A row by its id.
+    pub fn release(&self, id: &str) -> Option<&OsRelease> {
+        self.rows.iter().map(|r| &r.release).find(|r| r.id == id)
+    }
+}
+
 impl OsTable {
     pub fn bundled() -> &'static OsTable {
         BUNDLED.get_or_init(|| {
@@ -183,19 +196,9 @@ impl OsTable {
         OsTable::build(file)
     }
 
-    /// The date of the table's data (the source snapshot).
-    pub fn snapshot(&self) -> NaiveDate {
-        self.snapshot
-    }
-
     /// The date the table was last checked against its sources (`checked` in the data file).
     pub fn checked(&self) -> NaiveDate {
         self.checked
-    }
-
-    /// A row by its id.
-    pub fn release(&self, id: &str) -> Option<&OsRelease> {
-        self.rows.iter().map(|r| &r.release).find(|r| r.id == id)
     }
 
     /// Every row, in table order.

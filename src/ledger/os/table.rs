@@ -252,8 +252,8 @@ fn release_rows(source: &TableFile) -> Result<Vec<ReleaseRow>, String> {
 /// A text given in one language only is used for both.
 fn note_text(ja: &Option<String>, en: &Option<String>) -> Option<Text> {
     match (ja, en) {
-        (Some(ja), Some(en)) => Some(Text::new(ja, en)),
-        (Some(t), None) | (None, Some(t)) => Some(Text::new(t, t)),
+        (Some(ja), Some(en)) => Some(Text::new(ja.clone(), en.clone())),
+        (Some(t), None) | (None, Some(t)) => Some(Text::new(t.clone(), t.clone())),
         (None, None) => None,
     }
 }

@@ -1037,7 +1037,10 @@ fn user_overrides() {
         panic!()
     };
     assert_eq!(w10.eol, d("2026-10-13"));
-    assert_eq!(w10.note.map(|n| n.ja), Some("延長契約あり".to_string()));
+    assert_eq!(
+        w10.note.map(|n| n.ja.into_owned()),
+        Some("延長契約あり".to_string())
+    );
     let Known(rtx) = table.judge("YAMAHA RTX1210 Rev.14.01") else {
         panic!("user aliases win over firmware")
     };
