@@ -9,10 +9,9 @@ use crate::registry;
 use crate::report::ExitStatus;
 use crate::report::FileReport;
 use crate::report::{self, Run};
-use crate::rules::pick;
 use crate::run::check_file_with;
 use crate::settings::Settings;
-use crate::Lang;
+use crate::{Lang, Text};
 use clap::Parser;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -115,10 +114,7 @@ pub(crate) fn check_paths(
     }
     let bar = if progress && inputs.scan {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-        let label = match lang {
-            Lang::Ja => "検査中",
-            Lang::En => "checking",
-        };
+        let label = Text::from_static("検査中", "checking").into_lang(lang);
         if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
             "{label} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}"
         )) {
@@ -320,13 +316,11 @@ fn rules(args: &RulesArgs) -> ExitStatus {
         None => out.push_str(&rules_list_text(lang)),
         Some(code) => {
             let Some(r) = registry::find(code) else {
-                let msg = match lang {
-                    Lang::Ja => format!(
-                        "ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"
-                    ),
-                    Lang::En => format!("No rule '{code}'. Run `daicho rules` for the list."),
-                };
-                eprintln!("{msg}");
+                let msg = Text::new(
+                    format!("ルール「{code}」はありません。`daicho rules` で一覧を表示できます。"),
+                    format!("No rule '{code}'. Run `daicho rules` for the list."),
+                );
+                eprintln!("{}", msg.get(lang));
                 return ExitStatus::Failure;
             };
             out.push_str(&rule_text(r, lang));
@@ -340,28 +334,20 @@ fn rules(args: &RulesArgs) -> ExitStatus {
 /// example, how to fix it and its default severity (the browser page shows the same).
 pub fn rule_text(r: &crate::rules::Rule, lang: Lang) -> String {
     let mut out = String::new();
-    let heads = match lang {
-        Lang::Ja => [
-            "何を見つけるか",
-            "なぜ問題か",
-            "例",
-            "直し方",
-            "既定の重大度",
-        ],
-        Lang::En => [
-            "What it finds",
-            "Why it matters",
-            "Example",
-            "How to fix",
-            "Default severity",
-        ],
-    };
+    static HEADS: [Text; 5] = [
+        Text::from_static("何を見つけるか", "What it finds"),
+        Text::from_static("なぜ問題か", "Why it matters"),
+        Text::from_static("例", "Example"),
+        Text::from_static("直し方", "How to fix"),
+        Text::from_static("既定の重大度", "Default severity"),
+    ];
+    let heads = HEADS.each_ref().map(|h| h.get(lang));
     out.push_str(&format!("{} {} — {}\n\n", r.code, r.name, r.summary(lang)));
     for (head, body) in heads
         .iter()
         .zip([r.doc.what, r.doc.why, r.doc.example, r.doc.fix])
     {
-        out.push_str(&format!("## {head}\n{}\n\n", pick(body, lang)));
+        out.push_str(&format!("## {head}\n{}\n\n", body.get(lang)));
     }
     out.push_str(&format!("{}: {}\n", heads[4], r.severity.label(lang)));
     if r.code.starts_with("OS") {

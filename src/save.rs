@@ -4,7 +4,7 @@
 //! when that was asked for, and a file open in Excel gives a clear message. An unwritable folder
 //! may send the output to the user's Documents / Desktop / temp folder instead (drag-and-drop).
 
-use crate::Lang;
+use crate::{Lang, Text};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -59,66 +59,86 @@ pub enum SaveError {
 }
 
 impl SaveError {
-    pub fn message(&self, lang: Lang) -> String {
+    /// What went wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
         let shown = |p: &Path| crate::paths::display_path(p);
-        match (self, lang) {
-            (SaveError::Exists(p), Lang::Ja) => format!(
-                "「{}」はすでにあります。上書きするときは --force を付けるか、-o で別の名前を指定してください。",
-                shown(p)
+        match self {
+            SaveError::Exists(p) => Text::new(
+                format!(
+                    "「{}」はすでにあります。上書きするときは --force を付けるか、-o で別の名前を指定してください。",
+                    shown(p)
+                ),
+                format!(
+                    "'{}' already exists. Add --force to overwrite it, or choose another name with -o.",
+                    shown(p)
+                ),
             ),
-            (SaveError::Exists(p), Lang::En) => format!(
-                "'{}' already exists. Add --force to overwrite it, or choose another name with -o.",
-                shown(p)
+            SaveError::IsInput { path, chooser: Chooser::OutDir } => Text::new(
+                format!(
+                    "出力先「{}」が入力ファイルと同じなので書き込みません。--out-dir で別のフォルダを指定してください。",
+                    shown(path)
+                ),
+                format!(
+                    "The output '{}' would be the input file itself; not writing. Choose another folder with --out-dir.",
+                    shown(path)
+                ),
             ),
-            (SaveError::IsInput { path, chooser: Chooser::OutDir }, Lang::Ja) => format!(
-                "出力先「{}」が入力ファイルと同じなので書き込みません。--out-dir で別のフォルダを指定してください。",
-                shown(path)
+            SaveError::IsInput { path, chooser: Chooser::Output } => Text::new(
+                format!(
+                    "出力先「{}」が入力ファイルと同じです。入力は変更しません。-o で別の名前を指定してください。",
+                    shown(path)
+                ),
+                format!(
+                    "The output '{}' is the input itself; inputs are never modified. Choose another name with -o.",
+                    shown(path)
+                ),
             ),
-            (SaveError::IsInput { path, chooser: Chooser::OutDir }, Lang::En) => format!(
-                "The output '{}' would be the input file itself; not writing. Choose another folder with --out-dir.",
-                shown(path)
+            SaveError::NotWritable { dir, detail, chooser: Chooser::OutDir } => Text::new(
+                format!(
+                    "フォルダ「{}」に書き込めないため、チェック結果のブックを保存できませんでした({detail})。書き込めるフォルダを --out-dir で指定してください。",
+                    shown(dir)
+                ),
+                format!(
+                    "Cannot write the annotated workbook: the folder '{}' is not writable ({detail}). Choose a writable folder with --out-dir.",
+                    shown(dir)
+                ),
             ),
-            (SaveError::IsInput { path, chooser: Chooser::Output }, Lang::Ja) => format!(
-                "出力先「{}」が入力ファイルと同じです。入力は変更しません。-o で別の名前を指定してください。",
-                shown(path)
+            SaveError::NotWritable { dir, detail, chooser: Chooser::Output } => Text::new(
+                format!(
+                    "フォルダ「{}」に書き込めません({detail})。フォルダがあるか、書き込み権限があるかを確認するか、-o で別の場所を指定してください。",
+                    shown(dir)
+                ),
+                format!(
+                    "Cannot write into the folder '{}' ({detail}). Check that it exists and is writable, or choose another place with -o.",
+                    shown(dir)
+                ),
             ),
-            (SaveError::IsInput { path, chooser: Chooser::Output }, Lang::En) => format!(
-                "The output '{}' is the input itself; inputs are never modified. Choose another name with -o.",
-                shown(path)
+            SaveError::Locked { path, detail } => Text::new(
+                format!(
+                    "「{}」を上書きできません({detail})。Excelなどで開いている場合は閉じてから、もう一度実行してください。",
+                    shown(path)
+                ),
+                format!(
+                    "Cannot replace '{}' ({detail}). If it is open in Excel or another program, close it and run again.",
+                    shown(path)
+                ),
             ),
-            (SaveError::NotWritable { dir, detail, chooser: Chooser::OutDir }, Lang::Ja) => format!(
-                "フォルダ「{}」に書き込めないため、チェック結果のブックを保存できませんでした({detail})。書き込めるフォルダを --out-dir で指定してください。",
-                shown(dir)
-            ),
-            (SaveError::NotWritable { dir, detail, chooser: Chooser::OutDir }, Lang::En) => format!(
-                "Cannot write the annotated workbook: the folder '{}' is not writable ({detail}). Choose a writable folder with --out-dir.",
-                shown(dir)
-            ),
-            (SaveError::NotWritable { dir, detail, chooser: Chooser::Output }, Lang::Ja) => format!(
-                "フォルダ「{}」に書き込めません({detail})。フォルダがあるか、書き込み権限があるかを確認するか、-o で別の場所を指定してください。",
-                shown(dir)
-            ),
-            (SaveError::NotWritable { dir, detail, chooser: Chooser::Output }, Lang::En) => format!(
-                "Cannot write into the folder '{}' ({detail}). Check that it exists and is writable, or choose another place with -o.",
-                shown(dir)
-            ),
-            (SaveError::Locked { path, detail }, Lang::Ja) => format!(
-                "「{}」を上書きできません({detail})。Excelなどで開いている場合は閉じてから、もう一度実行してください。",
-                shown(path)
-            ),
-            (SaveError::Locked { path, detail }, Lang::En) => format!(
-                "Cannot replace '{}' ({detail}). If it is open in Excel or another program, close it and run again.",
-                shown(path)
-            ),
-            (SaveError::Io { path, detail }, Lang::Ja) => format!(
-                "「{}」を書き込めませんでした({detail})。ディスクの空き容量とアクセス権を確認してください。",
-                shown(path)
-            ),
-            (SaveError::Io { path, detail }, Lang::En) => format!(
-                "Could not write '{}' ({detail}). Check the free disk space and permissions.",
-                shown(path)
+            SaveError::Io { path, detail } => Text::new(
+                format!(
+                    "「{}」を書き込めませんでした({detail})。ディスクの空き容量とアクセス権を確認してください。",
+                    shown(path)
+                ),
+                format!(
+                    "Could not write '{}' ({detail}). Check the free disk space and permissions.",
+                    shown(path)
+                ),
             ),
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 

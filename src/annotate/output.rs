@@ -6,7 +6,7 @@ use super::Options;
 use crate::engine::Analysis;
 use crate::save::{Chooser, SaveError, SaveTo};
 use crate::settings::Settings;
-use crate::Lang;
+use crate::{Lang, Text};
 use std::path::{Path, PathBuf};
 
 /// Where one annotated workbook should be written.
@@ -60,22 +60,24 @@ pub enum AnnotateError {
 }
 
 impl AnnotateError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (AnnotateError::Save(e), lang) => e.message(lang),
-            (AnnotateError::Xlsx(d), Lang::Ja) => format!(
-                "チェック結果のブックを作れませんでした({d})。daicho の不具合です。入力ファイルを添えて報告してください。"
+    /// What went wrong and what to do, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            AnnotateError::Save(e) => e.text(),
+            AnnotateError::Xlsx(d) => Text::new(
+                format!("チェック結果のブックを作れませんでした({d})。daicho の不具合です。入力ファイルを添えて報告してください。"),
+                format!("Could not build the annotated workbook ({d}). This is a bug in daicho; please report it with the input file."),
             ),
-            (AnnotateError::Xlsx(d), Lang::En) => format!(
-                "Could not build the annotated workbook ({d}). This is a bug in daicho; please report it with the input file."
+            AnnotateError::Crashed(_) => Text::from_static(
+                "チェック結果のブックの作成中に内部エラーが起きました。daicho の不具合です。入力ファイルを添えて報告してください。",
+                "An internal error occurred while building the annotated workbook. This is a bug in daicho; please report it with the input file.",
             ),
-            (AnnotateError::Crashed(_), Lang::Ja) => {
-                "チェック結果のブックの作成中に内部エラーが起きました。daicho の不具合です。入力ファイルを添えて報告してください。".to_string()
-            }
-            (AnnotateError::Crashed(_), Lang::En) => {
-                "An internal error occurred while building the annotated workbook. This is a bug in daicho; please report it with the input file.".to_string()
-            }
         }
+    }
+
+    /// [`Self::text`] in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().into_string(lang)
     }
 }
 

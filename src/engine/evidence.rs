@@ -28,15 +28,13 @@ pub(crate) fn given_evidence(
     settings: &Settings,
 ) -> Result<Evidence, String> {
     let name = &given.name;
-    let cannot_read = |e: &crate::workbook::ReadError| match settings.lang {
-        crate::Lang::Ja => format!(
-            "台帳ファイル「{name}」を読めません: {}",
-            e.message(settings.lang)
-        ),
-        crate::Lang::En => format!(
-            "Cannot read the ledger file '{name}': {}",
-            e.message(settings.lang)
-        ),
+    let cannot_read = |e: &crate::workbook::ReadError| {
+        let reason = e.message(settings.lang);
+        crate::Text::new(
+            format!("台帳ファイル「{name}」を読めません: {reason}"),
+            format!("Cannot read the ledger file '{name}': {reason}"),
+        )
+        .into_string(settings.lang)
     };
     let work = || {
         let path = Path::new(name);

@@ -47,12 +47,6 @@ impl Rule {
     }
 }
 
-/// One part of a rule's documentation in `lang` (kept for the callers written before `Text`
-/// was the one bilingual type; new code calls [`Text::get`]).
-pub fn pick(text: &'static Text, lang: Lang) -> &'static str {
-    text.get(lang)
-}
-
 /// Whether a fix may be applied without a person looking at it (ruff's `Applicability`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applicability {

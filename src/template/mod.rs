@@ -56,7 +56,7 @@ impl TemplateError {
                 format!("テンプレートを作れませんでした({d})。開発者に報告してください。"),
                 format!("Could not build the template ({d}). Please report this."),
             ),
-            TemplateError::Save(e) => Text::new(e.message(Lang::Ja), e.message(Lang::En)),
+            TemplateError::Save(e) => e.text(),
             TemplateError::UnknownEdition {
                 id,
                 form,

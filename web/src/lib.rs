@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use daicho::config::{self, Overrides};
 use daicho::report::{render_json, Run};
-use daicho::Lang;
+use daicho::{Lang, Text};
 use std::path::Path;
 use wasm_bindgen::prelude::*;
 
@@ -114,9 +114,12 @@ fn settings(
     lang: Lang,
     config_toml: Option<Vec<u8>>,
 ) -> Result<daicho::settings::Settings, String> {
-    let as_of = NaiveDate::parse_from_str(as_of.trim(), "%Y-%m-%d").map_err(|_| match lang {
-        Lang::Ja => format!("基準日「{as_of}」は YYYY-MM-DD の形の日付ではありません。"),
-        Lang::En => format!("The as-of date '{as_of}' is not a YYYY-MM-DD date."),
+    let as_of = NaiveDate::parse_from_str(as_of.trim(), "%Y-%m-%d").map_err(|_| {
+        Text::new(
+            format!("基準日「{as_of}」は YYYY-MM-DD の形の日付ではありません。"),
+            format!("The as-of date '{as_of}' is not a YYYY-MM-DD date."),
+        )
+        .into_string(lang)
     })?;
     let mut overrides = Overrides::new(as_of);
     overrides.lang = lang;
