@@ -91,9 +91,9 @@ pub fn finish_run_of_one(report: &mut FileReport, settings: &Settings) {
     }
 }
 
-/// Reads and checks one file. Never panics: a panic inside the work is reported as this file's
-/// error so the rest of a batch goes on.
-pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
+/// Reads and checks one file, writing nothing (the tests' shorthand for [`check_file_with`]).
+#[cfg(test)]
+fn check_file(path: &Path, settings: &Settings) -> FileReport {
     check_file_with(path, settings, None).0
 }
 
