@@ -325,12 +325,22 @@ impl<'a> Patcher<'a> {
         if marks.is_none() && !restore && !has_daicho_notes {
             return Ok(());
         }
-        let doc = self.pkg.read_text(part)?;
-        sheet::check(&doc)?;
+        let mut sheet_xml = self.pkg.take_sheet(part)?;
+        sheet::check(&sheet_xml.skeleton)?;
         let edits = cell_edits(marks);
         let proposal = proposal_fill.map(argb);
-        let doc_out =
-            sheet::edit_cells(&doc, &edits, &mut self.styles, restore, proposal.as_deref())?;
+        let spliced = sheet::edit_cells(
+            &sheet_xml,
+            &edits,
+            &mut self.styles,
+            restore,
+            proposal.as_deref(),
+        )?;
+        let mut changed = false;
+        if let Some(splices) = spliced {
+            sheet_xml.splices = splices;
+            changed = true;
+        }
 
         let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
         let notes: Vec<(u32, u32, &str)> = marks
@@ -339,18 +349,13 @@ impl<'a> Patcher<'a> {
             .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
             .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
             .collect();
-        if notes.is_empty() && !has_daicho_notes {
-            if let Some(d) = doc_out {
-                self.pkg.write(part, d.into_bytes());
-            }
-            return Ok(());
+        if !notes.is_empty() || has_daicho_notes {
+            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
+            let parts = self.note_parts(part, &rels, &sheet_xml.skeleton, comments_path)?;
+            changed |= self.write_notes(part, parts, &notes, &mut sheet_xml.skeleton)?;
         }
-        let current = doc_out.clone().unwrap_or_else(|| doc.clone());
-        let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
-        let parts = self.note_parts(part, &rels, &current, comments_path)?;
-        let doc_out = self.write_notes(part, parts, &notes, current, doc_out.is_some())?;
-        if let Some(d) = doc_out {
-            self.pkg.write(part, d.into_bytes());
+        if changed {
+            self.pkg.write_sheet(part, sheet_xml);
         }
         Ok(())
     }
@@ -385,16 +390,16 @@ impl<'a> Patcher<'a> {
     }
 
     /// daicho's earlier notes replaced by `notes` (beside the user's own), the comments part and
-    /// the drawing written (created with their relationships where the sheet had none). The
-    /// sheet's XML when it changed (`sheet_changed`: it already had, by its fills).
+    /// the drawing written (created with their relationships where the sheet had none). Whether
+    /// the sheet's `skeleton` changed (a `<legacyDrawing>` added).
     fn write_notes(
         &mut self,
         part: &str,
         parts: NoteParts,
         notes: &[(u32, u32, &str)],
-        mut sheet_doc: String,
-        mut sheet_changed: bool,
-    ) -> Result<Option<String>, PatchError> {
+        skeleton: &mut String,
+    ) -> Result<bool, PatchError> {
+        let mut sheet_changed = false;
         let NoteParts {
             comments_path,
             comments: mut cm,
@@ -451,9 +456,9 @@ impl<'a> Patcher<'a> {
                         )?;
                         self.pkg
                             .ensure_content_type(None, Some("vml"), package::CT_VML)?;
-                        sheet_doc = ensure_r_namespace(&sheet_doc);
-                        sheet_doc = sheet::insert_child(
-                            &sheet_doc,
+                        let with_ns = ensure_r_namespace(skeleton);
+                        *skeleton = sheet::insert_child(
+                            &with_ns,
                             "legacyDrawing",
                             &format!("<legacyDrawing r:id=\"{id}\"/>"),
                         )?;
@@ -464,7 +469,7 @@ impl<'a> Patcher<'a> {
                 self.pkg.write(&p, text.into_bytes());
             }
         }
-        Ok(sheet_changed.then_some(sheet_doc))
+        Ok(sheet_changed)
     }
 
     /// Step 3: daicho's sheets come in. The index of the sheet to show first and its part.
@@ -521,14 +526,18 @@ impl<'a> Patcher<'a> {
             if !self.pkg.exists(&part) {
                 continue;
             }
-            let doc = self.pkg.read_text(&part)?;
-            if let Some(d) = sheet::clear_tab_selected(&doc) {
-                self.pkg.write(&part, d.into_bytes());
+            let was_changed = self.pkg.is_changed(&part);
+            let mut sheet_xml = self.pkg.take_sheet(&part)?;
+            match sheet::clear_tab_selected(&sheet_xml.skeleton) {
+                Some(d) => sheet_xml.skeleton = d,
+                None if !was_changed => continue,
+                None => {}
             }
+            self.pkg.write_sheet(&part, sheet_xml);
         }
-        let doc = self.pkg.read_text(active_part)?;
-        self.pkg
-            .write(active_part, sheet::set_tab_selected(&doc).into_bytes());
+        let mut sheet_xml = self.pkg.take_sheet(active_part)?;
+        sheet_xml.skeleton = sheet::set_tab_selected(&sheet_xml.skeleton);
+        self.pkg.write_sheet(active_part, sheet_xml);
         Ok(())
     }
 

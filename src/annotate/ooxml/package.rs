@@ -1,6 +1,7 @@
 //! The zip package: which entries exist, reading a part, replacing, adding and removing parts,
 //! content types and relationships, and writing the result with every untouched entry copied raw.
 
+use super::sheet::SheetXml;
 use super::xml;
 use super::PatchError;
 use std::collections::{BTreeMap, HashSet};
@@ -41,13 +42,24 @@ pub struct Rel {
     pub external: bool,
 }
 
+/// The new content of a part: bytes, or a worksheet kept split ([`SheetXml`]) so that its cells
+/// are never copied whole.
+enum Part {
+    Bytes(Vec<u8>),
+    Sheet(SheetXml),
+}
+
+/// Parts at least this large are deflated at a fast level: a large worksheet compresses almost
+/// as well at level 1, in a third of the time (Excel reads any deflate level).
+const FAST_DEFLATE_BYTES: usize = 1 << 20;
+
 pub struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Entry names in the input's order.
     names: Vec<String>,
     present: HashSet<String>,
     /// Parts whose content replaces (or adds to) the input's.
-    changed: BTreeMap<String, Vec<u8>>,
+    changed: BTreeMap<String, Part>,
     /// New parts, in the order they were added (written after the input's entries).
     added: Vec<String>,
     removed: HashSet<String>,
@@ -89,8 +101,10 @@ impl<'a> Package<'a> {
 
     /// The current bytes of a part (changed or original).
     pub fn read(&mut self, part: &str) -> Result<Vec<u8>, PatchError> {
-        if let Some(b) = self.changed.get(part) {
-            return Ok(b.clone());
+        match self.changed.get(part) {
+            Some(Part::Bytes(b)) => return Ok(b.clone()),
+            Some(Part::Sheet(s)) => return Ok(s.to_text().into_bytes()),
+            None => {}
         }
         if self.removed.contains(part) || !self.present.contains(part) {
             return Err(PatchError::MissingPart(part.to_string()));
@@ -111,20 +125,44 @@ impl<'a> Package<'a> {
     }
 
     pub fn read_text(&mut self, part: &str) -> Result<String, PatchError> {
-        let bytes = self.read(part)?;
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(&bytes);
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
+        let mut bytes = self.read(part)?;
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        String::from_utf8(bytes).map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
     }
 
     pub fn write(&mut self, part: &str, bytes: Vec<u8>) {
+        self.put(part, Part::Bytes(bytes));
+    }
+
+    /// A worksheet to edit: as written before, or read and split.
+    pub fn take_sheet(&mut self, part: &str) -> Result<SheetXml, PatchError> {
+        match self.changed.remove(part) {
+            Some(Part::Sheet(s)) => return Ok(s),
+            Some(bytes) => {
+                self.changed.insert(part.to_string(), bytes);
+            }
+            None => {}
+        }
+        Ok(SheetXml::split(self.read_text(part)?))
+    }
+
+    /// Whether the part has new content.
+    pub fn is_changed(&self, part: &str) -> bool {
+        self.changed.contains_key(part)
+    }
+
+    pub fn write_sheet(&mut self, part: &str, sheet: SheetXml) {
+        self.put(part, Part::Sheet(sheet));
+    }
+
+    fn put(&mut self, part: &str, content: Part) {
         self.removed.remove(part);
         if !self.present.contains(part) && !self.added.iter().any(|a| a == part) {
             self.added.push(part.to_string());
         }
-        self.changed.insert(part.to_string(), bytes);
+        self.changed.insert(part.to_string(), content);
     }
 
     pub fn remove(&mut self, part: &str) {
@@ -298,33 +336,51 @@ impl<'a> Package<'a> {
     /// recompressed), changed entries rewritten in place, new entries at the end.
     pub fn finish(mut self) -> Result<Vec<u8>, PatchError> {
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .large_file(false);
         let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
         for i in 0..self.names.len() {
             let name = self.names[i].clone();
             if self.removed.contains(&name) {
                 continue;
             }
-            if let Some(bytes) = self.changed.remove(&name) {
-                out.start_file(name.as_str(), options).map_err(err)?;
-                out.write_all(&bytes)
-                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            if let Some(content) = self.changed.remove(&name) {
+                write_part(&mut out, &name, content)?;
             } else {
                 let f = self.archive.by_index_raw(i).map_err(err)?;
                 out.raw_copy_file(f).map_err(err)?;
             }
         }
         for name in std::mem::take(&mut self.added) {
-            if let Some(bytes) = self.changed.remove(&name) {
-                out.start_file(name.as_str(), options).map_err(err)?;
-                out.write_all(&bytes)
-                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            if let Some(content) = self.changed.remove(&name) {
+                write_part(&mut out, &name, content)?;
             }
         }
         Ok(out.finish().map_err(err)?.into_inner())
     }
+}
+
+/// One changed part into the zip, deflated (a large one at a fast level), a split worksheet
+/// piece by piece.
+fn write_part(
+    out: &mut ZipWriter<Cursor<Vec<u8>>>,
+    name: &str,
+    content: Part,
+) -> Result<(), PatchError> {
+    let pieces: Vec<&[u8]> = match &content {
+        Part::Bytes(b) => vec![b.as_slice()],
+        Part::Sheet(s) => s.pieces().into_iter().map(str::as_bytes).collect(),
+    };
+    let len: usize = pieces.iter().map(|p| p.len()).sum();
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level((len >= FAST_DEFLATE_BYTES).then_some(1))
+        .large_file(false);
+    out.start_file(name, options)
+        .map_err(|e| PatchError::Write(e.to_string()))?;
+    for p in pieces {
+        out.write_all(p)
+            .map_err(|e| PatchError::Write(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.

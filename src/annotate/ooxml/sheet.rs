@@ -178,22 +178,101 @@ fn inline_cell(r: &str, s: u32, text: &str) -> String {
     )
 }
 
+/// A worksheet part split in two: its `skeleton` (every child but the cells, with an empty
+/// `<sheetData/>` in their place) and its `sheetData` element as read, with the edits to it kept
+/// as splices until the part is written. The skeleton's children (views, notes' drawing, order)
+/// are edited as a small document; the cells — nearly all of a large sheet — are never copied.
+#[derive(Debug, Clone, Default)]
+pub struct SheetXml {
+    pub skeleton: String,
+    /// The `sheetData` element as read (None: the sheet has none).
+    pub data: Option<String>,
+    /// Replacements of byte ranges of `data`, in order and not overlapping.
+    pub splices: Vec<Splice>,
+}
+
+/// `data[range]` is replaced by `text`.
+#[derive(Debug, Clone, Default)]
+pub struct Splice {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+const DATA_PLACEHOLDER: &str = "<sheetData/>";
+
+impl SheetXml {
+    pub fn split(mut doc: String) -> SheetXml {
+        let Some(sd) = xml::find_element(&doc, "sheetData", 0) else {
+            return SheetXml {
+                skeleton: doc,
+                data: None,
+                splices: Vec::new(),
+            };
+        };
+        let tail_len = doc.len() - sd.end;
+        let mut skeleton = String::with_capacity(sd.start + DATA_PLACEHOLDER.len() + tail_len);
+        skeleton.push_str(&doc[..sd.start]);
+        skeleton.push_str(DATA_PLACEHOLDER);
+        skeleton.push_str(&doc[sd.end..]);
+        doc.truncate(sd.end);
+        doc.drain(..sd.start);
+        SheetXml {
+            skeleton,
+            data: Some(doc),
+            splices: Vec::new(),
+        }
+    }
+
+    /// The pieces of the whole document, in order.
+    pub fn pieces(&self) -> Vec<&str> {
+        let Some(data) = &self.data else {
+            return vec![self.skeleton.as_str()];
+        };
+        let at = xml::find_start(&self.skeleton, "sheetData", 0)
+            .filter(|p| self.skeleton[*p..].starts_with(DATA_PLACEHOLDER))
+            .unwrap_or(self.skeleton.len());
+        let mut out = Vec::with_capacity(2 * self.splices.len() + 3);
+        out.push(&self.skeleton[..at]);
+        let mut from = 0;
+        for s in &self.splices {
+            out.push(&data[from..s.range.start]);
+            out.push(s.text.as_str());
+            from = s.range.end;
+        }
+        out.push(&data[from..]);
+        out.push(&self.skeleton[(at + DATA_PLACEHOLDER.len()).min(self.skeleton.len())..]);
+        out
+    }
+
+    pub fn to_text(&self) -> String {
+        self.pieces().concat()
+    }
+}
+
 /// Rewrites `sheetData`: every cell of a daicho format goes back to its original (when
-/// `restore`), every edit applied, missing cells created in row/column order. None when
-/// nothing changed.
+/// `restore`), every edit applied, missing cells created in row/column order. The edits as
+/// splices of the sheet's `sheetData` (None when nothing changed).
+///
+/// One forward pass: a row without edits is passed over at its start tag (unless restoring
+/// earlier marks, which needs every cell), so the cost is the rows' start tags plus the marked
+/// rows.
 pub fn edit_cells(
-    doc: &str,
+    sheet: &SheetXml,
     edits: &BTreeMap<(u32, u32), CellEdit>,
     styles: &mut Styles,
     restore: bool,
     proposal_argb: Option<&str>,
-) -> Result<Option<String>, PatchError> {
+) -> Result<Option<Vec<Splice>>, PatchError> {
     if edits.is_empty() && !restore {
         return Ok(None);
     }
-    let sd = xml::find_element(doc, "sheetData", 0)
+    let doc = sheet
+        .data
+        .as_deref()
         .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
-    let col_styles = column_styles(doc);
+    let sd = xml::element_at(doc, "sheetData", 0)
+        .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
+    let col_styles = column_styles(&sheet.skeleton);
     let col_style = |c: u32| {
         col_styles
             .iter()
@@ -204,18 +283,11 @@ pub fn edit_cells(
     for ((r, c), e) in edits {
         by_row.entry(*r).or_default().push((*c, e));
     }
-    let mut changed = false;
-    let mut body = String::new();
-    let mut at = sd.tag_end;
+    let mut splices: Vec<Splice> = Vec::new();
     let inner_end = if sd.self_closing() {
         sd.end
     } else {
         sd.end - "</sheetData>".len()
-    };
-    let rows = if sd.self_closing() {
-        Vec::new()
-    } else {
-        xml::elements(doc, "row", sd.tag_end, inner_end)
     };
     let mut next_row = 0u32;
     let mut pending = by_row.into_iter().peekable();
@@ -230,13 +302,32 @@ pub fn edit_cells(
         s
     };
 
-    for row in rows {
-        let row_tag = &doc[row.start..row.tag_end];
+    let row_starts = xml::StartFinder::new("row");
+    let cell_starts = xml::StartFinder::new("c");
+    let mut scan = sd.tag_end;
+    while !sd.self_closing() {
+        let Some(start) = row_starts.find_before(doc, scan, inner_end) else {
+            break;
+        };
+        let Some(te) = xml::tag_end(doc, start).filter(|te| *te <= inner_end) else {
+            break;
+        };
+        let row_tag = &doc[start..te];
         let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
             Some(v) if v >= 1 => v - 1,
             _ => next_row,
         };
         next_row = r + 1;
+        if !restore && pending.peek().is_none_or(|(pr, _)| *pr > r) {
+            // Nothing to insert before this row nor to change in it.
+            scan = te;
+            continue;
+        }
+        let Some(row) = xml::element_with(doc, &row_starts, start).filter(|s| s.end <= inner_end)
+        else {
+            break;
+        };
+        scan = row.end;
         // New rows before this one.
         let mut inserted_rows = String::new();
         while let Some((pr, _)) = pending.peek() {
@@ -257,50 +348,47 @@ pub fn edit_cells(
             &row_edits,
             styles,
             (restore, proposal_argb),
-            &col_style,
+            (&col_style, &cell_starts),
         )?;
         if inserted_rows.is_empty() && rewritten.is_none() {
             continue;
         }
-        changed = true;
-        body.push_str(&doc[at..row.start]);
-        body.push_str(&inserted_rows);
+        let mut text = inserted_rows;
         match rewritten {
-            Some(x) => body.push_str(&x),
+            Some(x) => text.push_str(&x),
             None => {
                 // Rows that relied on implicit numbering need their number once one is inserted.
                 if xml::attr(row_tag, "r").is_none() {
-                    body.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
-                    body.push_str(&doc[row.tag_end..row.end]);
+                    text.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
+                    text.push_str(&doc[row.tag_end..row.end]);
                 } else {
-                    body.push_str(&doc[row.start..row.end]);
+                    text.push_str(&doc[row.start..row.end]);
                 }
             }
         }
-        at = row.end;
+        splices.push(Splice {
+            range: row.start..row.end,
+            text,
+        });
     }
     let mut tail_rows = String::new();
     for (pr, cells) in pending {
         tail_rows.push_str(&new_row(pr, &cells, styles));
     }
-    if !changed && tail_rows.is_empty() {
-        return Ok(None);
+    if !tail_rows.is_empty() {
+        if sd.self_closing() {
+            splices.push(Splice {
+                range: sd.start..sd.end,
+                text: format!("<sheetData>{tail_rows}</sheetData>"),
+            });
+        } else {
+            splices.push(Splice {
+                range: inner_end..inner_end,
+                text: tail_rows,
+            });
+        }
     }
-    let mut out = String::with_capacity(doc.len() + body.len() / 8 + tail_rows.len());
-    if sd.self_closing() {
-        out.push_str(&doc[..sd.start]);
-        out.push_str("<sheetData>");
-        out.push_str(&tail_rows);
-        out.push_str("</sheetData>");
-        out.push_str(&doc[sd.end..]);
-    } else {
-        out.push_str(&doc[..sd.tag_end]);
-        out.push_str(&body);
-        out.push_str(&doc[at..inner_end]);
-        out.push_str(&tail_rows);
-        out.push_str(&doc[inner_end..]);
-    }
-    Ok(Some(out))
+    Ok((!splices.is_empty()).then_some(splices))
 }
 
 fn new_cell(r: u32, c: u32, base_style: u32, e: &CellEdit, styles: &mut Styles) -> String {
@@ -323,16 +411,16 @@ fn edit_row(
     edits: &[(u32, &CellEdit)],
     styles: &mut Styles,
     (restore, proposal_argb): (bool, Option<&str>),
-    col_style: &dyn Fn(u32) -> u32,
+    (col_style, cell_starts): (&dyn Fn(u32) -> u32, &xml::StartFinder),
 ) -> Result<Option<String>, PatchError> {
-    let cells = if row.self_closing() {
-        Vec::new()
-    } else {
-        xml::elements(doc, "c", row.tag_end, row.end)
-    };
     if edits.is_empty() && !restore {
         return Ok(None);
     }
+    let cells = if row.self_closing() {
+        Vec::new()
+    } else {
+        xml::elements_with(doc, cell_starts, row.tag_end, row.end)
+    };
     let row_tag = &doc[row.start..row.tag_end];
     let row_style = (xml::attr(row_tag, "customFormat").as_deref() == Some("1"))
         .then(|| xml::attr(row_tag, "s").and_then(|v| v.parse::<u32>().ok()))

@@ -77,9 +77,12 @@ pub fn transplant(
         let src_part = package::resolve(src_wb_path, &rel.target);
         let doc = src.read_text(&src_part)?;
         let doc = rewrite_cells(&doc, &map, &shared)?;
-        let doc = super::sheet::clear_tab_selected(&doc).unwrap_or(doc);
+        let mut sheet_xml = super::sheet::SheetXml::split(doc);
+        if let Some(skeleton) = super::sheet::clear_tab_selected(&sheet_xml.skeleton) {
+            sheet_xml.skeleton = skeleton;
+        }
         let part = pkg.fresh_name("xl/worksheets/sheet", ".xml");
-        pkg.write(&part, doc.into_bytes());
+        pkg.write_sheet(&part, sheet_xml);
         pkg.ensure_content_type(Some(&part), None, package::CT_WORKSHEET)?;
         // The sheet's own relationships, with the same ids so its r:id attributes stay valid.
         let rels = src.rels(&src_part)?;
