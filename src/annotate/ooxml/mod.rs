@@ -131,7 +131,10 @@ pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
     p.check_marked_sheets_exist(plan)?;
     p.next_vml_block = p.first_free_vml_block()?;
     let removed_any = p.remove_sheets(&plan.remove_sheets)?;
-    p.mark_sheets(plan)?;
+    // Whether an added sheet will be the one selected (then every other sheet's selection is
+    // cleared; a marked sheet is cleared while it is patched, and sealed).
+    let selects_added = plan.added_sheets.iter().any(|a| a.active);
+    p.mark_sheets(plan, selects_added)?;
     let (active, active_part) = p.add_sheets(&plan.added_sheets)?;
     if let Some(part) = &active_part {
         p.select_only(part)?;
@@ -270,7 +273,7 @@ impl<'a> Patcher<'a> {
     }
 
     /// Step 2: marks on the user's sheets, and earlier marks taken off, sheet by sheet.
-    fn mark_sheets(&mut self, plan: &PatchPlan) -> Result<(), PatchError> {
+    fn mark_sheets(&mut self, plan: &PatchPlan, clear_selection: bool) -> Result<(), PatchError> {
         let restore = self.styles.has_daicho_marks();
         let mut marks_by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), &CellMark>> = BTreeMap::new();
         for m in &plan.marks {
@@ -298,7 +301,12 @@ impl<'a> Patcher<'a> {
                 }
                 continue;
             }
-            self.mark_sheet(&part, marks, restore, plan.proposal_fill.as_deref())?;
+            self.mark_sheet(
+                &part,
+                marks,
+                (restore, clear_selection),
+                plan.proposal_fill.as_deref(),
+            )?;
         }
         Ok(())
     }
@@ -308,7 +316,7 @@ impl<'a> Patcher<'a> {
         &mut self,
         part: &str,
         marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
-        restore: bool,
+        (restore, clear_selection): (bool, bool),
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
         let rels = self.pkg.rels(part)?;
@@ -355,7 +363,15 @@ impl<'a> Patcher<'a> {
             changed |= self.write_notes(part, parts, &notes, &mut sheet_xml.skeleton)?;
         }
         if changed {
+            if clear_selection {
+                if let Some(d) = sheet::clear_tab_selected(&sheet_xml.skeleton) {
+                    sheet_xml.skeleton = d;
+                }
+            }
             self.pkg.write_sheet(part, sheet_xml);
+            if clear_selection {
+                self.pkg.seal(part)?;
+            }
         }
         Ok(())
     }
@@ -523,7 +539,8 @@ impl<'a> Patcher<'a> {
             if kind != package::REL_WORKSHEET && kind != "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" {
                 continue;
             }
-            if !self.pkg.exists(&part) {
+            // A sealed sheet was marked, and its selection cleared then.
+            if !self.pkg.exists(&part) || self.pkg.is_sealed(&part) {
                 continue;
             }
             let was_changed = self.pkg.is_changed(&part);
@@ -538,7 +555,7 @@ impl<'a> Patcher<'a> {
         let mut sheet_xml = self.pkg.take_sheet(active_part)?;
         sheet_xml.skeleton = sheet::set_tab_selected(&sheet_xml.skeleton);
         self.pkg.write_sheet(active_part, sheet_xml);
-        Ok(())
+        self.pkg.seal(active_part)
     }
 
     /// The names of the worksheets (not chart sheets), in order, for docProps/app.xml.

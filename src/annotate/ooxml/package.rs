@@ -47,6 +47,9 @@ pub struct Rel {
 enum Part {
     Bytes(Vec<u8>),
     Sheet(SheetXml),
+    /// Final content already deflated: a one-entry zip holding the part, copied raw into the
+    /// package (a large worksheet is not kept inflated while the rest is patched).
+    Sealed(Vec<u8>),
 }
 
 /// Parts at least this large are deflated at a fast level: a large worksheet compresses almost
@@ -104,6 +107,17 @@ impl<'a> Package<'a> {
         match self.changed.get(part) {
             Some(Part::Bytes(b)) => return Ok(b.clone()),
             Some(Part::Sheet(s)) => return Ok(s.to_text().into_bytes()),
+            Some(Part::Sealed(z)) => {
+                let mut one = ZipArchive::new(Cursor::new(z.as_slice()))
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                let mut f = one
+                    .by_index(0)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                let mut out = Vec::new();
+                f.read_to_end(&mut out)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                return Ok(out);
+            }
             None => {}
         }
         if self.removed.contains(part) || !self.present.contains(part) {
@@ -129,7 +143,8 @@ impl<'a> Package<'a> {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }
-        String::from_utf8(bytes).map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
+        String::from_utf8(bytes)
+            .map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
     }
 
     pub fn write(&mut self, part: &str, bytes: Vec<u8>) {
@@ -151,6 +166,34 @@ impl<'a> Package<'a> {
     /// Whether the part has new content.
     pub fn is_changed(&self, part: &str) -> bool {
         self.changed.contains_key(part)
+    }
+
+    /// Whether the part's new content is final (see [`Self::seal`]).
+    pub fn is_sealed(&self, part: &str) -> bool {
+        matches!(self.changed.get(part), Some(Part::Sealed(_)))
+    }
+
+    /// Deflates the new content of a large part now, so that its inflated text is not held
+    /// until [`Self::finish`]; it must not change any more.
+    pub fn seal(&mut self, part: &str) -> Result<(), PatchError> {
+        let Some(content) = self.changed.remove(part) else {
+            return Ok(());
+        };
+        let content = match content {
+            Part::Sealed(z) => Part::Sealed(z),
+            other if other.len() < FAST_DEFLATE_BYTES => other,
+            other => {
+                let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+                write_part(&mut one, part, other)?;
+                let z = one
+                    .finish()
+                    .map_err(|e| PatchError::Write(e.to_string()))?
+                    .into_inner();
+                Part::Sealed(z)
+            }
+        };
+        self.changed.insert(part.to_string(), content);
+        Ok(())
     }
 
     pub fn write_sheet(&mut self, part: &str, sheet: SheetXml) {
@@ -358,6 +401,17 @@ impl<'a> Package<'a> {
     }
 }
 
+impl Part {
+    /// The inflated length (a sealed part counts as small: it is final).
+    fn len(&self) -> usize {
+        match self {
+            Part::Bytes(b) => b.len(),
+            Part::Sheet(s) => s.pieces().iter().map(|p| p.len()).sum(),
+            Part::Sealed(_) => 0,
+        }
+    }
+}
+
 /// One changed part into the zip, deflated (a large one at a fast level), a split worksheet
 /// piece by piece.
 fn write_part(
@@ -368,6 +422,12 @@ fn write_part(
     let pieces: Vec<&[u8]> = match &content {
         Part::Bytes(b) => vec![b.as_slice()],
         Part::Sheet(s) => s.pieces().into_iter().map(str::as_bytes).collect(),
+        Part::Sealed(z) => {
+            let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
+            let mut one = ZipArchive::new(Cursor::new(z.as_slice())).map_err(err)?;
+            let f = one.by_index_raw(0).map_err(err)?;
+            return out.raw_copy_file_rename(f, name).map_err(err);
+        }
     };
     let len: usize = pieces.iter().map(|p| p.len()).sum();
     let options = SimpleFileOptions::default()
@@ -495,6 +555,47 @@ mod tests {
             "worksheets/sheet2.xml"
         );
         assert_eq!(rels_path("xl/workbook.xml"), "xl/_rels/workbook.xml.rels");
+    }
+
+    /// A large sheet sealed early comes out of the package as written, deflated, under its name.
+    #[test]
+    fn a_sealed_part_is_copied_into_the_package_whole() {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let o = SimpleFileOptions::default();
+        w.start_file("[Content_Types].xml", o).unwrap();
+        w.write_all(b"<Types/>").unwrap();
+        w.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+        w.write_all(b"<worksheet><sheetData/></worksheet>").unwrap();
+        let input = w.finish().unwrap().into_inner();
+        let rows: String = (1..=40_000)
+            .map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c></row>"))
+            .collect();
+        let doc = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+        assert!(doc.len() >= FAST_DEFLATE_BYTES);
+        let mut pkg = Package::open(&input).unwrap();
+        let mut sheet = SheetXml::split(doc.clone());
+        sheet.skeleton = sheet.skeleton.replace("<worksheet>", "<worksheet a=\"1\">");
+        let want = doc.replace("<worksheet>", "<worksheet a=\"1\">");
+        pkg.write_sheet("xl/worksheets/sheet1.xml", sheet);
+        pkg.seal("xl/worksheets/sheet1.xml").unwrap();
+        assert!(pkg.is_sealed("xl/worksheets/sheet1.xml"));
+        assert_eq!(
+            pkg.read("xl/worksheets/sheet1.xml").unwrap(),
+            want.as_bytes()
+        );
+        let out = pkg.finish().unwrap();
+        let mut zip = ZipArchive::new(Cursor::new(out.as_slice())).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(names, ["[Content_Types].xml", "xl/worksheets/sheet1.xml"]);
+        let mut got = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut got)
+            .unwrap();
+        assert_eq!(got, want);
+        let raw = zip.by_name_raw(b"xl/worksheets/sheet1.xml").unwrap();
+        assert_eq!(raw.compression(), CompressionMethod::Deflated);
+        assert!(raw.compressed_size() < want.len() as u64 / 4);
     }
 
     #[test]

@@ -188,7 +188,13 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
     }
     let sd = xml::find_element(doc, "sheetData", 0)
         .ok_or_else(|| PatchError::Unsupported("added sheet without sheetData".into()))?;
-    for row in xml::elements(doc, "row", sd.tag_end, sd.end) {
+    // The summary lists every finding: one searcher per name for all its cells.
+    let (rows, cells, values) = (
+        xml::StartFinder::new("row"),
+        xml::StartFinder::new("c"),
+        xml::StartFinder::new("v"),
+    );
+    for row in xml::elements_with(doc, &rows, sd.tag_end, sd.end) {
         let rtag = &doc[row.start..row.tag_end];
         if let Some(s) = xml::attr(rtag, "s") {
             out.push_str(&doc[at..row.start]);
@@ -198,7 +204,7 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
         if row.self_closing() {
             continue;
         }
-        for c in xml::elements(doc, "c", row.tag_end, row.end) {
+        for c in xml::elements_with(doc, &cells, row.tag_end, row.end) {
             let tag = &doc[c.start..c.tag_end];
             // A cell without `s` uses its workbook's default format (xf 0), which is not this
             // package's xf 0.
@@ -206,10 +212,12 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
                 Some(s) => xml::set_attr(tag, "s", &xf(&s)),
                 None => xml::set_attr(tag, "s", &xf("0")),
             };
-            let mut body = doc[c.tag_end..c.end].to_string();
+            out.push_str(&doc[at..c.start]);
             if xml::attr(tag, "t").as_deref() == Some("s") {
                 let inner = c.inner(doc);
-                let idx = xml::find_element(inner, "v", 0)
+                let idx = values
+                    .find(inner, 0)
+                    .and_then(|v| xml::element_with(inner, &values, v))
                     .and_then(|v| v.inner(inner).trim().parse::<usize>().ok());
                 let si = idx.and_then(|i| shared.get(i)).ok_or_else(|| {
                     PatchError::Unsupported("added sheet: shared string missing".into())
@@ -218,11 +226,14 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
                 if new_tag.ends_with("/>") {
                     new_tag = format!("{}>", new_tag[..new_tag.len() - 2].trim_end());
                 }
-                body = format!("<is>{si}</is></c>");
+                out.push_str(&new_tag);
+                out.push_str("<is>");
+                out.push_str(si);
+                out.push_str("</is></c>");
+            } else {
+                out.push_str(&new_tag);
+                out.push_str(&doc[c.tag_end..c.end]);
             }
-            out.push_str(&doc[at..c.start]);
-            out.push_str(&new_tag);
-            out.push_str(&body);
             at = c.end;
         }
     }
