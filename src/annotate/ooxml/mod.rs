@@ -127,7 +127,14 @@ fn office_document(pkg: &mut Package<'_>) -> Result<String, PatchError> {
 /// sheets transplanted in, the active sheet selected, and the workbook, app and styles parts
 /// rewritten where they changed.
 pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
+    patch_with(input, plan, true)
+}
+
+/// [`patch`]; `stream_large`: a large worksheet is streamed (else inflated whole, which tests
+/// compare the streamed result with).
+fn patch_with(input: &[u8], plan: &PatchPlan, stream_large: bool) -> Result<Vec<u8>, PatchError> {
     let mut p = Patcher::open(input)?;
+    p.stream_large = stream_large;
     p.check_marked_sheets_exist(plan)?;
     p.next_vml_block = p.first_free_vml_block()?;
     let removed_any = p.remove_sheets(&plan.remove_sheets)?;
@@ -152,6 +159,8 @@ struct Patcher<'a> {
     styles: styles::Styles,
     /// Shape-id blocks of new VML drawings come after every block in use.
     next_vml_block: u32,
+    /// Large worksheets are streamed, not inflated whole.
+    stream_large: bool,
 }
 
 /// A sheet's comments part and VML drawing as they are, and their paths (None: to be created).
@@ -197,6 +206,7 @@ impl<'a> Patcher<'a> {
             styles_path,
             styles,
             next_vml_block: 1,
+            stream_large: true,
         })
     }
 
@@ -333,6 +343,11 @@ impl<'a> Patcher<'a> {
         if marks.is_none() && !restore && !has_daicho_notes {
             return Ok(());
         }
+        if clear_selection && self.stream_large {
+            if let Some(layout) = self.pkg.sheet_layout(part)? {
+                return self.mark_large_sheet(part, layout, marks, restore, proposal_fill);
+            }
+        }
         let mut sheet_xml = self.pkg.take_sheet(part)?;
         sheet::check(&sheet_xml.skeleton)?;
         let edits = cell_edits(marks);
@@ -373,6 +388,83 @@ impl<'a> Patcher<'a> {
                 self.pkg.seal(part)?;
             }
         }
+        Ok(())
+    }
+
+    /// [`Self::mark_sheet`] for a large worksheet, never inflated whole: its notes first (they
+    /// need only the skeleton), its selection cleared, then its rows edited as the part is
+    /// streamed into the new package. The result is the same as editing it in memory.
+    fn mark_large_sheet(
+        &mut self,
+        part: &str,
+        layout: package::SheetLayout,
+        marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
+        restore: bool,
+        proposal_fill: Option<&str>,
+    ) -> Result<(), PatchError> {
+        let rels = self.pkg.rels(part)?;
+        let comments_rel = rels
+            .iter()
+            .find(|r| r.kind == package::REL_COMMENTS && !r.external);
+        let has_daicho_notes = match comments_rel {
+            Some(r) => {
+                let p = package::resolve(part, &r.target);
+                self.pkg.exists(&p) && self.pkg.read_text(&p)?.contains(NOTE_DELIMITER)
+            }
+            None => false,
+        };
+        let mut skeleton = layout.skeleton.clone();
+        sheet::check(&skeleton)?;
+        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
+        let notes: Vec<(u32, u32, &str)> = marks
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
+            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
+            .collect();
+        if !notes.is_empty() || has_daicho_notes {
+            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
+            let parts = self.note_parts(part, &rels, &skeleton, comments_path)?;
+            self.write_notes(part, parts, &notes, &mut skeleton)?;
+        }
+        if let Some(d) = sheet::clear_tab_selected(&skeleton) {
+            skeleton = d;
+        }
+        let edits = cell_edits(marks);
+        let proposal = proposal_fill.map(argb);
+        let editing = !edits.is_empty() || restore;
+        if !editing && skeleton == layout.skeleton {
+            return Ok(());
+        }
+        struct Rows<'s, 'e> {
+            editor: Option<sheet::CellEditor<'e>>,
+            styles: &'s mut styles::Styles,
+        }
+        impl package::RowStream for Rows<'_, '_> {
+            fn rows(
+                &mut self,
+                doc: &str,
+                from: usize,
+                to: usize,
+            ) -> Result<Vec<sheet::Splice>, PatchError> {
+                match self.editor.as_mut() {
+                    Some(e) => e.edit_rows(doc, from, to, self.styles),
+                    None => Ok(Vec::new()),
+                }
+            }
+            fn tail(&mut self) -> String {
+                match self.editor.as_mut() {
+                    Some(e) => e.tail_rows(self.styles),
+                    None => String::new(),
+                }
+            }
+        }
+        let mut rows = Rows {
+            editor: editing
+                .then(|| sheet::CellEditor::new(&skeleton, &edits, restore, proposal.as_deref())),
+            styles: &mut self.styles,
+        };
+        self.pkg.stream_sheet(part, &layout, &skeleton, &mut rows)?;
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! The zip package: which entries exist, reading a part, replacing, adding and removing parts,
 //! content types and relationships, and writing the result with every untouched entry copied raw.
 
-use super::sheet::SheetXml;
+use super::sheet::{SheetXml, Splice};
 use super::xml;
 use super::PatchError;
 use std::collections::{BTreeMap, HashSet};
@@ -166,6 +166,185 @@ impl<'a> Package<'a> {
     /// Whether the part has new content.
     pub fn is_changed(&self, part: &str) -> bool {
         self.changed.contains_key(part)
+    }
+
+    /// A large worksheet of the input, unchanged so far, is streamed rather than inflated whole:
+    /// its layout (one pass over it keeping only what is not cells). None for a small part, a
+    /// changed one, or one whose `sheetData` is empty.
+    pub fn sheet_layout(&mut self, part: &str) -> Result<Option<SheetLayout>, PatchError> {
+        if self.changed.contains_key(part)
+            || self.removed.contains(part)
+            || !self.present.contains(part)
+        {
+            return Ok(None);
+        }
+        let mut f = self
+            .archive
+            .by_name(part)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        if f.size() > MAX_PART_BYTES {
+            return Err(PatchError::Unsupported(format!(
+                "{part} is too large to edit"
+            )));
+        }
+        if f.size() < FAST_DEFLATE_BYTES as u64 {
+            return Ok(None);
+        }
+        let starts = xml::StartFinder::new("sheetData");
+        // The head, up to the end of the sheetData start tag.
+        let mut head = Vec::new();
+        let (bom, data_start, tag_end) = loop {
+            if read_some(&mut f, &mut head, part)? == 0 {
+                return Ok(None);
+            }
+            let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            // The text up to the last `<` (a tag may be cut off after it).
+            let upto = memchr::memrchr(b'<', &head).unwrap_or(0);
+            let text = match std::str::from_utf8(&head[bom..upto.max(bom)]) {
+                Ok(t) => t,
+                Err(e) => utf8(&head[bom..bom + e.valid_up_to()], part)?,
+            };
+            if let Some(p) = starts.find(text, 0) {
+                let Some(te) = xml::tag_end(text, p) else {
+                    continue;
+                };
+                if text.as_bytes()[te - 2] == b'/' {
+                    return Ok(None);
+                }
+                break (bom, bom + p, bom + te);
+            }
+        };
+        let _ = tag_end;
+        // The end of sheetData, reading on; then the tail.
+        const CLOSE: &[u8] = b"</sheetData>";
+        let mut win: Vec<u8> = head.split_off(data_start);
+        let mut win_at = data_start;
+        let data_end = loop {
+            if let Some(p) = memchr::memmem::find(&win, CLOSE) {
+                break win_at + p + CLOSE.len();
+            }
+            let keep = win.len().saturating_sub(CLOSE.len());
+            win.drain(..keep);
+            win_at += keep;
+            if read_some(&mut f, &mut win, part)? == 0 {
+                return Ok(None);
+            }
+        };
+        let mut tail = win.split_off(data_end - win_at);
+        f.read_to_end(&mut tail)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        let mut skeleton = String::with_capacity(head.len() + 12 + tail.len());
+        skeleton.push_str(utf8(&head[bom..], part)?);
+        skeleton.push_str("<sheetData/>");
+        skeleton.push_str(utf8(&tail, part)?);
+        Ok(Some(SheetLayout {
+            skeleton,
+            data_start,
+            data_end,
+        }))
+    }
+
+    /// Writes a large worksheet of the input as `skeleton` with its cells streamed from the input
+    /// through `rows`, deflated as it goes (sealed). Whether anything changed: when nothing
+    /// did, the part is left as it was.
+    pub fn stream_sheet(
+        &mut self,
+        part: &str,
+        layout: &SheetLayout,
+        skeleton: &str,
+        rows: &mut dyn RowStream,
+    ) -> Result<bool, PatchError> {
+        let werr = |e: zip::result::ZipError| PatchError::Write(e.to_string());
+        let ioerr = |e: std::io::Error| PatchError::Write(e.to_string());
+        let at = xml::find_start(skeleton, "sheetData", 0)
+            .filter(|p| skeleton[*p..].starts_with("<sheetData/>"))
+            .ok_or_else(|| PatchError::Unsupported("worksheet skeleton lost its cells".into()))?;
+        let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(false);
+        one.start_file(part, options).map_err(werr)?;
+        one.write_all(skeleton[..at].as_bytes()).map_err(ioerr)?;
+        let mut changed = skeleton != layout.skeleton;
+        {
+            let mut f = self
+                .archive
+                .by_name(part)
+                .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+            std::io::copy(
+                &mut (&mut f).take(layout.data_start as u64),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+            let mut data = (&mut f).take((layout.data_end - layout.data_start) as u64);
+            let mut win: Vec<u8> = Vec::with_capacity(2 * STREAM_CHUNK);
+            // Rows start after the sheetData start tag, in the first window.
+            let mut from: Option<usize> = None;
+            let mut done = false;
+            while !done {
+                done = read_some(&mut data, &mut win, part)? == 0;
+                let from_here = match from {
+                    Some(f) => f,
+                    None => {
+                        let upto = memchr::memchr(b'>', &win);
+                        match upto {
+                            Some(p) => {
+                                from = Some(p + 1);
+                                p + 1
+                            }
+                            None if done => {
+                                return Err(PatchError::Unsupported(format!(
+                                    "{part}: sheetData cut off"
+                                )))
+                            }
+                            None => continue,
+                        }
+                    }
+                };
+                let cut = if done {
+                    win.len()
+                        .checked_sub("</sheetData>".len())
+                        .filter(|c| *c >= from_here)
+                        .ok_or_else(|| {
+                            PatchError::Unsupported(format!("{part}: sheetData cut off"))
+                        })?
+                } else {
+                    match last_row_start(&win, from_here) {
+                        Some(c) if c > from_here => c,
+                        _ => continue,
+                    }
+                };
+                let text = utf8(&win[..cut], part)?;
+                let splices = rows.rows(text, from_here, cut)?;
+                changed |= !splices.is_empty();
+                let mut p = 0;
+                for s in &splices {
+                    one.write_all(&win[p..s.range.start]).map_err(ioerr)?;
+                    one.write_all(s.text.as_bytes()).map_err(ioerr)?;
+                    p = s.range.end;
+                }
+                one.write_all(&win[p..cut]).map_err(ioerr)?;
+                win.drain(..cut);
+                from = Some(0);
+            }
+            let tail_rows = rows.tail();
+            changed |= !tail_rows.is_empty();
+            one.write_all(tail_rows.as_bytes()).map_err(ioerr)?;
+            one.write_all(&win).map_err(ioerr)?;
+        }
+        if !changed {
+            return Ok(false);
+        }
+        one.write_all(skeleton[at + "<sheetData/>".len()..].as_bytes())
+            .map_err(ioerr)?;
+        let z = one.finish().map_err(werr)?.into_inner();
+        self.put(part, Part::Sealed(z));
+        Ok(true)
     }
 
     /// Whether the part's new content is final (see [`Self::seal`]).
@@ -399,6 +578,57 @@ impl<'a> Package<'a> {
         }
         Ok(out.finish().map_err(err)?.into_inner())
     }
+}
+
+/// Where the cells of a large worksheet sit in its inflated part, found without holding it
+/// whole ([`Package::sheet_layout`]).
+pub struct SheetLayout {
+    /// The worksheet without its cells, `<sheetData/>` in their place.
+    pub skeleton: String,
+    /// Byte offsets of the `sheetData` element in the inflated part (a BOM included).
+    data_start: usize,
+    data_end: usize,
+}
+
+/// Edits a worksheet's rows a stretch at a time as its part is streamed
+/// ([`Package::stream_sheet`]).
+pub trait RowStream {
+    /// Splices of `doc` for the rows starting in `doc[from..to]`.
+    fn rows(&mut self, doc: &str, from: usize, to: usize) -> Result<Vec<Splice>, PatchError>;
+    /// New rows after the last one.
+    fn tail(&mut self) -> String;
+}
+
+const STREAM_CHUNK: usize = 1 << 20;
+
+fn read_some(r: &mut impl Read, buf: &mut Vec<u8>, part: &str) -> Result<usize, PatchError> {
+    let at = buf.len();
+    buf.resize(at + STREAM_CHUNK, 0);
+    let n = loop {
+        match r.read(&mut buf[at..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(PatchError::NotAPackage(format!("{part}: {e}"))),
+        }
+    };
+    buf.truncate(at + n);
+    Ok(n)
+}
+
+fn utf8<'b>(bytes: &'b [u8], part: &str) -> Result<&'b str, PatchError> {
+    std::str::from_utf8(bytes).map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
+}
+
+/// The start of the last `<row` start tag in `win` past `from` whose name is complete.
+fn last_row_start(win: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::rfind_iter(win.get(from..)?, b"<row")
+        .map(|p| from + p)
+        .find(|p| {
+            matches!(
+                win.get(p + 4),
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>')
+            )
+        })
 }
 
 impl Part {

@@ -272,123 +272,170 @@ pub fn edit_cells(
         .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
     let sd = xml::element_at(doc, "sheetData", 0)
         .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
-    let col_styles = column_styles(&sheet.skeleton);
-    let col_style = |c: u32| {
-        col_styles
+    let mut editor = CellEditor::new(&sheet.skeleton, edits, restore, proposal_argb);
+    if sd.self_closing() {
+        let tail_rows = editor.tail_rows(styles);
+        if tail_rows.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(vec![Splice {
+            range: sd.start..sd.end,
+            text: format!("<sheetData>{tail_rows}</sheetData>"),
+        }]));
+    }
+    let inner_end = sd.end - "</sheetData>".len();
+    let mut splices = editor.edit_rows(doc, sd.tag_end, inner_end, styles)?;
+    let tail_rows = editor.tail_rows(styles);
+    if !tail_rows.is_empty() {
+        splices.push(Splice {
+            range: inner_end..inner_end,
+            text: tail_rows,
+        });
+    }
+    Ok((!splices.is_empty()).then_some(splices))
+}
+
+/// The rows of a `sheetData` edited in order, possibly a stretch at a time (a large sheet is
+/// edited as it is inflated): what is left to do is carried from one stretch to the next.
+pub struct CellEditor<'e> {
+    col_styles: Vec<(u32, u32, u32)>,
+    pending:
+        std::iter::Peekable<std::collections::btree_map::IntoIter<u32, Vec<(u32, &'e CellEdit)>>>,
+    next_row: u32,
+    restore: bool,
+    proposal_argb: Option<&'e str>,
+    row_starts: xml::StartFinder,
+    cell_starts: xml::StartFinder,
+}
+
+impl<'e> CellEditor<'e> {
+    /// `skeleton`: the worksheet without its cells (for the column styles of new cells).
+    pub fn new(
+        skeleton: &str,
+        edits: &'e BTreeMap<(u32, u32), CellEdit>,
+        restore: bool,
+        proposal_argb: Option<&'e str>,
+    ) -> Self {
+        let mut by_row: BTreeMap<u32, Vec<(u32, &CellEdit)>> = BTreeMap::new();
+        for ((r, c), e) in edits {
+            by_row.entry(*r).or_default().push((*c, e));
+        }
+        CellEditor {
+            col_styles: column_styles(skeleton),
+            pending: by_row.into_iter().peekable(),
+            next_row: 0,
+            restore,
+            proposal_argb,
+            row_starts: xml::StartFinder::new("row"),
+            cell_starts: xml::StartFinder::new("c"),
+        }
+    }
+
+    fn col_style(&self, c: u32) -> u32 {
+        self.col_styles
             .iter()
             .find(|(a, b, _)| *a <= c && c <= *b)
             .map_or(0, |(_, _, s)| *s)
-    };
-    let mut by_row: BTreeMap<u32, Vec<(u32, &CellEdit)>> = BTreeMap::new();
-    for ((r, c), e) in edits {
-        by_row.entry(*r).or_default().push((*c, e));
     }
-    let mut splices: Vec<Splice> = Vec::new();
-    let inner_end = if sd.self_closing() {
-        sd.end
-    } else {
-        sd.end - "</sheetData>".len()
-    };
-    let mut next_row = 0u32;
-    let mut pending = by_row.into_iter().peekable();
 
-    // A new row holding only daicho's cells.
-    let new_row = |r: u32, cells: &[(u32, &CellEdit)], styles: &mut Styles| {
+    /// A new row holding only daicho's cells.
+    fn new_row(&self, r: u32, cells: &[(u32, &CellEdit)], styles: &mut Styles) -> String {
         let mut s = format!("<row r=\"{}\">", r + 1);
         for (c, e) in cells {
-            s.push_str(&new_cell(r, *c, col_style(*c), e, styles));
+            s.push_str(&new_cell(r, *c, self.col_style(*c), e, styles));
         }
         s.push_str("</row>");
         s
-    };
+    }
 
-    let row_starts = xml::StartFinder::new("row");
-    let cell_starts = xml::StartFinder::new("c");
-    let mut scan = sd.tag_end;
-    while !sd.self_closing() {
-        let Some(start) = row_starts.find_before(doc, scan, inner_end) else {
-            break;
-        };
-        let Some(te) = xml::tag_end(doc, start).filter(|te| *te <= inner_end) else {
-            break;
-        };
-        let row_tag = &doc[start..te];
-        let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
-            Some(v) if v >= 1 => v - 1,
-            _ => next_row,
-        };
-        next_row = r + 1;
-        if !restore && pending.peek().is_none_or(|(pr, _)| *pr > r) {
-            // Nothing to insert before this row nor to change in it.
-            scan = te;
-            continue;
-        }
-        let Some(row) = xml::element_with(doc, &row_starts, start).filter(|s| s.end <= inner_end)
-        else {
-            break;
-        };
-        scan = row.end;
-        // New rows before this one.
-        let mut inserted_rows = String::new();
-        while let Some((pr, _)) = pending.peek() {
-            if *pr >= r {
+    /// The rows starting in `doc[from..to]` (each ending by `to`) edited: splices of `doc`.
+    pub fn edit_rows(
+        &mut self,
+        doc: &str,
+        from: usize,
+        to: usize,
+        styles: &mut Styles,
+    ) -> Result<Vec<Splice>, PatchError> {
+        let mut splices = Vec::new();
+        let mut scan = from;
+        while let Some(start) = self.row_starts.find_before(doc, scan, to) {
+            let Some(te) = xml::tag_end(doc, start).filter(|te| *te <= to) else {
                 break;
+            };
+            let row_tag = &doc[start..te];
+            let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
+                Some(v) if v >= 1 => v - 1,
+                _ => self.next_row,
+            };
+            self.next_row = r + 1;
+            if !self.restore && self.pending.peek().is_none_or(|(pr, _)| *pr > r) {
+                // Nothing to insert before this row nor to change in it.
+                scan = te;
+                continue;
             }
-            let (pr, cells) = pending.next().unwrap_or_default();
-            inserted_rows.push_str(&new_row(pr, &cells, styles));
-        }
-        let row_edits = match pending.peek() {
-            Some((pr, _)) if *pr == r => pending.next().map(|(_, c)| c).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let rewritten = edit_row(
-            doc,
-            row,
-            r,
-            &row_edits,
-            styles,
-            (restore, proposal_argb),
-            (&col_style, &cell_starts),
-        )?;
-        if inserted_rows.is_empty() && rewritten.is_none() {
-            continue;
-        }
-        let mut text = inserted_rows;
-        match rewritten {
-            Some(x) => text.push_str(&x),
-            None => {
-                // Rows that relied on implicit numbering need their number once one is inserted.
-                if xml::attr(row_tag, "r").is_none() {
-                    text.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
-                    text.push_str(&doc[row.tag_end..row.end]);
-                } else {
-                    text.push_str(&doc[row.start..row.end]);
+            let Some(row) = xml::element_with(doc, &self.row_starts, start).filter(|s| s.end <= to)
+            else {
+                break;
+            };
+            scan = row.end;
+            // New rows before this one.
+            let mut inserted_rows = String::new();
+            while let Some((pr, _)) = self.pending.peek() {
+                if *pr >= r {
+                    break;
+                }
+                let (pr, cells) = self.pending.next().unwrap_or_default();
+                inserted_rows.push_str(&self.new_row(pr, &cells, styles));
+            }
+            let row_edits = match self.pending.peek() {
+                Some((pr, _)) if *pr == r => {
+                    self.pending.next().map(|(_, c)| c).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            let col_style = |c: u32| self.col_style(c);
+            let rewritten = edit_row(
+                doc,
+                row,
+                r,
+                &row_edits,
+                styles,
+                (self.restore, self.proposal_argb),
+                (&col_style, &self.cell_starts),
+            )?;
+            if inserted_rows.is_empty() && rewritten.is_none() {
+                continue;
+            }
+            let mut text = inserted_rows;
+            match rewritten {
+                Some(x) => text.push_str(&x),
+                None => {
+                    // Rows that relied on implicit numbering need their number once one is
+                    // inserted.
+                    if xml::attr(row_tag, "r").is_none() {
+                        text.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
+                        text.push_str(&doc[row.tag_end..row.end]);
+                    } else {
+                        text.push_str(&doc[row.start..row.end]);
+                    }
                 }
             }
-        }
-        splices.push(Splice {
-            range: row.start..row.end,
-            text,
-        });
-    }
-    let mut tail_rows = String::new();
-    for (pr, cells) in pending {
-        tail_rows.push_str(&new_row(pr, &cells, styles));
-    }
-    if !tail_rows.is_empty() {
-        if sd.self_closing() {
             splices.push(Splice {
-                range: sd.start..sd.end,
-                text: format!("<sheetData>{tail_rows}</sheetData>"),
-            });
-        } else {
-            splices.push(Splice {
-                range: inner_end..inner_end,
-                text: tail_rows,
+                range: row.start..row.end,
+                text,
             });
         }
+        Ok(splices)
     }
-    Ok((!splices.is_empty()).then_some(splices))
+
+    /// The rows after the last one of the sheet that get marks (new rows).
+    pub fn tail_rows(&mut self, styles: &mut Styles) -> String {
+        let mut tail_rows = String::new();
+        while let Some((pr, cells)) = self.pending.next() {
+            tail_rows.push_str(&self.new_row(pr, &cells, styles));
+        }
+        tail_rows
+    }
 }
 
 fn new_cell(r: u32, c: u32, base_style: u32, e: &CellEdit, styles: &mut Styles) -> String {
