@@ -75,8 +75,10 @@ pub fn transplant(
             .find(|r| r.id == sheet.rel_id)
             .ok_or_else(|| PatchError::MissingPart(format!("added sheet {}", sheet.name)))?;
         let src_part = package::resolve(src_wb_path, &rel.target);
-        let doc = src.read_text(&src_part)?;
-        let doc = rewrite_cells(&doc, &map, &shared)?;
+        let doc = {
+            let source = src.read_text(&src_part)?;
+            rewrite_cells(&source, &map, &shared)?
+        };
         let mut sheet_xml = super::sheet::SheetXml::split(doc);
         if let Some(skeleton) = super::sheet::clear_tab_selected(&sheet_xml.skeleton) {
             sheet_xml.skeleton = skeleton;
@@ -173,7 +175,9 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
             .and_then(|i| map.xfs.get(i))
             .map_or_else(|| v.to_string(), |x| x.to_string())
     };
-    let mut out = String::with_capacity(doc.len() + doc.len() / 2);
+    // Room for the inlined strings, counted first: the summary's sheet doubles in size, and
+    // growing a 10 MB string by doubling would hold twice that at once.
+    let mut out = String::with_capacity(doc.len() + inlined_growth(doc, shared) + 4096);
     let mut at = 0;
     // Column styles.
     if let Some(cols) = xml::find_element(doc, "cols", 0) {
@@ -249,6 +253,32 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
     }
     out.push_str(&doc[at..]);
     Ok(out)
+}
+
+/// About how many bytes inlining the shared strings adds to `doc`: each `t="s"` cell's string
+/// and the attribute and tags around it, and each cell's remapped format.
+fn inlined_growth(doc: &str, shared: &[String]) -> usize {
+    let (cells, values) = (xml::StartFinder::new("c"), xml::StartFinder::new("v"));
+    let Some(sd) = xml::find_element(doc, "sheetData", 0) else {
+        return 0;
+    };
+    let mut growth = 0;
+    for c in xml::elements_with(doc, &cells, sd.tag_end, sd.end) {
+        // A remapped (longer) or added ` s="…"`.
+        growth += 8;
+        if xml::attr(&doc[c.start..c.tag_end], "t").as_deref() != Some("s") {
+            continue;
+        }
+        let inner = c.inner(doc);
+        let si = values
+            .find(inner, 0)
+            .and_then(|v| xml::element_with(inner, &values, v))
+            .and_then(|v| v.inner(inner).trim().parse::<usize>().ok())
+            .and_then(|i| shared.get(i));
+        // ` s="…"` and `inlineStr` for `s`, `<is></is></c>` for `<v>…</v></c>`.
+        growth += si.map_or(0, String::len) + 32;
+    }
+    growth
 }
 
 /// A VML drawing moved to shape-id block `block`.
