@@ -363,6 +363,9 @@ impl<'a> Patcher<'a> {
         if let Some(splices) = spliced {
             sheet_xml.splices = splices;
             changed = true;
+            if let Some(d) = sheet::widen_dimension(&sheet_xml.skeleton, edits.keys().copied()) {
+                sheet_xml.skeleton = d;
+            }
         }
 
         let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
@@ -432,6 +435,9 @@ impl<'a> Patcher<'a> {
         }
         let edits = cell_edits(marks);
         let proposal = proposal_fill.map(argb);
+        if let Some(d) = sheet::widen_dimension(&skeleton, edits.keys().copied()) {
+            skeleton = d;
+        }
         let editing = !edits.is_empty() || restore;
         if !editing && skeleton == layout.skeleton {
             return Ok(());

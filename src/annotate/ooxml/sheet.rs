@@ -119,6 +119,44 @@ pub fn legacy_drawing_id(doc: &str) -> Option<String> {
         .and_then(|(_, s)| xml::attr(&doc[s.start..s.tag_end], "r:id"))
 }
 
+/// The worksheet's `<dimension>` widened to cover `cells` (0-based), None when it already did
+/// (or the sheet has none, or its range is not understood). The dimension is the used range
+/// Excel reports; a mark on a new cell beyond it would otherwise lie outside it.
+pub fn widen_dimension(skeleton: &str, cells: impl Iterator<Item = (u32, u32)>) -> Option<String> {
+    let (_, children) = xml::children_of_root(skeleton)?;
+    let span = children
+        .iter()
+        .find(|(n, _)| n == "dimension")
+        .map(|(_, s)| *s)?;
+    let tag = &skeleton[span.start..span.tag_end];
+    let range = xml::attr(tag, "ref")?;
+    let (a, b) = range.split_once(':').unwrap_or((&range, &range));
+    let (mut r0, mut c0) = xml::parse_ref(a)?;
+    let (mut r1, mut c1) = xml::parse_ref(b)?;
+    let before = (r0, c0, r1, c1);
+    for (r, c) in cells {
+        r0 = r0.min(r);
+        c0 = c0.min(c);
+        r1 = r1.max(r);
+        c1 = c1.max(c);
+    }
+    if (r0, c0, r1, c1) == before {
+        return None;
+    }
+    let new_ref = if (r0, c0) == (r1, c1) {
+        xml::cell_ref(r0, c0)
+    } else {
+        format!("{}:{}", xml::cell_ref(r0, c0), xml::cell_ref(r1, c1))
+    };
+    let new_tag = xml::set_attr(tag, "ref", &new_ref);
+    Some(format!(
+        "{}{}{}",
+        &skeleton[..span.start],
+        new_tag,
+        &skeleton[span.tag_end..]
+    ))
+}
+
 /// Clears `tabSelected` on every sheet view (None when none was set).
 pub fn clear_tab_selected(doc: &str) -> Option<String> {
     let views = xml::find_element(doc, "sheetViews", 0)?;

@@ -607,3 +607,23 @@ fn a_large_sheet_streamed_comes_out_as_edited_in_memory() {
     let again = patch_with(&streamed, &plan2, true).unwrap();
     same_parts(&again, &patch_with(&streamed, &plan2, false).unwrap());
 }
+
+/// A mark on a new cell beyond the used range widens `<dimension>`; one inside leaves it.
+#[test]
+fn the_dimension_covers_new_marked_cells() {
+    let doc = r#"<worksheet xmlns="x"><dimension ref="A1:C4"/><sheetData/></worksheet>"#;
+    assert_eq!(
+        sheet::widen_dimension(doc, [(1, 1), (9, 3)].into_iter()).as_deref(),
+        Some(r#"<worksheet xmlns="x"><dimension ref="A1:D10"/><sheetData/></worksheet>"#)
+    );
+    assert_eq!(sheet::widen_dimension(doc, [(2, 2)].into_iter()), None);
+    let one = r#"<worksheet><dimension ref="B2"/><sheetData/></worksheet>"#;
+    assert_eq!(
+        sheet::widen_dimension(one, [(0, 0)].into_iter()).as_deref(),
+        Some(r#"<worksheet><dimension ref="A1:B2"/><sheetData/></worksheet>"#)
+    );
+    // first_plan marks E3 and D10 beyond the user's A1:C4.
+    let out = patch(&user_workbook(), &first_plan()).unwrap();
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<dimension ref=\"A1:E10\"/>"), "{sheet}");
+}
