@@ -193,7 +193,7 @@ impl<'a> Package<'a> {
         let starts = xml::StartFinder::new("sheetData");
         // The head, up to the end of the sheetData start tag.
         let mut head = Vec::new();
-        let (bom, data_start, tag_end) = loop {
+        let (bom, data_start) = loop {
             if read_some(&mut f, &mut head, part)? == 0 {
                 return Ok(None);
             }
@@ -215,10 +215,9 @@ impl<'a> Package<'a> {
                 if text.as_bytes()[te - 2] == b'/' {
                     return Ok(None);
                 }
-                break (bom, bom + p, bom + te);
+                break (bom, bom + p);
             }
         };
-        let _ = tag_end;
         // The end of sheetData, reading on; then the tail.
         const CLOSE: &[u8] = b"</sheetData>";
         let mut win: Vec<u8> = head.split_off(data_start);
@@ -269,7 +268,7 @@ impl<'a> Package<'a> {
             .compression_level(Some(1))
             .large_file(false);
         one.start_file(part, options).map_err(werr)?;
-        one.write_all(skeleton[..at].as_bytes()).map_err(ioerr)?;
+        one.write_all(&skeleton.as_bytes()[..at]).map_err(ioerr)?;
         let mut changed = skeleton != layout.skeleton;
         {
             let mut f = self
@@ -340,7 +339,7 @@ impl<'a> Package<'a> {
         if !changed {
             return Ok(false);
         }
-        one.write_all(skeleton[at + "<sheetData/>".len()..].as_bytes())
+        one.write_all(&skeleton.as_bytes()[at + "<sheetData/>".len()..])
             .map_err(ioerr)?;
         let z = one.finish().map_err(werr)?.into_inner();
         self.put(part, Part::Sealed(z));
