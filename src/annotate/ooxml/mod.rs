@@ -642,6 +642,16 @@ impl<'a> Patcher<'a> {
                 continue;
             }
             let was_changed = self.pkg.is_changed(&part);
+            // A large sheet without marks: its selection cleared as it streams, not inflated.
+            if !was_changed && self.stream_large {
+                if let Some(layout) = self.pkg.sheet_layout(&part)? {
+                    if let Some(d) = sheet::clear_tab_selected(&layout.skeleton) {
+                        self.pkg
+                            .stream_sheet(&part, &layout, &d, &mut package::SameRows)?;
+                    }
+                    continue;
+                }
+            }
             let mut sheet_xml = self.pkg.take_sheet(&part)?;
             match sheet::clear_tab_selected(&sheet_xml.skeleton) {
                 Some(d) => sheet_xml.skeleton = d,

@@ -601,6 +601,18 @@ pub trait RowStream {
     fn tail(&mut self) -> String;
 }
 
+/// Rows streamed as they are.
+pub struct SameRows;
+
+impl RowStream for SameRows {
+    fn rows(&mut self, _: &str, _: usize, _: usize) -> Result<Vec<Splice>, PatchError> {
+        Ok(Vec::new())
+    }
+    fn tail(&mut self) -> String {
+        String::new()
+    }
+}
+
 const STREAM_CHUNK: usize = 1 << 20;
 
 fn read_some(r: &mut impl Read, buf: &mut Vec<u8>, part: &str) -> Result<usize, PatchError> {

@@ -551,6 +551,13 @@ fn a_drawing_without_notes_gets_note_shapes_added_not_replaced() {
 #[test]
 fn a_large_sheet_streamed_comes_out_as_edited_in_memory() {
     let mut book = Workbook::new();
+    // A large sheet without marks, selected: its selection is cleared as it streams.
+    let kept = book.add_worksheet();
+    kept.set_name("控え").unwrap();
+    for r in 0..30_000u32 {
+        kept.write(r, 0, format!("控え{r:06} 本館1階 外来受付"))
+            .unwrap();
+    }
     let ws = book.add_worksheet();
     ws.set_name("台帳").unwrap();
     for r in 0..30_000u32 {
@@ -562,6 +569,8 @@ fn a_large_sheet_streamed_comes_out_as_edited_in_memory() {
     }
     let input = book.save_to_buffer().unwrap();
     assert!(part(&input, "xl/worksheets/sheet1.xml").len() > 1 << 20);
+    assert!(part(&input, "xl/worksheets/sheet1.xml").contains("tabSelected=\"1\""));
+    assert!(part(&input, "xl/worksheets/sheet2.xml").len() > 1 << 20);
     let mut cells = Vec::new();
     for r in (5..30_000).step_by(97) {
         cells.push(mark(r, 0, "FFFFC7CE", (r % 2 == 0).then_some("【エラー】")));
@@ -594,7 +603,8 @@ fn a_large_sheet_streamed_comes_out_as_edited_in_memory() {
     let streamed = patch_with(&input, &plan, true).unwrap();
     let in_memory = patch_with(&input, &plan, false).unwrap();
     same_parts(&streamed, &in_memory);
-    assert!(part(&streamed, "xl/worksheets/sheet1.xml").contains("<row r=\"40001\">"));
+    assert!(part(&streamed, "xl/worksheets/sheet2.xml").contains("<row r=\"40001\">"));
+    assert!(!part(&streamed, "xl/worksheets/sheet1.xml").contains("tabSelected"));
     // A second run on the copy: the first run's marks restored on every cell.
     let plan2 = PatchPlan {
         marks: vec![SheetMarks {
