@@ -186,7 +186,9 @@ fn render_daicho_sheets(
     own_checklist: bool,
 ) -> Result<Vec<AddedSheet>, InPlaceError> {
     let styles = Styles::new();
+    // Both books are unzipped again at once to be transplanted: the fastest deflate will do.
     let mut summary_book = rust_xlsxwriter::Workbook::new();
+    summary_book.set_zip_compression_level(1);
     summary_book.set_default_format(&styles::base(), 20, 64)?;
     {
         let ws = summary_book.add_worksheet();
@@ -203,6 +205,7 @@ fn render_daicho_sheets(
         active: true,
     }];
     let mut checklist_book = rust_xlsxwriter::Workbook::new();
+    checklist_book.set_zip_compression_level(1);
     checklist_book.set_default_format(&styles::base(), 20, 64)?;
     if !own_checklist {
         crate::checklist::render::render_for(&mut checklist_book, &analysis.checklist)?;

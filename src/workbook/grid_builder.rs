@@ -107,7 +107,17 @@ impl<'a> GridBuilder<'a> {
             }
             Some(last) if last.index > cell.row => self.switch_to_unsorted(cell),
             _ => {
-                let mut row = Row::new(cell.row, Vec::new());
+                // A ledger's rows are alike: room for as many cells as the row before, and that
+                // row's spare room given back. Growing by doubling left 16 slots of 40 bytes
+                // for a 12-cell row (64 MB for 100k rows where 48 MB are used).
+                let room = match self.rows.last_mut() {
+                    Some(last) => {
+                        last.cells.shrink_to_fit();
+                        last.cells.len()
+                    }
+                    None => 0,
+                };
+                let mut row = Row::new(cell.row, Vec::with_capacity(room.max(1)));
                 row.push(cell);
                 self.rows.push(row);
             }
@@ -138,10 +148,16 @@ impl<'a> GridBuilder<'a> {
         self.unsorted = Some(cells);
     }
 
-    pub(super) fn finish(self) -> Grid {
+    pub(super) fn finish(mut self) -> Grid {
         match self.unsorted {
             Some(cells) => Grid::from_cells_in(cells),
-            None => Grid { rows: self.rows },
+            None => {
+                if let Some(last) = self.rows.last_mut() {
+                    last.cells.shrink_to_fit();
+                }
+                self.rows.shrink_to_fit();
+                Grid { rows: self.rows }
+            }
         }
     }
 }

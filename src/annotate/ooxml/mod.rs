@@ -127,11 +127,21 @@ fn office_document(pkg: &mut Package<'_>) -> Result<String, PatchError> {
 /// sheets transplanted in, the active sheet selected, and the workbook, app and styles parts
 /// rewritten where they changed.
 pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
+    patch_with(input, plan, true)
+}
+
+/// [`patch`]; `stream_large`: a large worksheet is streamed (else inflated whole, which tests
+/// compare the streamed result with).
+fn patch_with(input: &[u8], plan: &PatchPlan, stream_large: bool) -> Result<Vec<u8>, PatchError> {
     let mut p = Patcher::open(input)?;
+    p.stream_large = stream_large;
     p.check_marked_sheets_exist(plan)?;
     p.next_vml_block = p.first_free_vml_block()?;
     let removed_any = p.remove_sheets(&plan.remove_sheets)?;
-    p.mark_sheets(plan)?;
+    // Whether an added sheet will be the one selected (then every other sheet's selection is
+    // cleared; a marked sheet is cleared while it is patched, and sealed).
+    let selects_added = plan.added_sheets.iter().any(|a| a.active);
+    p.mark_sheets(plan, selects_added)?;
     let (active, active_part) = p.add_sheets(&plan.added_sheets)?;
     if let Some(part) = &active_part {
         p.select_only(part)?;
@@ -149,6 +159,8 @@ struct Patcher<'a> {
     styles: styles::Styles,
     /// Shape-id blocks of new VML drawings come after every block in use.
     next_vml_block: u32,
+    /// Large worksheets are streamed, not inflated whole.
+    stream_large: bool,
 }
 
 /// A sheet's comments part and VML drawing as they are, and their paths (None: to be created).
@@ -194,6 +206,7 @@ impl<'a> Patcher<'a> {
             styles_path,
             styles,
             next_vml_block: 1,
+            stream_large: true,
         })
     }
 
@@ -270,7 +283,7 @@ impl<'a> Patcher<'a> {
     }
 
     /// Step 2: marks on the user's sheets, and earlier marks taken off, sheet by sheet.
-    fn mark_sheets(&mut self, plan: &PatchPlan) -> Result<(), PatchError> {
+    fn mark_sheets(&mut self, plan: &PatchPlan, clear_selection: bool) -> Result<(), PatchError> {
         let restore = self.styles.has_daicho_marks();
         let mut marks_by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), &CellMark>> = BTreeMap::new();
         for m in &plan.marks {
@@ -298,7 +311,12 @@ impl<'a> Patcher<'a> {
                 }
                 continue;
             }
-            self.mark_sheet(&part, marks, restore, plan.proposal_fill.as_deref())?;
+            self.mark_sheet(
+                &part,
+                marks,
+                (restore, clear_selection),
+                plan.proposal_fill.as_deref(),
+            )?;
         }
         Ok(())
     }
@@ -308,7 +326,7 @@ impl<'a> Patcher<'a> {
         &mut self,
         part: &str,
         marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
-        restore: bool,
+        (restore, clear_selection): (bool, bool),
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
         let rels = self.pkg.rels(part)?;
@@ -325,12 +343,30 @@ impl<'a> Patcher<'a> {
         if marks.is_none() && !restore && !has_daicho_notes {
             return Ok(());
         }
-        let doc = self.pkg.read_text(part)?;
-        sheet::check(&doc)?;
+        if clear_selection && self.stream_large {
+            if let Some(layout) = self.pkg.sheet_layout(part)? {
+                return self.mark_large_sheet(part, layout, marks, restore, proposal_fill);
+            }
+        }
+        let mut sheet_xml = self.pkg.take_sheet(part)?;
+        sheet::check(&sheet_xml.skeleton)?;
         let edits = cell_edits(marks);
         let proposal = proposal_fill.map(argb);
-        let doc_out =
-            sheet::edit_cells(&doc, &edits, &mut self.styles, restore, proposal.as_deref())?;
+        let spliced = sheet::edit_cells(
+            &sheet_xml,
+            &edits,
+            &mut self.styles,
+            restore,
+            proposal.as_deref(),
+        )?;
+        let mut changed = false;
+        if let Some(splices) = spliced {
+            sheet_xml.splices = splices;
+            changed = true;
+            if let Some(d) = sheet::widen_dimension(&sheet_xml.skeleton, edits.keys().copied()) {
+                sheet_xml.skeleton = d;
+            }
+        }
 
         let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
         let notes: Vec<(u32, u32, &str)> = marks
@@ -339,19 +375,102 @@ impl<'a> Patcher<'a> {
             .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
             .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
             .collect();
-        if notes.is_empty() && !has_daicho_notes {
-            if let Some(d) = doc_out {
-                self.pkg.write(part, d.into_bytes());
+        if !notes.is_empty() || has_daicho_notes {
+            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
+            let parts = self.note_parts(part, &rels, &sheet_xml.skeleton, comments_path)?;
+            changed |= self.write_notes(part, parts, &notes, &mut sheet_xml.skeleton)?;
+        }
+        if changed {
+            if clear_selection {
+                if let Some(d) = sheet::clear_tab_selected(&sheet_xml.skeleton) {
+                    sheet_xml.skeleton = d;
+                }
             }
+            self.pkg.write_sheet(part, sheet_xml);
+            if clear_selection {
+                self.pkg.seal(part)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::mark_sheet`] for a large worksheet, never inflated whole: its notes first (they
+    /// need only the skeleton), its selection cleared, then its rows edited as the part is
+    /// streamed into the new package. The result is the same as editing it in memory.
+    fn mark_large_sheet(
+        &mut self,
+        part: &str,
+        layout: package::SheetLayout,
+        marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
+        restore: bool,
+        proposal_fill: Option<&str>,
+    ) -> Result<(), PatchError> {
+        let rels = self.pkg.rels(part)?;
+        let comments_rel = rels
+            .iter()
+            .find(|r| r.kind == package::REL_COMMENTS && !r.external);
+        let has_daicho_notes = match comments_rel {
+            Some(r) => {
+                let p = package::resolve(part, &r.target);
+                self.pkg.exists(&p) && self.pkg.read_text(&p)?.contains(NOTE_DELIMITER)
+            }
+            None => false,
+        };
+        let mut skeleton = layout.skeleton.clone();
+        sheet::check(&skeleton)?;
+        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
+        let notes: Vec<(u32, u32, &str)> = marks
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
+            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
+            .collect();
+        if !notes.is_empty() || has_daicho_notes {
+            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
+            let parts = self.note_parts(part, &rels, &skeleton, comments_path)?;
+            self.write_notes(part, parts, &notes, &mut skeleton)?;
+        }
+        if let Some(d) = sheet::clear_tab_selected(&skeleton) {
+            skeleton = d;
+        }
+        let edits = cell_edits(marks);
+        let proposal = proposal_fill.map(argb);
+        if let Some(d) = sheet::widen_dimension(&skeleton, edits.keys().copied()) {
+            skeleton = d;
+        }
+        let editing = !edits.is_empty() || restore;
+        if !editing && skeleton == layout.skeleton {
             return Ok(());
         }
-        let current = doc_out.clone().unwrap_or_else(|| doc.clone());
-        let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
-        let parts = self.note_parts(part, &rels, &current, comments_path)?;
-        let doc_out = self.write_notes(part, parts, &notes, current, doc_out.is_some())?;
-        if let Some(d) = doc_out {
-            self.pkg.write(part, d.into_bytes());
+        struct Rows<'s, 'e> {
+            editor: Option<sheet::CellEditor<'e>>,
+            styles: &'s mut styles::Styles,
         }
+        impl package::RowStream for Rows<'_, '_> {
+            fn rows(
+                &mut self,
+                doc: &str,
+                from: usize,
+                to: usize,
+            ) -> Result<Vec<sheet::Splice>, PatchError> {
+                match self.editor.as_mut() {
+                    Some(e) => e.edit_rows(doc, from, to, self.styles),
+                    None => Ok(Vec::new()),
+                }
+            }
+            fn tail(&mut self) -> String {
+                match self.editor.as_mut() {
+                    Some(e) => e.tail_rows(self.styles),
+                    None => String::new(),
+                }
+            }
+        }
+        let mut rows = Rows {
+            editor: editing
+                .then(|| sheet::CellEditor::new(&skeleton, &edits, restore, proposal.as_deref())),
+            styles: &mut self.styles,
+        };
+        self.pkg.stream_sheet(part, &layout, &skeleton, &mut rows)?;
         Ok(())
     }
 
@@ -385,16 +504,16 @@ impl<'a> Patcher<'a> {
     }
 
     /// daicho's earlier notes replaced by `notes` (beside the user's own), the comments part and
-    /// the drawing written (created with their relationships where the sheet had none). The
-    /// sheet's XML when it changed (`sheet_changed`: it already had, by its fills).
+    /// the drawing written (created with their relationships where the sheet had none). Whether
+    /// the sheet's `skeleton` changed (a `<legacyDrawing>` added).
     fn write_notes(
         &mut self,
         part: &str,
         parts: NoteParts,
         notes: &[(u32, u32, &str)],
-        mut sheet_doc: String,
-        mut sheet_changed: bool,
-    ) -> Result<Option<String>, PatchError> {
+        skeleton: &mut String,
+    ) -> Result<bool, PatchError> {
+        let mut sheet_changed = false;
         let NoteParts {
             comments_path,
             comments: mut cm,
@@ -451,9 +570,9 @@ impl<'a> Patcher<'a> {
                         )?;
                         self.pkg
                             .ensure_content_type(None, Some("vml"), package::CT_VML)?;
-                        sheet_doc = ensure_r_namespace(&sheet_doc);
-                        sheet_doc = sheet::insert_child(
-                            &sheet_doc,
+                        let with_ns = ensure_r_namespace(skeleton);
+                        *skeleton = sheet::insert_child(
+                            &with_ns,
                             "legacyDrawing",
                             &format!("<legacyDrawing r:id=\"{id}\"/>"),
                         )?;
@@ -464,7 +583,7 @@ impl<'a> Patcher<'a> {
                 self.pkg.write(&p, text.into_bytes());
             }
         }
-        Ok(sheet_changed.then_some(sheet_doc))
+        Ok(sheet_changed)
     }
 
     /// Step 3: daicho's sheets come in. The index of the sheet to show first and its part.
@@ -518,18 +637,33 @@ impl<'a> Patcher<'a> {
             if kind != package::REL_WORKSHEET && kind != "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" {
                 continue;
             }
-            if !self.pkg.exists(&part) {
+            // A sealed sheet was marked, and its selection cleared then.
+            if !self.pkg.exists(&part) || self.pkg.is_sealed(&part) {
                 continue;
             }
-            let doc = self.pkg.read_text(&part)?;
-            if let Some(d) = sheet::clear_tab_selected(&doc) {
-                self.pkg.write(&part, d.into_bytes());
+            let was_changed = self.pkg.is_changed(&part);
+            // A large sheet without marks: its selection cleared as it streams, not inflated.
+            if !was_changed && self.stream_large {
+                if let Some(layout) = self.pkg.sheet_layout(&part)? {
+                    if let Some(d) = sheet::clear_tab_selected(&layout.skeleton) {
+                        self.pkg
+                            .stream_sheet(&part, &layout, &d, &mut package::SameRows)?;
+                    }
+                    continue;
+                }
             }
+            let mut sheet_xml = self.pkg.take_sheet(&part)?;
+            match sheet::clear_tab_selected(&sheet_xml.skeleton) {
+                Some(d) => sheet_xml.skeleton = d,
+                None if !was_changed => continue,
+                None => {}
+            }
+            self.pkg.write_sheet(&part, sheet_xml);
         }
-        let doc = self.pkg.read_text(active_part)?;
-        self.pkg
-            .write(active_part, sheet::set_tab_selected(&doc).into_bytes());
-        Ok(())
+        let mut sheet_xml = self.pkg.take_sheet(active_part)?;
+        sheet_xml.skeleton = sheet::set_tab_selected(&sheet_xml.skeleton);
+        self.pkg.write_sheet(active_part, sheet_xml);
+        self.pkg.seal(active_part)
     }
 
     /// The names of the worksheets (not chart sheets), in order, for docProps/app.xml.

@@ -1,6 +1,7 @@
 //! The zip package: which entries exist, reading a part, replacing, adding and removing parts,
 //! content types and relationships, and writing the result with every untouched entry copied raw.
 
+use super::sheet::{SheetXml, Splice};
 use super::xml;
 use super::PatchError;
 use std::collections::{BTreeMap, HashSet};
@@ -41,13 +42,30 @@ pub struct Rel {
     pub external: bool,
 }
 
+/// The new content of a part: bytes, or a worksheet kept split ([`SheetXml`]) so that its cells
+/// are never copied whole.
+enum Part {
+    Bytes(Vec<u8>),
+    Sheet(SheetXml),
+    /// Final content already deflated: a one-entry zip holding the part, copied raw into the
+    /// package (a large worksheet is not kept inflated while the rest is patched).
+    Sealed(Vec<u8>),
+}
+
+/// Parts at least this large are deflated at a fast level: a large worksheet compresses almost
+/// as well at level 1, in a third of the time (Excel reads any deflate level).
+const FAST_DEFLATE_BYTES: usize = 1 << 20;
+/// zlib-rs's level 1 is its "quick" strategy: 9.3 MB for the 44 MB sheet of a 100k-row ledger
+/// (level 6: 5.3 MB), a file twice the input's size; level 2 keeps it near the input's.
+const FAST_DEFLATE_LEVEL: i64 = 2;
+
 pub struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Entry names in the input's order.
     names: Vec<String>,
     present: HashSet<String>,
     /// Parts whose content replaces (or adds to) the input's.
-    changed: BTreeMap<String, Vec<u8>>,
+    changed: BTreeMap<String, Part>,
     /// New parts, in the order they were added (written after the input's entries).
     added: Vec<String>,
     removed: HashSet<String>,
@@ -89,8 +107,21 @@ impl<'a> Package<'a> {
 
     /// The current bytes of a part (changed or original).
     pub fn read(&mut self, part: &str) -> Result<Vec<u8>, PatchError> {
-        if let Some(b) = self.changed.get(part) {
-            return Ok(b.clone());
+        match self.changed.get(part) {
+            Some(Part::Bytes(b)) => return Ok(b.clone()),
+            Some(Part::Sheet(s)) => return Ok(s.to_text().into_bytes()),
+            Some(Part::Sealed(z)) => {
+                let mut one = ZipArchive::new(Cursor::new(z.as_slice()))
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                let mut f = one
+                    .by_index(0)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                let mut out = Vec::new();
+                f.read_to_end(&mut out)
+                    .map_err(|e| PatchError::Write(e.to_string()))?;
+                return Ok(out);
+            }
+            None => {}
         }
         if self.removed.contains(part) || !self.present.contains(part) {
             return Err(PatchError::MissingPart(part.to_string()));
@@ -111,20 +142,251 @@ impl<'a> Package<'a> {
     }
 
     pub fn read_text(&mut self, part: &str) -> Result<String, PatchError> {
-        let bytes = self.read(part)?;
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(&bytes);
-        String::from_utf8(bytes.to_vec())
+        let mut bytes = self.read(part)?;
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        String::from_utf8(bytes)
             .map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
     }
 
     pub fn write(&mut self, part: &str, bytes: Vec<u8>) {
+        self.put(part, Part::Bytes(bytes));
+    }
+
+    /// A worksheet to edit: as written before, or read and split.
+    pub fn take_sheet(&mut self, part: &str) -> Result<SheetXml, PatchError> {
+        match self.changed.remove(part) {
+            Some(Part::Sheet(s)) => return Ok(s),
+            Some(bytes) => {
+                self.changed.insert(part.to_string(), bytes);
+            }
+            None => {}
+        }
+        Ok(SheetXml::split(self.read_text(part)?))
+    }
+
+    /// Whether the part has new content.
+    pub fn is_changed(&self, part: &str) -> bool {
+        self.changed.contains_key(part)
+    }
+
+    /// A large worksheet of the input, unchanged so far, is streamed rather than inflated whole:
+    /// its layout (one pass over it keeping only what is not cells). None for a small part, a
+    /// changed one, or one whose `sheetData` is empty.
+    pub fn sheet_layout(&mut self, part: &str) -> Result<Option<SheetLayout>, PatchError> {
+        if self.changed.contains_key(part)
+            || self.removed.contains(part)
+            || !self.present.contains(part)
+        {
+            return Ok(None);
+        }
+        let mut f = self
+            .archive
+            .by_name(part)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        if f.size() > MAX_PART_BYTES {
+            return Err(PatchError::Unsupported(format!(
+                "{part} is too large to edit"
+            )));
+        }
+        if f.size() < FAST_DEFLATE_BYTES as u64 {
+            return Ok(None);
+        }
+        let starts = xml::StartFinder::new("sheetData");
+        // The head, up to the end of the sheetData start tag.
+        let mut head = Vec::new();
+        let (bom, data_start) = loop {
+            if read_some(&mut f, &mut head, part)? == 0 {
+                return Ok(None);
+            }
+            let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            // The text up to the last `<` (a tag may be cut off after it).
+            let upto = memchr::memrchr(b'<', &head).unwrap_or(0);
+            let text = match std::str::from_utf8(&head[bom..upto.max(bom)]) {
+                Ok(t) => t,
+                Err(e) => utf8(&head[bom..bom + e.valid_up_to()], part)?,
+            };
+            if let Some(p) = starts.find(text, 0) {
+                let Some(te) = xml::tag_end(text, p) else {
+                    continue;
+                };
+                if text.as_bytes()[te - 2] == b'/' {
+                    return Ok(None);
+                }
+                break (bom, bom + p);
+            }
+        };
+        // The end of sheetData, reading on; then the tail.
+        const CLOSE: &[u8] = b"</sheetData>";
+        let mut win: Vec<u8> = head.split_off(data_start);
+        let mut win_at = data_start;
+        let data_end = loop {
+            if let Some(p) = memchr::memmem::find(&win, CLOSE) {
+                break win_at + p + CLOSE.len();
+            }
+            let keep = win.len().saturating_sub(CLOSE.len());
+            win.drain(..keep);
+            win_at += keep;
+            if read_some(&mut f, &mut win, part)? == 0 {
+                return Ok(None);
+            }
+        };
+        let mut tail = win.split_off(data_end - win_at);
+        f.read_to_end(&mut tail)
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+        let mut skeleton = String::with_capacity(head.len() + 12 + tail.len());
+        skeleton.push_str(utf8(&head[bom..], part)?);
+        skeleton.push_str("<sheetData/>");
+        skeleton.push_str(utf8(&tail, part)?);
+        Ok(Some(SheetLayout {
+            skeleton,
+            data_start,
+            data_end,
+        }))
+    }
+
+    /// Writes a large worksheet of the input as `skeleton` with its cells streamed from the input
+    /// through `rows`, deflated as it goes (sealed). Whether anything changed: when nothing
+    /// did, the part is left as it was.
+    pub fn stream_sheet(
+        &mut self,
+        part: &str,
+        layout: &SheetLayout,
+        skeleton: &str,
+        rows: &mut dyn RowStream,
+    ) -> Result<bool, PatchError> {
+        let werr = |e: zip::result::ZipError| PatchError::Write(e.to_string());
+        let ioerr = |e: std::io::Error| PatchError::Write(e.to_string());
+        let at = xml::find_start(skeleton, "sheetData", 0)
+            .filter(|p| skeleton[*p..].starts_with("<sheetData/>"))
+            .ok_or_else(|| PatchError::Unsupported("worksheet skeleton lost its cells".into()))?;
+        let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(FAST_DEFLATE_LEVEL))
+            .large_file(false);
+        one.start_file(part, options).map_err(werr)?;
+        one.write_all(&skeleton.as_bytes()[..at]).map_err(ioerr)?;
+        let mut changed = skeleton != layout.skeleton;
+        {
+            let mut f = self
+                .archive
+                .by_name(part)
+                .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+            std::io::copy(
+                &mut (&mut f).take(layout.data_start as u64),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+            let mut data = (&mut f).take((layout.data_end - layout.data_start) as u64);
+            let mut win: Vec<u8> = Vec::with_capacity(2 * STREAM_CHUNK);
+            // Rows start after the sheetData start tag, in the first window.
+            let mut from: Option<usize> = None;
+            let mut done = false;
+            while !done {
+                done = read_some(&mut data, &mut win, part)? == 0;
+                let from_here = match from {
+                    Some(f) => f,
+                    None => {
+                        let upto = memchr::memchr(b'>', &win);
+                        match upto {
+                            Some(p) => {
+                                from = Some(p + 1);
+                                p + 1
+                            }
+                            None if done => {
+                                return Err(PatchError::Unsupported(format!(
+                                    "{part}: sheetData cut off"
+                                )))
+                            }
+                            None => continue,
+                        }
+                    }
+                };
+                let cut = if done {
+                    win.len()
+                        .checked_sub("</sheetData>".len())
+                        .filter(|c| *c >= from_here)
+                        .ok_or_else(|| {
+                            PatchError::Unsupported(format!("{part}: sheetData cut off"))
+                        })?
+                } else {
+                    match last_row_start(&win, from_here) {
+                        Some(c) if c > from_here => c,
+                        _ => continue,
+                    }
+                };
+                let text = utf8(&win[..cut], part)?;
+                let splices = rows.rows(text, from_here, cut)?;
+                changed |= !splices.is_empty();
+                let mut p = 0;
+                for s in &splices {
+                    one.write_all(&win[p..s.range.start]).map_err(ioerr)?;
+                    one.write_all(s.text.as_bytes()).map_err(ioerr)?;
+                    p = s.range.end;
+                }
+                one.write_all(&win[p..cut]).map_err(ioerr)?;
+                win.drain(..cut);
+                from = Some(0);
+            }
+            let tail_rows = rows.tail();
+            changed |= !tail_rows.is_empty();
+            one.write_all(tail_rows.as_bytes()).map_err(ioerr)?;
+            one.write_all(&win).map_err(ioerr)?;
+        }
+        if !changed {
+            return Ok(false);
+        }
+        one.write_all(&skeleton.as_bytes()[at + "<sheetData/>".len()..])
+            .map_err(ioerr)?;
+        let z = one.finish().map_err(werr)?.into_inner();
+        self.put(part, Part::Sealed(z));
+        Ok(true)
+    }
+
+    /// Whether the part's new content is final (see [`Self::seal`]).
+    pub fn is_sealed(&self, part: &str) -> bool {
+        matches!(self.changed.get(part), Some(Part::Sealed(_)))
+    }
+
+    /// Deflates the new content of a large part now, so that its inflated text is not held
+    /// until [`Self::finish`]; it must not change any more.
+    pub fn seal(&mut self, part: &str) -> Result<(), PatchError> {
+        let Some(content) = self.changed.remove(part) else {
+            return Ok(());
+        };
+        let content = match content {
+            Part::Sealed(z) => Part::Sealed(z),
+            other if other.len() < FAST_DEFLATE_BYTES => other,
+            other => {
+                let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+                write_part(&mut one, part, other)?;
+                let z = one
+                    .finish()
+                    .map_err(|e| PatchError::Write(e.to_string()))?
+                    .into_inner();
+                Part::Sealed(z)
+            }
+        };
+        self.changed.insert(part.to_string(), content);
+        Ok(())
+    }
+
+    pub fn write_sheet(&mut self, part: &str, sheet: SheetXml) {
+        self.put(part, Part::Sheet(sheet));
+    }
+
+    fn put(&mut self, part: &str, content: Part) {
         self.removed.remove(part);
         if !self.present.contains(part) && !self.added.iter().any(|a| a == part) {
             self.added.push(part.to_string());
         }
-        self.changed.insert(part.to_string(), bytes);
+        self.changed.insert(part.to_string(), content);
     }
 
     pub fn remove(&mut self, part: &str) {
@@ -298,33 +560,131 @@ impl<'a> Package<'a> {
     /// recompressed), changed entries rewritten in place, new entries at the end.
     pub fn finish(mut self) -> Result<Vec<u8>, PatchError> {
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .large_file(false);
         let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
         for i in 0..self.names.len() {
             let name = self.names[i].clone();
             if self.removed.contains(&name) {
                 continue;
             }
-            if let Some(bytes) = self.changed.remove(&name) {
-                out.start_file(name.as_str(), options).map_err(err)?;
-                out.write_all(&bytes)
-                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            if let Some(content) = self.changed.remove(&name) {
+                write_part(&mut out, &name, content)?;
             } else {
                 let f = self.archive.by_index_raw(i).map_err(err)?;
                 out.raw_copy_file(f).map_err(err)?;
             }
         }
         for name in std::mem::take(&mut self.added) {
-            if let Some(bytes) = self.changed.remove(&name) {
-                out.start_file(name.as_str(), options).map_err(err)?;
-                out.write_all(&bytes)
-                    .map_err(|e| PatchError::Write(e.to_string()))?;
+            if let Some(content) = self.changed.remove(&name) {
+                write_part(&mut out, &name, content)?;
             }
         }
         Ok(out.finish().map_err(err)?.into_inner())
     }
+}
+
+/// Where the cells of a large worksheet sit in its inflated part, found without holding it
+/// whole ([`Package::sheet_layout`]).
+pub struct SheetLayout {
+    /// The worksheet without its cells, `<sheetData/>` in their place.
+    pub skeleton: String,
+    /// Byte offsets of the `sheetData` element in the inflated part (a BOM included).
+    data_start: usize,
+    data_end: usize,
+}
+
+/// Edits a worksheet's rows a stretch at a time as its part is streamed
+/// ([`Package::stream_sheet`]).
+pub trait RowStream {
+    /// Splices of `doc` for the rows starting in `doc[from..to]`.
+    fn rows(&mut self, doc: &str, from: usize, to: usize) -> Result<Vec<Splice>, PatchError>;
+    /// New rows after the last one.
+    fn tail(&mut self) -> String;
+}
+
+/// Rows streamed as they are.
+pub struct SameRows;
+
+impl RowStream for SameRows {
+    fn rows(&mut self, _: &str, _: usize, _: usize) -> Result<Vec<Splice>, PatchError> {
+        Ok(Vec::new())
+    }
+    fn tail(&mut self) -> String {
+        String::new()
+    }
+}
+
+const STREAM_CHUNK: usize = 1 << 20;
+
+fn read_some(r: &mut impl Read, buf: &mut Vec<u8>, part: &str) -> Result<usize, PatchError> {
+    let at = buf.len();
+    buf.resize(at + STREAM_CHUNK, 0);
+    let n = loop {
+        match r.read(&mut buf[at..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(PatchError::NotAPackage(format!("{part}: {e}"))),
+        }
+    };
+    buf.truncate(at + n);
+    Ok(n)
+}
+
+fn utf8<'b>(bytes: &'b [u8], part: &str) -> Result<&'b str, PatchError> {
+    std::str::from_utf8(bytes).map_err(|_| PatchError::Unsupported(format!("{part} is not UTF-8")))
+}
+
+/// The start of the last `<row` start tag in `win` past `from` whose name is complete.
+fn last_row_start(win: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::rfind_iter(win.get(from..)?, b"<row")
+        .map(|p| from + p)
+        .find(|p| {
+            matches!(
+                win.get(p + 4),
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>')
+            )
+        })
+}
+
+impl Part {
+    /// The inflated length (a sealed part counts as small: it is final).
+    fn len(&self) -> usize {
+        match self {
+            Part::Bytes(b) => b.len(),
+            Part::Sheet(s) => s.pieces().iter().map(|p| p.len()).sum(),
+            Part::Sealed(_) => 0,
+        }
+    }
+}
+
+/// One changed part into the zip, deflated (a large one at a fast level), a split worksheet
+/// piece by piece.
+fn write_part(
+    out: &mut ZipWriter<Cursor<Vec<u8>>>,
+    name: &str,
+    content: Part,
+) -> Result<(), PatchError> {
+    let pieces: Vec<&[u8]> = match &content {
+        Part::Bytes(b) => vec![b.as_slice()],
+        Part::Sheet(s) => s.pieces().into_iter().map(str::as_bytes).collect(),
+        Part::Sealed(z) => {
+            let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
+            let mut one = ZipArchive::new(Cursor::new(z.as_slice())).map_err(err)?;
+            let f = one.by_index_raw(0).map_err(err)?;
+            return out.raw_copy_file_rename(f, name).map_err(err);
+        }
+    };
+    let len: usize = pieces.iter().map(|p| p.len()).sum();
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level((len >= FAST_DEFLATE_BYTES).then_some(FAST_DEFLATE_LEVEL))
+        .large_file(false);
+    out.start_file(name, options)
+        .map_err(|e| PatchError::Write(e.to_string()))?;
+    for p in pieces {
+        out.write_all(p)
+            .map_err(|e| PatchError::Write(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.
@@ -439,6 +799,47 @@ mod tests {
             "worksheets/sheet2.xml"
         );
         assert_eq!(rels_path("xl/workbook.xml"), "xl/_rels/workbook.xml.rels");
+    }
+
+    /// A large sheet sealed early comes out of the package as written, deflated, under its name.
+    #[test]
+    fn a_sealed_part_is_copied_into_the_package_whole() {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let o = SimpleFileOptions::default();
+        w.start_file("[Content_Types].xml", o).unwrap();
+        w.write_all(b"<Types/>").unwrap();
+        w.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+        w.write_all(b"<worksheet><sheetData/></worksheet>").unwrap();
+        let input = w.finish().unwrap().into_inner();
+        let rows: String = (1..=40_000)
+            .map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c></row>"))
+            .collect();
+        let doc = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+        assert!(doc.len() >= FAST_DEFLATE_BYTES);
+        let mut pkg = Package::open(&input).unwrap();
+        let mut sheet = SheetXml::split(doc.clone());
+        sheet.skeleton = sheet.skeleton.replace("<worksheet>", "<worksheet a=\"1\">");
+        let want = doc.replace("<worksheet>", "<worksheet a=\"1\">");
+        pkg.write_sheet("xl/worksheets/sheet1.xml", sheet);
+        pkg.seal("xl/worksheets/sheet1.xml").unwrap();
+        assert!(pkg.is_sealed("xl/worksheets/sheet1.xml"));
+        assert_eq!(
+            pkg.read("xl/worksheets/sheet1.xml").unwrap(),
+            want.as_bytes()
+        );
+        let out = pkg.finish().unwrap();
+        let mut zip = ZipArchive::new(Cursor::new(out.as_slice())).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        assert_eq!(names, ["[Content_Types].xml", "xl/worksheets/sheet1.xml"]);
+        let mut got = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut got)
+            .unwrap();
+        assert_eq!(got, want);
+        let raw = zip.by_name_raw(b"xl/worksheets/sheet1.xml").unwrap();
+        assert_eq!(raw.compression(), CompressionMethod::Deflated);
+        assert!(raw.compressed_size() < want.len() as u64 / 4);
     }
 
     #[test]

@@ -119,6 +119,44 @@ pub fn legacy_drawing_id(doc: &str) -> Option<String> {
         .and_then(|(_, s)| xml::attr(&doc[s.start..s.tag_end], "r:id"))
 }
 
+/// The worksheet's `<dimension>` widened to cover `cells` (0-based), None when it already did
+/// (or the sheet has none, or its range is not understood). The dimension is the used range
+/// Excel reports; a mark on a new cell beyond it would otherwise lie outside it.
+pub fn widen_dimension(skeleton: &str, cells: impl Iterator<Item = (u32, u32)>) -> Option<String> {
+    let (_, children) = xml::children_of_root(skeleton)?;
+    let span = children
+        .iter()
+        .find(|(n, _)| n == "dimension")
+        .map(|(_, s)| *s)?;
+    let tag = &skeleton[span.start..span.tag_end];
+    let range = xml::attr(tag, "ref")?;
+    let (a, b) = range.split_once(':').unwrap_or((&range, &range));
+    let (mut r0, mut c0) = xml::parse_ref(a)?;
+    let (mut r1, mut c1) = xml::parse_ref(b)?;
+    let before = (r0, c0, r1, c1);
+    for (r, c) in cells {
+        r0 = r0.min(r);
+        c0 = c0.min(c);
+        r1 = r1.max(r);
+        c1 = c1.max(c);
+    }
+    if (r0, c0, r1, c1) == before {
+        return None;
+    }
+    let new_ref = if (r0, c0) == (r1, c1) {
+        xml::cell_ref(r0, c0)
+    } else {
+        format!("{}:{}", xml::cell_ref(r0, c0), xml::cell_ref(r1, c1))
+    };
+    let new_tag = xml::set_attr(tag, "ref", &new_ref);
+    Some(format!(
+        "{}{}{}",
+        &skeleton[..span.start],
+        new_tag,
+        &skeleton[span.tag_end..]
+    ))
+}
+
 /// Clears `tabSelected` on every sheet view (None when none was set).
 pub fn clear_tab_selected(doc: &str) -> Option<String> {
     let views = xml::find_element(doc, "sheetViews", 0)?;
@@ -178,129 +216,264 @@ fn inline_cell(r: &str, s: u32, text: &str) -> String {
     )
 }
 
+/// A worksheet part split in two: its `skeleton` (every child but the cells, with an empty
+/// `<sheetData/>` in their place) and its `sheetData` element as read, with the edits to it kept
+/// as splices until the part is written. The skeleton's children (views, notes' drawing, order)
+/// are edited as a small document; the cells — nearly all of a large sheet — are never copied.
+#[derive(Debug, Clone, Default)]
+pub struct SheetXml {
+    pub skeleton: String,
+    /// The `sheetData` element as read (None: the sheet has none).
+    pub data: Option<String>,
+    /// Replacements of byte ranges of `data`, in order and not overlapping.
+    pub splices: Vec<Splice>,
+}
+
+/// `data[range]` is replaced by `text`.
+#[derive(Debug, Clone, Default)]
+pub struct Splice {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+const DATA_PLACEHOLDER: &str = "<sheetData/>";
+
+impl SheetXml {
+    pub fn split(mut doc: String) -> SheetXml {
+        let Some(sd) = xml::find_element(&doc, "sheetData", 0) else {
+            return SheetXml {
+                skeleton: doc,
+                data: None,
+                splices: Vec::new(),
+            };
+        };
+        let tail_len = doc.len() - sd.end;
+        let mut skeleton = String::with_capacity(sd.start + DATA_PLACEHOLDER.len() + tail_len);
+        skeleton.push_str(&doc[..sd.start]);
+        skeleton.push_str(DATA_PLACEHOLDER);
+        skeleton.push_str(&doc[sd.end..]);
+        doc.truncate(sd.end);
+        doc.drain(..sd.start);
+        SheetXml {
+            skeleton,
+            data: Some(doc),
+            splices: Vec::new(),
+        }
+    }
+
+    /// The pieces of the whole document, in order.
+    pub fn pieces(&self) -> Vec<&str> {
+        let Some(data) = &self.data else {
+            return vec![self.skeleton.as_str()];
+        };
+        let at = xml::find_start(&self.skeleton, "sheetData", 0)
+            .filter(|p| self.skeleton[*p..].starts_with(DATA_PLACEHOLDER))
+            .unwrap_or(self.skeleton.len());
+        let mut out = Vec::with_capacity(2 * self.splices.len() + 3);
+        out.push(&self.skeleton[..at]);
+        let mut from = 0;
+        for s in &self.splices {
+            out.push(&data[from..s.range.start]);
+            out.push(s.text.as_str());
+            from = s.range.end;
+        }
+        out.push(&data[from..]);
+        out.push(&self.skeleton[(at + DATA_PLACEHOLDER.len()).min(self.skeleton.len())..]);
+        out
+    }
+
+    pub fn to_text(&self) -> String {
+        self.pieces().concat()
+    }
+}
+
 /// Rewrites `sheetData`: every cell of a daicho format goes back to its original (when
-/// `restore`), every edit applied, missing cells created in row/column order. None when
-/// nothing changed.
+/// `restore`), every edit applied, missing cells created in row/column order. The edits as
+/// splices of the sheet's `sheetData` (None when nothing changed).
+///
+/// One forward pass: a row without edits is passed over at its start tag (unless restoring
+/// earlier marks, which needs every cell), so the cost is the rows' start tags plus the marked
+/// rows.
 pub fn edit_cells(
-    doc: &str,
+    sheet: &SheetXml,
     edits: &BTreeMap<(u32, u32), CellEdit>,
     styles: &mut Styles,
     restore: bool,
     proposal_argb: Option<&str>,
-) -> Result<Option<String>, PatchError> {
+) -> Result<Option<Vec<Splice>>, PatchError> {
     if edits.is_empty() && !restore {
         return Ok(None);
     }
-    let sd = xml::find_element(doc, "sheetData", 0)
+    let doc = sheet
+        .data
+        .as_deref()
         .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
-    let col_styles = column_styles(doc);
-    let col_style = |c: u32| {
-        col_styles
+    let sd = xml::element_at(doc, "sheetData", 0)
+        .ok_or_else(|| PatchError::Unsupported("worksheet without sheetData".into()))?;
+    let mut editor = CellEditor::new(&sheet.skeleton, edits, restore, proposal_argb);
+    if sd.self_closing() {
+        let tail_rows = editor.tail_rows(styles);
+        if tail_rows.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(vec![Splice {
+            range: sd.start..sd.end,
+            text: format!("<sheetData>{tail_rows}</sheetData>"),
+        }]));
+    }
+    let inner_end = sd.end - "</sheetData>".len();
+    let mut splices = editor.edit_rows(doc, sd.tag_end, inner_end, styles)?;
+    let tail_rows = editor.tail_rows(styles);
+    if !tail_rows.is_empty() {
+        splices.push(Splice {
+            range: inner_end..inner_end,
+            text: tail_rows,
+        });
+    }
+    Ok((!splices.is_empty()).then_some(splices))
+}
+
+/// The rows of a `sheetData` edited in order, possibly a stretch at a time (a large sheet is
+/// edited as it is inflated): what is left to do is carried from one stretch to the next.
+pub struct CellEditor<'e> {
+    col_styles: Vec<(u32, u32, u32)>,
+    pending:
+        std::iter::Peekable<std::collections::btree_map::IntoIter<u32, Vec<(u32, &'e CellEdit)>>>,
+    next_row: u32,
+    restore: bool,
+    proposal_argb: Option<&'e str>,
+    row_starts: xml::StartFinder,
+    cell_starts: xml::StartFinder,
+}
+
+impl<'e> CellEditor<'e> {
+    /// `skeleton`: the worksheet without its cells (for the column styles of new cells).
+    pub fn new(
+        skeleton: &str,
+        edits: &'e BTreeMap<(u32, u32), CellEdit>,
+        restore: bool,
+        proposal_argb: Option<&'e str>,
+    ) -> Self {
+        let mut by_row: BTreeMap<u32, Vec<(u32, &CellEdit)>> = BTreeMap::new();
+        for ((r, c), e) in edits {
+            by_row.entry(*r).or_default().push((*c, e));
+        }
+        CellEditor {
+            col_styles: column_styles(skeleton),
+            pending: by_row.into_iter().peekable(),
+            next_row: 0,
+            restore,
+            proposal_argb,
+            row_starts: xml::StartFinder::new("row"),
+            cell_starts: xml::StartFinder::new("c"),
+        }
+    }
+
+    fn col_style(&self, c: u32) -> u32 {
+        self.col_styles
             .iter()
             .find(|(a, b, _)| *a <= c && c <= *b)
             .map_or(0, |(_, _, s)| *s)
-    };
-    let mut by_row: BTreeMap<u32, Vec<(u32, &CellEdit)>> = BTreeMap::new();
-    for ((r, c), e) in edits {
-        by_row.entry(*r).or_default().push((*c, e));
     }
-    let mut changed = false;
-    let mut body = String::new();
-    let mut at = sd.tag_end;
-    let inner_end = if sd.self_closing() {
-        sd.end
-    } else {
-        sd.end - "</sheetData>".len()
-    };
-    let rows = if sd.self_closing() {
-        Vec::new()
-    } else {
-        xml::elements(doc, "row", sd.tag_end, inner_end)
-    };
-    let mut next_row = 0u32;
-    let mut pending = by_row.into_iter().peekable();
 
-    // A new row holding only daicho's cells.
-    let new_row = |r: u32, cells: &[(u32, &CellEdit)], styles: &mut Styles| {
+    /// A new row holding only daicho's cells.
+    fn new_row(&self, r: u32, cells: &[(u32, &CellEdit)], styles: &mut Styles) -> String {
         let mut s = format!("<row r=\"{}\">", r + 1);
         for (c, e) in cells {
-            s.push_str(&new_cell(r, *c, col_style(*c), e, styles));
+            s.push_str(&new_cell(r, *c, self.col_style(*c), e, styles));
         }
         s.push_str("</row>");
         s
-    };
+    }
 
-    for row in rows {
-        let row_tag = &doc[row.start..row.tag_end];
-        let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
-            Some(v) if v >= 1 => v - 1,
-            _ => next_row,
-        };
-        next_row = r + 1;
-        // New rows before this one.
-        let mut inserted_rows = String::new();
-        while let Some((pr, _)) = pending.peek() {
-            if *pr >= r {
+    /// The rows starting in `doc[from..to]` (each ending by `to`) edited: splices of `doc`.
+    pub fn edit_rows(
+        &mut self,
+        doc: &str,
+        from: usize,
+        to: usize,
+        styles: &mut Styles,
+    ) -> Result<Vec<Splice>, PatchError> {
+        let mut splices = Vec::new();
+        let mut scan = from;
+        while let Some(start) = self.row_starts.find_before(doc, scan, to) {
+            let Some(te) = xml::tag_end(doc, start).filter(|te| *te <= to) else {
                 break;
+            };
+            let row_tag = &doc[start..te];
+            let r = match xml::attr(row_tag, "r").and_then(|v| v.parse::<u32>().ok()) {
+                Some(v) if v >= 1 => v - 1,
+                _ => self.next_row,
+            };
+            self.next_row = r + 1;
+            if !self.restore && self.pending.peek().is_none_or(|(pr, _)| *pr > r) {
+                // Nothing to insert before this row nor to change in it.
+                scan = te;
+                continue;
             }
-            let (pr, cells) = pending.next().unwrap_or_default();
-            inserted_rows.push_str(&new_row(pr, &cells, styles));
-        }
-        let row_edits = match pending.peek() {
-            Some((pr, _)) if *pr == r => pending.next().map(|(_, c)| c).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let rewritten = edit_row(
-            doc,
-            row,
-            r,
-            &row_edits,
-            styles,
-            (restore, proposal_argb),
-            &col_style,
-        )?;
-        if inserted_rows.is_empty() && rewritten.is_none() {
-            continue;
-        }
-        changed = true;
-        body.push_str(&doc[at..row.start]);
-        body.push_str(&inserted_rows);
-        match rewritten {
-            Some(x) => body.push_str(&x),
-            None => {
-                // Rows that relied on implicit numbering need their number once one is inserted.
-                if xml::attr(row_tag, "r").is_none() {
-                    body.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
-                    body.push_str(&doc[row.tag_end..row.end]);
-                } else {
-                    body.push_str(&doc[row.start..row.end]);
+            let Some(row) = xml::element_with(doc, &self.row_starts, start).filter(|s| s.end <= to)
+            else {
+                break;
+            };
+            scan = row.end;
+            // New rows before this one.
+            let mut inserted_rows = String::new();
+            while let Some((pr, _)) = self.pending.peek() {
+                if *pr >= r {
+                    break;
+                }
+                let (pr, cells) = self.pending.next().unwrap_or_default();
+                inserted_rows.push_str(&self.new_row(pr, &cells, styles));
+            }
+            let row_edits = match self.pending.peek() {
+                Some((pr, _)) if *pr == r => {
+                    self.pending.next().map(|(_, c)| c).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            let col_style = |c: u32| self.col_style(c);
+            let rewritten = edit_row(
+                doc,
+                row,
+                r,
+                &row_edits,
+                styles,
+                (self.restore, self.proposal_argb),
+                (&col_style, &self.cell_starts),
+            )?;
+            if inserted_rows.is_empty() && rewritten.is_none() {
+                continue;
+            }
+            let mut text = inserted_rows;
+            match rewritten {
+                Some(x) => text.push_str(&x),
+                None => {
+                    // Rows that relied on implicit numbering need their number once one is
+                    // inserted.
+                    if xml::attr(row_tag, "r").is_none() {
+                        text.push_str(&xml::set_attr(row_tag, "r", &(r + 1).to_string()));
+                        text.push_str(&doc[row.tag_end..row.end]);
+                    } else {
+                        text.push_str(&doc[row.start..row.end]);
+                    }
                 }
             }
+            splices.push(Splice {
+                range: row.start..row.end,
+                text,
+            });
         }
-        at = row.end;
+        Ok(splices)
     }
-    let mut tail_rows = String::new();
-    for (pr, cells) in pending {
-        tail_rows.push_str(&new_row(pr, &cells, styles));
+
+    /// The rows after the last one of the sheet that get marks (new rows).
+    pub fn tail_rows(&mut self, styles: &mut Styles) -> String {
+        let mut tail_rows = String::new();
+        while let Some((pr, cells)) = self.pending.next() {
+            tail_rows.push_str(&self.new_row(pr, &cells, styles));
+        }
+        tail_rows
     }
-    if !changed && tail_rows.is_empty() {
-        return Ok(None);
-    }
-    let mut out = String::with_capacity(doc.len() + body.len() / 8 + tail_rows.len());
-    if sd.self_closing() {
-        out.push_str(&doc[..sd.start]);
-        out.push_str("<sheetData>");
-        out.push_str(&tail_rows);
-        out.push_str("</sheetData>");
-        out.push_str(&doc[sd.end..]);
-    } else {
-        out.push_str(&doc[..sd.tag_end]);
-        out.push_str(&body);
-        out.push_str(&doc[at..inner_end]);
-        out.push_str(&tail_rows);
-        out.push_str(&doc[inner_end..]);
-    }
-    Ok(Some(out))
 }
 
 fn new_cell(r: u32, c: u32, base_style: u32, e: &CellEdit, styles: &mut Styles) -> String {
@@ -323,16 +496,16 @@ fn edit_row(
     edits: &[(u32, &CellEdit)],
     styles: &mut Styles,
     (restore, proposal_argb): (bool, Option<&str>),
-    col_style: &dyn Fn(u32) -> u32,
+    (col_style, cell_starts): (&dyn Fn(u32) -> u32, &xml::StartFinder),
 ) -> Result<Option<String>, PatchError> {
-    let cells = if row.self_closing() {
-        Vec::new()
-    } else {
-        xml::elements(doc, "c", row.tag_end, row.end)
-    };
     if edits.is_empty() && !restore {
         return Ok(None);
     }
+    let cells = if row.self_closing() {
+        Vec::new()
+    } else {
+        xml::elements_with(doc, cell_starts, row.tag_end, row.end)
+    };
     let row_tag = &doc[row.start..row.tag_end];
     let row_style = (xml::attr(row_tag, "customFormat").as_deref() == Some("1"))
         .then(|| xml::attr(row_tag, "s").and_then(|v| v.parse::<u32>().ok()))

@@ -544,3 +544,96 @@ fn a_drawing_without_notes_gets_note_shapes_added_not_replaced() {
     let notes = noted_cells(&out).unwrap();
     assert_eq!(notes["台帳"].len(), 4);
 }
+
+/// A large sheet is streamed (never inflated whole) into the same package as when it is edited
+/// in memory: existing cells restyled, cells and rows created, notes, the selection moved, and
+/// a second run restoring the first run's marks.
+#[test]
+fn a_large_sheet_streamed_comes_out_as_edited_in_memory() {
+    let mut book = Workbook::new();
+    // A large sheet without marks, selected: its selection is cleared as it streams.
+    let kept = book.add_worksheet();
+    kept.set_name("控え").unwrap();
+    for r in 0..30_000u32 {
+        kept.write(r, 0, format!("控え{r:06} 本館1階 外来受付"))
+            .unwrap();
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("台帳").unwrap();
+    for r in 0..30_000u32 {
+        ws.write(r, 0, format!("PC-{r:06}")).unwrap();
+        ws.write(r, 1, "本館1階 外来受付").unwrap();
+        if r % 3 != 0 {
+            ws.write(r, 2, f64::from(r)).unwrap();
+        }
+    }
+    let input = book.save_to_buffer().unwrap();
+    assert!(part(&input, "xl/worksheets/sheet1.xml").len() > 1 << 20);
+    assert!(part(&input, "xl/worksheets/sheet1.xml").contains("tabSelected=\"1\""));
+    assert!(part(&input, "xl/worksheets/sheet2.xml").len() > 1 << 20);
+    let mut cells = Vec::new();
+    for r in (5..30_000).step_by(97) {
+        cells.push(mark(r, 0, "FFFFC7CE", (r % 2 == 0).then_some("【エラー】")));
+        cells.push(mark(r, 2, "FFFFEB9C", None));
+        cells.push(mark(r, 5, "FFDDEBF7", None));
+    }
+    cells.push(mark(40_000, 1, "FFFFC7CE", Some("新しい行")));
+    let plan = PatchPlan {
+        marks: vec![SheetMarks {
+            sheet_name: "台帳".into(),
+            cells,
+        }],
+        added_sheets: vec![AddedSheet {
+            xlsx: summary_workbook(),
+            first: true,
+            active: true,
+        }],
+        ..Default::default()
+    };
+    let same_parts = |a: &[u8], b: &[u8]| {
+        let names = |p: &[u8]| -> Vec<String> {
+            let z = zip::ZipArchive::new(Cursor::new(p)).unwrap();
+            z.file_names().map(|n| n.unwrap().into_owned()).collect()
+        };
+        assert_eq!(names(a), names(b));
+        for n in names(a) {
+            assert!(part(a, &n) == part(b, &n), "{n} differs");
+        }
+    };
+    let streamed = patch_with(&input, &plan, true).unwrap();
+    let in_memory = patch_with(&input, &plan, false).unwrap();
+    same_parts(&streamed, &in_memory);
+    assert!(part(&streamed, "xl/worksheets/sheet2.xml").contains("<row r=\"40001\">"));
+    assert!(!part(&streamed, "xl/worksheets/sheet1.xml").contains("tabSelected"));
+    // A second run on the copy: the first run's marks restored on every cell.
+    let plan2 = PatchPlan {
+        marks: vec![SheetMarks {
+            sheet_name: "台帳".into(),
+            cells: vec![mark(7, 1, "FFFFC7CE", None)],
+        }],
+        remove_sheets: vec!["チェック結果".into()],
+        ..plan
+    };
+    let again = patch_with(&streamed, &plan2, true).unwrap();
+    same_parts(&again, &patch_with(&streamed, &plan2, false).unwrap());
+}
+
+/// A mark on a new cell beyond the used range widens `<dimension>`; one inside leaves it.
+#[test]
+fn the_dimension_covers_new_marked_cells() {
+    let doc = r#"<worksheet xmlns="x"><dimension ref="A1:C4"/><sheetData/></worksheet>"#;
+    assert_eq!(
+        sheet::widen_dimension(doc, [(1, 1), (9, 3)].into_iter()).as_deref(),
+        Some(r#"<worksheet xmlns="x"><dimension ref="A1:D10"/><sheetData/></worksheet>"#)
+    );
+    assert_eq!(sheet::widen_dimension(doc, [(2, 2)].into_iter()), None);
+    let one = r#"<worksheet><dimension ref="B2"/><sheetData/></worksheet>"#;
+    assert_eq!(
+        sheet::widen_dimension(one, [(0, 0)].into_iter()).as_deref(),
+        Some(r#"<worksheet><dimension ref="A1:B2"/><sheetData/></worksheet>"#)
+    );
+    // first_plan marks E3 and D10 beyond the user's A1:C4.
+    let out = patch(&user_workbook(), &first_plan()).unwrap();
+    let sheet = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<dimension ref=\"A1:E10\"/>"), "{sheet}");
+}

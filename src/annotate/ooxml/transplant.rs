@@ -75,11 +75,16 @@ pub fn transplant(
             .find(|r| r.id == sheet.rel_id)
             .ok_or_else(|| PatchError::MissingPart(format!("added sheet {}", sheet.name)))?;
         let src_part = package::resolve(src_wb_path, &rel.target);
-        let doc = src.read_text(&src_part)?;
-        let doc = rewrite_cells(&doc, &map, &shared)?;
-        let doc = super::sheet::clear_tab_selected(&doc).unwrap_or(doc);
+        let doc = {
+            let source = src.read_text(&src_part)?;
+            rewrite_cells(&source, &map, &shared)?
+        };
+        let mut sheet_xml = super::sheet::SheetXml::split(doc);
+        if let Some(skeleton) = super::sheet::clear_tab_selected(&sheet_xml.skeleton) {
+            sheet_xml.skeleton = skeleton;
+        }
         let part = pkg.fresh_name("xl/worksheets/sheet", ".xml");
-        pkg.write(&part, doc.into_bytes());
+        pkg.write_sheet(&part, sheet_xml);
         pkg.ensure_content_type(Some(&part), None, package::CT_WORKSHEET)?;
         // The sheet's own relationships, with the same ids so its r:id attributes stay valid.
         let rels = src.rels(&src_part)?;
@@ -170,7 +175,9 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
             .and_then(|i| map.xfs.get(i))
             .map_or_else(|| v.to_string(), |x| x.to_string())
     };
-    let mut out = String::with_capacity(doc.len() + doc.len() / 2);
+    // Room for the inlined strings, counted first: the summary's sheet doubles in size, and
+    // growing a 10 MB string by doubling would hold twice that at once.
+    let mut out = String::with_capacity(doc.len() + inlined_growth(doc, shared) + 4096);
     let mut at = 0;
     // Column styles.
     if let Some(cols) = xml::find_element(doc, "cols", 0) {
@@ -185,7 +192,13 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
     }
     let sd = xml::find_element(doc, "sheetData", 0)
         .ok_or_else(|| PatchError::Unsupported("added sheet without sheetData".into()))?;
-    for row in xml::elements(doc, "row", sd.tag_end, sd.end) {
+    // The summary lists every finding: one searcher per name for all its cells.
+    let (rows, cells, values) = (
+        xml::StartFinder::new("row"),
+        xml::StartFinder::new("c"),
+        xml::StartFinder::new("v"),
+    );
+    for row in xml::elements_with(doc, &rows, sd.tag_end, sd.end) {
         let rtag = &doc[row.start..row.tag_end];
         if let Some(s) = xml::attr(rtag, "s") {
             out.push_str(&doc[at..row.start]);
@@ -195,7 +208,7 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
         if row.self_closing() {
             continue;
         }
-        for c in xml::elements(doc, "c", row.tag_end, row.end) {
+        for c in xml::elements_with(doc, &cells, row.tag_end, row.end) {
             let tag = &doc[c.start..c.tag_end];
             // A cell without `s` uses its workbook's default format (xf 0), which is not this
             // package's xf 0.
@@ -203,10 +216,12 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
                 Some(s) => xml::set_attr(tag, "s", &xf(&s)),
                 None => xml::set_attr(tag, "s", &xf("0")),
             };
-            let mut body = doc[c.tag_end..c.end].to_string();
+            out.push_str(&doc[at..c.start]);
             if xml::attr(tag, "t").as_deref() == Some("s") {
                 let inner = c.inner(doc);
-                let idx = xml::find_element(inner, "v", 0)
+                let idx = values
+                    .find(inner, 0)
+                    .and_then(|v| xml::element_with(inner, &values, v))
                     .and_then(|v| v.inner(inner).trim().parse::<usize>().ok());
                 let si = idx.and_then(|i| shared.get(i)).ok_or_else(|| {
                     PatchError::Unsupported("added sheet: shared string missing".into())
@@ -215,11 +230,14 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
                 if new_tag.ends_with("/>") {
                     new_tag = format!("{}>", new_tag[..new_tag.len() - 2].trim_end());
                 }
-                body = format!("<is>{si}</is></c>");
+                out.push_str(&new_tag);
+                out.push_str("<is>");
+                out.push_str(si);
+                out.push_str("</is></c>");
+            } else {
+                out.push_str(&new_tag);
+                out.push_str(&doc[c.tag_end..c.end]);
             }
-            out.push_str(&doc[at..c.start]);
-            out.push_str(&new_tag);
-            out.push_str(&body);
             at = c.end;
         }
     }
@@ -235,6 +253,32 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
     }
     out.push_str(&doc[at..]);
     Ok(out)
+}
+
+/// About how many bytes inlining the shared strings adds to `doc`: each `t="s"` cell's string
+/// and the attribute and tags around it, and each cell's remapped format.
+fn inlined_growth(doc: &str, shared: &[String]) -> usize {
+    let (cells, values) = (xml::StartFinder::new("c"), xml::StartFinder::new("v"));
+    let Some(sd) = xml::find_element(doc, "sheetData", 0) else {
+        return 0;
+    };
+    let mut growth = 0;
+    for c in xml::elements_with(doc, &cells, sd.tag_end, sd.end) {
+        // A remapped (longer) or added ` s="…"`.
+        growth += 8;
+        if xml::attr(&doc[c.start..c.tag_end], "t").as_deref() != Some("s") {
+            continue;
+        }
+        let inner = c.inner(doc);
+        let si = values
+            .find(inner, 0)
+            .and_then(|v| xml::element_with(inner, &values, v))
+            .and_then(|v| v.inner(inner).trim().parse::<usize>().ok())
+            .and_then(|i| shared.get(i));
+        // ` s="…"` and `inlineStr` for `s`, `<is></is></c>` for `<v>…</v></c>`.
+        growth += si.map_or(0, String::len) + 32;
+    }
+    growth
 }
 
 /// A VML drawing moved to shape-id block `block`.

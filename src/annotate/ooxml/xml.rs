@@ -30,18 +30,42 @@ fn name_ends(b: u8) -> bool {
 
 /// The first start tag `<name` at or after `from` (not `<nameX`).
 pub fn find_start(doc: &str, name: &str, from: usize) -> Option<usize> {
-    let pat = format!("<{name}");
-    let bytes = doc.as_bytes();
-    let mut at = from;
-    while let Some(i) = doc.get(at..)?.find(&pat) {
-        let p = at + i;
-        let after = p + pat.len();
-        if after < bytes.len() && name_ends(bytes[after]) {
-            return Some(p);
-        }
-        at = after;
+    StartFinder::new(name).find(doc, from)
+}
+
+/// [`find_start`] with its searcher built once, for loops over a large document (a worksheet's
+/// rows and cells): a SIMD substring search, where `str::find` builds a two-way searcher per
+/// call.
+pub struct StartFinder {
+    pat: Vec<u8>,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl StartFinder {
+    pub fn new(name: &str) -> Self {
+        let pat = format!("<{name}").into_bytes();
+        let finder = memchr::memmem::Finder::new(&pat).into_owned();
+        StartFinder { pat, finder }
     }
-    None
+
+    /// The first start tag at or after `from`, before `to`.
+    pub fn find_before(&self, doc: &str, from: usize, to: usize) -> Option<usize> {
+        let bytes = doc.as_bytes();
+        let mut at = from;
+        while at < to {
+            let p = at + self.finder.find(bytes.get(at..to)?)?;
+            let after = p + self.pat.len();
+            if after < bytes.len() && name_ends(bytes[after]) {
+                return Some(p);
+            }
+            at = after;
+        }
+        None
+    }
+
+    pub fn find(&self, doc: &str, from: usize) -> Option<usize> {
+        self.find_before(doc, from, doc.len())
+    }
 }
 
 /// The index just past the `>` of the tag starting at `start`, skipping quoted attribute values.
@@ -65,6 +89,11 @@ pub fn tag_end(doc: &str, start: usize) -> Option<usize> {
 
 /// The element `name` whose start tag begins at `start`.
 pub fn element_at(doc: &str, name: &str, start: usize) -> Option<Span> {
+    element_with(doc, &StartFinder::new(name), start)
+}
+
+/// [`element_at`] with the start-tag searcher of its name already built.
+pub fn element_with(doc: &str, starts: &StartFinder, start: usize) -> Option<Span> {
     let te = tag_end(doc, start)?;
     if doc.as_bytes().get(te.checked_sub(2)?) == Some(&b'/') {
         return Some(Span {
@@ -74,24 +103,29 @@ pub fn element_at(doc: &str, name: &str, start: usize) -> Option<Span> {
         });
     }
     // Count nested elements of the same name (mc:AlternateContent nests in itself).
-    let close = format!("</{name}>");
+    let name = &starts.pat[1..];
+    let mut close = Vec::with_capacity(name.len() + 3);
+    close.extend_from_slice(b"</");
+    close.extend_from_slice(name);
+    close.push(b'>');
+    let bytes = doc.as_bytes();
     let mut depth = 0usize;
     let mut at = te;
     loop {
-        let c = at + doc.get(at..)?.find(&close)?;
-        match find_start(doc, name, at) {
-            Some(o) if o < c => {
+        let c = at + memchr::memmem::find(bytes.get(at..)?, &close)?;
+        match starts.find_before(doc, at, c) {
+            Some(o) => {
                 let ote = tag_end(doc, o)?;
                 if doc.as_bytes().get(ote - 2) != Some(&b'/') {
                     depth += 1;
                 }
                 at = ote;
             }
-            _ if depth > 0 => {
+            None if depth > 0 => {
                 depth -= 1;
                 at = c + close.len();
             }
-            _ => {
+            None => {
                 return Some(Span {
                     start,
                     tag_end: te,
@@ -110,13 +144,15 @@ pub fn find_element(doc: &str, name: &str, from: usize) -> Option<Span> {
 
 /// Every element `name` in `doc[from..to]`, in order.
 pub fn elements(doc: &str, name: &str, from: usize, to: usize) -> Vec<Span> {
+    elements_with(doc, &StartFinder::new(name), from, to)
+}
+
+/// [`elements`] with the start-tag searcher of their name already built.
+pub fn elements_with(doc: &str, starts: &StartFinder, from: usize, to: usize) -> Vec<Span> {
     let mut out = Vec::new();
     let mut at = from;
-    while let Some(s) = find_start(doc, name, at) {
-        if s >= to {
-            break;
-        }
-        match element_at(doc, name, s) {
+    while let Some(s) = starts.find_before(doc, at, to) {
+        match element_with(doc, starts, s) {
             Some(span) if span.end <= to => {
                 at = span.end;
                 out.push(span);
