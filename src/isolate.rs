@@ -18,7 +18,6 @@
 
 use crate::workbook::{
     self, CellIn, CellValue, Format, Grid, LegacyFormat, Limits, Merge, ReadError, Sheet, Workbook,
-    DEFAULT_TEXT_SHEET_NAME,
 };
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -86,22 +85,14 @@ pub fn open_path_with_bytes(
         },
         _ => return in_process(),
     };
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let extension = workbook::extension_of(path);
     if let Some(exe) = CHILD_EXE.get() {
         if matches!(workbook::detect_format(&bytes, &extension), Ok(format) if needs_child(format))
         {
             return read_in_child(exe, path, limits, DEFAULT_TIMEOUT).map(|wb| (wb, Some(bytes)));
         }
     }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
-    workbook::open_bytes_named(&bytes, &extension, &stem, limits).map(|wb| (wb, Some(bytes)))
+    workbook::open_bytes_of(path, &bytes, limits).map(|wb| (wb, Some(bytes)))
 }
 
 /// Runs `exe __read` on `path` and decodes what it writes; any failure of the child is this

@@ -10,7 +10,7 @@ use crate::report::FileReport;
 use crate::rules::Finding;
 use crate::settings::Settings;
 use crate::workbook::panic_text;
-use crate::workbook::{Format, ReadError, Workbook, DEFAULT_TEXT_SHEET_NAME};
+use crate::workbook::{Format, ReadError, Workbook};
 use std::path::Path;
 
 /// The annotated workbook of one file, in memory.
@@ -39,16 +39,7 @@ pub struct Outcome {
 pub fn check_bytes(name: &str, bytes: &[u8], settings: &Settings, want_annotated: bool) -> Outcome {
     let path = Path::new(name);
     let read = || {
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
-        crate::workbook::open_bytes_named(bytes, &extension, &stem, &settings.limits)
+        crate::workbook::open_bytes_of(path, bytes, &settings.limits)
             .map(|wb| (wb, Some(bytes.to_vec())))
     };
     let (mut report, built) = check_read(path, read, settings, want_annotated);

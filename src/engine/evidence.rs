@@ -37,19 +37,8 @@ pub(crate) fn given_evidence(
         .into_string(settings.lang)
     };
     let work = || {
-        let path = Path::new(name);
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| crate::workbook::DEFAULT_TEXT_SHEET_NAME.to_string());
-        let wb =
-            crate::workbook::open_bytes_named(&given.bytes, &extension, &stem, &settings.limits)
-                .map_err(|e| cannot_read(&e))?;
+        let wb = crate::workbook::open_bytes_of(Path::new(name), &given.bytes, &settings.limits)
+            .map_err(|e| cannot_read(&e))?;
         let part = super::analyze_ledger(&wb, settings);
         Ok(derive::derive(&part.ledger, &part.findings, Some(name)))
     };

@@ -24,7 +24,9 @@ mod xlsx_merges;
 
 pub use detect::{detect_format, Format};
 pub use guard::panic_text;
-pub use open::{open_bytes, open_bytes_named, open_path, DEFAULT_TEXT_SHEET_NAME};
+pub use open::{
+    extension_of, open_bytes, open_bytes_named, open_bytes_of, open_path, DEFAULT_TEXT_SHEET_NAME,
+};
 
 use crate::Text;
 use chrono::NaiveDateTime;

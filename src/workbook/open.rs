@@ -30,16 +30,26 @@ pub fn open_path(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
         });
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
-    let extension = path
-        .extension()
+    open_bytes_of(path, &bytes, limits)
+}
+
+/// A file name's extension as given (no dot; empty when there is none).
+pub fn extension_of(path: &Path) -> String {
+    path.extension()
         .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Reads a workbook from the bytes of the file named `path` (which need not exist: the browser
+/// page and `--ledger` given as bytes have only a name): its extension disambiguates text
+/// formats and a CSV/TSV sheet is named after its stem.
+pub fn open_bytes_of(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| DEFAULT_TEXT_SHEET_NAME.to_string());
-    open_bytes_named(&bytes, &extension, &stem, limits)
+    open_bytes_named(bytes, &extension_of(path), &stem, limits)
 }
 
 /// Reads a workbook from bytes; `extension` (lower-case, no dot) only disambiguates text formats.
