@@ -145,7 +145,11 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             id::loose_key_into(&raw, &mut lk);
             match loose.first_or_insert(&lk, &firsts, firsts.len()) {
                 Some(f) => {
-                    let First { sheet: s, raw: first_raw, .. } = &firsts[f];
+                    let First {
+                        sheet: s,
+                        raw: first_raw,
+                        ..
+                    } = &firsts[f];
                     let c = firsts[f].cell();
                     out.push(
                         Finding::new(

@@ -273,6 +273,10 @@ fn inlined_growth(doc: &str, shared: &[String]) -> usize {
     let Some(sd) = xml::find_element(doc, "sheetData", 0) else {
         return 0;
     };
+    if shared.is_empty() {
+        // Inline strings already (the constant-memory summary): only the formats grow.
+        return 8 * memchr::memmem::find_iter(&doc.as_bytes()[sd.tag_end..sd.end], b"<c ").count();
+    }
     let mut growth = 0;
     for c in xml::elements_with(doc, &cells, sd.tag_end, sd.end) {
         // A remapped (longer) or added ` s="…"`.
@@ -348,7 +352,8 @@ mod tests {
              </sheetData></worksheet>"
         );
         // A row of its own number without cells stays.
-        let doc = "<worksheet><sheetData><row r=\"1\"/><row r=\"2\" ht=\"30\"/></sheetData></worksheet>";
+        let doc =
+            "<worksheet><sheetData><row r=\"1\"/><row r=\"2\" ht=\"30\"/></sheetData></worksheet>";
         assert_eq!(rewrite_cells(doc, &map, &[]).expect("rewritten"), doc);
     }
 }
