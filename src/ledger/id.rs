@@ -5,7 +5,12 @@ use crate::text;
 /// Key for exact duplicates (ID001): the text trimmed of surrounding spaces; a numeric cell uses
 /// its integer display (42.0 -> "42").
 pub fn exact_key(raw: &str) -> String {
-    text::trim(raw).to_string()
+    exact_key_of(raw).to_string()
+}
+
+/// [`exact_key`], borrowed from `raw`.
+pub fn exact_key_of(raw: &str) -> &str {
+    text::trim(raw)
 }
 
 /// Key for matching a management number named in daicho.toml (`[[exceptions]] id`,
@@ -29,12 +34,22 @@ pub fn match_key(raw: &str) -> String {
 /// Digit runs are taken before the separators are dropped, so each zero-padded segment loses its
 /// own zeros: "PC-01-002" == "pc-1-2" == "pc12". A run made only of zeros keeps one `0`.
 pub fn loose_key(raw: &str) -> String {
+    let mut out = String::new();
+    loose_key_into(raw, &mut out);
+    out
+}
+
+/// [`loose_key`] written into `out` (cleared first): one buffer reused for every device.
+pub fn loose_key_into(raw: &str, out: &mut String) {
+    out.clear();
     let raw = text::trim(raw);
     if raw.is_ascii() {
-        loose_from_chars(raw.chars(), raw.len())
+        out.reserve(raw.len());
+        loose_from_chars(raw.chars(), out)
     } else {
         let n = text::nfkc(raw);
-        loose_from_chars(n.chars(), n.len())
+        out.reserve(n.len());
+        loose_from_chars(n.chars(), out)
     }
 }
 
@@ -43,8 +58,7 @@ fn is_separator(c: char) -> bool {
     matches!(c, '-' | '_' | '.') || c.is_whitespace()
 }
 
-fn loose_from_chars(chars: impl Iterator<Item = char>, cap: usize) -> String {
-    let mut out = String::with_capacity(cap);
+fn loose_from_chars(chars: impl Iterator<Item = char>, out: &mut String) {
     // Inside a digit run, and only zeros seen so far in it.
     let mut in_run = false;
     let mut pending_zero = false;
@@ -76,7 +90,6 @@ fn loose_from_chars(chars: impl Iterator<Item = char>, cap: usize) -> String {
     if in_run && pending_zero {
         out.push('0');
     }
-    out
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use super::{Context, Finding, Rule, RuleDoc};
 use crate::layout::Field;
 use crate::ledger::{id, Ledger};
 use crate::{Severity, Text};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 pub static ID001: Rule = Rule {
     code: "ID001",
@@ -35,10 +37,71 @@ pub static ID002: Rule = Rule {
 /// This family's rules, in code order.
 pub static RULES: &[&Rule] = &[&ID001, &ID002];
 
+/// Where a management number was first seen: its sheet, its cell, what it showed.
+struct First<'s> {
+    sheet: &'s str,
+    row: u32,
+    col: u32,
+    raw: Cow<'s, str>,
+}
+
+impl First<'_> {
+    fn cell(&self) -> String {
+        crate::address::a1(self.row, self.col)
+    }
+}
+
+/// The first occurrence of each near-duplicate key, without a String per device: keyed by the
+/// key's hash, the key itself compared on a hit (recomputed from the stored number; hits are
+/// duplicates, which are rare), and the rare different key with the same hash kept by its text.
+struct LooseIndex {
+    by_hash: HashMap<u64, usize>,
+    collided: HashMap<String, usize>,
+    hasher: std::collections::hash_map::RandomState,
+    scratch: String,
+}
+
+impl LooseIndex {
+    fn new() -> Self {
+        LooseIndex {
+            by_hash: HashMap::new(),
+            collided: HashMap::new(),
+            hasher: Default::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// The first occurrence whose key is `key`, or `None` after recording `index` as its first.
+    fn first_or_insert(&mut self, key: &str, firsts: &[First<'_>], index: usize) -> Option<usize> {
+        let h = self.hasher.hash_one(key);
+        match self.by_hash.get(&h) {
+            Some(&f) => {
+                id::loose_key_into(&firsts[f].raw, &mut self.scratch);
+                if self.scratch == key {
+                    return Some(f);
+                }
+                if let Some(&f) = self.collided.get(key) {
+                    return Some(f);
+                }
+                self.collided.insert(key.to_string(), index);
+                None
+            }
+            None => {
+                self.by_hash.insert(h, index);
+                None
+            }
+        }
+    }
+}
+
 pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    // key -> (sheet, cell, raw) of the first occurrence
-    let mut exact: HashMap<String, (String, String)> = HashMap::new();
-    let mut loose: HashMap<String, (String, String, String)> = HashMap::new();
+    // exact key -> (sheet, row, col) of the first occurrence; near-duplicate key -> its first
+    // occurrence in `firsts`. Keys borrow the cells' text where they can: nothing is allocated
+    // per device for a number shown as typed.
+    let mut exact: HashMap<Cow<'_, str>, (&str, u32, u32)> = HashMap::new();
+    let mut firsts: Vec<First<'_>> = Vec::new();
+    let mut loose = LooseIndex::new();
+    let mut lk = String::new();
     for sheet in &ledger.sheets {
         let Some(col) = sheet.layout.col(Field::Id) else {
             continue;
@@ -55,13 +118,15 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             // A number merged over several rows is one cell: findings point at its top-left.
             let (row, col) = device.cell_of(col);
-            let cell = crate::address::a1(row, col);
-            let ek = id::exact_key(&raw);
-            let lk = id::loose_key(&raw);
-            if let Some((s, c)) = exact.get(&ek) {
-                if (s.as_str(), c.as_str()) == (name, cell.as_str()) {
+            let ek: Cow<'_, str> = match &raw {
+                Cow::Borrowed(r) => Cow::Borrowed(id::exact_key_of(r)),
+                Cow::Owned(r) => Cow::Owned(id::exact_key_of(r).to_string()),
+            };
+            if let Some(&(s, r, c)) = exact.get(&ek) {
+                if (s, r, c) == (name, row, col) {
                     continue;
                 }
+                let c = crate::address::a1(r, c);
                 out.push(
                     Finding::new(
                         &ID001,
@@ -76,23 +141,35 @@ pub fn check(ledger: &Ledger<'_>, _ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 );
                 continue;
             }
-            exact.insert(ek, (name.to_string(), cell.clone()));
-            match loose.get(&lk) {
-                Some((s, c, first_raw)) => out.push(
-                    Finding::new(
-                        &ID002,
-                        Text::new(
-                            format!("管理番号「{raw}」は「{s}」{c}の「{first_raw}」と表記ゆれを除いて同じです。同じ機器か確認してください。"),
-                            format!("Management number 「{raw}」 equals 「{first_raw}」 at '{s}'!{c} once normalised. Check whether they are one device."),
-                        ),
+            exact.insert(ek, (name, row, col));
+            id::loose_key_into(&raw, &mut lk);
+            match loose.first_or_insert(&lk, &firsts, firsts.len()) {
+                Some(f) => {
+                    let First {
+                        sheet: s,
+                        raw: first_raw,
+                        ..
+                    } = &firsts[f];
+                    let c = firsts[f].cell();
+                    out.push(
+                        Finding::new(
+                            &ID002,
+                            Text::new(
+                                format!("管理番号「{raw}」は「{s}」{c}の「{first_raw}」と表記ゆれを除いて同じです。同じ機器か確認してください。"),
+                                format!("Management number 「{raw}」 equals 「{first_raw}」 at '{s}'!{c} once normalised. Check whether they are one device."),
+                            ),
+                        )
+                        .at(name, row, col)
+                        .field(Field::Id)
+                        .value(raw.as_ref()),
                     )
-                    .at(name, row, col)
-                    .field(Field::Id)
-                    .value(raw.as_ref()),
-                ),
-                None => {
-                    loose.insert(lk, (name.to_string(), cell, raw.into_owned()));
                 }
+                None => firsts.push(First {
+                    sheet: name,
+                    row,
+                    col,
+                    raw,
+                }),
             }
         }
     }

@@ -198,8 +198,19 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
         xml::StartFinder::new("c"),
         xml::StartFinder::new("v"),
     );
+    let mut last_r: Option<String> = None;
     for row in xml::elements_with(doc, &rows, sd.tag_end, sd.end) {
         let rtag = &doc[row.start..row.tag_end];
+        // rust_xlsxwriter's constant-memory mode writes the last row twice when its height was
+        // set: the row with its cells, then `<row r="N" ht=… customHeight="1"/>` again (the
+        // same attributes, no cells). Two rows with one number is invalid: the echo is dropped.
+        let r = xml::attr(rtag, "r");
+        if row.self_closing() && r.is_some() && r == last_r {
+            out.push_str(&doc[at..row.start]);
+            at = row.end;
+            continue;
+        }
+        last_r = r;
         if let Some(s) = xml::attr(rtag, "s") {
             out.push_str(&doc[at..row.start]);
             out.push_str(&xml::set_attr(rtag, "s", &xf(&s)));
@@ -262,6 +273,10 @@ fn inlined_growth(doc: &str, shared: &[String]) -> usize {
     let Some(sd) = xml::find_element(doc, "sheetData", 0) else {
         return 0;
     };
+    if shared.is_empty() {
+        // Inline strings already (the constant-memory summary): only the formats grow.
+        return 8 * memchr::memmem::find_iter(&doc.as_bytes()[sd.tag_end..sd.end], b"<c ").count();
+    }
     let mut growth = 0;
     for c in xml::elements_with(doc, &cells, sd.tag_end, sd.end) {
         // A remapped (longer) or added ` s="…"`.
@@ -313,4 +328,32 @@ fn rename_in_formula(name_xml: &str, old: &str, new: &str) -> String {
     name_xml
         .replace(&q(old), &q(new))
         .replace(&format!("{old}!"), &q(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_empty_last_row_is_dropped() {
+        // What rust_xlsxwriter's constant-memory mode writes when the last row has a height.
+        let doc = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>1</v></c></row>\
+                   <row r=\"2\" ht=\"36\" customHeight=\"1\"><c r=\"A2\" s=\"1\"><v>2</v></c></row>\
+                   <row r=\"2\" ht=\"36\" customHeight=\"1\"/></sheetData></worksheet>";
+        let map = StyleMap {
+            xfs: vec![0, 5],
+            dxfs: Vec::new(),
+        };
+        let out = rewrite_cells(doc, &map, &[]).expect("rewritten");
+        assert_eq!(
+            out,
+            "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"5\"><v>1</v></c></row>\
+             <row r=\"2\" ht=\"36\" customHeight=\"1\"><c r=\"A2\" s=\"5\"><v>2</v></c></row>\
+             </sheetData></worksheet>"
+        );
+        // A row of its own number without cells stays.
+        let doc =
+            "<worksheet><sheetData><row r=\"1\"/><row r=\"2\" ht=\"30\"/></sheetData></worksheet>";
+        assert_eq!(rewrite_cells(doc, &map, &[]).expect("rewritten"), doc);
+    }
 }
