@@ -138,13 +138,14 @@ fn build_values_copy(
 
     // 1. The summary sheet (first, and active).
     {
-        let ws = add_sheet(
+        let (ws, streamed) = add_sheet(
             &mut book,
             analysis.findings.len() > options.constant_memory_cells / 8,
         )?;
         ws.set_name(&summary_name)?;
         summary::write(
             ws,
+            streamed,
             &summary::Summary::of(
                 analysis,
                 settings,
@@ -161,7 +162,7 @@ fn build_values_copy(
     // 2. Every original sheet, in order.
     for &si in &copied {
         let plan = sheet_plan(analysis, si, &marks[si], &noted, settings.lang);
-        let ws = add_sheet(
+        let (ws, _) = add_sheet(
             &mut book,
             plan.sheet.grid.cell_count() > options.constant_memory_cells,
         )?;
@@ -333,19 +334,19 @@ fn add_checklist(
 }
 
 /// Adds a worksheet, in constant-memory mode (rows streamed to a temp file) when asked and the
-/// temp folder is usable, else in the standard mode.
+/// temp folder is usable, else in the standard mode; and whether it streams.
 fn add_sheet(
     book: &mut rust_xlsxwriter::Workbook,
     constant_memory: bool,
-) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+) -> Result<(&mut rust_xlsxwriter::Worksheet, bool), rust_xlsxwriter::XlsxError> {
     if constant_memory
         && cfg!(not(target_arch = "wasm32"))
         && book.add_worksheet_with_constant_memory().is_ok()
     {
         let last = book.worksheets().len().saturating_sub(1);
-        return book.worksheet_from_index(last);
+        return Ok((book.worksheet_from_index(last)?, true));
     }
-    Ok(book.add_worksheet())
+    Ok((book.add_worksheet(), false))
 }
 
 /// The cell a finding is drawn on: its own cell; a finding with a row but no column → the row's

@@ -78,7 +78,13 @@ fn t(lang: Lang, ja: &'static str, en: &'static str) -> String {
 }
 
 /// Writes the summary sheet: the title, the block about the check, then the findings table.
-pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(), XlsxError> {
+/// `streamed`: the sheet is in rust_xlsxwriter's constant-memory mode.
+pub fn write(
+    ws: &mut Worksheet,
+    streamed: bool,
+    s: &Summary<'_>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     let lang = s.lang;
     let title = Text::new(
         SUMMARY_MARKER.to_string(),
@@ -90,7 +96,14 @@ pub fn write(ws: &mut Worksheet, s: &Summary<'_>, styles: &Styles) -> Result<(),
         .set_landscape()
         .set_print_fit_to_pages(1, 0);
     let row = write_about(ws, s, styles)?;
-    write_findings(ws, s, styles, row + 1)
+    let end = write_findings(ws, s, styles, row + 1)?;
+    if streamed {
+        // rust_xlsxwriter's constant-memory mode writes its last row twice (the second an empty
+        // `<row>` with the same number, which Excel repairs) when that row has a height, as a
+        // finding's wrapped row has: an empty cell after it makes the last row a plain one.
+        ws.write_blank(end, 0, &rust_xlsxwriter::Format::new())?;
+    }
+    Ok(())
 }
 
 /// The block under the title: file, as-of date, version, what kind of copy this is, counts,
@@ -264,13 +277,13 @@ static HEADS: [Text; 9] = [
 ];
 
 /// The findings table from `header_row`: widths, headings, one row per finding (as many as fit),
-/// a line for the rest, a filter and frozen headings.
+/// a line for the rest, a filter and frozen headings. The first row after it.
 fn write_findings(
     ws: &mut Worksheet,
     s: &Summary<'_>,
     styles: &Styles,
     header_row: u32,
-) -> Result<(), XlsxError> {
+) -> Result<u32, XlsxError> {
     let lang = s.lang;
     let mut row = header_row;
     let shown = s.findings.len().min(MAX_FINDING_ROWS);
@@ -289,12 +302,13 @@ fn write_findings(
             format!("{} more findings do not fit (Excel's row limit); `daicho check --format json` lists them all.", s.findings.len() - shown),
         ).into_lang(lang);
         ws.write_string_with_format(row, 0, more, &styles.label)?;
+        row += 1;
     }
 
     let last_row = header_row + shown as u32;
     ws.autofilter(header_row, 0, last_row, 8)?;
     ws.set_freeze_panes(header_row + 1, 0)?;
-    Ok(())
+    Ok(row)
 }
 
 /// Column widths first: the wrapped columns' widths decide each row's height.
@@ -350,6 +364,21 @@ fn write_finding(
     f: &Finding,
 ) -> Result<(), XlsxError> {
     let lang = s.lang;
+    let value = f.value.as_deref().unwrap_or("");
+    let message = f.message.get(lang);
+    let fix = f.fix_value().unwrap_or("");
+    let ack = f.suppressed.as_deref().unwrap_or("");
+    // Rows do not grow to fit wrapped text by themselves in every program: size them. Before
+    // the cells: rust_xlsxwriter's constant-memory mode writes a row again (an invalid second
+    // `<row>` with the same number) when its height is set after its cells.
+    let lines = [(5, value), (6, message), (7, fix), (8, ack)]
+        .iter()
+        .map(|(c, text)| wrapped_lines(text, widths[*c]))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, 18.0 * lines as f64)?;
+    }
     let fill = if f.suppressed.is_some() {
         Fill::Acknowledged
     } else {
@@ -379,23 +408,10 @@ fn write_finding(
             ws.write_string_with_format(row, 4, &shown_cell, &styles.text)?;
         }
     }
-    let value = f.value.as_deref().unwrap_or("");
     ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;
-    let message = f.message.get(lang);
     ws.write_string_with_format(row, 6, clip(message), &styles.wrap)?;
-    let fix = f.fix_value().unwrap_or("");
     ws.write_string_with_format(row, 7, clip(fix), &styles.wrap)?;
-    let ack = f.suppressed.as_deref().unwrap_or("");
     ws.write_string_with_format(row, 8, clip(ack), &styles.wrap)?;
-    // Rows do not grow to fit wrapped text by themselves in every program: size them.
-    let lines = [(5, value), (6, message), (7, fix), (8, ack)]
-        .iter()
-        .map(|(c, text)| wrapped_lines(text, widths[*c]))
-        .max()
-        .unwrap_or(1);
-    if lines > 1 {
-        ws.set_row_height(row, 18.0 * lines as f64)?;
-    }
     Ok(())
 }
 

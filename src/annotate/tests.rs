@@ -282,6 +282,31 @@ fn constant_memory_and_capped_notes_keep_every_value_and_fill() {
         summary_xml.contains("location=\"'機器台帳'!C5\""),
         "links in constant-memory mode: {summary_xml}"
     );
+    // Each row once: a row number written twice makes Excel offer to repair the file (the
+    // constant-memory writer did that for a last row whose height was set after its cells).
+    let rows = row_numbers(&summary_xml);
+    let mut unique = rows.clone();
+    unique.dedup();
+    assert_eq!(rows, unique, "summary rows in constant-memory mode");
+    // The last `<row>` is the empty cell that ends the streamed rows; the one before it is the
+    // last finding's.
+    let last_finding_has_height = summary_xml
+        .rsplit("<row ")
+        .nth(1)
+        .is_some_and(|r| r.contains("customHeight"));
+    assert!(
+        last_finding_has_height,
+        "the case this guards: the last finding's row is sized to its wrapped text"
+    );
+}
+
+/// The `r` numbers of a worksheet's `<row>` elements, in document order.
+fn row_numbers(sheet_xml: &str) -> Vec<u32> {
+    sheet_xml
+        .split("<row ")
+        .skip(1)
+        .filter_map(|rest| rest.split("r=\"").nth(1)?.split('"').next()?.parse().ok())
+        .collect()
 }
 
 #[test]
