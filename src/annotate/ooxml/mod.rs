@@ -321,6 +321,24 @@ impl<'a> Patcher<'a> {
         Ok(())
     }
 
+    /// A worksheet's relationships, the path of its notes part (if it has one) and whether that
+    /// part holds notes an earlier run of daicho wrote.
+    fn notes_of(
+        &mut self,
+        part: &str,
+    ) -> Result<(Vec<package::Rel>, Option<String>, bool), PatchError> {
+        let rels = self.pkg.rels(part)?;
+        let comments_path = rels
+            .iter()
+            .find(|r| r.kind == package::REL_COMMENTS && !r.external)
+            .map(|r| package::resolve(part, &r.target));
+        let has_daicho_notes = match &comments_path {
+            Some(p) => self.pkg.exists(p) && self.pkg.read_text(p)?.contains(NOTE_DELIMITER),
+            None => false,
+        };
+        Ok((rels, comments_path, has_daicho_notes))
+    }
+
     /// One worksheet: its cells' fills (and proposals), then its notes.
     fn mark_sheet(
         &mut self,
@@ -329,17 +347,7 @@ impl<'a> Patcher<'a> {
         (restore, clear_selection): (bool, bool),
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
-        let rels = self.pkg.rels(part)?;
-        let comments_rel = rels
-            .iter()
-            .find(|r| r.kind == package::REL_COMMENTS && !r.external);
-        let has_daicho_notes = match comments_rel {
-            Some(r) => {
-                let p = package::resolve(part, &r.target);
-                self.pkg.exists(&p) && self.pkg.read_text(&p)?.contains(NOTE_DELIMITER)
-            }
-            None => false,
-        };
+        let (rels, comments_path, has_daicho_notes) = self.notes_of(part)?;
         if marks.is_none() && !restore && !has_daicho_notes {
             return Ok(());
         }
@@ -376,7 +384,6 @@ impl<'a> Patcher<'a> {
             .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
             .collect();
         if !notes.is_empty() || has_daicho_notes {
-            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
             let parts = self.note_parts(part, &rels, &sheet_xml.skeleton, comments_path)?;
             changed |= self.write_notes(part, parts, &notes, &mut sheet_xml.skeleton)?;
         }
@@ -405,17 +412,7 @@ impl<'a> Patcher<'a> {
         restore: bool,
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
-        let rels = self.pkg.rels(part)?;
-        let comments_rel = rels
-            .iter()
-            .find(|r| r.kind == package::REL_COMMENTS && !r.external);
-        let has_daicho_notes = match comments_rel {
-            Some(r) => {
-                let p = package::resolve(part, &r.target);
-                self.pkg.exists(&p) && self.pkg.read_text(&p)?.contains(NOTE_DELIMITER)
-            }
-            None => false,
-        };
+        let (rels, comments_path, has_daicho_notes) = self.notes_of(part)?;
         let mut skeleton = layout.skeleton.clone();
         sheet::check(&skeleton)?;
         let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
@@ -426,7 +423,6 @@ impl<'a> Patcher<'a> {
             .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
             .collect();
         if !notes.is_empty() || has_daicho_notes {
-            let comments_path = comments_rel.map(|r| package::resolve(part, &r.target));
             let parts = self.note_parts(part, &rels, &skeleton, comments_path)?;
             self.write_notes(part, parts, &notes, &mut skeleton)?;
         }
