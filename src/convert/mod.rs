@@ -207,14 +207,17 @@ fn convert_devices(
     };
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
-    let given = GivenFixes::of(ledger, settings);
+    let mut fixer = Fixer {
+        given: GivenFixes::of(ledger, settings),
+        memo: Default::default(),
+    };
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
         convert_sheet(
             &mut conv,
             &mut pending,
             ls,
             extras,
-            &given,
+            &mut fixer,
             settings,
             deferred.as_deref_mut(),
         );
@@ -252,6 +255,54 @@ impl GivenFixes {
 
     fn get(&self, sheet: &str, row: u32, col: u32) -> Option<&str> {
         self.0.get(sheet)?.get(&(row, col)).map(String::as_str)
+    }
+}
+
+/// The fields whose fixes [`Fixer`] remembers per distinct text: a ledger repeats its OS names,
+/// statuses and kinds on thousands of rows, and reading an OS name is not cheap.
+const MEMO_FIELDS: [Field; 3] = [Field::Os, Field::Status, Field::Kind];
+/// Distinct texts remembered per field (a bound on the memory of a hostile input).
+const MEMO_LIMIT: usize = 4096;
+
+/// The safe fixes of the input's values: the rules' ([`GivenFixes`]) and convert's own
+/// ([`fix_value`]), the latter remembered per distinct text for [`MEMO_FIELDS`].
+struct Fixer {
+    given: GivenFixes,
+    memo: [HashMap<String, (Option<CellValue>, Vec<FixKind>)>; MEMO_FIELDS.len()],
+}
+
+impl Fixer {
+    /// [`fix_value`] of the value in (`row`, `col`) of `sheet`; `None` when no fix can change it
+    /// (the value is then converted as it is, without a copy being made here).
+    fn fix(
+        &mut self,
+        f: Field,
+        value: &CellValue,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        settings: &Settings,
+    ) -> Option<(Option<CellValue>, Vec<FixKind>)> {
+        let given = match f {
+            Field::Ip => self.given.get(sheet, row, col),
+            _ => None,
+        };
+        if given.is_none() && fixes::untouched(f, value) {
+            return None;
+        }
+        let slot = MEMO_FIELDS.iter().position(|m| *m == f);
+        let (Some(slot), CellValue::Text(raw)) = (slot, value) else {
+            return Some(fix_value(f, value, given, settings));
+        };
+        let memo = &mut self.memo[slot];
+        if let Some(hit) = memo.get(raw.as_str()) {
+            return Some(hit.clone());
+        }
+        let fixed = fix_value(f, value, given, settings);
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(raw.clone(), fixed.clone());
+        }
+        Some(fixed)
     }
 }
 
@@ -343,7 +394,7 @@ fn convert_sheet(
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
-    given: &GivenFixes,
+    fixer: &mut Fixer,
     settings: &Settings,
     mut deferred: Option<&mut Vec<Deferred>>,
 ) {
@@ -377,7 +428,7 @@ fn convert_sheet(
             &sections,
             extras,
             device,
-            given,
+            fixer,
             settings,
             defer.as_mut(),
         );
@@ -417,11 +468,11 @@ fn convert_device(
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
-    given: &GivenFixes,
+    fixer: &mut Fixer,
     settings: &Settings,
     mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
-    let name = ls.name().to_string();
+    let name = ls.name();
     let extra_len = conv.extra_columns.len();
     let row = device.row.index;
     let index = conv.devices.len();
@@ -439,14 +490,21 @@ fn convert_device(
         let Some(value) = device.row.get(col) else {
             continue;
         };
-        let (fixed, applied) = fix_value(f, value, given.get(&name, row, col), settings);
+        let Some((fixed, applied)) = fixer.fix(f, value, name, row, col, settings) else {
+            // No fix applies: the value as it is (left in the input to be moved when deferred).
+            match defer.as_deref_mut() {
+                Some(d) if f != Field::Kind => d.fields |= 1 << f.index(),
+                _ => out.set(f, Some(value.clone())),
+            }
+            continue;
+        };
         let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((
                 index,
                 Change {
                     place: Place {
-                        sheet: name.clone(),
+                        sheet: name.to_string(),
                         row,
                         col: Some(col),
                     },
@@ -476,7 +534,7 @@ fn convert_device(
                 index,
                 Change {
                     place: Place {
-                        sheet: name.clone(),
+                        sheet: name.to_string(),
                         row,
                         col: ls.layout.col(Field::Kind),
                     },
