@@ -601,12 +601,19 @@ fn first_col_of(ls: &LedgerSheet<'_>, row: u32) -> Option<u32> {
         .and_then(|r| r.cells.iter().find(|(_, v)| !v.is_blank()).map(|(c, _)| *c))
 }
 
+/// The deflate level of the standard workbook (see [`standard_workbook`]).
+const ZIP_LEVEL: u8 = 2;
+
 /// The standard workbook: the ledger sheet, then (when given) the 変換ログ sheet.
 pub fn standard_workbook(
     conv: &Conversion,
     log_for: Option<(&str, Lang)>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = style::new_workbook()?;
+    // Level 2 (zlib-rs's fast deflate), not the default 6: at 100k rows compressing took about a
+    // fifth of the conversion; the file is about a fifth larger. (Level 1 is zlib-rs's quick
+    // deflate, which doubles the file.)
+    book.set_zip_compression_level(ZIP_LEVEL);
     template::write_ledger_sheet(
         &mut book,
         LEDGER_SHEET_NAME,
