@@ -268,8 +268,11 @@ const MEMO_LIMIT: usize = 4096;
 /// ([`fix_value`]), the latter remembered per distinct text for [`MEMO_FIELDS`].
 struct Fixer {
     given: GivenFixes,
-    memo: [HashMap<String, (Option<CellValue>, Vec<FixKind>)>; MEMO_FIELDS.len()],
+    memo: [HashMap<String, Fixed>; MEMO_FIELDS.len()],
 }
+
+/// A value as [`fix_value`] converts it, with the fixes applied.
+type Fixed = (Option<CellValue>, Vec<FixKind>);
 
 impl Fixer {
     /// [`fix_value`] of the value in (`row`, `col`) of `sheet`; `None` when no fix can change it
@@ -282,7 +285,7 @@ impl Fixer {
         row: u32,
         col: u32,
         settings: &Settings,
-    ) -> Option<(Option<CellValue>, Vec<FixKind>)> {
+    ) -> Option<Fixed> {
         let given = match f {
             Field::Ip => self.given.get(sheet, row, col),
             _ => None,
