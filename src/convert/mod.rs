@@ -309,6 +309,15 @@ impl Fixer {
     }
 }
 
+/// Drops a large value on another thread: freeing a 100k-row ledger's cells one by one takes a
+/// noticeable part of a conversion. When no thread can be started, the value is dropped here
+/// (with the closure that holds it).
+pub(crate) fn drop_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Moves the deferred values out of the input's cells into the converted rows.
 fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Deferred>) {
     let mut rows: Vec<Option<Vec<crate::workbook::Row>>> = workbook
@@ -344,6 +353,7 @@ fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Defe
             }
         }
     }
+    drop_aside((rows, workbook));
 }
 
 /// The management numbers' half-width fix, the change log in order, the sheets left out.
