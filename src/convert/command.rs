@@ -174,13 +174,21 @@ fn convert_one(
         ConvertFormat::Json => export::json_text(&conv).into_bytes(),
     };
     crate::save::save(&to_output(out, args.force), &bytes).map_err(ConvertError::Save)?;
-    let text = log::render_text(&conv, &shown_out, lang);
+    // The text log goes to --log or, for csv/json, to stderr; an xlsx output without --log holds
+    // it only in its 変換ログ sheet, so it is not rendered.
+    let text = if args.log.is_some() || args.format != ConvertFormat::Xlsx {
+        log::render_text(&conv, &shown_out, lang)
+    } else {
+        String::new()
+    };
     // The summary on stdout; the detailed log of a csv/json output on stderr unless --log takes it
     // (an xlsx output holds it in its 変換ログ sheet).
     crate::console::write_human(&format!("{}\n", log::summary_line(&conv, &shown_out, lang)));
     if args.format != ConvertFormat::Xlsx && args.log.is_none() {
         eprint!("{}", text.split_once('\n').map_or("", |(_, rest)| rest));
     }
+    drop(bytes);
+    super::drop_aside(conv);
     Ok(text)
 }
 

@@ -212,6 +212,22 @@ fn has_note(s: &str) -> bool {
     text::nfkc(s).contains(['(', '[', '【', '〔', '<', '「'])
 }
 
+/// Whether no fix of [`fix_value`] can change this value when no rule gives one: a value that is
+/// not text, or text with nothing to trim in a field convert has no spellings for.
+pub(super) fn untouched(field: Field, value: &CellValue) -> bool {
+    match value {
+        CellValue::Text(s) => {
+            !s.is_empty()
+                && trimmed(s).is_none()
+                && !matches!(
+                    field,
+                    Field::Registered | Field::Status | Field::Kind | Field::Os
+                )
+        }
+        _ => true,
+    }
+}
+
 /// Applies the safe fixes of one field to a source value: `given`, the safe fix a rule's finding
 /// proposes for the cell (IP003: every address in canonical form, labels and placeholders as
 /// typed), and the spellings of the standard layout. Returns the converted value and the fixes

@@ -15,23 +15,40 @@ use std::collections::HashMap;
 /// numbers equal: then every number of that group stays as typed and the log says why.
 pub(super) fn half_width_ids(conv: &mut Conversion, pending: &mut Vec<(usize, Change)>) {
     let id_text = |row: &StandardRow| -> Option<String> { row.get(Field::Id).map(|v| v.display()) };
-    let mut candidates: Vec<Option<String>> = Vec::with_capacity(conv.devices.len());
-    // Group devices by the number they would have after the fix.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, row) in conv.devices.iter().enumerate() {
-        let Some(id) = id_text(row) else {
-            candidates.push(None);
-            continue;
-        };
-        let candidate = match row.get(Field::Id) {
+    let mut candidates: Vec<Option<String>> = conv
+        .devices
+        .iter()
+        .map(|row| match row.get(Field::Id) {
             Some(CellValue::Text(t)) => id_half_width(t),
             _ => None,
+        })
+        .collect();
+    // Group devices by the number they would have after the fix: only the groups of the numbers
+    // the fix changes matter, with every device whose number equals one of those.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        if let Some(c) = candidate {
+            groups.entry(exact_key(c)).or_default().push(i);
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    for (i, row) in conv.devices.iter().enumerate() {
+        if candidates[i].is_some() {
+            continue;
+        }
+        let key = match row.get(Field::Id) {
+            Some(CellValue::Text(t)) => exact_key(t),
+            Some(v) => exact_key(&v.display()),
+            None => continue,
         };
-        groups
-            .entry(exact_key(candidate.as_deref().unwrap_or(&id)))
-            .or_default()
-            .push(i);
-        candidates.push(candidate);
+        if let Some(members) = groups.get_mut(&key) {
+            members.push(i);
+        }
+    }
+    for members in groups.values_mut() {
+        members.sort_unstable();
     }
     // Where each device's management-number change (a trim) already is in `pending`.
     let mut id_change: HashMap<usize, usize> = pending

@@ -207,14 +207,17 @@ fn convert_devices(
     };
     // Changes are collected per device and get the device's converted number at the end.
     let mut pending: Vec<(usize, Change)> = Vec::new();
-    let given = GivenFixes::of(ledger, settings);
+    let mut fixer = Fixer {
+        given: GivenFixes::of(ledger, settings),
+        memo: Default::default(),
+    };
     for (ls, extras) in ledger.sheets.iter().zip(&sheet_extras) {
         convert_sheet(
             &mut conv,
             &mut pending,
             ls,
             extras,
-            &given,
+            &mut fixer,
             settings,
             deferred.as_deref_mut(),
         );
@@ -255,6 +258,66 @@ impl GivenFixes {
     }
 }
 
+/// The fields whose fixes [`Fixer`] remembers per distinct text: a ledger repeats its OS names,
+/// statuses and kinds on thousands of rows, and reading an OS name is not cheap.
+const MEMO_FIELDS: [Field; 3] = [Field::Os, Field::Status, Field::Kind];
+/// Distinct texts remembered per field (a bound on the memory of a hostile input).
+const MEMO_LIMIT: usize = 4096;
+
+/// The safe fixes of the input's values: the rules' ([`GivenFixes`]) and convert's own
+/// ([`fix_value`]), the latter remembered per distinct text for [`MEMO_FIELDS`].
+struct Fixer {
+    given: GivenFixes,
+    memo: [HashMap<String, Fixed>; MEMO_FIELDS.len()],
+}
+
+/// A value as [`fix_value`] converts it, with the fixes applied.
+type Fixed = (Option<CellValue>, Vec<FixKind>);
+
+impl Fixer {
+    /// [`fix_value`] of the value in (`row`, `col`) of `sheet`; `None` when no fix can change it
+    /// (the value is then converted as it is, without a copy being made here).
+    fn fix(
+        &mut self,
+        f: Field,
+        value: &CellValue,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        settings: &Settings,
+    ) -> Option<Fixed> {
+        let given = match f {
+            Field::Ip => self.given.get(sheet, row, col),
+            _ => None,
+        };
+        if given.is_none() && fixes::untouched(f, value) {
+            return None;
+        }
+        let slot = MEMO_FIELDS.iter().position(|m| *m == f);
+        let (Some(slot), CellValue::Text(raw)) = (slot, value) else {
+            return Some(fix_value(f, value, given, settings));
+        };
+        let memo = &mut self.memo[slot];
+        if let Some(hit) = memo.get(raw.as_str()) {
+            return Some(hit.clone());
+        }
+        let fixed = fix_value(f, value, given, settings);
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(raw.clone(), fixed.clone());
+        }
+        Some(fixed)
+    }
+}
+
+/// Drops a large value on another thread: freeing a 100k-row ledger's cells one by one takes a
+/// noticeable part of a conversion. When no thread can be started, the value is dropped here
+/// (with the closure that holds it).
+pub(crate) fn drop_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Moves the deferred values out of the input's cells into the converted rows.
 fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Deferred>) {
     let mut rows: Vec<Option<Vec<crate::workbook::Row>>> = workbook
@@ -290,6 +353,7 @@ fn move_values(conv: &mut Conversion, mut workbook: Workbook, deferred: Vec<Defe
             }
         }
     }
+    drop_aside((rows, workbook));
 }
 
 /// The management numbers' half-width fix, the change log in order, the sheets left out.
@@ -343,7 +407,7 @@ fn convert_sheet(
     pending: &mut Vec<(usize, Change)>,
     ls: &LedgerSheet<'_>,
     extras: &[(u32, usize)],
-    given: &GivenFixes,
+    fixer: &mut Fixer,
     settings: &Settings,
     mut deferred: Option<&mut Vec<Deferred>>,
 ) {
@@ -377,7 +441,7 @@ fn convert_sheet(
             &sections,
             extras,
             device,
-            given,
+            fixer,
             settings,
             defer.as_mut(),
         );
@@ -417,11 +481,11 @@ fn convert_device(
     sections: &[(u32, DeviceKind)],
     extras: &[(u32, usize)],
     device: &Device<'_>,
-    given: &GivenFixes,
+    fixer: &mut Fixer,
     settings: &Settings,
     mut defer: Option<&mut Deferred>,
 ) -> (StandardRow, Source) {
-    let name = ls.name().to_string();
+    let name = ls.name();
     let extra_len = conv.extra_columns.len();
     let row = device.row.index;
     let index = conv.devices.len();
@@ -439,14 +503,21 @@ fn convert_device(
         let Some(value) = device.row.get(col) else {
             continue;
         };
-        let (fixed, applied) = fix_value(f, value, given.get(&name, row, col), settings);
+        let Some((fixed, applied)) = fixer.fix(f, value, name, row, col, settings) else {
+            // No fix applies: the value as it is (left in the input to be moved when deferred).
+            match defer.as_deref_mut() {
+                Some(d) if f != Field::Kind => d.fields |= 1 << f.index(),
+                _ => out.set(f, Some(value.clone())),
+            }
+            continue;
+        };
         let unchanged = applied.is_empty() && fixed.as_ref() == Some(value);
         if !applied.is_empty() {
             pending.push((
                 index,
                 Change {
                     place: Place {
-                        sheet: name.clone(),
+                        sheet: name.to_string(),
                         row,
                         col: Some(col),
                     },
@@ -476,7 +547,7 @@ fn convert_device(
                 index,
                 Change {
                     place: Place {
-                        sheet: name.clone(),
+                        sheet: name.to_string(),
                         row,
                         col: ls.layout.col(Field::Kind),
                     },
@@ -543,12 +614,19 @@ fn first_col_of(ls: &LedgerSheet<'_>, row: u32) -> Option<u32> {
         .and_then(|r| r.cells.iter().find(|(_, v)| !v.is_blank()).map(|(c, _)| *c))
 }
 
+/// The deflate level of the standard workbook (see [`standard_workbook`]).
+const ZIP_LEVEL: u8 = 2;
+
 /// The standard workbook: the ledger sheet, then (when given) the 変換ログ sheet.
 pub fn standard_workbook(
     conv: &Conversion,
     log_for: Option<(&str, Lang)>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = style::new_workbook()?;
+    // Level 2 (zlib-rs's fast deflate), not the default 6: at 100k rows compressing took about a
+    // fifth of the conversion; the file is about a fifth larger. (Level 1 is zlib-rs's quick
+    // deflate, which doubles the file.)
+    book.set_zip_compression_level(ZIP_LEVEL);
     template::write_ledger_sheet(
         &mut book,
         LEDGER_SHEET_NAME,
