@@ -156,6 +156,18 @@ fn fired_on(workbook: Workbook, settings: &Settings) -> Vec<(&'static str, Strin
         .collect()
 }
 
+/// The clean ledger and a checklist whose item 1-① row is edited by `edit`.
+fn item_1_edited(edit: fn(&mut Vec<String>)) -> Vec<Sheet> {
+    vec![
+        ledger(|_, _| {}),
+        checklist("山田 一", |n, r| {
+            if n == "1-①" {
+                edit(r)
+            }
+        }),
+    ]
+}
+
 /// One rule's case: the workbook on which it fires at `at`, and the corrected one.
 struct Case {
     code: &'static str,
@@ -497,14 +509,9 @@ fn cases() -> Vec<Case> {
         Case {
             code: "C001",
             fires: || {
-                vec![
-                    ledger(|_, _| {}),
-                    checklist("山田 一", |n, r| {
-                        if n == "1-①" {
-                            r[ANSWER_YES].clear();
-                        }
-                    }),
-                ]
+                item_1_edited(|r| {
+                    r[ANSWER_YES].clear();
+                })
             },
             at: "チェックリスト!D5",
             corrected: clean_both,
@@ -513,15 +520,10 @@ fn cases() -> Vec<Case> {
         Case {
             code: "C002",
             fires: || {
-                vec![
-                    ledger(|_, _| {}),
-                    checklist("山田 一", |n, r| {
-                        if n == "1-①" {
-                            r[ANSWER_YES].clear();
-                            r[ANSWER_NO] = "○".into();
-                        }
-                    }),
-                ]
+                item_1_edited(|r| {
+                    r[ANSWER_YES].clear();
+                    r[ANSWER_NO] = "○".into();
+                })
             },
             at: "チェックリスト!G5",
             corrected: clean_both,
@@ -530,14 +532,9 @@ fn cases() -> Vec<Case> {
         Case {
             code: "C003",
             fires: || {
-                vec![
-                    ledger(|_, _| {}),
-                    checklist("山田 一", |n, r| {
-                        if n == "1-①" {
-                            r[CHECKED_ON].clear();
-                        }
-                    }),
-                ]
+                item_1_edited(|r| {
+                    r[CHECKED_ON].clear();
+                })
             },
             at: "チェックリスト!F5",
             corrected: clean_both,
@@ -546,16 +543,11 @@ fn cases() -> Vec<Case> {
         Case {
             code: "C004",
             fires: || {
-                vec![
-                    ledger(|_, _| {}),
-                    checklist("山田 一", |n, r| {
-                        if n == "1-①" {
-                            r[ANSWER_YES].clear();
-                            r[ANSWER_NO] = "○".into();
-                            r[TARGET_DATE] = "2026/3/31".into();
-                        }
-                    }),
-                ]
+                item_1_edited(|r| {
+                    r[ANSWER_YES].clear();
+                    r[ANSWER_NO] = "○".into();
+                    r[TARGET_DATE] = "2026/3/31".into();
+                })
             },
             at: "チェックリスト!G5",
             corrected: clean_both,
@@ -580,15 +572,10 @@ fn cases() -> Vec<Case> {
         Case {
             code: "C006",
             fires: || {
-                vec![
-                    ledger(|_, _| {}),
-                    checklist("山田 一", |n, r| {
-                        if n == "1-①" {
-                            r[0] = "9-⑨".into();
-                            r[1] = "院内の観葉植物に水をやっている。".into();
-                        }
-                    }),
-                ]
+                item_1_edited(|r| {
+                    r[0] = "9-⑨".into();
+                    r[1] = "院内の観葉植物に水をやっている。".into();
+                })
             },
             at: "チェックリスト!",
             corrected: clean_both,
