@@ -280,22 +280,7 @@ fn run(args: &[String]) -> Result<(), String> {
         let annotated = out_dir.join(format!("ledger_{rows}.checked.xlsx"));
         let _ = std::fs::remove_file(&annotated);
         let (c, _) = median(
-            &mut || {
-                let mut c = Command::new(&o.daicho);
-                c.args([
-                    "check",
-                    "--annotate",
-                    "--format",
-                    "json",
-                    "--no-progress",
-                    "--as-of",
-                    AS_OF,
-                ])
-                .arg("--out-dir")
-                .arg(&out_dir)
-                .arg(&input);
-                c
-            },
+            &mut || annotate_command(&o.daicho, &out_dir, &input),
             o.runs,
         )?;
         let annotate_works = annotated.is_file();
@@ -466,22 +451,7 @@ fn run(args: &[String]) -> Result<(), String> {
         let annotate_dir = dir.join(format!("out_{rows}_openpyxl"));
         std::fs::create_dir_all(&annotate_dir).map_err(|e| e.to_string())?;
         let (c, _) = median(
-            &mut || {
-                let mut c = Command::new(&o.daicho);
-                c.args([
-                    "check",
-                    "--annotate",
-                    "--format",
-                    "json",
-                    "--no-progress",
-                    "--as-of",
-                    AS_OF,
-                ])
-                .arg("--out-dir")
-                .arg(&annotate_dir)
-                .arg(&input);
-                c
-            },
+            &mut || annotate_command(&o.daicho, &annotate_dir, &input),
             o.runs,
         )?;
         println!();
@@ -793,4 +763,22 @@ fn generate_ledger_with(
         }
     }
     wb.save(path)
+}
+
+/// `daicho check --annotate` of `input` into `out_dir`, the JSON report on stdout.
+fn annotate_command(daicho: &Path, out_dir: &Path, input: &Path) -> Command {
+    let mut c = Command::new(daicho);
+    c.args([
+        "check",
+        "--annotate",
+        "--format",
+        "json",
+        "--no-progress",
+        "--as-of",
+        AS_OF,
+    ])
+    .arg("--out-dir")
+    .arg(out_dir)
+    .arg(input);
+    c
 }
