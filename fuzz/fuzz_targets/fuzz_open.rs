@@ -6,8 +6,9 @@
 //! the guard — aborts the run as a crash. Allocation failures (libFuzzer's -malloc_limit_mb) are
 //! crashes too: in-process they would take the whole batch down.
 #![no_main]
-use daicho::workbook::Limits;
 use libfuzzer_sys::fuzz_target;
+
+mod common;
 use std::sync::Once;
 
 static HOOK: Once = Once::new();
@@ -34,15 +35,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let extension = EXTENSIONS[usize::from(first) % EXTENSIONS.len()];
-    let limits = Limits {
-        max_file_bytes: 8 << 20,
-        max_cells_per_sheet: 200_000,
-        max_uncompressed_bytes: 64 << 20,
-        ..Limits::default()
-    };
-    if let Ok(book) = daicho::workbook::open_bytes(bytes, extension, &limits) {
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-        let settings = daicho::settings::Settings::new(as_of);
-        let _ = daicho::engine::analyze(&book, &settings);
-    }
+    common::open_and_analyze(bytes, extension);
 });

@@ -72,7 +72,6 @@ pub static L004: Rule = Rule {
     },
 };
 
-/// This family's rules, in code order.
 pub static L005: Rule = Rule {
     code: "L005",
     name: "sheet-not-read",
@@ -101,6 +100,7 @@ pub static L005: Rule = Rule {
     },
 };
 
+/// This family's rules, in code order.
 pub static RULES: &[&Rule] = &[&L001, &L002, &L003, &L004, &L005];
 
 pub fn check(ledger: &Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
