@@ -2,7 +2,7 @@
 //! back with independent readers — calamine (values, types, formulas, fills) and openpyxl (notes,
 //! fills, fonts; required: `python3 -m pip install openpyxl`) — and check the input is untouched.
 
-use crate::common::{daicho_no_color as daicho, fixture, require_openpyxl, AS_OF};
+use crate::common::{check_annotated, daicho_no_color as daicho, fixture, require_openpyxl, AS_OF};
 use calamine::{Data, Reader};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,30 +22,7 @@ const FILLS: [(u8, u8, u8); 3] = [(0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), (0xDD,
 /// written workbook's path.
 fn annotate(rel: &str) -> (tempfile::TempDir, PathBuf, Value) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = daicho()
-        .args([
-            "check",
-            "--annotate",
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF,
-            "--out-dir",
-        ])
-        .arg(dir.path())
-        .arg(fixture(rel))
-        .output()
-        .expect("run");
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "{rel}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let written = json["files"][0]["output"]
-        .as_str()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| panic!("{rel}: no output in {json}"));
+    let (written, json) = check_annotated(&fixture(rel), dir.path());
     assert!(
         written.starts_with(dir.path()) && written.exists(),
         "{rel}: {written:?}"

@@ -3,7 +3,7 @@
 //! compares them sheet by sheet, LibreOffice renders the copy, the zip entries are compared raw.
 //! Both tools are required: a missing one fails the test (CI installs them).
 
-use crate::common::{daicho, fixture, require_openpyxl, require_soffice, AS_OF};
+use crate::common::{check_annotated as check, fixture, require_openpyxl, require_soffice};
 use daicho::annotate::ooxml::{self, AddedSheet, CellMark, PatchPlan, SheetMarks, NOTE_DELIMITER};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -309,32 +309,6 @@ fn excel_saved_workbooks_keep_everything_and_gain_marks() {
         rendered.push(out_path);
     }
     soffice_renders(&rendered, dir.path());
-}
-
-/// Runs `daicho check --annotate` on `input`; returns the copy's path and the JSON report.
-fn check(input: &Path, out_dir: &Path) -> (PathBuf, Value) {
-    let out = daicho()
-        .args([
-            "check",
-            "--annotate",
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF,
-            "--out-dir",
-        ])
-        .arg(out_dir)
-        .arg(input)
-        .output()
-        .expect("run daicho");
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let written = PathBuf::from(json["files"][0]["output"].as_str().expect("output"));
-    (written, json)
 }
 
 /// (sheet, cell) of every diagnostic with a cell, and the codes on it.

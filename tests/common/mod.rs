@@ -40,6 +40,37 @@ pub fn daicho_no_color() -> Command {
     cmd
 }
 
+/// Runs `daicho check --annotate --format json` on `input` into `out_dir`; asserts it ran (exit 0
+/// or 1) and returns the written copy's path and the JSON report.
+pub fn check_annotated(input: &Path, out_dir: &Path) -> (PathBuf, serde_json::Value) {
+    let out = daicho_no_color()
+        .args([
+            "check",
+            "--annotate",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--out-dir",
+        ])
+        .arg(out_dir)
+        .arg(input)
+        .output()
+        .expect("run daicho");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}: {}",
+        input.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let written = json["files"][0]["output"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{}: no output in {json}", input.display()));
+    (written, json)
+}
+
 /// `python3`, after checking that it can import openpyxl; fails the test otherwise.
 pub fn require_openpyxl() -> &'static str {
     let found = std::process::Command::new("python3")
