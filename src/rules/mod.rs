@@ -231,14 +231,34 @@ pub struct Context<'s> {
     pub as_of: NaiveDate,
 }
 
-/// Runs every ledger rule family.
+/// Runs every ledger rule family; the findings come in family order whichever core ran them.
+///
+/// The families only read the ledger, so they run in two halves of about equal cost (at 100k
+/// rows: fields + OS ~0.23 s, IP + ID ~0.17 s) on two cores where rayon has a second one free
+/// (in a batch of files both are usually busy, and in the browser there is one: then the halves
+/// simply run one after the other).
 pub fn check_ledger(ledger: &crate::ledger::Ledger<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    structure::check(ledger, ctx, out);
-    fields::check(ledger, ctx, out);
-    ip::check(ledger, ctx, out);
-    id::check(ledger, ctx, out);
-    os::check(ledger, ctx, out);
-    struck::check(ledger, ctx, out);
+    let ((before, after), middle) = rayon::join(
+        || {
+            let mut before = Vec::new();
+            structure::check(ledger, ctx, &mut before);
+            fields::check(ledger, ctx, &mut before);
+            let mut after = Vec::new();
+            os::check(ledger, ctx, &mut after);
+            struck::check(ledger, ctx, &mut after);
+            (before, after)
+        },
+        || {
+            let mut middle = Vec::new();
+            ip::check(ledger, ctx, &mut middle);
+            id::check(ledger, ctx, &mut middle);
+            middle
+        },
+    );
+    out.reserve(before.len() + middle.len() + after.len());
+    out.extend(before);
+    out.extend(middle);
+    out.extend(after);
 }
 
 /// Runs the rule families whose findings can carry a safe fix (today IP003's canonical address),
