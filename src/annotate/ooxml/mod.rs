@@ -127,26 +127,70 @@ fn office_document(pkg: &mut Package<'_>) -> Result<String, PatchError> {
 /// sheets transplanted in, the active sheet selected, and the workbook, app and styles parts
 /// rewritten where they changed.
 pub fn patch(input: &[u8], plan: &PatchPlan) -> Result<Vec<u8>, PatchError> {
-    patch_with(input, plan, true)
+    patch_all(input, plan, true, false, nothing_rendered)
+}
+
+/// [`patch`], with more of daicho's sheets rendered by `render` while the user's sheets are
+/// marked (on the second core where rayon has one free; one after the other where it has not,
+/// as in the browser). Its sheets come after `plan.added_sheets`; `render_selects`: one of them
+/// will be the sheet shown first. An error of `render` comes before the package's own.
+pub fn patch_rendering<E>(
+    input: &[u8],
+    plan: &PatchPlan,
+    render_selects: bool,
+    render: impl FnOnce() -> Result<Vec<AddedSheet>, E> + Send,
+) -> Result<Vec<u8>, E>
+where
+    E: From<PatchError> + Send,
+{
+    patch_all(input, plan, true, render_selects, render)
+}
+
+fn nothing_rendered() -> Result<Vec<AddedSheet>, PatchError> {
+    Ok(Vec::new())
 }
 
 /// [`patch`]; `stream_large`: a large worksheet is streamed (else inflated whole, which tests
 /// compare the streamed result with).
+#[cfg(test)]
 fn patch_with(input: &[u8], plan: &PatchPlan, stream_large: bool) -> Result<Vec<u8>, PatchError> {
-    let mut p = Patcher::open(input)?;
-    p.stream_large = stream_large;
-    p.check_marked_sheets_exist(plan)?;
-    p.next_vml_block = p.first_free_vml_block()?;
-    let removed_any = p.remove_sheets(&plan.remove_sheets)?;
+    patch_all(input, plan, stream_large, false, nothing_rendered)
+}
+
+/// [`patch_rendering`], with the choice of [`patch_with`].
+fn patch_all<E>(
+    input: &[u8],
+    plan: &PatchPlan,
+    stream_large: bool,
+    render_selects: bool,
+    render: impl FnOnce() -> Result<Vec<AddedSheet>, E> + Send,
+) -> Result<Vec<u8>, E>
+where
+    E: From<PatchError> + Send,
+{
     // Whether an added sheet will be the one selected (then every other sheet's selection is
     // cleared; a marked sheet is cleared while it is patched, and sealed).
-    let selects_added = plan.added_sheets.iter().any(|a| a.active);
-    p.mark_sheets(plan, selects_added)?;
-    let (active, active_part) = p.add_sheets(&plan.added_sheets)?;
+    let selects_added = render_selects || plan.added_sheets.iter().any(|a| a.active);
+    let (marked, rendered) = rayon::join(
+        || -> Result<(Patcher<'_>, bool), PatchError> {
+            let mut p = Patcher::open(input)?;
+            p.stream_large = stream_large;
+            p.check_marked_sheets_exist(plan)?;
+            p.next_vml_block = p.first_free_vml_block()?;
+            let removed_any = p.remove_sheets(&plan.remove_sheets)?;
+            p.mark_sheets(plan, selects_added)?;
+            Ok((p, removed_any))
+        },
+        render,
+    );
+    let rendered = rendered?;
+    let (mut p, removed_any) = marked?;
+    let added: Vec<&AddedSheet> = plan.added_sheets.iter().chain(&rendered).collect();
+    let (active, active_part) = p.add_sheets(&added)?;
     if let Some(part) = &active_part {
         p.select_only(part)?;
     }
-    p.finish(removed_any || !plan.added_sheets.is_empty(), active)
+    Ok(p.finish(removed_any || !added.is_empty(), active)?)
 }
 
 /// A package being patched, with the parts every step of [`patch`] reads.
@@ -585,7 +629,7 @@ impl<'a> Patcher<'a> {
     /// Step 3: daicho's sheets come in. The index of the sheet to show first and its part.
     fn add_sheets(
         &mut self,
-        added_sheets: &[AddedSheet],
+        added_sheets: &[&AddedSheet],
     ) -> Result<(Option<usize>, Option<String>), PatchError> {
         let mut active: Option<usize> = None;
         let mut first_count = 0;
