@@ -19,6 +19,7 @@ pub mod engine;
 pub mod isolate;
 pub mod layout;
 pub mod ledger;
+pub mod memory;
 pub(crate) mod paths;
 pub mod registry;
 pub mod report;
