@@ -158,6 +158,11 @@ pub fn write_ledger_sheet(
     let text_cell = style::text_cell();
     let date_cell = style::date_cell();
     let datetime_cell = style::datetime_cell();
+    let column_format = |f: Field| match f {
+        Field::Registered => &date_cell,
+        f if is_text_field(f) => &text_cell,
+        _ => &cell,
+    };
 
     sheet.write_string_with_format(TITLE_ROW, 0, name, &style::title())?;
     sheet.write_string_with_format(GUIDE_ROW, 0, GUIDE, &style::guide())?;
@@ -174,12 +179,7 @@ pub fn write_ledger_sheet(
             &style::header(role_fill(f.role())),
         )?;
         sheet.insert_note(HEADER_ROW, col, &note(&header_note_text(f)))?;
-        let format = match f {
-            Field::Registered => &date_cell,
-            f if is_text_field(f) => &text_cell,
-            _ => &cell,
-        };
-        sheet.set_column_format(col, format)?;
+        sheet.set_column_format(col, column_format(f))?;
         widths.push(header_width(f.label()));
     }
     for (n, header) in extra_columns.iter().enumerate() {
@@ -196,11 +196,14 @@ pub fn write_ledger_sheet(
         number: &cell,
         date: &date_cell,
         datetime: &datetime_cell,
+        column: None,
     };
     let field_text_formats = CellFormats {
         text: &text_cell,
         ..cell_formats
     };
+    // Each column's own format (set with the header): its values are written without one of
+    // their own where it is theirs.
     for (i, device) in devices.iter().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
         for f in Field::ALL {
@@ -211,13 +214,19 @@ pub fn write_ledger_sheet(
             } else {
                 cell_formats
             };
-            write_cell(sheet, row, col, value, Some(formats))?;
+            write_cell(
+                sheet,
+                row,
+                col,
+                value,
+                Some(formats.in_column(column_format(f))),
+            )?;
             fit(&mut widths[col as usize], value);
         }
         for (n, value) in device.extra.iter().take(extra_columns.len()).enumerate() {
             let Some(value) = value else { continue };
             let col = extra_col(n) as u16;
-            write_cell(sheet, row, col, value, Some(cell_formats))?;
+            write_cell(sheet, row, col, value, Some(cell_formats.in_column(&cell)))?;
             fit(&mut widths[col as usize], value);
         }
     }
