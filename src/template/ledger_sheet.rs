@@ -139,19 +139,78 @@ pub fn write_ledger_sheet(
     devices: &[StandardRow],
     extra_columns: &[String],
 ) -> Result<(), XlsxError> {
-    let total_cols = Field::ALL.len() + extra_columns.len();
-    if devices.len() as u64 + u64::from(FIRST_DATA_ROW) > u64::from(LAST_EXCEL_ROW) + 1
+    let sheet = add_ledger_worksheet(book, devices.len(), extra_columns.len())?;
+    let rows = (devices.iter())
+        .map(|d| d.slots(extra_columns.len()))
+        .enumerate();
+    write_ledger_rows(sheet, name, devices.len(), rows, extra_columns)
+}
+
+/// Where a value of the standard ledger goes: a field's column or the n-th extra column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Field(Field),
+    Extra(usize),
+}
+
+impl Slot {
+    /// The slot of a column of the standard ledger sheet.
+    pub fn of_col(col: u32) -> Slot {
+        match Field::ALL.get(col as usize) {
+            Some(f) => Slot::Field(*f),
+            None => Slot::Extra(col as usize - Field::ALL.len()),
+        }
+    }
+}
+
+impl StandardRow {
+    /// Its values and where each goes: the fields in [`Field::ALL`] order, then the first
+    /// `extra_columns` extra values.
+    pub fn slots(&self, extra_columns: usize) -> impl Iterator<Item = (Slot, &CellValue)> {
+        let fields = (Field::ALL.iter().zip(&self.fields))
+            .filter_map(|(f, v)| v.as_ref().map(|v| (Slot::Field(*f), v)));
+        let extras = (self.extra.iter().take(extra_columns).enumerate())
+            .filter_map(|(n, v)| v.as_ref().map(|v| (Slot::Extra(n), v)));
+        fields.chain(extras)
+    }
+}
+
+/// The worksheet [`write_ledger_rows`] fills, added to `book`: streamed to disk row by row when
+/// big (rows are written strictly in order). Refused when the ledger does not fit in a sheet.
+pub fn add_ledger_worksheet(
+    book: &mut Workbook,
+    devices: usize,
+    extra_columns: usize,
+) -> Result<&mut Worksheet, XlsxError> {
+    let total_cols = Field::ALL.len() + extra_columns;
+    if devices as u64 + u64::from(FIRST_DATA_ROW) > u64::from(LAST_EXCEL_ROW) + 1
         || total_cols > 16_384
     {
         return Err(XlsxError::RowColumnLimitError);
     }
-    let last_col = (total_cols - 1) as u16;
-    // Big ledgers are streamed to disk row by row (rows below are written strictly in order).
-    let sheet = if devices.len() * total_cols > CONSTANT_MEMORY_CELLS {
-        book.add_worksheet_with_constant_memory()?
+    if devices * total_cols > CONSTANT_MEMORY_CELLS {
+        book.add_worksheet_with_constant_memory()
     } else {
-        book.add_worksheet()
-    };
+        Ok(book.add_worksheet())
+    }
+}
+
+/// Fills the sheet of [`write_ledger_sheet`] from `rows`: each device's index (ascending; a
+/// device without values may be left out) with its values ([`StandardRow::slots`]), `count`
+/// devices in all.
+pub fn write_ledger_rows<'v, R, V>(
+    sheet: &mut Worksheet,
+    name: &str,
+    count: usize,
+    rows: R,
+    extra_columns: &[String],
+) -> Result<(), XlsxError>
+where
+    R: Iterator<Item = (usize, V)>,
+    V: Iterator<Item = (Slot, &'v CellValue)>,
+{
+    let total_cols = Field::ALL.len() + extra_columns.len();
+    let last_col = (total_cols - 1) as u16;
     sheet.set_name(name)?;
 
     let cell = style::cell();
@@ -204,29 +263,24 @@ pub fn write_ledger_sheet(
     };
     // Each column's own format (set with the header): its values are written without one of
     // their own where it is theirs.
-    for (i, device) in devices.iter().enumerate() {
+    for (i, values) in rows {
         let row = FIRST_DATA_ROW + i as u32;
-        for f in Field::ALL {
-            let Some(value) = device.get(f) else { continue };
-            let col = field_col(f) as u16;
-            let formats = if is_text_field(f) {
-                field_text_formats
-            } else {
-                cell_formats
+        for (slot, value) in values {
+            let (col, formats, column) = match slot {
+                Slot::Field(f) if is_text_field(f) => {
+                    (field_col(f), field_text_formats, &text_cell)
+                }
+                Slot::Field(f) => (field_col(f), cell_formats, column_format(f)),
+                Slot::Extra(n) if n < extra_columns.len() => (extra_col(n), cell_formats, &cell),
+                Slot::Extra(_) => continue,
             };
             write_cell(
                 sheet,
                 row,
-                col,
+                col as u16,
                 value,
-                Some(formats.in_column(column_format(f))),
+                Some(formats.in_column(column)),
             )?;
-            fit(&mut widths[col as usize], value);
-        }
-        for (n, value) in device.extra.iter().take(extra_columns.len()).enumerate() {
-            let Some(value) = value else { continue };
-            let col = extra_col(n) as u16;
-            write_cell(sheet, row, col, value, Some(cell_formats.in_column(&cell)))?;
             fit(&mut widths[col as usize], value);
         }
     }
@@ -235,11 +289,11 @@ pub fn write_ledger_sheet(
     }
 
     // The last row of the table: the header alone when there are no devices yet.
-    let last_device_row = match devices.len() as u32 {
+    let last_device_row = match count as u32 {
         0 => HEADER_ROW,
         n => FIRST_DATA_ROW + n - 1,
     };
-    if !devices.is_empty() {
+    if count > 0 {
         for f in Field::ALL.into_iter().filter(|f| is_text_field(*f)) {
             let col = field_col(f) as u16;
             sheet.ignore_error_range(
@@ -253,9 +307,9 @@ pub fn write_ledger_sheet(
     }
 
     // Input help over the devices and well below them.
-    let last_input_row =
-        (FIRST_DATA_ROW + (devices.len() as u32 + SPARE_INPUT_ROWS).max(MIN_INPUT_ROWS) - 1)
-            .min(LAST_EXCEL_ROW);
+    let last_input_row = (FIRST_DATA_ROW + (count as u32 + SPARE_INPUT_ROWS).max(MIN_INPUT_ROWS)
+        - 1)
+    .min(LAST_EXCEL_ROW);
     add_dropdowns(sheet, last_input_row)?;
 
     sheet.set_freeze_panes(FIRST_DATA_ROW, 1)?;
