@@ -1,6 +1,6 @@
 //! The `daicho convert` command: inputs -> outputs, messages and the exit code.
 
-use super::{convert_file, export, log, standard_workbook, ConvertError};
+use super::{check_result, checked_standard_workbook, convert_file, export, log, ConvertError};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::config::{Overrides, Resolver};
 use crate::paths::{collect_inputs, Input};
@@ -155,24 +155,32 @@ fn convert_one(
     if !args.force && out.exists() {
         return Err(ConvertError::Save(SaveError::Exists(out.to_path_buf())));
     }
-    let work = || convert_file(input, settings);
+    let shown_out = crate::paths::display_path(out);
+    let work = || -> Result<(super::Conversion, Vec<u8>), ConvertError> {
+        let mut conv = convert_file(input, settings)?;
+        let bytes = match args.format {
+            ConvertFormat::Xlsx => {
+                checked_standard_workbook(&mut conv, settings, Some((&shown_out, lang)))?
+            }
+            ConvertFormat::Csv => {
+                check_result(&mut conv, settings)?;
+                export::csv_bytes(&conv, args.encoding).map_err(ConvertError::Unencodable)?
+            }
+            ConvertFormat::Json => {
+                check_result(&mut conv, settings)?;
+                export::json_text(&conv).into_bytes()
+            }
+        };
+        Ok((conv, bytes))
+    };
     // The readers turn their own panics into ReadError::ReaderCrashed (workbook::guard, the
     // isolated child), so a panic that reaches here is daicho's own (analysis, conversion).
-    let conv =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+    let (conv, bytes) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|p| {
             Err(ConvertError::Read(crate::workbook::ReadError::Internal {
                 detail: crate::workbook::panic_text(&*p),
             }))
         })?;
-    let shown_out = crate::paths::display_path(out);
-    let bytes = match args.format {
-        ConvertFormat::Xlsx => standard_workbook(&conv, Some((&shown_out, lang)))
-            .map_err(|e| ConvertError::Write(e.to_string()))?,
-        ConvertFormat::Csv => {
-            export::csv_bytes(&conv, args.encoding).map_err(ConvertError::Unencodable)?
-        }
-        ConvertFormat::Json => export::json_text(&conv).into_bytes(),
-    };
     crate::save::save(&to_output(out, args.force), &bytes).map_err(ConvertError::Save)?;
     // The text log goes to --log or, for csv/json, to stderr; an xlsx output without --log holds
     // it only in its 変換ログ sheet, so it is not rendered.

@@ -15,7 +15,7 @@
 use super::Conversion;
 use crate::layout::Field;
 use crate::template::{
-    extra_col, field_col, FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME,
+    extra_col, field_col, Slot, FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME,
     TITLE_ROW,
 };
 use crate::workbook::{CellValue, Grid, Row, Sheet};
@@ -80,7 +80,15 @@ fn unchanged_by_the_trip(v: &CellValue) -> bool {
 /// The standard ledger sheet of `conv` as read back from the file, or `None` (and `conv`
 /// untouched) when a value's round trip is not plain (see the module's docs). The values the
 /// trip leaves unchanged are moved out of `conv` into the sheet: [`restore`] puts them back.
+#[cfg(test)]
 pub(super) fn take_standard_sheet(conv: &mut Conversion) -> Option<Sheet> {
+    take_standard_sheet_exact(conv).map(|(sheet, _)| sheet)
+}
+
+/// [`take_standard_sheet`], and whether every value went into the sheet as it is (none was
+/// changed by the trip): then the sheet's device rows hold exactly the conversion's values, and
+/// the standard sheet written from them is the one written from the devices.
+pub(super) fn take_standard_sheet_exact(conv: &mut Conversion) -> Option<(Sheet, bool)> {
     let extra = conv.extra_columns.len();
     // First make sure every value can go this way, so that nothing is moved in vain.
     let all_plain = conv.devices.iter().all(|d| {
@@ -116,10 +124,14 @@ pub(super) fn take_standard_sheet(conv: &mut Conversion) -> Option<Sheet> {
         )
         .collect();
     rows.push(text_row(HEADER_ROW, header)?);
-    let take = |slot: &mut Option<CellValue>| -> Option<CellValue> {
+    let mut exact = true;
+    let mut take = |slot: &mut Option<CellValue>| -> Option<CellValue> {
         match slot {
             Some(v) if unchanged_by_the_trip(v) => slot.take(),
-            Some(v) => as_read_back(v).ok().flatten(),
+            Some(v) => {
+                exact = false;
+                as_read_back(v).ok().flatten()
+            }
             None => None,
         }
     };
@@ -140,11 +152,23 @@ pub(super) fn take_standard_sheet(conv: &mut Conversion) -> Option<Sheet> {
         }
         rows.push(Row::new(FIRST_DATA_ROW + i as u32, cells));
     }
-    Some(Sheet {
+    let sheet = Sheet {
         name: LEDGER_SHEET_NAME.to_string(),
         hidden: false,
         grid: Grid::from_sorted_rows(rows),
         merges: Vec::new(),
+    };
+    Some((sheet, exact))
+}
+
+/// The device rows of a sheet from [`take_standard_sheet_exact`], for
+/// [`crate::template::write_ledger_rows`]: each device's index and its values by slot.
+pub(super) fn device_rows(
+    sheet: &Sheet,
+) -> impl Iterator<Item = (usize, impl Iterator<Item = (Slot, &CellValue)>)> {
+    (sheet.grid.rows().iter()).filter_map(|row| {
+        let i = row.index.checked_sub(FIRST_DATA_ROW)? as usize;
+        Some((i, row.cells.iter().map(|(col, v)| (Slot::of_col(*col), v))))
     })
 }
 

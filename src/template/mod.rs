@@ -11,8 +11,9 @@ mod usage;
 pub(crate) mod vocab;
 
 pub use ledger_sheet::{
-    extra_col, field_col, write_ledger_sheet, StandardRow, CONSTANT_MEMORY_CELLS, FIRST_DATA_ROW,
-    GUIDE, GUIDE_ROW, HEADER_ROW, LEDGER_SHEET_NAME, TITLE_ROW,
+    add_ledger_worksheet, extra_col, field_col, write_ledger_rows, write_ledger_sheet, Slot,
+    StandardRow, CONSTANT_MEMORY_CELLS, FIRST_DATA_ROW, GUIDE, GUIDE_ROW, HEADER_ROW,
+    LEDGER_SHEET_NAME, TITLE_ROW,
 };
 pub use usage::USAGE_SHEET_NAME;
 
