@@ -29,14 +29,25 @@ pub enum Fill {
 }
 
 impl Fill {
+    pub const ALL: [Fill; 4] = [
+        Fill::Severity(Severity::Error),
+        Fill::Severity(Severity::Warning),
+        Fill::Severity(Severity::Info),
+        Fill::Acknowledged,
+    ];
+
     /// Background and text colours: Excel's own "Bad" / "Neutral" tints and a light blue, each
     /// with a dark text colour of the same hue (contrast ≥ 4.5:1), and a grey for acknowledged.
+    /// Each background is one step off the familiar tint (the eye cannot tell): a cell of that
+    /// colour is daicho's mark, also after LibreOffice dropped the marker daicho keeps in the
+    /// fill, while a user's own "Bad"-style cell (`FFC7CE`) or the template's light-blue header
+    /// (`DDEBF7`) is not taken for one.
     pub fn colors(self) -> (u32, u32) {
         match self {
-            Fill::Severity(Severity::Error) => (0xFFC7CE, 0x9C0006),
-            Fill::Severity(Severity::Warning) => (0xFFEB9C, 0x7A4E00),
-            Fill::Severity(Severity::Info) => (0xDDEBF7, 0x1F4E78),
-            Fill::Acknowledged => (0xEDEDED, 0x404040),
+            Fill::Severity(Severity::Error) => (0xFFC7CD, 0x9C0006),
+            Fill::Severity(Severity::Warning) => (0xFFEB9B, 0x7A4E00),
+            Fill::Severity(Severity::Info) => (0xDDEBF6, 0x1F4E78),
+            Fill::Acknowledged => (0xEDEDEC, 0x404040),
         }
     }
 

@@ -265,7 +265,7 @@ fn constant_memory_and_capped_notes_keep_every_value_and_fill() {
             st.fill
                 .as_ref()
                 .and_then(|f| f.get_color())
-                .is_some_and(|c| (c.red, c.green, c.blue) == (0xFF, 0xC7, 0xCE))
+                .is_some_and(|c| (c.red, c.green, c.blue) == (0xFF, 0xC7, 0xCD))
         })
         .count();
     assert!(

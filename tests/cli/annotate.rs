@@ -16,7 +16,7 @@ const FIXTURES: [&str; 5] = [
     "messy/clinic_b.csv",
 ];
 /// The severity fills (error, warning, info).
-const FILLS: [(u8, u8, u8); 3] = [(0xFF, 0xC7, 0xCE), (0xFF, 0xEB, 0x9C), (0xDD, 0xEB, 0xF7)];
+const FILLS: [(u8, u8, u8); 3] = [(0xFF, 0xC7, 0xCD), (0xFF, 0xEB, 0x9B), (0xDD, 0xEB, 0xF6)];
 
 /// Runs `daicho check --annotate` on one fixture into a fresh folder; returns the folder and the
 /// written workbook's path.
@@ -324,7 +324,7 @@ fn openpyxl_sees_notes_fills_and_japanese_fonts() {
             assert!(!note.starts_with("daicho:"), "no author prefix: {note}");
             let fill = c["fill"].as_str().unwrap_or_default().to_uppercase();
             assert!(
-                ["FFFFC7CE", "FFFFEB9C", "FFDDEBF7", "FFEDEDED"].contains(&fill.as_str()),
+                ["FFFFC7CD", "FFFFEB9B", "FFDDEBF6", "FFEDEDEC"].contains(&fill.as_str()),
                 "{rel} {sheet}!{cell}: fill {fill}"
             );
         }

@@ -472,6 +472,119 @@ fn a_libreoffice_ledger_checked_fixed_in_the_copy_and_checked_again() {
     soffice_renders(&[first, second], dir.path());
 }
 
+/// daicho's mark colours (see `annotate::styles::Fill::colors`).
+const MARK_FILLS: [&str; 4] = ["FFFFC7CD", "FFFFEB9B", "FFDDEBF6", "FFEDEDEC"];
+
+/// Saves `file` again with LibreOffice (as a user does who edits the copy there) into `out_dir`.
+fn libreoffice_resave(file: &Path, out_dir: &Path, scratch: &Path) -> PathBuf {
+    let out = Command::new(require_soffice())
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            scratch.join("lo-profile").display()
+        ))
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(out_dir)
+        .arg(file)
+        .output()
+        .expect("soffice");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = out_dir.join(file.file_name().expect("name"));
+    assert!(
+        saved.is_file(),
+        "LibreOffice did not save {}",
+        file.display()
+    );
+    saved
+}
+
+#[test]
+fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_cells() {
+    require_openpyxl();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ledger.xlsx");
+    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
+    let (first, json1) = check(&input, dir.path());
+    let flagged1 = flagged(&json1);
+    let fixes = [
+        ("端末PC", "I11", "10.77.0.11"),
+        ("ネットワーク機器", "I8", "10.77.0.12"),
+    ];
+    let fixed = dir.path().join("fixed.xlsx");
+    let out = Command::new("python3")
+        .args(["-c", FIX_TWO])
+        .arg(&first)
+        .arg(&fixed)
+        .args(fixes.iter().map(|(s, c, v)| format!("{s}|{c}|{v}")))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lo_dir = dir.path().join("lo");
+    std::fs::create_dir_all(&lo_dir).unwrap();
+    let saved = libreoffice_resave(&fixed, &lo_dir, dir.path());
+    // LibreOffice rewrote the fills: daicho's marker is gone, its colours stayed.
+    let resaved = dump(&saved);
+    let user_sheets: Vec<String> = (resaved["ws"].as_object().unwrap().keys())
+        .filter(|t| dump(&input)["ws"].get(t.as_str()).is_some())
+        .cloned()
+        .collect();
+    let coloured = |d: &Value| -> BTreeSet<At> {
+        let mut out = BTreeSet::new();
+        for t in &user_sheets {
+            for (cell, c) in d["ws"][t]["cells"].as_object().unwrap() {
+                if MARK_FILLS.contains(&c["fill"].as_str().unwrap_or_default()) {
+                    out.insert((t.clone(), cell.clone()));
+                }
+            }
+        }
+        out
+    };
+    assert!(marks(&resaved).0.is_empty(), "the markers are gone");
+    assert_eq!(
+        coloured(&resaved),
+        flagged1.keys().cloned().collect(),
+        "the colours stayed"
+    );
+
+    let (second, json2) = check(&saved, dir.path());
+    let mut expected = flagged1.clone();
+    for (s, c, _) in fixes {
+        expected.remove(&(s.to_string(), c.to_string()));
+    }
+    assert_eq!(
+        flagged(&json2),
+        expected,
+        "the findings of the unmarked workbook"
+    );
+    let again = dump(&second);
+    assert_eq!(
+        coloured(&again),
+        expected.keys().cloned().collect(),
+        "the fixed cells lost their fill, the rest kept one"
+    );
+    let (filled, noted) = marks(&again);
+    assert!(
+        coloured(&again).iter().all(|at| filled.contains(at)),
+        "marked afresh"
+    );
+    assert!(
+        noted.values().all(|n| *n == 1),
+        "one daicho part per note: {noted:?}"
+    );
+    for (s, c, v) in fixes {
+        let cell = &again["ws"][s]["cells"][c];
+        assert_eq!(cell["value"], v);
+        assert_eq!(cell["note"], Value::Null, "{s}!{c}");
+    }
+}
+
 #[test]
 fn a_macro_workbook_comes_back_as_checked_xlsm_with_its_vba_project() {
     let dir = tempfile::tempdir().unwrap();

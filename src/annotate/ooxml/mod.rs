@@ -37,6 +37,9 @@ pub struct PatchPlan {
     /// proposal still carrying this mark and an inline string is taken out before marking, so
     /// an unconfirmed proposal is never left behind as if the user had written it.
     pub proposal_fill: Option<String>,
+    /// daicho's mark colours (ARGB): a solid fill in one of them is an earlier run's mark even
+    /// when an editor (LibreOffice) dropped the marker daicho keeps in the fill.
+    pub mark_fills: Vec<String>,
 }
 
 /// The marks of one existing sheet.
@@ -173,7 +176,7 @@ where
     let selects_added = render_selects || plan.added_sheets.iter().any(|a| a.active);
     let (marked, rendered) = rayon::join(
         || -> Result<(Patcher<'_>, bool), PatchError> {
-            let mut p = Patcher::open(input)?;
+            let mut p = Patcher::open(input, &plan.mark_fills)?;
             p.stream_large = stream_large;
             p.check_marked_sheets_exist(plan)?;
             p.next_vml_block = p.first_free_vml_block()?;
@@ -221,7 +224,7 @@ struct NoteParts {
 impl<'a> Patcher<'a> {
     /// Opens the package and reads its workbook and styles parts; refuses what it cannot patch
     /// safely (an encrypted file, not a zip, no content types, strict OOXML).
-    fn open(input: &'a [u8]) -> Result<Patcher<'a>, PatchError> {
+    fn open(input: &'a [u8], mark_fills: &[String]) -> Result<Patcher<'a>, PatchError> {
         if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             return Err(PatchError::Encrypted);
         }
@@ -244,7 +247,8 @@ impl<'a> Patcher<'a> {
             .find(|r| r.kind == package::REL_STYLES)
             .map(|r| package::resolve(&wb_path, &r.target))
             .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
-        let styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
+        let mark_fills: Vec<String> = mark_fills.iter().map(|f| argb(f)).collect();
+        let styles = styles::Styles::parse_recognising(pkg.read_text(&styles_path)?, &mark_fills)?;
         Ok(Patcher {
             pkg,
             wb_path,

@@ -1,9 +1,12 @@
 //! The styles part: daicho's fills as new cell formats derived from each cell's own, how to find
 //! the original format of a cell daicho marked earlier, and merging another workbook's styles in.
 //!
-//! A daicho fill is a solid fill whose background colour (unused by a solid pattern, kept by Excel,
-//! LibreOffice-free editors and openpyxl) is `DA` followed by the six hex digits of the original
-//! cell format's index: the mark says where it came from, so a later run restores it.
+//! A daicho fill is a solid fill whose background colour (unused by a solid pattern, kept by Excel
+//! and openpyxl) is `DA` followed by the six hex digits of the original cell format's index: the
+//! mark says where it came from, so a later run restores it. LibreOffice rewrites that background
+//! colour when it saves; a fill in one of daicho's own mark colours (one step off Excel's tints, so
+//! no user picks them by chance) is then still recognised as a mark, and the cell goes back to its
+//! format without the fill.
 
 use super::xml::{self, Span};
 use super::PatchError;
@@ -11,6 +14,9 @@ use std::collections::HashMap;
 
 /// The alpha byte that tags a fill's background colour as daicho's.
 const MARKER: &str = "DA";
+
+/// The origin of a mark recognised by its colour alone (its marker lost): not known.
+const UNKNOWN_ORIGIN: u32 = u32::MAX;
 
 /// Sections of a styles part, in schema order.
 const ORDER: [&str; 10] = [
@@ -60,7 +66,14 @@ fn section_span(doc: &str, name: &str) -> Option<Span> {
 }
 
 impl Styles {
+    /// The styles part `doc`, daicho's marks recognised by their marker.
     pub fn parse(doc: String) -> Result<Self, PatchError> {
+        Self::parse_recognising(doc, &[])
+    }
+
+    /// [`Styles::parse`], also taking a solid fill in one of `mark_fills` (ARGB, upper case)
+    /// without a marker for daicho's mark.
+    pub fn parse_recognising(doc: String, mark_fills: &[String]) -> Result<Self, PatchError> {
         if xml::find_element(&doc, "styleSheet", 0).is_none() {
             return Err(PatchError::Unsupported(
                 "styles part without <styleSheet>".into(),
@@ -95,7 +108,7 @@ impl Styles {
             daicho_colors: HashMap::new(),
             changed: false,
         };
-        s.find_daicho_xfs();
+        s.find_daicho_xfs(mark_fills);
         Ok(s)
     }
 
@@ -118,25 +131,31 @@ impl Styles {
         n as u32
     }
 
-    /// The original xf encoded in a daicho fill, if `fill` is one.
-    fn daicho_fill_origin(fill: &str) -> Option<u32> {
+    /// The original xf encoded in a daicho fill, if `fill` is one; [`UNKNOWN_ORIGIN`] for a fill
+    /// in one of `mark_fills` whose marker was lost.
+    fn daicho_fill_origin(fill: &str, mark_fills: &[String]) -> Option<u32> {
         let pf = xml::find_element(fill, "patternFill", 0)?;
         if xml::attr(&fill[pf.start..pf.tag_end], "patternType").as_deref() != Some("solid") {
             return None;
         }
-        let bg = xml::find_element(fill, "bgColor", 0)?;
-        let rgb = xml::attr(&fill[bg.start..bg.tag_end], "rgb")?;
-        let hex = rgb.strip_prefix(MARKER)?;
-        if hex.len() != 6 {
-            return None;
-        }
-        u32::from_str_radix(hex, 16).ok()
+        let color = |name: &str| {
+            let c = xml::find_element(fill, name, 0)?;
+            xml::attr(&fill[c.start..c.tag_end], "rgb")
+        };
+        let marked = color("bgColor")
+            .and_then(|rgb| rgb.strip_prefix(MARKER).map(str::to_string))
+            .filter(|hex| hex.len() == 6)
+            .and_then(|hex| u32::from_str_radix(&hex, 16).ok());
+        marked.or_else(|| {
+            let fg = color("fgColor")?.to_ascii_uppercase();
+            mark_fills.contains(&fg).then_some(UNKNOWN_ORIGIN)
+        })
     }
 
-    fn find_daicho_xfs(&mut self) {
+    fn find_daicho_xfs(&mut self, mark_fills: &[String]) {
         let fills: Vec<Option<u32>> = self
             .items("fills")
-            .map(|f| Self::daicho_fill_origin(f))
+            .map(|f| Self::daicho_fill_origin(f, mark_fills))
             .collect();
         let xfs: Vec<String> = self.items("cellXfs").cloned().collect();
         for (i, xf) in xfs.iter().enumerate() {
@@ -154,9 +173,12 @@ impl Styles {
             if let Some(argb) = argb {
                 self.daicho_colors
                     .insert(i as u32, argb.to_ascii_uppercase());
-                self.derived
-                    .entry((restored, argb.to_ascii_uppercase()))
-                    .or_insert(i as u32);
+                // A mark that lost its marker is not reused: the cell is marked afresh, with it.
+                if *origin != UNKNOWN_ORIGIN {
+                    self.derived
+                        .entry((restored, argb.to_ascii_uppercase()))
+                        .or_insert(i as u32);
+                }
             }
         }
     }
@@ -412,6 +434,40 @@ mod tests {
         assert_eq!(again.original_of(1), None);
         // Marking a marked cell derives from the original, and reuses nothing new.
         assert_eq!(again.marked(2, "FFFFC7CE"), 2);
+    }
+
+    #[test]
+    fn a_mark_whose_marker_an_editor_dropped_is_known_by_its_colour() {
+        // What LibreOffice writes for daicho's mark (its own background colour), and a user's
+        // own fill in Excel's "Bad" tint, both on the date format.
+        let fill = |rgb: &str| {
+            format!(
+                r#"<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor rgb="FFFCE4D6"/></patternFill></fill>"#
+            )
+        };
+        let doc = STYLES
+            .replace(
+                r#"<fills count="2">"#,
+                &format!(r#"<fills count="4">{}{}"#, fill("FFFFC7CD"), fill("FFFFC7CE")),
+            )
+            .replace(
+                r#"<cellXfs count="2">"#,
+                r#"<cellXfs count="4"><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/><xf numFmtId="14" fontId="0" fillId="1" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/>"#,
+            );
+        let marks = ["FFFFC7CD".to_string()];
+        let mut s = Styles::parse_recognising(doc.clone(), &marks).unwrap();
+        assert!(s.has_daicho_marks());
+        assert_eq!(s.mark_color(0), Some("FFFFC7CD"));
+        assert_eq!(s.original_of(1), None, "the user's own fill is theirs");
+        // Back to a format equal but for the fill; marked again with the marker.
+        let back = s.original_of(0).expect("a mark");
+        assert_ne!(back, 0);
+        let again = s.marked(0, "FFFFC7CD");
+        assert_ne!(again, 0, "not the marker-less format");
+        let out = s.finish().unwrap().unwrap();
+        assert!(out.contains(r#"<bgColor rgb="DA"#), "{out}");
+        // Without the colours, only markers count.
+        assert!(!Styles::parse(doc).unwrap().has_daicho_marks());
     }
 
     #[test]

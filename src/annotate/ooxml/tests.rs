@@ -85,6 +85,7 @@ fn first_plan() -> PatchPlan {
             active: true,
         }],
         proposal_fill: None,
+        mark_fills: Vec::new(),
     }
 }
 
