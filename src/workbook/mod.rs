@@ -21,6 +21,7 @@ mod xls_ods;
 mod xls_scan;
 mod xlsx;
 mod xlsx_merges;
+mod xlsx_struck;
 
 pub use detect::{detect_format, Format};
 pub use guard::panic_text;
@@ -244,8 +245,8 @@ impl Grid {
         }
     }
 
-    /// Marks a cell's font struck through (an empty cell stays empty).
-    pub(crate) fn set_struck(&mut self, row: u32, col: u32) {
+    /// Marks a cell's text struck through, or not (an empty cell stays empty).
+    pub(crate) fn set_struck(&mut self, row: u32, col: u32, struck: bool) {
         let Ok(i) = self.rows.binary_search_by_key(&row, |r| r.index) else {
             return;
         };
@@ -253,8 +254,12 @@ impl Grid {
         if row.get(col).is_none() {
             return;
         }
-        if let Err(j) = row.struck.binary_search(&col) {
-            row.struck.insert(j, col);
+        match (row.struck.binary_search(&col), struck) {
+            (Err(j), true) => row.struck.insert(j, col),
+            (Ok(j), false) => {
+                row.struck.remove(j);
+            }
+            _ => {}
         }
     }
 

@@ -101,7 +101,7 @@ pub(super) fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
         for run in &scan.struck {
             for row in run.row..run.row.saturating_add(run.rows) {
                 for col in run.col..run.col.saturating_add(run.cols) {
-                    grid.set_struck(row, col);
+                    grid.set_struck(row, col, true);
                 }
             }
         }

@@ -132,6 +132,9 @@ fn read_xlsx_sheets(
         let merges = match scans.remove(&meta.name) {
             Some(found) => {
                 grid.mark_hidden(&found.hidden_rows);
+                for (row, col, struck) in found.struck_cells {
+                    grid.set_struck(row, col, struck);
+                }
                 found.merges
             }
             // Without the scan, merges from calamine and no hidden rows.

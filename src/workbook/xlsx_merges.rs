@@ -28,20 +28,33 @@ pub(super) struct SheetScan {
     pub merges: Vec<Merge>,
     /// 0-based indices of the rows marked hidden, ascending.
     pub hidden_rows: Vec<u32>,
+    /// Cells whose text's runs decide their strike-through (rich text; [`super::xlsx_struck`]):
+    /// (row, column, struck).
+    pub struck_cells: Vec<(u32, u32, bool)>,
 }
 
-/// Merged ranges and hidden rows per sheet name, for the sheets whose part could be scanned.
+/// Merged ranges, hidden rows and cells struck through inside their text, per sheet name, for
+/// the sheets whose part could be scanned.
 pub(super) fn scan_sheets(bytes: &[u8]) -> HashMap<String, SheetScan> {
     let mut found = HashMap::new();
     let Ok(mut archive) = ZipArchive::new(Cursor::new(bytes)) else {
         return found;
     };
     let paths = part_paths(&archive);
-    let Some(sheets) = sheet_parts(&mut archive, &paths) else {
+    let Some((sheets, shared_strings)) = sheet_parts(&mut archive, &paths) else {
         return found;
     };
+    let struck = shared_strings
+        .and_then(|p| read_small_part(&mut archive, &paths, &p))
+        .map(|sst| super::xlsx_struck::struck_strings(&sst))
+        .unwrap_or_default();
     for (name, part) in sheets {
-        if let Some(scan) = scan_part(&mut archive, &paths, &part) {
+        if let Some(mut scan) = scan_part(&mut archive, &paths, &part) {
+            if !struck.is_empty() {
+                if let Some(xml) = read_small_part(&mut archive, &paths, &part) {
+                    scan.struck_cells = super::xlsx_struck::struck_cells(&xml, &struck);
+                }
+            }
             found.insert(name, scan);
         }
     }
@@ -88,12 +101,13 @@ fn read_small_part(
     Some(out)
 }
 
+/// Each worksheet's (name, part path), and the shared strings part.
+type SheetParts = (Vec<(String, String)>, Option<String>);
+
 /// (sheet name, part path) in workbook order, resolved like calamine does: the workbook part
-/// from `_rels/.rels`, each sheet's `r:id` through the workbook's relationships.
-fn sheet_parts(
-    archive: &mut Archive<'_>,
-    paths: &HashMap<String, String>,
-) -> Option<Vec<(String, String)>> {
+/// from `_rels/.rels`, each sheet's `r:id` through the workbook's relationships; and the shared
+/// strings part, if the workbook has one.
+fn sheet_parts(archive: &mut Archive<'_>, paths: &HashMap<String, String>) -> Option<SheetParts> {
     let root_rels = read_small_part(archive, paths, "_rels/.rels")?;
     let workbook_target = relationships(&root_rels)?
         .into_values()
@@ -107,6 +121,13 @@ fn sheet_parts(
     let workbook = read_small_part(archive, paths, &format!("{dir}{file}"))?;
     let workbook_rels = read_small_part(archive, paths, &format!("{dir}_rels/{file}.rels"))?;
     let targets = relationships(&workbook_rels)?;
+    let part_of = |target: &str| match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("{dir}{target}"),
+    };
+    let shared_strings = (targets.values())
+        .find(|(typ, _)| typ.ends_with("/relationships/sharedStrings"))
+        .map(|(_, target)| part_of(target));
 
     let mut sheets = Vec::new();
     let mut xml = Reader::from_reader(workbook.as_slice());
@@ -116,17 +137,13 @@ fn sheet_parts(
                 let name = local_attr(&e, "name")?;
                 let id = local_attr(&e, "id")?;
                 let (_, target) = targets.get(&id)?;
-                let part = match target.strip_prefix('/') {
-                    Some(absolute) => absolute.to_string(),
-                    None => format!("{dir}{target}"),
-                };
-                sheets.push((name, part));
+                sheets.push((name, part_of(target)));
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    Some(sheets)
+    Some((sheets, shared_strings))
 }
 
 /// `Id` -> (`Type`, `Target`) of a relationships part.
@@ -170,6 +187,7 @@ fn scan_part(
             return Some(SheetScan {
                 merges: Vec::new(),
                 hidden_rows: rows.finish(),
+                struck_cells: Vec::new(),
             });
         }
         if first && (chunk[..n].starts_with(b"\xFF\xFE") || chunk[..n].starts_with(b"\xFE\xFF")) {
@@ -187,6 +205,7 @@ fn scan_part(
             return Some(SheetScan {
                 merges: parse_merge_cells(&tail)?,
                 hidden_rows: rows.finish(),
+                struck_cells: Vec::new(),
             });
         }
         // Keep an unfinished row tag, and enough bytes to find a `<mergeCells` split across
@@ -362,7 +381,7 @@ fn parse_range(range: &str) -> Option<Merge> {
 }
 
 /// `XFD1048576` -> (1048575, 16383); `$` anchors are ignored.
-fn parse_cell(cell: &str) -> Option<(u32, u32)> {
+pub(super) fn parse_cell(cell: &str) -> Option<(u32, u32)> {
     let cell = cell.trim().replace('$', "");
     let digits = cell.find(|c: char| c.is_ascii_digit())?;
     let (letters, number) = cell.split_at(digits);

@@ -187,3 +187,108 @@ fn number_formats_render_as_libreoffice_does() {
     }
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// A ledger whose management numbers are struck through inside their text (rich text, as Excel
+/// and LibreOffice save a strike made in the cell's editor): PC-0002 whole, PC-0003 in part.
+fn rich_strike_ledger(path: &Path) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("機器台帳").unwrap();
+    let rows: [[&str; 6]; 4] = [
+        [
+            "管理番号",
+            "機器種別",
+            "OS",
+            "IPアドレス",
+            "設置場所",
+            "状態",
+        ],
+        [
+            "PC-0001",
+            "端末PC",
+            "Windows 11 Pro 25H2",
+            "192.168.1.10",
+            "受付",
+            "稼働",
+        ],
+        [
+            "PC-0002",
+            "端末PC",
+            "Windows 7",
+            "192.168.1.10",
+            "2F",
+            "稼働",
+        ],
+        [
+            "PC-0003",
+            "端末PC",
+            "Windows 11 Pro 25H2",
+            "192.168.1.11",
+            "3F",
+            "稼働",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let struck = Format::new().set_font_strikethrough();
+    let plain = Format::new();
+    ws.write_rich_string(2, 0, &[(&struck, "PC-0002")]).unwrap();
+    ws.write_rich_string(3, 0, &[(&struck, "PC-"), (&plain, "0003")])
+        .unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_number_struck_inside_its_text_is_a_retired_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("rich.xlsx");
+    rich_strike_ledger(&written);
+    // The same ledger saved again by LibreOffice (its own rich-text runs).
+    let profile = dir.path().join("lo-profile");
+    let lo_dir = dir.path().join("lo");
+    let status = std::process::Command::new(require_soffice())
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&lo_dir)
+        .arg(&written)
+        .output()
+        .expect("soffice");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    for path in [written.clone(), lo_dir.join("rich.xlsx")] {
+        let book = open_path(&path, &Limits::default()).expect("read");
+        let row = |r: u32| book.sheets[0].grid.row(r).expect("row");
+        assert!(
+            row(2).is_struck(0),
+            "{}: PC-0002 struck whole",
+            path.display()
+        );
+        assert!(
+            !row(3).is_struck(0),
+            "{}: PC-0003 struck in part",
+            path.display()
+        );
+        assert!(!row(1).is_struck(0));
+        // Retired: neither its Windows 7 nor its IP (row 2's) is reported; S002 asks for 廃棄.
+        assert_eq!(
+            diagnostics(&path),
+            vec![(
+                "S002".to_string(),
+                "F3".to_string(),
+                Some("稼働".to_string())
+            )],
+            "{}",
+            path.display()
+        );
+    }
+}
