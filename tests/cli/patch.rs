@@ -3,7 +3,9 @@
 //! compares them sheet by sheet, LibreOffice renders the copy, the zip entries are compared raw.
 //! Both tools are required: a missing one fails the test (CI installs them).
 
-use crate::common::{check_annotated as check, fixture, require_openpyxl, require_soffice};
+use crate::common::{
+    check_annotated as check, fixture, require_openpyxl, require_soffice, soffice_convert,
+};
 use daicho::annotate::ooxml::{self, AddedSheet, CellMark, PatchPlan, SheetMarks, NOTE_DELIMITER};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,22 +79,8 @@ fn dump(path: &Path) -> Value {
 /// Converts every file to PDF with LibreOffice in one run; each must produce a non-empty PDF.
 fn soffice_renders(files: &[PathBuf], scratch: &Path) {
     let outdir = scratch.join("pdf");
-    let profile = scratch.join("lo-profile");
-    let out = Command::new(require_soffice())
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&outdir)
-        .args(files)
-        .output()
-        .expect("soffice");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    soffice_convert(&scratch.join("lo-profile"), "pdf", &outdir, &paths);
     for f in files {
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let pdf = outdir.join(format!("{stem}.pdf"));
@@ -349,6 +337,40 @@ fn marks(dump: &Value) -> (BTreeSet<At>, BTreeMap<At, usize>) {
     (filled, noted)
 }
 
+/// The two cells the user fixes in the copy of `ledger1_in_a_folder` (sheet, cell, new value).
+const FIXES: [(&str, &str, &str); 2] = [
+    ("端末PC", "I11", "10.77.0.11"),
+    ("ネットワーク機器", "I8", "10.77.0.12"),
+];
+
+/// The flagged cells that stay flagged once [`FIXES`] are made.
+fn without_the_fixed(
+    flagged: &BTreeMap<(String, String), BTreeSet<String>>,
+) -> BTreeMap<(String, String), BTreeSet<String>> {
+    let mut expected = flagged.clone();
+    for (s, c, _) in FIXES {
+        expected.remove(&(s.to_string(), c.to_string()));
+    }
+    expected
+}
+
+/// In the copy checked again, each fixed cell holds its new value and no note.
+fn the_fixed_cells_hold_their_values_and_no_note(again: &Value) {
+    for (s, c, v) in FIXES {
+        let cell = &again["ws"][s]["cells"][c];
+        assert_eq!(cell["value"], v);
+        assert_eq!(cell["note"], Value::Null, "{s}!{c}");
+    }
+}
+
+/// A folder holding a copy of the LibreOffice-saved `blind/ledger1_general.xlsx` as `ledger.xlsx`.
+fn ledger1_in_a_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ledger.xlsx");
+    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
+    (dir, input)
+}
+
 const FIX_TWO: &str = r#"
 import sys, warnings, openpyxl
 warnings.simplefilter("ignore")
@@ -363,9 +385,7 @@ wb.save(sys.argv[2])
 fn a_libreoffice_ledger_checked_fixed_in_the_copy_and_checked_again() {
     require_openpyxl();
     require_soffice();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("ledger.xlsx");
-    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
+    let (dir, input) = ledger1_in_a_folder();
     let (first, json1) = check(&input, dir.path());
     assert_eq!(first, dir.path().join("ledger.checked.xlsx"));
     let before = dump(&input);
@@ -408,10 +428,7 @@ fn a_libreoffice_ledger_checked_fixed_in_the_copy_and_checked_again() {
     );
 
     // The user fixes two cells in the copy (openpyxl rewrites the whole package), runs again.
-    let fixes = [
-        ("端末PC", "I11", "10.77.0.11"),
-        ("ネットワーク機器", "I8", "10.77.0.12"),
-    ];
+    let fixes = FIXES;
     for (s, c, _) in fixes {
         assert!(
             flagged1.contains_key(&(s.to_string(), c.to_string())),
@@ -419,24 +436,10 @@ fn a_libreoffice_ledger_checked_fixed_in_the_copy_and_checked_again() {
         );
     }
     let fixed = dir.path().join("fixed.xlsx");
-    let out = Command::new("python3")
-        .args(["-c", FIX_TWO])
-        .arg(&first)
-        .arg(&fixed)
-        .args(fixes.iter().map(|(s, c, v)| format!("{s}|{c}|{v}")))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    fix_in_the_copy(&first, &fixed, &fixes);
     let (second, json2) = check(&fixed, dir.path());
     let flagged2 = flagged(&json2);
-    let mut expected = flagged1.clone();
-    for (s, c, _) in fixes {
-        expected.remove(&(s.to_string(), c.to_string()));
-    }
+    let expected = without_the_fixed(&flagged1);
     assert_eq!(
         flagged2, expected,
         "the findings are those of the unmarked workbook"
@@ -464,11 +467,7 @@ fn a_libreoffice_ledger_checked_fixed_in_the_copy_and_checked_again() {
         noted2.values().all(|n| *n == 1),
         "exactly one daicho part per note: {noted2:?}"
     );
-    for (s, c, v) in fixes {
-        let cell = &again["ws"][s]["cells"][c];
-        assert_eq!(cell["value"], v);
-        assert_eq!(cell["note"], Value::Null, "{s}!{c}");
-    }
+    the_fixed_cells_hold_their_values_and_no_note(&again);
     soffice_renders(&[first, second], dir.path());
 }
 
@@ -477,21 +476,7 @@ const MARK_FILLS: [&str; 4] = ["FFFFC7CD", "FFFFEB9B", "FFDDEBF6", "FFEDEDEC"];
 
 /// Saves `file` again with LibreOffice (as a user does who edits the copy there) into `out_dir`.
 fn libreoffice_resave(file: &Path, out_dir: &Path, scratch: &Path) -> PathBuf {
-    let out = Command::new(require_soffice())
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            scratch.join("lo-profile").display()
-        ))
-        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
-        .arg(out_dir)
-        .arg(file)
-        .output()
-        .expect("soffice");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    soffice_convert(&scratch.join("lo-profile"), "xlsx", out_dir, &[file]);
     let saved = out_dir.join(file.file_name().expect("name"));
     assert!(
         saved.is_file(),
@@ -501,24 +486,11 @@ fn libreoffice_resave(file: &Path, out_dir: &Path, scratch: &Path) -> PathBuf {
     saved
 }
 
-#[test]
-fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_cells() {
-    require_openpyxl();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("ledger.xlsx");
-    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
-    let (first, json1) = check(&input, dir.path());
-    let flagged1 = flagged(&json1);
-    let fixes = [
-        ("端末PC", "I11", "10.77.0.11"),
-        ("ネットワーク機器", "I8", "10.77.0.12"),
-    ];
-    let fixed = dir.path().join("fixed.xlsx");
-    let out = Command::new("python3")
-        .args(["-c", FIX_TWO])
-        .arg(&first)
-        .arg(&fixed)
-        .args(fixes.iter().map(|(s, c, v)| format!("{s}|{c}|{v}")))
+/// Runs an openpyxl `script` with `args`; fails the test when it fails.
+fn run_openpyxl<A: AsRef<std::ffi::OsStr>>(script: &str, args: impl IntoIterator<Item = A>) {
+    let out = Command::new(require_openpyxl())
+        .args(["-c", script])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -526,6 +498,25 @@ fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_ce
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The user fixes cells of `from` (sheet, cell, new value) with openpyxl, which rewrites the
+/// whole package, into `to`.
+fn fix_in_the_copy(from: &Path, to: &Path, fixes: &[(&str, &str, &str)]) {
+    let mut args = vec![from.as_os_str().to_owned(), to.as_os_str().to_owned()];
+    args.extend(fixes.iter().map(|(s, c, v)| format!("{s}|{c}|{v}").into()));
+    run_openpyxl(FIX_TWO, args);
+}
+
+#[test]
+fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_cells() {
+    require_openpyxl();
+    let (dir, input) = ledger1_in_a_folder();
+    let (first, json1) = check(&input, dir.path());
+    let flagged1 = flagged(&json1);
+    let fixes = FIXES;
+    let fixed = dir.path().join("fixed.xlsx");
+    fix_in_the_copy(&first, &fixed, &fixes);
     let lo_dir = dir.path().join("lo");
     std::fs::create_dir_all(&lo_dir).unwrap();
     let saved = libreoffice_resave(&fixed, &lo_dir, dir.path());
@@ -554,10 +545,7 @@ fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_ce
     );
 
     let (second, json2) = check(&saved, dir.path());
-    let mut expected = flagged1.clone();
-    for (s, c, _) in fixes {
-        expected.remove(&(s.to_string(), c.to_string()));
-    }
+    let expected = without_the_fixed(&flagged1);
     assert_eq!(
         flagged(&json2),
         expected,
@@ -578,11 +566,7 @@ fn a_checked_copy_fixed_and_saved_in_libreoffice_loses_the_marks_of_the_fixed_ce
         noted.values().all(|n| *n == 1),
         "one daicho part per note: {noted:?}"
     );
-    for (s, c, v) in fixes {
-        let cell = &again["ws"][s]["cells"][c];
-        assert_eq!(cell["value"], v);
-        assert_eq!(cell["note"], Value::Null, "{s}!{c}");
-    }
+    the_fixed_cells_hold_their_values_and_no_note(&again);
 }
 
 #[test]
@@ -709,16 +693,12 @@ fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
     require_openpyxl();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("blank.xlsx");
-    let out = Command::new("python3")
-        .args(["-c", BLANK_ANSWERS])
-        .arg(fixture("checklist/ledger_and_checklist.xlsx"))
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_openpyxl(
+        BLANK_ANSWERS,
+        [
+            fixture("checklist/ledger_and_checklist.xlsx"),
+            input.clone(),
+        ],
     );
     let (first, _) = check(&input, dir.path());
     let d1 = dump(&first);
@@ -744,9 +724,7 @@ fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
 #[test]
 fn the_summary_and_the_standard_checklist_come_in_with_links_validations_and_notes() {
     require_openpyxl();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("ledger.xlsx");
-    std::fs::copy(fixture("blind/ledger1_general.xlsx"), &input).unwrap();
+    let (dir, input) = ledger1_in_a_folder();
     let (written, json) = check(&input, dir.path());
     let d = dump(&written);
     let sheets: Vec<&str> = d["sheets"]

@@ -2,7 +2,7 @@
 //! template filled with the MHLW manual's example rows reports exactly that example's problems,
 //! the workbook carries the promised structure, and it opens in LibreOffice.
 
-use crate::common::{daicho, fixture, require_openpyxl, require_soffice, AS_OF};
+use crate::common::{daicho, fixture, require_openpyxl, soffice_convert, AS_OF};
 use daicho::engine::analyze;
 use daicho::layout::Field;
 use daicho::settings::Settings;
@@ -316,21 +316,9 @@ fn usage_sheet_is_generated_from_the_registry_and_field_table() {
 
 #[test]
 fn libreoffice_opens_the_template() {
-    let soffice = require_soffice();
     let dir = tempfile::tempdir().expect("dir");
     let path = make_template(dir.path(), &[]);
-    let profile = format!("-env:UserInstallation=file://{}/lo", dir.path().display());
-    let out = std::process::Command::new(soffice)
-        .args(["--headless", &profile, "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&path)
-        .output()
-        .expect("soffice");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    soffice_convert(&dir.path().join("lo"), "pdf", dir.path(), &[&path]);
     let pdf = dir.path().join("t.pdf");
     assert!(
         std::fs::metadata(&pdf)

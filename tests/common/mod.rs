@@ -71,6 +71,26 @@ pub fn check_annotated(input: &Path, out_dir: &Path) -> (PathBuf, serde_json::Va
     (written, json)
 }
 
+/// LibreOffice, headless with its own profile folder `profile`, converts `files` to `to` (`pdf`,
+/// `xlsx`) into `out_dir` in one run; fails the test when it does not succeed.
+pub fn soffice_convert(profile: &Path, to: &str, out_dir: &Path, files: &[&Path]) {
+    let out = std::process::Command::new(require_soffice())
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .args(files)
+        .output()
+        .expect("soffice");
+    assert!(
+        out.status.success(),
+        "LibreOffice could not convert {files:?} to {to}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `python3`, after checking that it can import openpyxl; fails the test otherwise.
 pub fn require_openpyxl() -> &'static str {
     let found = std::process::Command::new("python3")

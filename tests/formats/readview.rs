@@ -3,7 +3,7 @@
 //! `fixtures/reader/readview.xlsx` (written by openpyxl, see `readview.py`), and the number
 //! format expectations re-derived with LibreOffice.
 
-use crate::common::{daicho, require_soffice, AS_OF};
+use crate::common::{daicho, require_soffice, soffice_convert, AS_OF};
 use daicho::workbook::{open_path, CellValue, Limits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -248,23 +248,8 @@ fn a_number_struck_inside_its_text_is_a_retired_device() {
     let written = dir.path().join("rich.xlsx");
     rich_strike_ledger(&written);
     // The same ledger saved again by LibreOffice (its own rich-text runs).
-    let profile = dir.path().join("lo-profile");
     let lo_dir = dir.path().join("lo");
-    let status = std::process::Command::new(require_soffice())
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
-        .arg(&lo_dir)
-        .arg(&written)
-        .output()
-        .expect("soffice");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    soffice_convert(&dir.path().join("lo-profile"), "xlsx", &lo_dir, &[&written]);
     for path in [written.clone(), lo_dir.join("rich.xlsx")] {
         let book = open_path(&path, &Limits::default()).expect("read");
         let row = |r: u32| book.sheets[0].grid.row(r).expect("row");
