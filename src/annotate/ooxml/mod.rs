@@ -213,6 +213,9 @@ struct Patcher<'a> {
     stream_large: bool,
 }
 
+/// A sheet's relationships, its comments part (if any) and whether that holds daicho's notes.
+type NotesFound = (Vec<package::Rel>, Option<String>, bool);
+
 /// A sheet's comments part and VML drawing as they are, and their paths (None: to be created).
 struct NoteParts {
     comments_path: Option<String>,
@@ -374,10 +377,7 @@ impl<'a> Patcher<'a> {
 
     /// A worksheet's relationships, the path of its notes part (if it has one) and whether that
     /// part holds notes an earlier run of daicho wrote.
-    fn notes_of(
-        &mut self,
-        part: &str,
-    ) -> Result<(Vec<package::Rel>, Option<String>, bool), PatchError> {
+    fn notes_of(&mut self, part: &str) -> Result<NotesFound, PatchError> {
         let rels = self.pkg.rels(part)?;
         let comments_path = rels
             .iter()
@@ -398,13 +398,14 @@ impl<'a> Patcher<'a> {
         (restore, clear_selection): (bool, bool),
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
-        let (rels, comments_path, has_daicho_notes) = self.notes_of(part)?;
-        if marks.is_none() && !restore && !has_daicho_notes {
+        let found = self.notes_of(part)?;
+        if marks.is_none() && !restore && !found.2 {
             return Ok(());
         }
         if clear_selection && self.stream_large {
             if let Some(layout) = self.pkg.sheet_layout(part)? {
-                return self.mark_large_sheet(part, layout, marks, restore, proposal_fill);
+                let large = (layout, found);
+                return self.mark_large_sheet(part, large, marks, restore, proposal_fill);
             }
         }
         let mut sheet_xml = self.pkg.take_sheet(part)?;
@@ -427,17 +428,7 @@ impl<'a> Patcher<'a> {
             }
         }
 
-        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
-        let notes: Vec<(u32, u32, &str)> = marks
-            .into_iter()
-            .flat_map(|m| m.iter())
-            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
-            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
-            .collect();
-        if !notes.is_empty() || has_daicho_notes {
-            let parts = self.note_parts(part, &rels, &sheet_xml.skeleton, comments_path)?;
-            changed |= self.write_notes(part, parts, &notes, &mut sheet_xml.skeleton)?;
-        }
+        changed |= self.note_sheet(part, found, marks, &mut sheet_xml.skeleton)?;
         if changed {
             if clear_selection {
                 if let Some(d) = sheet::clear_tab_selected(&sheet_xml.skeleton) {
@@ -458,25 +449,14 @@ impl<'a> Patcher<'a> {
     fn mark_large_sheet(
         &mut self,
         part: &str,
-        layout: package::SheetLayout,
+        (layout, notes_found): (package::SheetLayout, NotesFound),
         marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
         restore: bool,
         proposal_fill: Option<&str>,
     ) -> Result<(), PatchError> {
-        let (rels, comments_path, has_daicho_notes) = self.notes_of(part)?;
         let mut skeleton = layout.skeleton.clone();
         sheet::check(&skeleton)?;
-        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
-        let notes: Vec<(u32, u32, &str)> = marks
-            .into_iter()
-            .flat_map(|m| m.iter())
-            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
-            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
-            .collect();
-        if !notes.is_empty() || has_daicho_notes {
-            let parts = self.note_parts(part, &rels, &skeleton, comments_path)?;
-            self.write_notes(part, parts, &notes, &mut skeleton)?;
-        }
+        self.note_sheet(part, notes_found, marks, &mut skeleton)?;
         if let Some(d) = sheet::clear_tab_selected(&skeleton) {
             skeleton = d;
         }
@@ -519,6 +499,30 @@ impl<'a> Patcher<'a> {
         };
         self.pkg.stream_sheet(part, &layout, &skeleton, &mut rows)?;
         Ok(())
+    }
+
+    /// A marked sheet's notes: daicho's from `marks` (not on a cell with a threaded comment, which
+    /// Excel shows instead), an earlier run's replaced; `found` is [`Self::notes_of`] the sheet.
+    /// Whether the sheet's skeleton changed.
+    fn note_sheet(
+        &mut self,
+        part: &str,
+        (rels, comments_path, has_daicho_notes): NotesFound,
+        marks: Option<&BTreeMap<(u32, u32), &CellMark>>,
+        skeleton: &mut String,
+    ) -> Result<bool, PatchError> {
+        let threaded: HashSet<(u32, u32)> = threaded_cells(&mut self.pkg, part, &rels)?;
+        let notes: Vec<(u32, u32, &str)> = marks
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter_map(|(k, c)| c.note.as_deref().map(|n| (k.0, k.1, n)))
+            .filter(|(r, c, _)| !threaded.contains(&(*r, *c)))
+            .collect();
+        if notes.is_empty() && !has_daicho_notes {
+            return Ok(false);
+        }
+        let parts = self.note_parts(part, &rels, skeleton, comments_path)?;
+        self.write_notes(part, parts, &notes, skeleton)
     }
 
     /// The sheet's comments part and VML drawing, read where they exist.

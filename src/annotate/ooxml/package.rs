@@ -33,6 +33,22 @@ pub const CT_WORKSHEET: &str =
 /// Refuse packages whose parts would take more memory than this to edit (a zip bomb).
 const MAX_PART_BYTES: u64 = 512 * 1024 * 1024;
 
+/// An entry of the input package, opened to be read; refused past [`MAX_PART_BYTES`].
+fn input_part<'z, 'a>(
+    archive: &'z mut ZipArchive<Cursor<&'a [u8]>>,
+    part: &str,
+) -> Result<zip::read::ZipFile<'z, Cursor<&'a [u8]>>, PatchError> {
+    let f = archive
+        .by_name(part)
+        .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+    if f.size() > MAX_PART_BYTES {
+        return Err(PatchError::Unsupported(format!(
+            "{part} is too large to edit"
+        )));
+    }
+    Ok(f)
+}
+
 /// One relationship of a `.rels` part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rel {
@@ -126,15 +142,7 @@ impl<'a> Package<'a> {
         if self.removed.contains(part) || !self.present.contains(part) {
             return Err(PatchError::MissingPart(part.to_string()));
         }
-        let mut f = self
-            .archive
-            .by_name(part)
-            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
-        if f.size() > MAX_PART_BYTES {
-            return Err(PatchError::Unsupported(format!(
-                "{part} is too large to edit"
-            )));
-        }
+        let mut f = input_part(&mut self.archive, part)?;
         let mut out = Vec::with_capacity(f.size() as usize);
         f.read_to_end(&mut out)
             .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
@@ -181,15 +189,7 @@ impl<'a> Package<'a> {
         {
             return Ok(None);
         }
-        let mut f = self
-            .archive
-            .by_name(part)
-            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
-        if f.size() > MAX_PART_BYTES {
-            return Err(PatchError::Unsupported(format!(
-                "{part} is too large to edit"
-            )));
-        }
+        let mut f = input_part(&mut self.archive, part)?;
         if f.size() < FAST_DEFLATE_BYTES as u64 {
             return Ok(None);
         }
