@@ -717,30 +717,23 @@ fn check_result_alongside<T: Send>(
             (book, false, false)
         }
     };
-    let mut alongside = Some(alongside);
-    let (findings, done) = match (exact, book.sheets.first(), alongside.take()) {
-        (true, Some(read), Some(run)) => {
+    // `alongside` done (Ok), or still to run once the values are back (Err).
+    let (findings, done) = match book.sheets.first().filter(|_| exact) {
+        Some(read) => {
             let (findings, done) = rayon::join(
                 || analyze(&book, settings).findings,
-                || run(LedgerValues::Read(read)),
+                || alongside(LedgerValues::Read(read)),
             );
-            (findings, Some(done))
+            (findings, Ok(done))
         }
-        (_, _, run) => {
-            alongside = run;
-            (analyze(&book, settings).findings, None)
-        }
+        None => (analyze(&book, settings).findings, Err(alongside)),
     };
     if moved {
         if let Some(sheet) = book.sheets.pop() {
             reread::restore(conv, sheet);
         }
     }
-    let done = match (done, alongside) {
-        (Some(done), _) => done,
-        (None, Some(run)) => run(LedgerValues::Devices(&conv.devices)),
-        (None, None) => unreachable!("alongside runs once"),
-    };
+    let done = done.unwrap_or_else(|run| run(LedgerValues::Devices(&conv.devices)));
     let mut remaining = Vec::with_capacity(findings.len());
     for f in findings {
         let device = f
