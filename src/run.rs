@@ -4,6 +4,7 @@
 //! saves the workbook ([`check_file_with`]). Never panics: a panic inside the work is that file's
 //! error, so the rest of a batch goes on.
 
+use crate::annotate::ooxml::EarlierProposal;
 use crate::annotate::{AnnotateError, Built, Target, Written};
 use crate::engine::analyze;
 use crate::report::FileReport;
@@ -191,19 +192,32 @@ fn report_values_copy(reason: &str, settings: &Settings, findings: &mut Vec<Find
 }
 
 /// In a `.checked.xlsx` checked again, the checklist answers an earlier run proposed and nobody
-/// confirmed (still in daicho's proposal colour) are daicho's words, not the hospital's: they are
+/// confirmed (still in daicho's proposal mark, or — where LibreOffice dropped the mark — still the
+/// text daicho's proposal note names) are daicho's words, not the hospital's: they are
 /// read as blank, so the item is judged (C001) and proposed again rather than taken as answered.
 fn blank_earlier_proposals(package: &[u8], workbook: &mut Workbook) {
     if workbook.format != Format::Xlsx {
         return;
     }
-    let Ok(marked) = crate::annotate::earlier_proposals(package) else {
+    let Ok(earlier) = crate::annotate::earlier_proposals(package) else {
         return;
     };
     for sheet in &mut workbook.sheets {
-        if let Some(cells) = marked.get(&sheet.name) {
-            sheet.grid.remove_cells(cells);
-        }
+        let Some(cells) = earlier.get(&sheet.name) else {
+            continue;
+        };
+        let unconfirmed: std::collections::BTreeSet<(u32, u32)> = (cells.iter())
+            .filter(|((row, col), e)| match e {
+                EarlierProposal::Unconfirmed => true,
+                // Still what daicho proposed (the user changed nothing, or typed the same).
+                EarlierProposal::Noted(text) => sheet
+                    .grid
+                    .get(*row, *col)
+                    .is_some_and(|v| v.display().trim() == text.trim()),
+            })
+            .map(|(at, _)| *at)
+            .collect();
+        sheet.grid.remove_cells(&unconfirmed);
     }
 }
 

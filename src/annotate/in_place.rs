@@ -235,6 +235,28 @@ fn render_daicho_sheets(
     Ok(added_sheets)
 }
 
+/// The line of a proposal's note that names the proposed text, so that a later run knows the
+/// proposal even where an editor dropped daicho's mark ([`proposed_in_note`]).
+const PROPOSED_LINE: &str = "提案: ";
+
+/// The note on a proposed answer: what it is, the proposed text, the evidence.
+fn proposal_note(text: &str, evidence: &str) -> String {
+    use crate::checklist::render::PROPOSAL_NOTE;
+    let mut note = format!("{PROPOSAL_NOTE}\n{PROPOSED_LINE}{text}");
+    if !evidence.is_empty() {
+        note.push_str(&format!("\n根拠: {evidence}"));
+    }
+    note
+}
+
+/// The proposed text named in a note's text, when the note is daicho's proposal note.
+pub fn proposed_in_note(note: &str) -> Option<String> {
+    use crate::checklist::render::PROPOSAL_NOTE;
+    let after = &note[note.find(PROPOSAL_NOTE)? + PROPOSAL_NOTE.len()..];
+    let line = after.lines().nth(1)?;
+    line.strip_prefix(PROPOSED_LINE).map(str::to_string)
+}
+
 /// The fill of a proposed answer (the rendered checklist's).
 pub const PROPOSAL_FILL: &str = "FFFCE4D6";
 
@@ -246,7 +268,6 @@ fn proposals(
     earlier: &BTreeMap<String, std::collections::BTreeSet<(u32, u32)>>,
 ) -> Vec<(String, CellMark)> {
     use crate::checklist::parse::Answer;
-    use crate::checklist::render::PROPOSAL_NOTE;
     use crate::checklist::Form;
     let mut out = Vec::new();
     let evidence = &analysis.checklist.evidence;
@@ -299,11 +320,7 @@ fn proposals(
                     row: row.row,
                     col,
                     fill_argb: PROPOSAL_FILL.to_string(),
-                    note: Some(if ev.text.is_empty() {
-                        PROPOSAL_NOTE.to_string()
-                    } else {
-                        format!("{PROPOSAL_NOTE}\n根拠: {}", ev.text)
-                    }),
+                    note: Some(proposal_note(&text, &ev.text)),
                     write_text: Some(text),
                 },
             ));

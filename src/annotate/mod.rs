@@ -30,15 +30,10 @@ pub use output::{
 };
 pub use styles::{FONT_NAME, FONT_SIZE};
 
-/// The cells of a `.checked.xlsx` that hold an earlier run's unconfirmed checklist proposals (in
-/// daicho's proposal colour), per sheet name.
-pub fn earlier_proposals(
-    package: &[u8],
-) -> Result<
-    std::collections::BTreeMap<String, std::collections::BTreeSet<(u32, u32)>>,
-    ooxml::PatchError,
-> {
-    ooxml::marked_text_cells(package, in_place::PROPOSAL_FILL)
+/// The proposals an earlier run wrote into the workbook's own checklist and nobody confirmed
+/// (see [`ooxml::EarlierProposal`]), per sheet.
+pub fn earlier_proposals(package: &[u8]) -> Result<ooxml::EarlierProposals, ooxml::PatchError> {
+    ooxml::earlier_proposals(package, in_place::PROPOSAL_FILL, in_place::proposed_in_note)
 }
 
 use crate::engine::Analysis;

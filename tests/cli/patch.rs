@@ -721,6 +721,65 @@ fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
     assert_eq!(proposals(&d2), p1, "proposed again, once");
 }
 
+/// The codes of a report's checklist findings, with their counts.
+fn checklist_codes(json: &Value) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for d in json["files"][0]["diagnostics"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap_or_default();
+        if code.starts_with('C') {
+            *out.entry(code.to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn proposals_in_a_copy_saved_by_libreoffice_stay_daichos_until_the_user_changes_them() {
+    require_openpyxl();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("blank.xlsx");
+    run_openpyxl(
+        BLANK_ANSWERS,
+        [
+            fixture("checklist/ledger_and_checklist.xlsx"),
+            input.clone(),
+        ],
+    );
+    let (first, json1) = check(&input, dir.path());
+    let p1 = proposals(&dump(&first));
+    let changed_at = p1.keys().next().expect("a proposal").clone();
+    // LibreOffice drops daicho's mark and turns the proposals into shared strings.
+    let lo_dir = dir.path().join("lo");
+    std::fs::create_dir_all(&lo_dir).unwrap();
+    let saved = libreoffice_resave(&first, &lo_dir, dir.path());
+    assert!(proposals(&dump(&saved)).is_empty(), "the marks are gone");
+    // Checked again: still daicho's unconfirmed proposals, proposed again, the same findings.
+    let again = dir.path().join("again");
+    let (second, json2) = check(&saved, &again);
+    assert_eq!(checklist_codes(&json2), checklist_codes(&json1));
+    assert_eq!(proposals(&dump(&second)), p1, "proposed again, once");
+    // The user answers one of them differently in the LibreOffice copy: that is their answer.
+    let answered = dir.path().join("answered.xlsx");
+    let other = if p1[&changed_at].0 == "はい" {
+        "いいえ"
+    } else {
+        "はい"
+    };
+    fix_in_the_copy(&saved, &answered, &[(&changed_at.0, &changed_at.1, other)]);
+    let (third, json3) = check(&answered, &dir.path().join("third"));
+    let p3 = proposals(&dump(&third));
+    assert!(
+        !p3.contains_key(&changed_at),
+        "the user's answer is not proposed over"
+    );
+    assert_eq!(p3.len(), p1.len() - 1);
+    assert_eq!(
+        checklist_codes(&json3).get("C001"),
+        checklist_codes(&json1).get("C001").map(|n| n - 1).as_ref(),
+        "one item answered"
+    );
+}
+
 #[test]
 fn the_summary_and_the_standard_checklist_come_in_with_links_validations_and_notes() {
     require_openpyxl();

@@ -833,12 +833,29 @@ fn ensure_r_namespace(doc: &str) -> String {
     format!("{}{}{}", &doc[..root.start], new, &doc[root.tag_end..])
 }
 
-/// Cells that carry daicho's mark of colour `fill_argb` and an inline string (an earlier run's
-/// unconfirmed proposals), per sheet: the reader should treat them as blank.
-pub fn marked_text_cells(
+/// An earlier run's unconfirmed proposals: sheet name → cell → how it was known.
+pub type EarlierProposals = BTreeMap<String, BTreeMap<(u32, u32), EarlierProposal>>;
+
+/// A cell holding an earlier run's proposal that nobody confirmed, as the package shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EarlierProposal {
+    /// In daicho's proposal mark and still the inline string daicho wrote (typing over it makes
+    /// a shared string in Excel): daicho's words, whatever they say.
+    Unconfirmed,
+    /// Without daicho's mark — an editor dropped it and turned the text into a shared string
+    /// (LibreOffice) — but with daicho's proposal note, which names the proposed text: daicho's
+    /// words while the cell still says that text, the user's once it says something else.
+    Noted(String),
+}
+
+/// The earlier run's proposals per sheet: cells in daicho's mark of colour `fill_argb` holding
+/// an inline string, and cells without a mark whose note `proposed` reads as daicho's proposal
+/// (it gives the proposed text).
+pub fn earlier_proposals(
     input: &[u8],
     fill_argb: &str,
-) -> Result<BTreeMap<String, BTreeSet<(u32, u32)>>, PatchError> {
+    proposed: impl Fn(&str) -> Option<String>,
+) -> Result<EarlierProposals, PatchError> {
     let wanted = argb(fill_argb);
     let mut pkg = Package::open(input)?;
     let wb_path = office_document(&mut pkg)?;
@@ -851,9 +868,6 @@ pub fn marked_text_cells(
         .ok_or_else(|| PatchError::MissingPart("styles".into()))?;
     let styles = styles::Styles::parse(pkg.read_text(&styles_path)?)?;
     let mut out = BTreeMap::new();
-    if !styles.has_daicho_marks() {
-        return Ok(out);
-    }
     for s in &wb.sheets {
         let Some(r) = wb_rels
             .iter()
@@ -861,18 +875,49 @@ pub fn marked_text_cells(
         else {
             continue;
         };
-        let doc = pkg.read_text(&package::resolve(&wb_path, &r.target))?;
-        let mut cells = BTreeSet::new();
-        for c in xml::elements(&doc, "c", 0, doc.len()) {
-            let tag = &doc[c.start..c.tag_end];
-            let xf: u32 = xml::attr(tag, "s")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            if styles.mark_color(xf) == Some(wanted.as_str())
-                && xml::attr(tag, "t").as_deref() == Some("inlineStr")
-            {
-                if let Some(at) = xml::attr(tag, "r").and_then(|r| xml::parse_ref(&r)) {
-                    cells.insert(at);
+        let part = package::resolve(&wb_path, &r.target);
+        let mut cells = BTreeMap::new();
+        // Cells in daicho's proposal mark: unconfirmed while inline, confirmed once typed over.
+        let mut marked = BTreeSet::new();
+        if styles.has_daicho_marks() {
+            let doc = pkg.read_text(&part)?;
+            for c in xml::elements(&doc, "c", 0, doc.len()) {
+                let tag = &doc[c.start..c.tag_end];
+                let xf: u32 = xml::attr(tag, "s")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                if styles.mark_color(xf) != Some(wanted.as_str()) {
+                    continue;
+                }
+                let Some(at) = xml::attr(tag, "r").and_then(|r| xml::parse_ref(&r)) else {
+                    continue;
+                };
+                marked.insert(at);
+                if xml::attr(tag, "t").as_deref() == Some("inlineStr") {
+                    cells.insert(at, EarlierProposal::Unconfirmed);
+                }
+            }
+        }
+        // Cells whose mark was lost: known by daicho's proposal note.
+        let rels = pkg.rels(&part)?;
+        for r in rels
+            .iter()
+            .filter(|r| r.kind == package::REL_COMMENTS && !r.external)
+        {
+            let p = package::resolve(&part, &r.target);
+            if !pkg.exists(&p) {
+                continue;
+            }
+            let doc = pkg.read_text(&p)?;
+            for c in xml::elements(&doc, "comment", 0, doc.len()) {
+                let Some(at) = xml::attr(&doc[c.start..c.tag_end], "ref")
+                    .and_then(|r| xml::parse_ref(&r))
+                    .filter(|at| !marked.contains(at))
+                else {
+                    continue;
+                };
+                if let Some(text) = proposed(&xml::text_of(&doc[c.start..c.end])) {
+                    cells.insert(at, EarlierProposal::Noted(text));
                 }
             }
         }
@@ -881,6 +926,25 @@ pub fn marked_text_cells(
         }
     }
     Ok(out)
+}
+
+/// The cells of [`earlier_proposals`] in daicho's mark, still unconfirmed, per sheet.
+pub fn marked_text_cells(
+    input: &[u8],
+    fill_argb: &str,
+) -> Result<BTreeMap<String, BTreeSet<(u32, u32)>>, PatchError> {
+    let all = earlier_proposals(input, fill_argb, |_| None)?;
+    Ok(all
+        .into_iter()
+        .map(|(sheet, cells)| {
+            let unconfirmed = (cells.into_iter())
+                .filter(|(_, e)| *e == EarlierProposal::Unconfirmed)
+                .map(|(at, _)| at)
+                .collect();
+            (sheet, unconfirmed)
+        })
+        .filter(|(_, cells): &(String, BTreeSet<(u32, u32)>)| !cells.is_empty())
+        .collect())
 }
 
 /// Cells with a note in each sheet (for tests and checks): sheet name → cells.
