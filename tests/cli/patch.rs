@@ -670,6 +670,21 @@ for row in ws.iter_rows():
 wb.save(sys.argv[2])
 "#;
 
+/// A folder holding `checklist/ledger_and_checklist.xlsx` with its はい answers blanked, as
+/// `blank.xlsx` (daicho proposes answers for them).
+fn blank_checklist_in_a_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("blank.xlsx");
+    run_openpyxl(
+        BLANK_ANSWERS,
+        [
+            fixture("checklist/ledger_and_checklist.xlsx"),
+            input.clone(),
+        ],
+    );
+    (dir, input)
+}
+
 /// Cells with the proposal fill: (sheet, cell) → (value, daicho parts in the note).
 fn proposals(dump: &Value) -> BTreeMap<At, (Value, usize)> {
     let mut out = BTreeMap::new();
@@ -691,15 +706,7 @@ fn proposals(dump: &Value) -> BTreeMap<At, (Value, usize)> {
 #[test]
 fn the_workbooks_own_checklist_gets_proposals_once_and_no_second_checklist() {
     require_openpyxl();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("blank.xlsx");
-    run_openpyxl(
-        BLANK_ANSWERS,
-        [
-            fixture("checklist/ledger_and_checklist.xlsx"),
-            input.clone(),
-        ],
-    );
+    let (dir, input) = blank_checklist_in_a_folder();
     let (first, _) = check(&input, dir.path());
     let d1 = dump(&first);
     assert_eq!(
@@ -736,15 +743,7 @@ fn checklist_codes(json: &Value) -> BTreeMap<String, usize> {
 #[test]
 fn proposals_in_a_copy_saved_by_libreoffice_stay_daichos_until_the_user_changes_them() {
     require_openpyxl();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("blank.xlsx");
-    run_openpyxl(
-        BLANK_ANSWERS,
-        [
-            fixture("checklist/ledger_and_checklist.xlsx"),
-            input.clone(),
-        ],
-    );
+    let (dir, input) = blank_checklist_in_a_folder();
     let (first, json1) = check(&input, dir.path());
     let p1 = proposals(&dump(&first));
     let changed_at = p1.keys().next().expect("a proposal").clone();
