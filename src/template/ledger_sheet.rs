@@ -268,7 +268,7 @@ where
         for (slot, value) in values {
             let (col, formats, column) = match slot {
                 Slot::Field(f) if is_text_field(f) => {
-                    (field_col(f), field_text_formats, &text_cell)
+                    (field_col(f), field_text_formats, column_format(f))
                 }
                 Slot::Field(f) => (field_col(f), cell_formats, column_format(f)),
                 Slot::Extra(n) if n < extra_columns.len() => (extra_col(n), cell_formats, &cell),
