@@ -241,7 +241,7 @@ fn check(args: CheckArgs) -> ExitStatus {
     };
     match args.format {
         OutputFormat::Human => crate::console::write_human(&text),
-        _ => crate::console::write_human(&text),
+        _ => crate::console::write_utf8(&text),
     }
     if outputs_failed {
         return ExitStatus::Failure;
@@ -271,7 +271,7 @@ fn checklist_options_message(cli: &Overrides) -> Result<(), String> {
 /// `daicho config --example`.
 fn config(args: &ConfigArgs) -> ExitStatus {
     if args.example {
-        crate::console::write_human(crate::config::EXAMPLE);
+        crate::console::write_utf8(crate::config::EXAMPLE);
         return ExitStatus::Clean;
     }
     eprintln!("使い方: daicho config --example  (コメント付きの daicho.toml の例を表示します / prints a commented daicho.toml)");

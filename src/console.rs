@@ -36,6 +36,15 @@ pub fn write_human(text: &str) {
     let _ = out.flush();
 }
 
+/// Writes a machine format (JSON, SARIF, JUnit, GitHub annotations) or a file's text
+/// (`config --example`) to stdout as it is: UTF-8 on every system and redirection, no colour
+/// adapter in the way; a closed pipe is ignored.
+pub fn write_utf8(text: &str) {
+    let mut lock = std::io::stdout().lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+}
+
 /// The encoding for human text written to a file or pipe: the console's code page on Windows
 /// when it is not UTF-8 and encoding_rs knows it; `None` (UTF-8 as is) otherwise.
 fn redirected_encoding() -> Option<&'static Encoding> {
