@@ -385,14 +385,16 @@ fn write_finding(
         Fill::Severity(f.severity)
     };
     ws.write_string_with_format(row, 0, f.severity.label(lang), styles.severity(fill))?;
-    ws.write_string_with_format(row, 1, f.code(), &styles.text)?;
-    ws.write_string_with_format(row, 2, f.name(), &styles.text)?;
+    // `styles.text` is the workbook's default format: written without one, the cell gets the
+    // same `s` without rust_xlsxwriter hashing the whole format for it.
+    ws.write_string(row, 1, f.code())?;
+    ws.write_string(row, 2, f.name())?;
     let target = s.targets.get(i).and_then(Option::as_ref);
     let sheet_text = target
         .map(|t| t.sheet.clone())
         .or_else(|| f.sheet.clone())
         .unwrap_or_default();
-    ws.write_string_with_format(row, 3, &sheet_text, &styles.text)?;
+    ws.write_string(row, 3, &sheet_text)?;
     if let Some(target) = target {
         let shown_cell = f
             .cell()
@@ -405,7 +407,7 @@ fn write_finding(
             );
             ws.write_url_with_format(row, 4, Url::new(anchor).set_text(&shown_cell), &styles.link)?;
         } else {
-            ws.write_string_with_format(row, 4, &shown_cell, &styles.text)?;
+            ws.write_string(row, 4, &shown_cell)?;
         }
     }
     ws.write_string_with_format(row, 5, clip(value), &styles.wrap)?;

@@ -73,6 +73,13 @@ pub struct AddedSheet {
     pub active: bool,
 }
 
+/// An [`AddedSheet`]'s workbook, read and made ready to move in.
+struct PreparedSheets {
+    prepared: transplant::Prepared,
+    first: bool,
+    active: bool,
+}
+
 /// Why a package was not patched. The caller falls back to a values copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatchError {
@@ -174,6 +181,20 @@ where
     // Whether an added sheet will be the one selected (then every other sheet's selection is
     // cleared; a marked sheet is cleared while it is patched, and sealed).
     let selects_added = render_selects || plan.added_sheets.iter().any(|a| a.active);
+    // Rendered sheets are read and made ready to move in on the rendering side too: only
+    // merging their styles waits for the marks (which add styles of their own first).
+    let prepare = |sheets: &[AddedSheet]| -> Result<Vec<PreparedSheets>, PatchError> {
+        sheets
+            .iter()
+            .map(|a| {
+                Ok(PreparedSheets {
+                    prepared: transplant::prepare(&a.xlsx)?,
+                    first: a.first,
+                    active: a.active,
+                })
+            })
+            .collect()
+    };
     let (marked, rendered) = rayon::join(
         || -> Result<(Patcher<'_>, bool), PatchError> {
             let mut p = Patcher::open(input, &plan.mark_fills)?;
@@ -184,19 +205,23 @@ where
             p.mark_sheets(plan, selects_added)?;
             Ok((p, removed_any))
         },
-        render,
+        || -> Result<Vec<PreparedSheets>, E> { Ok(prepare(&render()?)?) },
     );
     let rendered = rendered?;
     let (mut p, removed_any) = marked?;
     // What rendering freed lies below what marking still holds: handed back before the
     // transplant allocates (100k rows: peak 201 → 188 MB, 3 ms).
     crate::memory::give_back();
-    let added: Vec<&AddedSheet> = plan.added_sheets.iter().chain(&rendered).collect();
-    let (active, active_part) = p.add_sheets(&added)?;
+    let added: Vec<PreparedSheets> = prepare(&plan.added_sheets)?
+        .into_iter()
+        .chain(rendered)
+        .collect();
+    let any_added = !added.is_empty();
+    let (active, active_part) = p.add_sheets(added)?;
     if let Some(part) = &active_part {
         p.select_only(part)?;
     }
-    Ok(p.finish(removed_any || !added.is_empty(), active)?)
+    Ok(p.finish(removed_any || any_added, active)?)
 }
 
 /// A package being patched, with the parts every step of [`patch`] reads.
@@ -640,7 +665,7 @@ impl<'a> Patcher<'a> {
     /// Step 3: daicho's sheets come in. The index of the sheet to show first and its part.
     fn add_sheets(
         &mut self,
-        added_sheets: &[&AddedSheet],
+        added_sheets: Vec<PreparedSheets>,
     ) -> Result<(Option<usize>, Option<String>), PatchError> {
         let mut active: Option<usize> = None;
         let mut first_count = 0;
@@ -651,7 +676,7 @@ impl<'a> Patcher<'a> {
                 &self.wb_path,
                 &self.wb,
                 &mut self.styles,
-                &added.xlsx,
+                added.prepared,
                 &mut self.next_vml_block,
             )?;
             for (k, t) in sheets.into_iter().enumerate() {

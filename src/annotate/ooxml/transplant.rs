@@ -18,18 +18,40 @@ pub struct Transplanted {
     pub local_names: Vec<String>,
 }
 
-/// Copies every sheet of `source` into `pkg`. Sheets are not yet listed in the workbook part.
-pub fn transplant(
-    pkg: &mut Package<'_>,
-    wb_path: &str,
-    wb: &Workbook,
-    styles: &mut Styles,
-    source: &[u8],
-    next_vml_block: &mut u32,
-) -> Result<Vec<Transplanted>, PatchError> {
+/// A workbook daicho rendered, read and made ready while the user's sheets are still being
+/// marked: everything about its sheets that does not depend on the package they go into. What
+/// is left for [`transplant`] is merging its styles and numbering the references to them.
+pub struct Prepared {
+    styles: Styles,
+    sheets: Vec<PreparedSheet>,
+}
+
+struct PreparedSheet {
+    name: String,
+    /// Defined names scoped to it in the source, without localSheetId.
+    local_names: Vec<String>,
+    /// Its XML, shared strings inlined, tab not selected; style references still to number.
+    xml: Numbered,
+    /// Its relationships, each with the part it carries along.
+    rels: Vec<(Rel, Carried)>,
+}
+
+/// What a relationship of an added sheet brings into the package.
+enum Carried {
+    /// Nothing: the target is outside the package (an external link).
+    Nothing,
+    Comments(Vec<u8>),
+    /// A VML drawing, whose shape ids are renumbered where it lands.
+    Vml(String),
+}
+
+/// Reads the rendered workbook `source`: each sheet's cells with shared strings inlined, its
+/// scoped names, notes and links.
+pub fn prepare(source: &[u8]) -> Result<Prepared, PatchError> {
     let mut src = Package::open(source)?;
     let src_wb_path = "xl/workbook.xml";
-    let src_wb = Workbook::parse(src.read_text(src_wb_path)?)?;
+    let src_doc = src.read_text(src_wb_path)?;
+    let src_wb = Workbook::parse(src_doc.clone())?;
     let src_rels = src.rels(src_wb_path)?;
     let target_of = |kind: &str| {
         src_rels
@@ -37,13 +59,12 @@ pub fn transplant(
             .find(|r| r.kind == kind)
             .map(|r| package::resolve(src_wb_path, &r.target))
     };
-    let src_styles = Styles::parse(
+    let styles = Styles::parse(
         src.read_text(
             &target_of(package::REL_STYLES)
                 .ok_or_else(|| PatchError::MissingPart("styles of an added sheet".into()))?,
         )?,
     )?;
-    let map = styles.merge(&src_styles);
     let shared: Vec<String> = match target_of(package::REL_SHARED_STRINGS) {
         Some(p) => {
             let doc = src.read_text(&p)?;
@@ -55,7 +76,6 @@ pub fn transplant(
         None => Vec::new(),
     };
     // Names scoped to each source sheet.
-    let src_doc = src.read_text(src_wb_path)?;
     let mut names_by_sheet: Vec<Vec<String>> = vec![Vec::new(); src_wb.sheets.len()];
     for n in xml::elements(&src_doc, "definedName", 0, src_doc.len()) {
         let tag = &src_doc[n.start..n.tag_end];
@@ -66,53 +86,83 @@ pub fn transplant(
             }
         }
     }
-
-    let mut out = Vec::new();
-    let mut taken_names: Vec<String> = Vec::new();
-    for (i, sheet) in src_wb.sheets.iter().enumerate() {
+    let mut sheets = Vec::with_capacity(src_wb.sheets.len());
+    for (sheet, local_names) in src_wb.sheets.iter().zip(names_by_sheet) {
         let rel = src_rels
             .iter()
             .find(|r| r.id == sheet.rel_id)
             .ok_or_else(|| PatchError::MissingPart(format!("added sheet {}", sheet.name)))?;
         let src_part = package::resolve(src_wb_path, &rel.target);
-        let doc = {
-            let source = src.read_text(&src_part)?;
-            rewrite_cells(&source, &map, &shared)?
-        };
-        let mut sheet_xml = super::sheet::SheetXml::split(doc);
-        if let Some(skeleton) = super::sheet::clear_tab_selected(&sheet_xml.skeleton) {
-            sheet_xml.skeleton = skeleton;
+        let doc = src.read_text(&src_part)?;
+        let doc = super::sheet::clear_tab_selected(&doc).unwrap_or(doc);
+        let xml = rewrite_cells(&doc, &shared)?;
+        let mut rels = Vec::new();
+        for r in src.rels(&src_part)? {
+            let carried = if r.external {
+                Carried::Nothing
+            } else {
+                let from = package::resolve(&src_part, &r.target);
+                if r.kind == package::REL_COMMENTS {
+                    Carried::Comments(src.read(&from)?)
+                } else if r.kind == package::REL_VML {
+                    Carried::Vml(src.read_text(&from)?)
+                } else {
+                    return Err(PatchError::Unsupported(format!(
+                        "an added sheet has a part daicho does not carry ({})",
+                        r.kind
+                    )));
+                }
+            };
+            rels.push((r, carried));
         }
+        sheets.push(PreparedSheet {
+            name: sheet.name.clone(),
+            local_names,
+            xml,
+            rels,
+        });
+    }
+    Ok(Prepared { styles, sheets })
+}
+
+/// Moves every sheet of a [`prepare`]d workbook into `pkg`: its styles merged into `styles`,
+/// its references to them numbered. Sheets are not yet listed in the workbook part.
+pub fn transplant(
+    pkg: &mut Package<'_>,
+    wb_path: &str,
+    wb: &Workbook,
+    styles: &mut Styles,
+    prepared: Prepared,
+    next_vml_block: &mut u32,
+) -> Result<Vec<Transplanted>, PatchError> {
+    let map = styles.merge(&prepared.styles);
+    let mut out = Vec::new();
+    let mut taken_names: Vec<String> = Vec::new();
+    for sheet in prepared.sheets {
         let part = pkg.fresh_name("xl/worksheets/sheet", ".xml");
-        pkg.write_sheet(&part, sheet_xml);
+        pkg.write_sheet(&part, super::sheet::SheetXml::split(sheet.xml.number(&map)));
         pkg.ensure_content_type(Some(&part), None, package::CT_WORKSHEET)?;
         // The sheet's own relationships, with the same ids so its r:id attributes stay valid.
-        let rels = src.rels(&src_part)?;
         let mut new_rels: Vec<Rel> = Vec::new();
-        for r in rels {
-            if r.external {
-                new_rels.push(r);
-                continue;
-            }
-            let from = package::resolve(&src_part, &r.target);
-            let to = if r.kind == package::REL_COMMENTS {
-                let to = pkg.fresh_name("xl/comments", ".xml");
-                let bytes = src.read(&from)?;
-                pkg.write(&to, bytes);
-                pkg.ensure_content_type(Some(&to), None, package::CT_COMMENTS)?;
-                to
-            } else if r.kind == package::REL_VML {
-                let to = pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
-                let vml = src.read_text(&from)?;
-                pkg.write(&to, renumber_vml(&vml, *next_vml_block).into_bytes());
-                *next_vml_block += 1;
-                pkg.ensure_content_type(None, Some("vml"), package::CT_VML)?;
-                to
-            } else {
-                return Err(PatchError::Unsupported(format!(
-                    "an added sheet has a part daicho does not carry ({})",
-                    r.kind
-                )));
+        for (r, carried) in sheet.rels {
+            let to = match carried {
+                Carried::Nothing => {
+                    new_rels.push(r);
+                    continue;
+                }
+                Carried::Comments(bytes) => {
+                    let to = pkg.fresh_name("xl/comments", ".xml");
+                    pkg.write(&to, bytes);
+                    pkg.ensure_content_type(Some(&to), None, package::CT_COMMENTS)?;
+                    to
+                }
+                Carried::Vml(vml) => {
+                    let to = pkg.fresh_name("xl/drawings/vmlDrawing", ".vml");
+                    pkg.write(&to, renumber_vml(&vml, *next_vml_block).into_bytes());
+                    *next_vml_block += 1;
+                    pkg.ensure_content_type(None, Some("vml"), package::CT_VML)?;
+                    to
+                }
             };
             new_rels.push(Rel {
                 target: package::relative(&part, &to),
@@ -153,7 +203,8 @@ pub fn transplant(
             k += 1;
         }
         taken_names.push(name.clone());
-        let local_names = names_by_sheet[i]
+        let local_names = sheet
+            .local_names
             .iter()
             .map(|n| rename_in_formula(n, &sheet.name, &name))
             .collect();
@@ -167,25 +218,73 @@ pub fn transplant(
     Ok(out)
 }
 
-/// Shared strings inlined, cell/row/column formats and conditional formats' dxfs remapped.
-fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String, PatchError> {
-    let xf = |v: &str| -> String {
-        v.parse::<usize>()
-            .ok()
-            .and_then(|i| map.xfs.get(i))
-            .map_or_else(|| v.to_string(), |x| x.to_string())
-    };
+/// XML whose references to styles are numbered once the styles are merged: the text, and for
+/// each reference its byte offset in the text and the source workbook's index.
+struct Numbered {
+    text: String,
+    refs: Vec<(usize, StyleRef)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum StyleRef {
+    Xf(usize),
+    Dxf(usize),
+}
+
+impl Numbered {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    /// `tag` with attribute `name` (added where the tag has none) holding the reference `r`.
+    fn push_tag(&mut self, tag: &str, name: &str, r: StyleRef) {
+        let tag = xml::set_attr(tag, name, "");
+        let Some((value_start, _, _)) = xml::attr_span(&tag, name) else {
+            self.push(&tag);
+            return;
+        };
+        self.push(&tag[..value_start]);
+        self.refs.push((self.text.len(), r));
+        self.push(&tag[value_start..]);
+    }
+
+    /// The text with each reference numbered through `map` (an index it does not know stays).
+    fn number(self, map: &StyleMap) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.text.len() + 4 * self.refs.len());
+        let mut at = 0;
+        for (pos, r) in self.refs {
+            out.push_str(&self.text[at..pos]);
+            let n = match r {
+                StyleRef::Xf(i) => map.xfs.get(i).map_or(i, |&x| x as usize),
+                StyleRef::Dxf(i) => map.dxfs.get(i).map_or(0, |&x| x as usize),
+            };
+            let _ = write!(out, "{n}");
+            at = pos;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// Shared strings inlined; cell/row/column formats and conditional formats' dxfs left as
+/// references to number.
+fn rewrite_cells(doc: &str, shared: &[String]) -> Result<Numbered, PatchError> {
+    let xf = |v: &str| v.parse::<usize>().ok().map(StyleRef::Xf);
     // Room for the inlined strings, counted first: the summary's sheet doubles in size, and
     // growing a 10 MB string by doubling would hold twice that at once.
-    let mut out = String::with_capacity(doc.len() + inlined_growth(doc, shared) + 4096);
+    let mut out = Numbered {
+        text: String::with_capacity(doc.len() + inlined_growth(doc, shared) + 4096),
+        refs: Vec::new(),
+    };
     let mut at = 0;
     // Column styles.
     if let Some(cols) = xml::find_element(doc, "cols", 0) {
         for c in xml::elements(doc, "col", cols.tag_end, cols.end) {
             let tag = &doc[c.start..c.tag_end];
-            if let Some(s) = xml::attr(tag, "style") {
-                out.push_str(&doc[at..c.start]);
-                out.push_str(&xml::set_attr(tag, "style", &xf(&s)));
+            if let Some(r) = xml::attr(tag, "style").as_deref().and_then(xf) {
+                out.push(&doc[at..c.start]);
+                out.push_tag(tag, "style", r);
                 at = c.tag_end;
             }
         }
@@ -206,14 +305,14 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
         // same attributes, no cells). Two rows with one number is invalid: the echo is dropped.
         let r = xml::attr(rtag, "r");
         if row.self_closing() && r.is_some() && r == last_r {
-            out.push_str(&doc[at..row.start]);
+            out.push(&doc[at..row.start]);
             at = row.end;
             continue;
         }
         last_r = r;
-        if let Some(s) = xml::attr(rtag, "s") {
-            out.push_str(&doc[at..row.start]);
-            out.push_str(&xml::set_attr(rtag, "s", &xf(&s)));
+        if let Some(s) = xml::attr(rtag, "s").as_deref().and_then(xf) {
+            out.push(&doc[at..row.start]);
+            out.push_tag(rtag, "s", s);
             at = row.tag_end;
         }
         if row.self_closing() {
@@ -223,12 +322,12 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
             let tag = &doc[c.start..c.tag_end];
             // A cell without `s` uses its workbook's default format (xf 0), which is not this
             // package's xf 0.
-            let mut new_tag = match xml::attr(tag, "s") {
-                Some(s) => xml::set_attr(tag, "s", &xf(&s)),
-                None => xml::set_attr(tag, "s", &xf("0")),
+            let style = match xml::attr(tag, "s") {
+                Some(s) => xf(&s),
+                None => Some(StyleRef::Xf(0)),
             };
-            out.push_str(&doc[at..c.start]);
-            if xml::attr(tag, "t").as_deref() == Some("s") {
+            out.push(&doc[at..c.start]);
+            let inlined = if xml::attr(tag, "t").as_deref() == Some("s") {
                 let inner = c.inner(doc);
                 let idx = values
                     .find(inner, 0)
@@ -237,17 +336,26 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
                 let si = idx.and_then(|i| shared.get(i)).ok_or_else(|| {
                     PatchError::Unsupported("added sheet: shared string missing".into())
                 })?;
-                new_tag = xml::set_attr(&new_tag, "t", "inlineStr");
-                if new_tag.ends_with("/>") {
-                    new_tag = format!("{}>", new_tag[..new_tag.len() - 2].trim_end());
+                let mut t = xml::set_attr(tag, "t", "inlineStr");
+                if t.ends_with("/>") {
+                    t = format!("{}>", t[..t.len() - 2].trim_end());
                 }
-                out.push_str(&new_tag);
-                out.push_str("<is>");
-                out.push_str(si);
-                out.push_str("</is></c>");
+                Some((t, si))
             } else {
-                out.push_str(&new_tag);
-                out.push_str(&doc[c.tag_end..c.end]);
+                None
+            };
+            let new_tag = inlined.as_ref().map_or(tag, |(t, _)| t.as_str());
+            match style {
+                Some(r) => out.push_tag(new_tag, "s", r),
+                None => out.push(new_tag),
+            }
+            match inlined {
+                Some((_, si)) => {
+                    out.push("<is>");
+                    out.push(si);
+                    out.push("</is></c>");
+                }
+                None => out.push(&doc[c.tag_end..c.end]),
             }
             at = c.end;
         }
@@ -256,13 +364,12 @@ fn rewrite_cells(doc: &str, map: &StyleMap, shared: &[String]) -> Result<String,
     for cf in xml::elements(doc, "cfRule", sd.end, doc.len()) {
         let tag = &doc[cf.start..cf.tag_end];
         if let Some(d) = xml::attr(tag, "dxfId").and_then(|v| v.parse::<usize>().ok()) {
-            let new = map.dxfs.get(d).copied().unwrap_or(0);
-            out.push_str(&doc[at..cf.start]);
-            out.push_str(&xml::set_attr(tag, "dxfId", &new.to_string()));
+            out.push(&doc[at..cf.start]);
+            out.push_tag(tag, "dxfId", StyleRef::Dxf(d));
             at = cf.tag_end;
         }
     }
-    out.push_str(&doc[at..]);
+    out.push(&doc[at..]);
     Ok(out)
 }
 
@@ -344,7 +451,7 @@ mod tests {
             xfs: vec![0, 5],
             dxfs: Vec::new(),
         };
-        let out = rewrite_cells(doc, &map, &[]).expect("rewritten");
+        let out = rewrite_cells(doc, &[]).expect("rewritten").number(&map);
         assert_eq!(
             out,
             "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"5\"><v>1</v></c></row>\
@@ -354,6 +461,9 @@ mod tests {
         // A row of its own number without cells stays.
         let doc =
             "<worksheet><sheetData><row r=\"1\"/><row r=\"2\" ht=\"30\"/></sheetData></worksheet>";
-        assert_eq!(rewrite_cells(doc, &map, &[]).expect("rewritten"), doc);
+        assert_eq!(
+            rewrite_cells(doc, &[]).expect("rewritten").number(&map),
+            doc
+        );
     }
 }

@@ -169,7 +169,7 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 /// (value start, value end, attribute start) of attribute `name` in a start tag.
-fn attr_span(tag: &str, name: &str) -> Option<(usize, usize, usize)> {
+pub(super) fn attr_span(tag: &str, name: &str) -> Option<(usize, usize, usize)> {
     let bytes = tag.as_bytes();
     // Skip the element name.
     let mut i = 1;
