@@ -115,12 +115,12 @@ fn read_xlsx_sheets(
                 Err(e) => return Err(xlsx_error(e)),
             };
             let looks = looks.get_or_insert_with(|| cells.styles().iter().map(Look::of).collect());
-            collect_styled_cells(
-                &meta.name,
-                &budget.sheet_limits(limits),
-                looks,
-                date1904,
+            let sheet_limits = budget.sheet_limits(limits);
+            in_batches(
                 || cells.next_cell_with_style_id().map_err(xlsx_error),
+                |next_batch| {
+                    collect_styled_cells(&meta.name, &sheet_limits, looks, date1904, next_batch)
+                },
             )
             .map_err(|e| budget.explain(limits, e))?
         };
@@ -232,6 +232,83 @@ impl Look {
     }
 }
 
+/// Cells read in batches of this many.
+const BATCH: usize = 4096;
+
+/// Gives the next batch of cells, `None` after the last.
+type NextBatch<'n, T> = dyn FnMut() -> Result<Option<Vec<T>>, ReadError> + 'n;
+
+/// A streamed xlsx cell with its style index.
+type StyledCell<'a> = (Cell<DataRef<'a>>, usize);
+
+/// Runs `consume` on the cells `next_cell` gives, handed over in batches; `next_cell` runs on
+/// another thread while `consume` works on the batches before (calamine's XML parse and
+/// daicho's reading of each cell, the two halves of reading a sheet, then take about as long).
+/// Where no thread can be started (a browser), one after the other. `consume` may stop early:
+/// the reading thread then stops too.
+fn in_batches<T: Send, R>(
+    mut next_cell: impl FnMut() -> Result<Option<T>, ReadError> + Send,
+    consume: impl FnOnce(&mut NextBatch<'_, T>) -> R,
+) -> R {
+    let read_batch = |next_cell: &mut dyn FnMut() -> Result<Option<T>, ReadError>| {
+        let mut batch = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            match next_cell()? {
+                Some(cell) => batch.push(cell),
+                None => break,
+            }
+        }
+        Ok((!batch.is_empty()).then_some(batch))
+    };
+    // Asked once more after its last cell (the batch was not full), calamine's reader would
+    // read past the end of the sheet's cells: it is not asked again.
+    let mut ended = false;
+    let fused = move || {
+        if ended {
+            return Ok(None);
+        }
+        let cell = next_cell();
+        ended = !matches!(cell, Ok(Some(_)));
+        cell
+    };
+    // The reader goes to the thread through a slot it takes it from: if the thread cannot be
+    // started, the reader is still here.
+    let slot = std::sync::Mutex::new(Some(fused));
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        let (slot, read_batch) = (&slot, &read_batch);
+        let reading = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let taken = slot.lock().ok().and_then(|mut s| s.take());
+            let Some(mut next_cell) = taken else {
+                return;
+            };
+            loop {
+                let batch = read_batch(&mut next_cell);
+                let last = !matches!(batch, Ok(Some(_)));
+                if tx.send(batch).is_err() || last {
+                    return;
+                }
+            }
+        });
+        if reading.is_ok() {
+            // A reading thread that ended without a word (a panic) is a damaged file's doing.
+            let mut next = || {
+                rx.recv().unwrap_or_else(|_| {
+                    Err(ReadError::ReaderCrashed {
+                        detail: "the sheet reader stopped".into(),
+                    })
+                })
+            };
+            return consume(&mut next);
+        }
+        let taken = slot.lock().ok().and_then(|mut s| s.take());
+        let Some(mut next_cell) = taken else {
+            return consume(&mut || Ok(None));
+        };
+        consume(&mut || read_batch(&mut next_cell))
+    })
+}
+
 /// [`collect_cells`] for xlsx, where each cell's style gives its displayed text and
 /// strike-through. A number under a date format calamine does not recognise (`[$-411]ggge"年"`
 /// has no `m`/`d`) is a date all the same.
@@ -240,43 +317,56 @@ fn collect_styled_cells<'a>(
     limits: &Limits,
     looks: &[Look],
     date1904: bool,
-    mut next_cell: impl FnMut() -> Result<Option<(Cell<DataRef<'a>>, usize)>, ReadError>,
+    next_batch: &mut NextBatch<'_, StyledCell<'a>>,
 ) -> Result<Grid, ReadError> {
     let mut grid = GridBuilder::new(sheet, limits);
-    while let Some((cell, style)) = next_cell()? {
-        let (row, col) = cell.get_position();
-        if row > MAX_ROW || col > MAX_COL {
-            continue;
+    while let Some(batch) = next_batch()? {
+        for (cell, style) in batch {
+            push_styled_cell(&mut grid, looks, date1904, cell, style)?;
         }
-        let Some(mut value) = from_data_ref(cell.get_value()) else {
-            continue;
-        };
-        let look = looks.get(style);
-        let mut shown = None;
-        if let Some(format) = look.and_then(|l| l.format.as_ref()) {
-            if let (CellValue::Number(n), true) = (&value, format.is_date()) {
-                let serial = if date1904 { *n + 1462.0 } else { *n };
-                if let Some(date) = super::values::serial_datetime(serial) {
-                    value = CellValue::DateTime(date);
-                }
-            }
-            shown = match &value {
-                CellValue::Number(n) => format.format_number(*n),
-                CellValue::DateTime(dt) => format.format_datetime(*dt),
-                CellValue::Text(t) => format.format_text(t),
-                CellValue::Bool(_) | CellValue::Error(_) => None,
-            }
-            .filter(|s| *s != value.display());
-        }
-        grid.push_cell(CellIn {
-            row,
-            col,
-            value,
-            shown,
-            struck: look.is_some_and(|l| l.struck),
-        })?;
     }
     Ok(grid.finish())
+}
+
+/// One cell of [`collect_styled_cells`].
+fn push_styled_cell(
+    grid: &mut GridBuilder,
+    looks: &[Look],
+    date1904: bool,
+    cell: Cell<DataRef<'_>>,
+    style: usize,
+) -> Result<(), ReadError> {
+    let (row, col) = cell.get_position();
+    if row > MAX_ROW || col > MAX_COL {
+        return Ok(());
+    }
+    let Some(mut value) = from_data_ref(cell.get_value()) else {
+        return Ok(());
+    };
+    let look = looks.get(style);
+    let mut shown = None;
+    if let Some(format) = look.and_then(|l| l.format.as_ref()) {
+        if let (CellValue::Number(n), true) = (&value, format.is_date()) {
+            let serial = if date1904 { *n + 1462.0 } else { *n };
+            if let Some(date) = super::values::serial_datetime(serial) {
+                value = CellValue::DateTime(date);
+            }
+        }
+        shown = match &value {
+            CellValue::Number(n) => format.format_number(*n),
+            CellValue::DateTime(dt) => format.format_datetime(*dt),
+            CellValue::Text(t) => format.format_text(t),
+            CellValue::Bool(_) | CellValue::Error(_) => None,
+        }
+        .filter(|s| *s != value.display());
+    }
+    grid.push_cell(CellIn {
+        row,
+        col,
+        value,
+        shown,
+        struck: look.is_some_and(|l| l.struck),
+    })
 }
 
 /// calamine's `Dimensions` (0-based, inclusive) as a [`Merge`].
@@ -310,5 +400,76 @@ fn xlsb_error(e: XlsbError) -> ReadError {
             format: Format::Xlsb,
             detail: short_detail(&other),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader of `n` cells that fails if asked again after saying it has no more.
+    fn counter(n: usize) -> impl FnMut() -> Result<Option<usize>, ReadError> + Send {
+        let (mut given, mut ended) = (0, false);
+        move || {
+            assert!(!ended, "asked again after the last cell");
+            if given == n {
+                ended = true;
+                return Ok(None);
+            }
+            given += 1;
+            Ok(Some(given))
+        }
+    }
+
+    fn drain(next: &mut NextBatch<'_, usize>) -> Vec<usize> {
+        let mut all = Vec::new();
+        while let Some(batch) = next().expect("no error") {
+            all.extend(batch);
+        }
+        all
+    }
+
+    #[test]
+    fn every_cell_comes_through_in_order_and_the_reader_is_not_asked_past_its_end() {
+        for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, 3 * BATCH + 7] {
+            assert_eq!(in_batches(counter(n), drain), (1..=n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_consumer_that_stops_early_stops_the_reading_thread() {
+        // Far more batches than the channel holds: the reading thread must end when the
+        // consumer is gone, or the scope would never end.
+        let first = in_batches(counter(100 * BATCH), |next| {
+            next().expect("ok").expect("a batch")
+        });
+        assert_eq!(first.len(), BATCH);
+    }
+
+    #[test]
+    fn a_read_error_ends_the_cells() {
+        let mut k = 0;
+        let failing = move || {
+            k += 1;
+            if k > BATCH + 3 {
+                Err(ReadError::Corrupt {
+                    format: Format::Xlsx,
+                    detail: "broken".into(),
+                })
+            } else {
+                Ok(Some(k))
+            }
+        };
+        let got = in_batches(failing, |next| {
+            let mut n = 0;
+            loop {
+                match next() {
+                    Ok(Some(b)) => n += b.len(),
+                    Ok(None) => return Err(n),
+                    Err(_) => return Ok(n),
+                }
+            }
+        });
+        assert_eq!(got, Ok(BATCH));
     }
 }
