@@ -190,6 +190,7 @@ pub fn read_ledger_sheet<'a>(
     // 「■サーバ」-style section rows inside one sheet set the kind of the rows under them.
     let mut section_kind: Option<DeviceKind> = None;
     let merges = TableMerges::new(sheet, &mapped, layout.data_start());
+    let labels = HeaderLabels::of(&layout);
     for row in sheet.grid.rows_from(layout.data_start()) {
         let filled: Vec<&(u32, CellValue)> =
             row.cells.iter().filter(|(_, v)| !v.is_blank()).collect();
@@ -206,7 +207,7 @@ pub fn read_ledger_sheet<'a>(
         }
         if let Some(text) = non_device_text(&layout, &filled)
             .or_else(|| words::total_row(&filled))
-            .or_else(|| repeated_header(&layout, &filled))
+            .or_else(|| repeated_header(&labels, &filled))
         {
             skipped.push(SkippedRow {
                 row: row.index,
@@ -385,28 +386,57 @@ fn section_row(filled: &[&(u32, CellValue)]) -> Option<(String, Option<DeviceKin
     (marked || kind.is_some()).then(|| (raw.to_string(), kind))
 }
 
+/// The header label of each column mapped to a field, by column (asked for every cell of every
+/// row by [`repeated_header`]).
+struct HeaderLabels<'l> {
+    by_col: Vec<(u32, &'l str)>,
+}
+
+impl<'l> HeaderLabels<'l> {
+    fn of(layout: &'l LedgerLayout) -> HeaderLabels<'l> {
+        let mut by_col: Vec<(u32, &str)> = Vec::with_capacity(layout.columns.len());
+        for c in layout.columns.iter().filter(|c| c.field.is_some()) {
+            if !by_col.iter().any(|(col, _)| *col == c.col) {
+                by_col.push((c.col, c.label.as_str()));
+            }
+        }
+        by_col.sort_by_key(|(col, _)| *col);
+        HeaderLabels { by_col }
+    }
+
+    fn get(&self, col: u32) -> Option<&'l str> {
+        let i = self.by_col.binary_search_by_key(&col, |(c, _)| *c).ok()?;
+        Some(self.by_col[i].1)
+    }
+}
+
 /// A header repeated inside the table (printed page headers copied along with the rows): most
 /// mapped cells hold their own column's header label.
-fn repeated_header(layout: &LedgerLayout, filled: &[&(u32, CellValue)]) -> Option<String> {
-    let mut mapped = 0;
-    let mut same = 0;
-    for (col, value) in filled {
-        let Some(column) = layout
-            .columns
-            .iter()
-            .find(|c| c.col == *col && c.field.is_some())
-        else {
-            continue;
-        };
-        mapped += 1;
+fn repeated_header(labels: &HeaderLabels<'_>, filled: &[&(u32, CellValue)]) -> Option<String> {
+    let in_table: Vec<(&CellValue, &str)> = filled
+        .iter()
+        .filter_map(|(col, value)| Some((value, labels.get(*col)?)))
+        .collect();
+    let mapped = in_table.len();
+    if mapped < 2 {
+        return None;
+    }
+    // More than half must match: a device row is given up on after half of them did not.
+    let (mut same, mut different) = (0, 0);
+    for (value, label) in in_table {
         if value
             .as_text()
-            .is_some_and(|t| crate::text::same_key(t, &column.label))
+            .is_some_and(|t| crate::text::same_key(t, label))
         {
             same += 1;
+        } else {
+            different += 1;
+            if different * 2 >= mapped {
+                return None;
+            }
         }
     }
-    (mapped >= 2 && same * 2 > mapped).then(|| filled[0].1.display())
+    (same * 2 > mapped).then(|| filled[0].1.display())
 }
 
 /// Server and client Windows tell the kind when nothing else does.
