@@ -20,6 +20,7 @@ mod values;
 mod xls_ods;
 mod xls_scan;
 mod xlsx;
+mod xlsx_cells;
 mod xlsx_merges;
 mod xlsx_struck;
 
@@ -52,10 +53,22 @@ impl CellValue {
             CellValue::Text(s) => s.clone(),
             CellValue::Number(n) => format_number(*n),
             CellValue::DateTime(dt) => {
-                if dt.time() == chrono::NaiveTime::MIN {
-                    dt.format("%Y/%m/%d").to_string()
+                use chrono::{Datelike, Timelike};
+                // `%Y/%m/%d[ %H:%M]`, written out: chrono would parse the pattern for every cell.
+                let (y, m, d) = (dt.year(), dt.month(), dt.day());
+                let midnight = dt.time() == chrono::NaiveTime::MIN;
+                if !(0..=9999).contains(&y) {
+                    let pattern = if midnight {
+                        "%Y/%m/%d"
+                    } else {
+                        "%Y/%m/%d %H:%M"
+                    };
+                    return dt.format(pattern).to_string();
+                }
+                if midnight {
+                    format!("{y:04}/{m:02}/{d:02}")
                 } else {
-                    dt.format("%Y/%m/%d %H:%M").to_string()
+                    format!("{y:04}/{m:02}/{d:02} {:02}:{:02}", dt.hour(), dt.minute())
                 }
             }
             CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),

@@ -21,6 +21,9 @@ use calamine::{
 use std::collections::HashMap;
 use std::io::Cursor;
 
+/// A workbook's worksheets and the sheets it holds that are not read as cells.
+pub(super) type SheetsRead = Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError>;
+
 /// The last row and column Excel can address; a cell beyond them can only come from a damaged
 /// or hand-made file, and would break A1 addresses downstream.
 const MAX_ROW: u32 = 1_048_575;
@@ -28,10 +31,15 @@ const MAX_COL: u32 = 16_383;
 
 /// Reads every worksheet of an xlsx/xlsm file, and lists its macro and dialog sheets as skipped
 /// (chart sheets, which hold no cells, are left out).
-pub(super) fn read_xlsx(
-    bytes: &[u8],
-    limits: &Limits,
-) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
+pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> SheetsRead {
+    if let Some(read) = super::xlsx_cells::read(bytes, limits) {
+        return read;
+    }
+    read_xlsx_with_calamine(bytes, limits)
+}
+
+/// [`read_xlsx`] through calamine, for the workbooks [`super::xlsx_cells`] leaves to it.
+pub(super) fn read_xlsx_with_calamine(bytes: &[u8], limits: &Limits) -> SheetsRead {
     match read_xlsx_parts(bytes, limits, &[]) {
         // calamine refuses a workbook listing an Excel 4.0 macro sheet: read it without them.
         Err(ReadError::Corrupt { detail, format }) if detail.contains("sheet:type") => {
@@ -60,11 +68,7 @@ fn skipped(name: &str, typ: SheetType, macros: &[String]) -> Option<SkippedSheet
     })
 }
 
-fn read_xlsx_parts(
-    bytes: &[u8],
-    limits: &Limits,
-    macros: &[String],
-) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
+fn read_xlsx_parts(bytes: &[u8], limits: &Limits, macros: &[String]) -> SheetsRead {
     // The merged ranges and hidden rows come from a byte scan of the sheet parts
     // (xlsx_merges) that needs nothing from calamine: run it on the other core while calamine
     // reads the cells (it is ~9% of reading a 10k-row ledger). A failed spawn or a panic in
@@ -85,7 +89,7 @@ fn read_xlsx_sheets(
     limits: &Limits,
     macros: &[String],
     scanned: impl FnOnce() -> HashMap<String, SheetScan>,
-) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
+) -> SheetsRead {
     let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     if book.sheets_metadata().is_empty() {
         // Excel never saves a workbook without a sheet; calamine reads a missing or empty
@@ -157,10 +161,7 @@ fn read_xlsx_sheets(
 
 /// Reads every worksheet of an xlsb file. calamine has no merged-cell API for xlsb, so
 /// `merges` stays empty.
-pub(super) fn read_xlsb(
-    bytes: &[u8],
-    limits: &Limits,
-) -> Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError> {
+pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> SheetsRead {
     let mut book: Xlsb<Cursor<&[u8]>> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
     let mut sheets = Vec::new();
     let mut skipped_sheets = Vec::new();
@@ -211,23 +212,36 @@ fn collect_cells<'a>(
 
 /// What a cell style changes in what the user sees: the number format, a struck-through font.
 #[derive(Debug, Default)]
-struct Look {
+pub(super) struct Look {
     format: Option<NumberFormat>,
     struck: bool,
 }
 
 impl Look {
     fn of(style: &Style) -> Look {
-        let format = style.number_format.as_ref().and_then(|f| {
-            let code = match f.format_id {
-                Some(id) => builtin_japanese(id, &f.format_code).unwrap_or(&f.format_code),
-                None => &f.format_code,
-            };
-            NumberFormat::parse(code)
-        });
+        let format = style
+            .number_format
+            .as_ref()
+            .map(|f| (f.format_id, f.format_code.as_str()));
+        let struck = style.font.as_ref().is_some_and(|f| f.strikethrough);
+        match format {
+            Some((Some(id), code)) => Look::from_parts(Some((id, code)), struck),
+            Some((None, code)) => Look {
+                format: NumberFormat::parse(code),
+                struck,
+            },
+            None => Look::from_parts(None, struck),
+        }
+    }
+
+    /// The look of a cell format with number format `format` (its id and code) and a font
+    /// `struck` through or not.
+    pub(super) fn from_parts(format: Option<(u32, &str)>, struck: bool) -> Look {
         Look {
-            format,
-            struck: style.font.as_ref().is_some_and(|f| f.strikethrough),
+            format: format.and_then(|(id, code)| {
+                NumberFormat::parse(builtin_japanese(id, code).unwrap_or(code))
+            }),
+            struck,
         }
     }
 }
@@ -328,8 +342,8 @@ fn collect_styled_cells<'a>(
     Ok(grid.finish())
 }
 
-/// One cell of [`collect_styled_cells`].
-fn push_styled_cell(
+/// One cell of [`collect_styled_cells`] (and of [`super::xlsx_cells`]).
+pub(super) fn push_styled_cell(
     grid: &mut GridBuilder,
     looks: &[Look],
     date1904: bool,

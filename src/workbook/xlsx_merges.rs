@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
-type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
+pub(super) type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
 
 /// What the byte scan of one worksheet part found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,7 +72,7 @@ pub(super) fn merges_by_sheet(bytes: &[u8]) -> HashMap<String, Vec<Merge>> {
 
 /// Zip entry names by their normalised form (lower case, forward slashes), as calamine looks
 /// them up.
-fn part_paths(archive: &Archive<'_>) -> HashMap<String, String> {
+pub(super) fn part_paths(archive: &Archive<'_>) -> HashMap<String, String> {
     archive
         .file_names()
         .filter_map(Result::ok)
@@ -350,7 +350,7 @@ fn find_open_tag(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The `ref`s of the `mergeCell` elements in the XML starting at `<mergeCells`.
-fn parse_merge_cells(tail: &[u8]) -> Option<Vec<Merge>> {
+pub(super) fn parse_merge_cells(tail: &[u8]) -> Option<Vec<Merge>> {
     let mut merges = Vec::new();
     let mut xml = Reader::from_reader(tail);
     xml.config_mut().check_end_names = false;
