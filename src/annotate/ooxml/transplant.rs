@@ -238,14 +238,27 @@ impl Numbered {
 
     /// `tag` with attribute `name` (added where the tag has none) holding the reference `r`.
     fn push_tag(&mut self, tag: &str, name: &str, r: StyleRef) {
-        let tag = xml::set_attr(tag, name, "");
-        let Some((value_start, _, _)) = xml::attr_span(&tag, name) else {
-            self.push(&tag);
-            return;
-        };
-        self.push(&tag[..value_start]);
-        self.refs.push((self.text.len(), r));
-        self.push(&tag[value_start..]);
+        match xml::attr_span(tag, name) {
+            Some((value_start, value_end, _)) => {
+                self.push(&tag[..value_start]);
+                self.refs.push((self.text.len(), r));
+                self.push(&tag[value_end..]);
+            }
+            None => {
+                let close = if tag.ends_with("/>") {
+                    tag.len() - 2
+                } else {
+                    tag.len() - 1
+                };
+                self.push(tag[..close].trim_end());
+                self.push(" ");
+                self.push(name);
+                self.push("=\"");
+                self.refs.push((self.text.len(), r));
+                self.push("\"");
+                self.push(&tag[close..]);
+            }
+        }
     }
 
     /// The text with each reference numbered through `map` (an index it does not know stays).
@@ -277,6 +290,12 @@ fn rewrite_cells(doc: &str, shared: &[String]) -> Result<Numbered, PatchError> {
         text: String::with_capacity(doc.len() + inlined_growth(doc, shared) + 4096),
         refs: Vec::new(),
     };
+    // The raw value of an attribute of a tag (rust_xlsxwriter writes numbers and type names
+    // there, nothing escaped).
+    let raw = |tag: &'_ str, name: &str| -> Option<(usize, usize)> {
+        xml::attr_span(tag, name).map(|(s, e, _)| (s, e))
+    };
+    let mut new_tag = String::new();
     let mut at = 0;
     // Column styles.
     if let Some(cols) = xml::find_element(doc, "cols", 0) {
@@ -322,12 +341,13 @@ fn rewrite_cells(doc: &str, shared: &[String]) -> Result<Numbered, PatchError> {
             let tag = &doc[c.start..c.tag_end];
             // A cell without `s` uses its workbook's default format (xf 0), which is not this
             // package's xf 0.
-            let style = match xml::attr(tag, "s") {
-                Some(s) => xf(&s),
+            let style = match raw(tag, "s") {
+                Some((s, e)) => xf(&tag[s..e]),
                 None => Some(StyleRef::Xf(0)),
             };
             out.push(&doc[at..c.start]);
-            let inlined = if xml::attr(tag, "t").as_deref() == Some("s") {
+            let t = raw(tag, "t");
+            let inlined = if t.is_some_and(|(s, e)| &tag[s..e] == "s") {
                 let inner = c.inner(doc);
                 let idx = values
                     .find(inner, 0)
@@ -336,21 +356,29 @@ fn rewrite_cells(doc: &str, shared: &[String]) -> Result<Numbered, PatchError> {
                 let si = idx.and_then(|i| shared.get(i)).ok_or_else(|| {
                     PatchError::Unsupported("added sheet: shared string missing".into())
                 })?;
-                let mut t = xml::set_attr(tag, "t", "inlineStr");
-                if t.ends_with("/>") {
-                    t = format!("{}>", t[..t.len() - 2].trim_end());
+                // `t="inlineStr"`, and an element with content.
+                let (ts, te) = t.unwrap_or_default();
+                new_tag.clear();
+                new_tag.push_str(&tag[..ts]);
+                new_tag.push_str("inlineStr");
+                match tag[te..].strip_suffix("/>") {
+                    Some(rest) => {
+                        new_tag.push_str(rest.trim_end());
+                        new_tag.push('>');
+                    }
+                    None => new_tag.push_str(&tag[te..]),
                 }
-                Some((t, si))
+                Some(si)
             } else {
                 None
             };
-            let new_tag = inlined.as_ref().map_or(tag, |(t, _)| t.as_str());
+            let cell_tag = if inlined.is_some() { new_tag.as_str() } else { tag };
             match style {
-                Some(r) => out.push_tag(new_tag, "s", r),
-                None => out.push(new_tag),
+                Some(r) => out.push_tag(cell_tag, "s", r),
+                None => out.push(cell_tag),
             }
             match inlined {
-                Some((_, si)) => {
+                Some(si) => {
                     out.push("<is>");
                     out.push(si);
                     out.push("</is></c>");
@@ -388,7 +416,8 @@ fn inlined_growth(doc: &str, shared: &[String]) -> usize {
     for c in xml::elements_with(doc, &cells, sd.tag_end, sd.end) {
         // A remapped (longer) or added ` s="…"`.
         growth += 8;
-        if xml::attr(&doc[c.start..c.tag_end], "t").as_deref() != Some("s") {
+        let tag = &doc[c.start..c.tag_end];
+        if xml::attr_span(tag, "t").is_none_or(|(s, e, _)| &tag[s..e] != "s") {
             continue;
         }
         let inner = c.inner(doc);
