@@ -204,7 +204,7 @@ fn render_daicho_sheets(
         // lower and the run about 0.05 s shorter.
         let (ws, streamed) = super::add_sheet(
             &mut summary_book,
-            analysis.findings.len() > options.constant_memory_cells / 8,
+            super::streams_summary(analysis.findings.len(), options),
         )?;
         ws.set_name(super::SUMMARY_SHEET_NAME)?;
         summary::write(
