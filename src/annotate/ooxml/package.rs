@@ -363,15 +363,7 @@ impl<'a> Package<'a> {
         let content = match content {
             Part::Sealed(z) => Part::Sealed(z),
             other if other.len() < FAST_DEFLATE_BYTES => other,
-            other => {
-                let mut one = ZipWriter::new(Cursor::new(Vec::new()));
-                write_part(&mut one, part, other)?;
-                let z = one
-                    .finish()
-                    .map_err(|e| PatchError::Write(e.to_string()))?
-                    .into_inner();
-                Part::Sealed(z)
-            }
+            other => sealed(part, other)?,
         };
         self.changed.insert(part.to_string(), content);
         Ok(())
@@ -559,6 +551,27 @@ impl<'a> Package<'a> {
     /// The package: every entry not changed or removed copied raw (byte-identical, not
     /// recompressed), changed entries rewritten in place, new entries at the end.
     pub fn finish(mut self) -> Result<Vec<u8>, PatchError> {
+        // The changed parts worth it (daicho's sheets, notes, drawings) are deflated side by
+        // side first, then every part is written in order (10k rows: 8 → 4 ms).
+        let large: Vec<String> = (self.changed.iter())
+            .filter(|(_, c)| c.len() >= PARALLEL_DEFLATE_BYTES)
+            .map(|(name, _)| name.clone())
+            .collect();
+        if large.len() > 1 {
+            let parts: Vec<(String, Part)> = (large.into_iter())
+                .filter_map(|name| self.changed.remove(&name).map(|c| (name, c)))
+                .collect();
+            let done: Vec<Result<(String, Part), PatchError>> = {
+                use rayon::prelude::*;
+                (parts.into_par_iter())
+                    .map(|(name, content)| sealed(&name, content).map(|z| (name, z)))
+                    .collect()
+            };
+            for d in done {
+                let (name, z) = d?;
+                self.changed.insert(name, z);
+            }
+        }
         let mut out = ZipWriter::new(Cursor::new(Vec::new()));
         let err = |e: zip::result::ZipError| PatchError::Write(e.to_string());
         for i in 0..self.names.len() {
@@ -654,6 +667,24 @@ impl Part {
             Part::Sealed(_) => 0,
         }
     }
+}
+
+/// Parts from this size on are deflated in parallel when the package is finished.
+const PARALLEL_DEFLATE_BYTES: usize = 64 << 10;
+
+/// `content` deflated into a one-entry zip whose entry is copied raw when the package is
+/// written: the same bytes [`write_part`] would write.
+fn sealed(name: &str, content: Part) -> Result<Part, PatchError> {
+    if let Part::Sealed(z) = content {
+        return Ok(Part::Sealed(z));
+    }
+    let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+    write_part(&mut one, name, content)?;
+    let z = one
+        .finish()
+        .map_err(|e| PatchError::Write(e.to_string()))?
+        .into_inner();
+    Ok(Part::Sealed(z))
 }
 
 /// One changed part into the zip, deflated (a large one at a fast level), a split worksheet
