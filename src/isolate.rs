@@ -408,10 +408,12 @@ pub fn decode(bytes: &[u8]) -> Option<Result<Workbook, ReadError>> {
                 };
                 skipped.push(crate::workbook::SkippedSheet { name, kind });
             }
+            // Only .xls, .ods and .xlsb are read in a child: no part outlines.
             Ok(Workbook {
                 format,
                 sheets,
                 skipped,
+                outlines: Vec::new(),
             })
         }
         1 => Err(r.error()?),
@@ -701,6 +703,7 @@ mod tests {
                 },
             ],
             skipped: Vec::new(),
+            outlines: Vec::new(),
         }
     }
 

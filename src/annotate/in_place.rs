@@ -96,6 +96,7 @@ pub fn build(
         added_sheets: Vec::new(),
         proposal_fill: Some(PROPOSAL_FILL.to_string()),
         mark_fills: Fill::ALL.iter().map(|f| argb(*f)).collect(),
+        outlines: workbook.outlines.clone(),
     };
     // The summary (shown first) is rendered while the user's sheets are marked: at 100k rows
     // each takes about a quarter of a second.

@@ -133,10 +133,8 @@ fn build_values_copy(
 
     // 1. The summary sheet (first, and active).
     {
-        let (ws, streamed) = add_sheet(
-            &mut book,
-            streams_summary(analysis.findings.len(), options),
-        )?;
+        let (ws, streamed) =
+            add_sheet(&mut book, streams_summary(analysis.findings.len(), options))?;
         ws.set_name(&summary_name)?;
         summary::write(
             ws,

@@ -389,6 +389,9 @@ pub struct Workbook {
     pub format: Format,
     /// The worksheets, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The worksheet parts of an xlsx/xlsm as daicho's reader saw them (see [`PartOutline`]);
+    /// empty for other formats and for workbooks calamine read.
+    pub outlines: Vec<PartOutline>,
     /// The sheets that are not worksheets and hold something daicho does not read (macros,
     /// dialogs), in workbook order: not checked, and the report says so (L005). Chart sheets
     /// hold no cells and are not listed.
@@ -402,8 +405,22 @@ impl Workbook {
             format,
             sheets,
             skipped: Vec::new(),
+            outlines: Vec::new(),
         }
     }
+}
+
+/// A worksheet part as the reader saw it in its one pass: the XML without its cells
+/// (`<sheetData/>` in their place) and the byte offsets of the `sheetData` element in the
+/// inflated part (a BOM included). What marking the part in place needs to know before it
+/// streams the cells, which would otherwise take a pass of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartOutline {
+    /// The part's path in the package (`xl/worksheets/sheet1.xml`).
+    pub part: String,
+    pub skeleton: String,
+    pub data_start: usize,
+    pub data_end: usize,
 }
 
 /// A sheet of the workbook that daicho cannot read as cells.

@@ -77,11 +77,12 @@ pub fn open_bytes_named(
     if format.is_zip() {
         check_zip_budget(bytes, format, limits)?;
     }
-    let only_worksheets = |sheets: Vec<Sheet>| (sheets, Vec::new());
-    let (sheets, skipped) = catch_reader_panic(|| match format {
+    let only_worksheets = |sheets: Vec<Sheet>| (sheets, Vec::new(), Vec::new());
+    let no_outlines = |(sheets, skipped)| (sheets, skipped, Vec::new());
+    let (sheets, skipped, outlines) = catch_reader_panic(|| match format {
         Format::Xlsx => xlsx::read_xlsx(bytes, limits),
-        Format::Xlsb => xlsx::read_xlsb(bytes, limits),
-        Format::Xls => xls_ods::read_xls(bytes, limits),
+        Format::Xlsb => xlsx::read_xlsb(bytes, limits).map(no_outlines),
+        Format::Xls => xls_ods::read_xls(bytes, limits).map(no_outlines),
         Format::Ods => xls_ods::read_ods(bytes, limits).map(only_worksheets),
         Format::Csv | Format::Tsv => csv_reader::read_text(bytes, format, text_sheet_name, limits)
             .map(|s| only_worksheets(vec![s])),
@@ -98,6 +99,7 @@ pub fn open_bytes_named(
         format,
         sheets,
         skipped,
+        outlines,
     })
 }
 

@@ -24,6 +24,10 @@ use std::io::Cursor;
 /// A workbook's worksheets and the sheets it holds that are not read as cells.
 pub(super) type SheetsRead = Result<(Vec<Sheet>, Vec<SkippedSheet>), ReadError>;
 
+/// [`SheetsRead`] with the outlines of the worksheet parts, where the reader made them.
+pub(super) type OutlinedRead =
+    Result<(Vec<Sheet>, Vec<SkippedSheet>, Vec<super::PartOutline>), ReadError>;
+
 /// The last row and column Excel can address; a cell beyond them can only come from a damaged
 /// or hand-made file, and would break A1 addresses downstream.
 const MAX_ROW: u32 = 1_048_575;
@@ -31,11 +35,11 @@ const MAX_COL: u32 = 16_383;
 
 /// Reads every worksheet of an xlsx/xlsm file, and lists its macro and dialog sheets as skipped
 /// (chart sheets, which hold no cells, are left out).
-pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> SheetsRead {
+pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits) -> OutlinedRead {
     if let Some(read) = super::xlsx_cells::read(bytes, limits) {
         return read;
     }
-    read_xlsx_with_calamine(bytes, limits)
+    read_xlsx_with_calamine(bytes, limits).map(|(sheets, skipped)| (sheets, skipped, Vec::new()))
 }
 
 /// [`read_xlsx`] through calamine, for the workbooks [`super::xlsx_cells`] leaves to it.

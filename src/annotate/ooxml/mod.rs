@@ -40,6 +40,9 @@ pub struct PatchPlan {
     /// daicho's mark colours (ARGB): a solid fill in one of them is an earlier run's mark even
     /// when an editor (LibreOffice) dropped the marker daicho keeps in the fill.
     pub mark_fills: Vec<String>,
+    /// What the reader saw of the worksheet parts ([`crate::workbook::PartOutline`]): a large
+    /// sheet with one is streamed without a first pass to find its cells.
+    pub outlines: Vec<crate::workbook::PartOutline>,
 }
 
 /// The marks of one existing sheet.
@@ -198,6 +201,7 @@ where
     let (marked, rendered) = rayon::join(
         || -> Result<(Patcher<'_>, bool), PatchError> {
             let mut p = Patcher::open(input, &plan.mark_fills)?;
+            p.pkg.know_outlines(&plan.outlines);
             p.stream_large = stream_large;
             p.check_marked_sheets_exist(plan)?;
             p.next_vml_block = p.first_free_vml_block()?;

@@ -85,6 +85,8 @@ pub struct Package<'a> {
     /// New parts, in the order they were added (written after the input's entries).
     added: Vec<String>,
     removed: HashSet<String>,
+    /// What the reader saw of the worksheet parts: their layouts without a pass of their own.
+    outlines: Vec<crate::workbook::PartOutline>,
 }
 
 impl<'a> Package<'a> {
@@ -111,6 +113,7 @@ impl<'a> Package<'a> {
             names,
             present,
             changed: BTreeMap::new(),
+            outlines: Vec::new(),
             added: Vec::new(),
             removed: HashSet::new(),
         })
@@ -179,6 +182,19 @@ impl<'a> Package<'a> {
         self.changed.contains_key(part)
     }
 
+    /// [`Self::sheet_layout`] of any worksheet however small, found by its own pass (what the
+    /// reader's outlines are compared with).
+    #[cfg(test)]
+    pub fn scanned_layout(&mut self, part: &str) -> Result<Option<SheetLayout>, PatchError> {
+        let f = input_part(&mut self.archive, part)?;
+        scan_layout(part, f)
+    }
+
+    /// The outlines the reader made of the input's worksheet parts, for [`Self::sheet_layout`].
+    pub fn know_outlines(&mut self, outlines: &[crate::workbook::PartOutline]) {
+        self.outlines = outlines.to_vec();
+    }
+
     /// A large worksheet of the input, unchanged so far, is streamed rather than inflated whole:
     /// its layout (one pass over it keeping only what is not cells). None for a small part, a
     /// changed one, or one whose `sheetData` is empty.
@@ -189,65 +205,18 @@ impl<'a> Package<'a> {
         {
             return Ok(None);
         }
-        let mut f = input_part(&mut self.archive, part)?;
+        let f = input_part(&mut self.archive, part)?;
         if f.size() < FAST_DEFLATE_BYTES as u64 {
             return Ok(None);
         }
-        let starts = xml::StartFinder::new("sheetData");
-        // The head, up to the end of the sheetData start tag.
-        let mut head = Vec::new();
-        let (bom, data_start) = loop {
-            if read_some(&mut f, &mut head, part)? == 0 {
-                return Ok(None);
-            }
-            let bom = if head.starts_with(b"\xEF\xBB\xBF") {
-                3
-            } else {
-                0
-            };
-            // The text up to the last `<` (a tag may be cut off after it).
-            let upto = memchr::memrchr(b'<', &head).unwrap_or(0);
-            let text = match std::str::from_utf8(&head[bom..upto.max(bom)]) {
-                Ok(t) => t,
-                Err(e) => utf8(&head[bom..bom + e.valid_up_to()], part)?,
-            };
-            if let Some(p) = starts.find(text, 0) {
-                let Some(te) = xml::tag_end(text, p) else {
-                    continue;
-                };
-                if text.as_bytes()[te - 2] == b'/' {
-                    return Ok(None);
-                }
-                break (bom, bom + p);
-            }
-        };
-        // The end of sheetData, reading on; then the tail.
-        const CLOSE: &[u8] = b"</sheetData>";
-        let mut win: Vec<u8> = head.split_off(data_start);
-        let mut win_at = data_start;
-        let data_end = loop {
-            if let Some(p) = memchr::memmem::find(&win, CLOSE) {
-                break win_at + p + CLOSE.len();
-            }
-            let keep = win.len().saturating_sub(CLOSE.len());
-            win.drain(..keep);
-            win_at += keep;
-            if read_some(&mut f, &mut win, part)? == 0 {
-                return Ok(None);
-            }
-        };
-        let mut tail = win.split_off(data_end - win_at);
-        f.read_to_end(&mut tail)
-            .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
-        let mut skeleton = String::with_capacity(head.len() + 12 + tail.len());
-        skeleton.push_str(utf8(&head[bom..], part)?);
-        skeleton.push_str("<sheetData/>");
-        skeleton.push_str(utf8(&tail, part)?);
-        Ok(Some(SheetLayout {
-            skeleton,
-            data_start,
-            data_end,
-        }))
+        if let Some(o) = (self.outlines.iter()).find(|o| o.part.eq_ignore_ascii_case(part)) {
+            return Ok(Some(SheetLayout {
+                skeleton: o.skeleton.clone(),
+                data_start: o.data_start,
+                data_end: o.data_end,
+            }));
+        }
+        scan_layout(part, f)
     }
 
     /// Writes a large worksheet of the input as `skeleton` with its cells streamed from the input
@@ -595,14 +564,77 @@ impl<'a> Package<'a> {
     }
 }
 
+/// [`Package::sheet_layout`] found by a pass over the part `f`.
+fn scan_layout(
+    part: &str,
+    mut f: zip::read::ZipFile<'_, Cursor<&[u8]>>,
+) -> Result<Option<SheetLayout>, PatchError> {
+    let starts = xml::StartFinder::new("sheetData");
+    // The head, up to the end of the sheetData start tag.
+    let mut head = Vec::new();
+    let (bom, data_start) = loop {
+        if read_some(&mut f, &mut head, part)? == 0 {
+            return Ok(None);
+        }
+        let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        // The text up to the last `<` (a tag may be cut off after it).
+        let upto = memchr::memrchr(b'<', &head).unwrap_or(0);
+        let text = match std::str::from_utf8(&head[bom..upto.max(bom)]) {
+            Ok(t) => t,
+            Err(e) => utf8(&head[bom..bom + e.valid_up_to()], part)?,
+        };
+        if let Some(p) = starts.find(text, 0) {
+            let Some(te) = xml::tag_end(text, p) else {
+                continue;
+            };
+            if text.as_bytes()[te - 2] == b'/' {
+                return Ok(None);
+            }
+            break (bom, bom + p);
+        }
+    };
+    // The end of sheetData, reading on; then the tail.
+    const CLOSE: &[u8] = b"</sheetData>";
+    let mut win: Vec<u8> = head.split_off(data_start);
+    let mut win_at = data_start;
+    let data_end = loop {
+        if let Some(p) = memchr::memmem::find(&win, CLOSE) {
+            break win_at + p + CLOSE.len();
+        }
+        let keep = win.len().saturating_sub(CLOSE.len());
+        win.drain(..keep);
+        win_at += keep;
+        if read_some(&mut f, &mut win, part)? == 0 {
+            return Ok(None);
+        }
+    };
+    let mut tail = win.split_off(data_end - win_at);
+    f.read_to_end(&mut tail)
+        .map_err(|e| PatchError::NotAPackage(format!("{part}: {e}")))?;
+    let mut skeleton = String::with_capacity(head.len() + 12 + tail.len());
+    skeleton.push_str(utf8(&head[bom..], part)?);
+    skeleton.push_str("<sheetData/>");
+    skeleton.push_str(utf8(&tail, part)?);
+    Ok(Some(SheetLayout {
+        skeleton,
+        data_start,
+        data_end,
+    }))
+}
+
 /// Where the cells of a large worksheet sit in its inflated part, found without holding it
 /// whole ([`Package::sheet_layout`]).
+#[derive(Debug, PartialEq, Eq)]
 pub struct SheetLayout {
     /// The worksheet without its cells, `<sheetData/>` in their place.
     pub skeleton: String,
     /// Byte offsets of the `sheetData` element in the inflated part (a BOM included).
-    data_start: usize,
-    data_end: usize,
+    pub(super) data_start: usize,
+    pub(super) data_end: usize,
 }
 
 /// Edits a worksheet's rows a stretch at a time as its part is streamed

@@ -86,6 +86,7 @@ fn first_plan() -> PatchPlan {
         }],
         proposal_fill: None,
         mark_fills: Vec::new(),
+        outlines: Vec::new(),
     }
 }
 
@@ -637,4 +638,88 @@ fn the_dimension_covers_new_marked_cells() {
     let out = patch(&user_workbook(), &first_plan()).unwrap();
     let sheet = part(&out, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<dimension ref=\"A1:E10\"/>"), "{sheet}");
+}
+
+/// The reader's outline of each worksheet part is the layout the patcher would find with a pass
+/// of its own (on every .xlsx/.xlsm fixture daicho's reader reads, and a BOM-prefixed part).
+#[test]
+fn the_readers_outlines_are_the_layouts_a_pass_would_find() {
+    fn fixtures(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("fixtures").flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("hostile") {
+                fixtures(&path, out);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("xlsx" | "xlsm")
+            ) {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    fixtures(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut files,
+    );
+    let limits = crate::workbook::Limits::default();
+    let mut compared = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).expect("fixture");
+        let Ok(book) = crate::workbook::open_bytes_of(&path, &bytes, &limits) else {
+            continue;
+        };
+        let mut pkg = Package::open(&bytes).expect("a package");
+        for o in &book.outlines {
+            let scanned = pkg.scanned_layout(&o.part).expect("readable");
+            let from_outline = package::SheetLayout {
+                skeleton: o.skeleton.clone(),
+                data_start: o.data_start,
+                data_end: o.data_end,
+            };
+            assert_eq!(scanned, Some(from_outline), "{} {}", path.display(), o.part);
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "{compared} outlines compared");
+
+    // A worksheet part that starts with a byte-order mark.
+    let bytes =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean.xlsx"))
+            .expect("fixture");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("entry");
+        let name = f.name().expect("a name").to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).expect("inflated");
+        if name == "xl/worksheets/sheet1.xml" {
+            content.splice(0..0, *b"\xEF\xBB\xBF");
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        std::io::Write::write_all(&mut out, &content).expect("written");
+    }
+    let with_bom = out.finish().expect("zip").into_inner();
+    let book = crate::workbook::open_bytes_of(std::path::Path::new("bom.xlsx"), &with_bom, &limits)
+        .expect("read");
+    let o = book
+        .outlines
+        .iter()
+        .find(|o| o.part == "xl/worksheets/sheet1.xml")
+        .expect("an outline");
+    let scanned = Package::open(&with_bom)
+        .expect("package")
+        .scanned_layout(&o.part)
+        .expect("readable");
+    assert_eq!(
+        scanned,
+        Some(package::SheetLayout {
+            skeleton: o.skeleton.clone(),
+            data_start: o.data_start,
+            data_end: o.data_end,
+        })
+    );
+    assert!(o.data_start > 3 && !o.skeleton.starts_with('\u{FEFF}'));
 }

@@ -372,7 +372,11 @@ fn rewrite_cells(doc: &str, shared: &[String]) -> Result<Numbered, PatchError> {
             } else {
                 None
             };
-            let cell_tag = if inlined.is_some() { new_tag.as_str() } else { tag };
+            let cell_tag = if inlined.is_some() {
+                new_tag.as_str()
+            } else {
+                tag
+            };
             match style {
                 Some(r) => out.push_tag(cell_tag, "s", r),
                 None => out.push(cell_tag),

@@ -6,7 +6,7 @@ use super::styles::{NumberKind, Styles};
 use super::Slice;
 use crate::workbook::grid_builder::GridBuilder;
 use crate::workbook::xlsx::push_styled_cell;
-use crate::workbook::{Limits, Merge, ReadError};
+use crate::workbook::{Limits, Merge, PartOutline, ReadError};
 use calamine::{Cell, CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use memchr::memmem;
 
@@ -15,6 +15,8 @@ pub(super) struct SheetRead {
     pub(super) merges: Vec<Merge>,
     pub(super) hidden_rows: Vec<u32>,
     pub(super) struck_cells: Vec<(u32, u32, bool)>,
+    /// The part's outline for annotating it (its `part` still to fill in).
+    pub(super) outline: Option<PartOutline>,
 }
 
 /// Where the scan of a sheet is.
@@ -30,6 +32,13 @@ pub(super) struct Scan {
     pub(super) struck: Vec<(u32, u32, bool)>,
     /// What follows `</sheetData>` (merged ranges), up to the end of the part.
     pub(super) tail: Vec<u8>,
+    /// How many bytes of the part came before the slice being scanned.
+    pub(super) offset: usize,
+    /// What precedes `<sheetData`, and where the element starts and ends in the part (a BOM
+    /// included): the part's outline, unless its end tag was not the plain `</sheetData>`.
+    pub(super) head: Vec<u8>,
+    pub(super) data_start: usize,
+    pub(super) data_end: Option<usize>,
 }
 
 /// Reads one sheet from its slices. `None`: not a layout this reader knows; `Some(Err)`: over
@@ -56,6 +65,7 @@ pub(super) fn read_sheet(
             Some(Err(e)) => return Some(Err(e)),
             None => return None,
         }
+        cur.offset += data.len();
     }
     if !cur.started || !cur.ended {
         return None;
@@ -64,6 +74,17 @@ pub(super) fn read_sheet(
         Some(i) => crate::workbook::xlsx_merges::parse_merge_cells(&cur.tail[i..])?,
         None => Vec::new(),
     };
+    let outline = cur.data_end.and_then(|data_end| {
+        let head = std::str::from_utf8(&cur.head).ok()?;
+        let head = head.strip_prefix('\u{FEFF}').unwrap_or(head);
+        let tail = std::str::from_utf8(&cur.tail).ok()?;
+        Some(PartOutline {
+            part: String::new(),
+            skeleton: format!("{head}<sheetData/>{tail}"),
+            data_start: cur.data_start,
+            data_end,
+        })
+    });
     let mut hidden_rows = cur.hidden;
     hidden_rows.sort_unstable();
     hidden_rows.dedup();
@@ -72,6 +93,7 @@ pub(super) fn read_sheet(
         merges,
         hidden_rows,
         struck_cells: cur.struck,
+        outline,
     }))
 }
 
@@ -94,6 +116,8 @@ pub(super) fn scan_cells(
         let i = memmem::find(bytes, b"<sheetData")?;
         let gt = i + memchr::memchr(b'>', &bytes[i..])?;
         cur.started = true;
+        cur.head = bytes[..i].to_vec();
+        cur.data_start = cur.offset + i;
         if bytes[gt - 1] == b'/' {
             cur.ended = true;
             cur.tail.extend_from_slice(&bytes[gt + 1..]);
@@ -178,6 +202,7 @@ pub(super) fn scan_cells(
             }
             b'/' if tag == "/sheetData" => {
                 cur.ended = true;
+                cur.data_end = Some(cur.offset + at);
                 cur.tail.extend_from_slice(&bytes[at..]);
                 return Some(Ok(()));
             }

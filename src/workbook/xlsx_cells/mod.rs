@@ -25,7 +25,7 @@ mod tests;
 
 use super::grid_builder::WorkbookCells;
 use super::xlsx_merges::part_paths;
-use super::{Limits, Sheet};
+use super::{Limits, PartOutline, Sheet};
 use cells::{read_sheet, SheetRead};
 use memchr::memmem;
 use parts::{Book, SheetMeta};
@@ -43,7 +43,7 @@ const SLICE: usize = 1 << 20;
 
 /// Reads every worksheet, or `None` when this reader does not know the workbook's layout (then
 /// calamine reads it). An error is one calamine's path would give too: over a cell limit.
-pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::SheetsRead> {
+pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::OutlinedRead> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).ok()?;
     let paths = part_paths(&archive);
     let book = Book::read(&mut archive, &paths)?;
@@ -85,6 +85,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::SheetsR
         };
         let mut budget = WorkbookCells::new(limits);
         let mut sheets = Vec::new();
+        let mut outlines = Vec::new();
         for meta in worksheets {
             let mut here: std::collections::VecDeque<Slice> = Default::default();
             if !inflating {
@@ -126,7 +127,12 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::SheetsR
                 merges,
                 hidden_rows,
                 struck_cells,
+                outline,
             } = read;
+            outlines.extend(outline.map(|o| PartOutline {
+                part: meta.part.clone(),
+                ..o
+            }));
             if let Err(e) = budget.add(&grid) {
                 return Some(Err(e));
             }
@@ -141,7 +147,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::SheetsR
                 merges,
             });
         }
-        Some(Ok((sheets, Vec::new())))
+        Some(Ok((sheets, Vec::new(), outlines)))
     })
 }
 

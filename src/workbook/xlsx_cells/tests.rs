@@ -31,7 +31,9 @@ fn reads_a_corpus_as_calamine_does() {
             continue;
         };
         let through_calamine = super::super::xlsx::read_xlsx_with_calamine(&bytes, &limits);
-        match read(&bytes, &limits) {
+        // The outlines are compared with the patcher's own pass in annotate::ooxml's tests.
+        let own = read(&bytes, &limits).map(|r| r.map(|(sheets, skipped, _)| (sheets, skipped)));
+        match own {
             None => {
                 left += 1;
                 println!("LEFT {}", path.display());
@@ -69,7 +71,9 @@ fn reads_every_fixture_as_calamine_does() {
     for path in &files {
         let bytes = std::fs::read(path).expect("fixture");
         let through_calamine = super::super::xlsx::read_xlsx_with_calamine(&bytes, &limits);
-        match read(&bytes, &limits) {
+        // The outlines are compared with the patcher's own pass in annotate::ooxml's tests.
+        let own = read(&bytes, &limits).map(|r| r.map(|(sheets, skipped, _)| (sheets, skipped)));
+        match own {
             Some(own) if through_calamine.is_ok() || own.is_err() => assert_eq!(
                 format!("{own:?}"),
                 format!("{through_calamine:?}"),
