@@ -1,222 +1,268 @@
-//! A worksheet's cells, scanned from its XML slice by slice.
+//! A worksheet's cells, in two steps: the scan of its XML slice by slice into raw cells (on
+//! the inflating thread), and the placing of those cells into the grid with their values from
+//! the shared strings and styles (on the reading thread).
 
 use super::parts::{attr_raw, decode_excel_escapes, push_unescaped};
 use super::strings::{string_item, SharedStrings};
 use super::styles::{NumberKind, Styles};
-use super::Slice;
 use crate::workbook::grid_builder::GridBuilder;
 use crate::workbook::xlsx::push_styled_cell;
-use crate::workbook::{Limits, Merge, PartOutline, ReadError};
+use crate::workbook::{Merge, PartOutline, ReadError};
 use calamine::{Cell, CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use memchr::memmem;
 
-pub(super) struct SheetRead {
-    pub(super) grid: crate::workbook::Grid,
-    pub(super) merges: Vec<Merge>,
-    pub(super) hidden_rows: Vec<u32>,
-    pub(super) struck_cells: Vec<(u32, u32, bool)>,
-    /// The part's outline for annotating it (its `part` still to fill in).
-    pub(super) outline: Option<PartOutline>,
+/// A cell as the scan found it, before the shared strings and styles give it its value.
+pub(super) struct RawCell {
+    row: u32,
+    col: u32,
+    /// The `s` attribute: `None` without one (then calamine takes a number as plain), else its
+    /// number (0 when it is not one).
+    style: Option<usize>,
+    value: RawValue,
+    /// For a shared string of a cell with an address: its index as the strike-through scan
+    /// reads it ([`super::super::xlsx_struck::struck_cells`]).
+    struck_index: Option<u32>,
+}
+
+/// A cell's value as written, in the terms calamine reads it in.
+enum RawValue {
+    Number(f64),
+    Shared(usize),
+    /// A formula's text result, or an untyped value that is not a number.
+    String(String),
+    /// An inline string.
+    Inline(String),
+    Iso(String),
+    Bool(bool),
+    Error(CellErrorType),
 }
 
 /// Where the scan of a sheet is.
 #[derive(Default)]
 pub(super) struct Scan {
-    pub(super) started: bool,
-    pub(super) ended: bool,
-    pub(super) row: u32,
-    pub(super) col: u32,
+    started: bool,
+    ended: bool,
+    row: u32,
+    col: u32,
     /// The last row tag's index, for hidden rows (a row without `r` follows it).
-    pub(super) last_row_tag: Option<u32>,
-    pub(super) hidden: Vec<u32>,
-    pub(super) struck: Vec<(u32, u32, bool)>,
+    last_row_tag: Option<u32>,
+    hidden: Vec<u32>,
     /// What follows `</sheetData>` (merged ranges), up to the end of the part.
-    pub(super) tail: Vec<u8>,
+    tail: Vec<u8>,
     /// How many bytes of the part came before the slice being scanned.
-    pub(super) offset: usize,
+    offset: usize,
     /// What precedes `<sheetData`, and where the element starts and ends in the part (a BOM
     /// included): the part's outline, unless its end tag was not the plain `</sheetData>`.
-    pub(super) head: Vec<u8>,
-    pub(super) data_start: usize,
-    pub(super) data_end: Option<usize>,
+    head: Vec<u8>,
+    data_start: usize,
+    data_end: Option<usize>,
 }
 
-/// Reads one sheet from its slices. `None`: not a layout this reader knows; `Some(Err)`: over
-/// a limit.
-pub(super) fn read_sheet(
-    next_slice: &mut dyn FnMut() -> Option<Slice>,
-    name: &str,
-    limits: &Limits,
-    styles: &Styles,
-    strings: &SharedStrings,
-    date1904: bool,
-) -> Option<Result<SheetRead, ReadError>> {
-    let mut grid = GridBuilder::new(name, limits);
-    let mut cur = Scan::default();
-    loop {
-        let data = match next_slice() {
-            Some(Ok(s)) => s,
-            Some(Err(())) => return None,
-            None => break,
-        };
-        let text = std::str::from_utf8(&data).ok()?;
-        match scan_cells(text, &mut cur, &mut grid, styles, strings, date1904) {
-            Some(Ok(())) => {}
-            Some(Err(e)) => return Some(Err(e)),
-            None => return None,
+/// What a scanned sheet has besides its cells.
+pub(super) struct SheetEnd {
+    pub(super) merges: Vec<Merge>,
+    pub(super) hidden_rows: Vec<u32>,
+    /// Its outline for annotating it (`part` still to fill in).
+    pub(super) outline: Option<PartOutline>,
+}
+
+impl Scan {
+    /// Scans one slice of the sheet's XML (cut after a `</row>`), adding its cells to `cells`;
+    /// `None` for anything this reader does not know.
+    pub(super) fn slice(&mut self, bytes: &[u8], cells: &mut Vec<RawCell>) -> Option<()> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let done = self.scan(text, cells);
+        self.offset += bytes.len();
+        done
+    }
+
+    fn scan(&mut self, text: &str, cells: &mut Vec<RawCell>) -> Option<()> {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        if self.ended {
+            self.tail.extend_from_slice(bytes);
+            return Some(());
         }
-        cur.offset += data.len();
+        if !self.started {
+            let i = memmem::find(bytes, b"<sheetData")?;
+            let gt = i + memchr::memchr(b'>', &bytes[i..])?;
+            self.started = true;
+            self.head = bytes[..i].to_vec();
+            self.data_start = self.offset + i;
+            if bytes[gt - 1] == b'/' {
+                self.ended = true;
+                self.tail.extend_from_slice(&bytes[gt + 1..]);
+                return Some(());
+            }
+            at = gt + 1;
+        }
+        while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
+            let lt = at + i;
+            let gt = lt + memchr::memchr(b'>', &bytes[lt..])?;
+            let tag = &text[lt + 1..gt];
+            at = gt + 1;
+            match tag.as_bytes().first()? {
+                b'c' if tag.len() == 1 || !tag.as_bytes()[1].is_ascii_alphanumeric() => {
+                    let attrs = &tag[1..];
+                    let CellAttrs { r, s, t } = CellAttrs::of(attrs)?;
+                    let (row, col) = match r {
+                        Some(r) => {
+                            let (row, col) = cell_ref(r)?;
+                            self.col = col;
+                            (row, col)
+                        }
+                        None => (self.row, self.col),
+                    };
+                    self.col += 1;
+                    if attrs.ends_with('/') {
+                        continue;
+                    }
+                    let (value, struck_index, end) = cell_value(text, at, t, r.is_some())?;
+                    at = end;
+                    if let Some(value) = value {
+                        cells.push(RawCell {
+                            row,
+                            col,
+                            style: s.map(|s| s.parse::<usize>().unwrap_or(0)),
+                            value,
+                            struck_index,
+                        });
+                    }
+                }
+                b'r' if tag.starts_with("row")
+                    && !tag.as_bytes().get(3).is_some_and(u8::is_ascii_alphanumeric) =>
+                {
+                    let attrs = &tag[3..];
+                    let r = match attr_raw(attrs, "r") {
+                        Some(r) => Some(r.parse::<u32>().ok()?.checked_sub(1)?),
+                        None => None,
+                    };
+                    if let Some(r) = r {
+                        self.row = r;
+                    }
+                    let index =
+                        r.unwrap_or_else(|| self.last_row_tag.map_or(0, |l| l.saturating_add(1)));
+                    self.last_row_tag = Some(index);
+                    if matches!(attr_raw(attrs, "hidden"), Some("1" | "true")) {
+                        self.hidden.push(index);
+                    }
+                    if attrs.ends_with('/') {
+                        self.row += 1;
+                        self.col = 0;
+                    }
+                }
+                b'/' if tag == "/row" => {
+                    self.row += 1;
+                    self.col = 0;
+                }
+                b'/' if tag == "/sheetData" => {
+                    self.ended = true;
+                    self.data_end = Some(self.offset + at);
+                    self.tail.extend_from_slice(&bytes[at..]);
+                    return Some(());
+                }
+                b'!' if tag.starts_with("![CDATA[") => return None,
+                b'?' | b'!' | b'/' => {}
+                // A prefixed element (`<x:row>`): a layout this reader leaves to calamine.
+                _ if tag
+                    .split(|c: char| c.is_ascii_whitespace())
+                    .next()
+                    .is_some_and(|n| n.contains(':')) =>
+                {
+                    return None
+                }
+                _ => {}
+            }
+        }
+        Some(())
     }
-    if !cur.started || !cur.ended {
-        return None;
-    }
-    let merges = match memmem::find(&cur.tail, b"<mergeCells") {
-        Some(i) => crate::workbook::xlsx_merges::parse_merge_cells(&cur.tail[i..])?,
-        None => Vec::new(),
-    };
-    let outline = cur.data_end.and_then(|data_end| {
-        let head = std::str::from_utf8(&cur.head).ok()?;
-        let head = head.strip_prefix('\u{FEFF}').unwrap_or(head);
-        let tail = std::str::from_utf8(&cur.tail).ok()?;
-        Some(PartOutline {
-            part: String::new(),
-            skeleton: format!("{head}<sheetData/>{tail}"),
-            data_start: cur.data_start,
-            data_end,
+
+    /// The sheet's merged ranges, hidden rows and outline, once every slice was scanned;
+    /// `None` when its cells never ended.
+    pub(super) fn finish(self) -> Option<SheetEnd> {
+        if !self.started || !self.ended {
+            return None;
+        }
+        let merges = match memmem::find(&self.tail, b"<mergeCells") {
+            Some(i) => crate::workbook::xlsx_merges::parse_merge_cells(&self.tail[i..])?,
+            None => Vec::new(),
+        };
+        let outline = self.data_end.and_then(|data_end| {
+            let head = std::str::from_utf8(&self.head).ok()?;
+            let head = head.strip_prefix('\u{FEFF}').unwrap_or(head);
+            let tail = std::str::from_utf8(&self.tail).ok()?;
+            Some(PartOutline {
+                part: String::new(),
+                skeleton: format!("{head}<sheetData/>{tail}"),
+                data_start: self.data_start,
+                data_end,
+            })
+        });
+        let mut hidden_rows = self.hidden;
+        hidden_rows.sort_unstable();
+        hidden_rows.dedup();
+        Some(SheetEnd {
+            merges,
+            hidden_rows,
+            outline,
         })
-    });
-    let mut hidden_rows = cur.hidden;
-    hidden_rows.sort_unstable();
-    hidden_rows.dedup();
-    Some(Ok(SheetRead {
-        grid: grid.finish(),
-        merges,
-        hidden_rows,
-        struck_cells: cur.struck,
-        outline,
-    }))
+    }
 }
 
-/// Scans one slice of a sheet's XML.
-pub(super) fn scan_cells(
-    text: &str,
-    cur: &mut Scan,
+/// Places scanned cells into the grid with their values as calamine reads them (dates and
+/// durations by their style, shared strings by index), recording the shared strings whose
+/// runs decide a strike in `struck`. `None` for a shared string the table does not have;
+/// `Some(Err)` over a limit.
+pub(super) fn place(
+    cells: Vec<RawCell>,
     grid: &mut GridBuilder,
     styles: &Styles,
     strings: &SharedStrings,
     date1904: bool,
+    struck: &mut Vec<(u32, u32, bool)>,
 ) -> Option<Result<(), ReadError>> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    if cur.ended {
-        cur.tail.extend_from_slice(bytes);
-        return Some(Ok(()));
-    }
-    if !cur.started {
-        let i = memmem::find(bytes, b"<sheetData")?;
-        let gt = i + memchr::memchr(b'>', &bytes[i..])?;
-        cur.started = true;
-        cur.head = bytes[..i].to_vec();
-        cur.data_start = cur.offset + i;
-        if bytes[gt - 1] == b'/' {
-            cur.ended = true;
-            cur.tail.extend_from_slice(&bytes[gt + 1..]);
-            return Some(Ok(()));
-        }
-        at = gt + 1;
-    }
-    while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
-        let lt = at + i;
-        let gt = lt + memchr::memchr(b'>', &bytes[lt..])?;
-        let tag = &text[lt + 1..gt];
-        at = gt + 1;
-        let first = tag.as_bytes().first()?;
-        match first {
-            b'c' if tag.len() == 1 || !tag.as_bytes()[1].is_ascii_alphanumeric() => {
-                let attrs = &tag[1..];
-                let self_closing = attrs.ends_with('/');
-                let CellAttrs {
-                    r: reference,
-                    s: style,
-                    t: typ,
-                } = CellAttrs::of(attrs)?;
-                let (row, col) = match reference {
-                    Some(r) => {
-                        let (row, col) = cell_ref(r)?;
-                        cur.col = col;
-                        (row, col)
-                    }
-                    None => (cur.row, cur.col),
+    for cell in cells {
+        let value = match cell.value {
+            RawValue::Number(n) => {
+                let kind = match cell.style {
+                    Some(s) => styles.kinds.get(s).copied(),
+                    None => Some(NumberKind::Plain),
                 };
-                cur.col += 1;
-                if self_closing {
-                    continue;
-                }
-                let (value, end) = cell_value(text, at, style, typ, styles, strings, date1904)?;
-                at = end;
-                if typ == Some("s") && !strings.struck.is_empty() && reference.is_some() {
-                    if let DataRef::SharedString(_) = value {
-                        if let Some(index) = shared_index_of(text, lt, end) {
-                            if let Some(s) = strings.struck.get(&index) {
-                                cur.struck.push((row, col, *s));
-                            }
-                        }
-                    }
-                }
-                let style_index = style.and_then(|s| s.parse::<usize>().ok()).unwrap_or(0);
-                if let Err(e) = push_styled_cell(
-                    grid,
-                    &styles.looks,
-                    date1904,
-                    Cell::new((row, col), value),
-                    style_index,
-                ) {
-                    return Some(Err(e));
+                match kind {
+                    Some(NumberKind::Date) => DataRef::DateTime(ExcelDateTime::new(
+                        n,
+                        ExcelDateTimeType::DateTime,
+                        date1904,
+                    )),
+                    Some(NumberKind::Duration) => DataRef::DateTime(ExcelDateTime::new(
+                        n,
+                        ExcelDateTimeType::TimeDelta,
+                        date1904,
+                    )),
+                    _ => DataRef::Float(n),
                 }
             }
-            b'r' if tag.starts_with("row")
-                && !tag.as_bytes().get(3).is_some_and(u8::is_ascii_alphanumeric) =>
-            {
-                let attrs = &tag[3..];
-                let r = match attr_raw(attrs, "r") {
-                    Some(r) => Some(r.parse::<u32>().ok()?.checked_sub(1)?),
-                    None => None,
-                };
-                if let Some(r) = r {
-                    cur.row = r;
+            RawValue::Shared(index) => {
+                let text = strings.strings.get(index)?;
+                if let Some(s) = (cell.struck_index).and_then(|i| strings.struck.get(&i)) {
+                    struck.push((cell.row, cell.col, *s));
                 }
-                let index =
-                    r.unwrap_or_else(|| cur.last_row_tag.map_or(0, |l| l.saturating_add(1)));
-                cur.last_row_tag = Some(index);
-                if matches!(attr_raw(attrs, "hidden"), Some("1" | "true")) {
-                    cur.hidden.push(index);
-                }
-                if attrs.ends_with('/') {
-                    cur.row += 1;
-                    cur.col = 0;
-                }
+                DataRef::SharedString(text)
             }
-            b'/' if tag == "/row" => {
-                cur.row += 1;
-                cur.col = 0;
-            }
-            b'/' if tag == "/sheetData" => {
-                cur.ended = true;
-                cur.data_end = Some(cur.offset + at);
-                cur.tail.extend_from_slice(&bytes[at..]);
-                return Some(Ok(()));
-            }
-            b'!' if tag.starts_with("![CDATA[") => return None,
-            b'?' | b'!' | b'/' => {}
-            // A prefixed element (`<x:row>`): a layout this reader leaves to calamine.
-            _ if tag
-                .split(|c: char| c.is_ascii_whitespace())
-                .next()
-                .is_some_and(|n| n.contains(':')) =>
-            {
-                return None
-            }
-            _ => {}
+            RawValue::String(s) | RawValue::Inline(s) => DataRef::String(s),
+            RawValue::Iso(s) => DataRef::DateTimeIso(s),
+            RawValue::Bool(b) => DataRef::Bool(b),
+            RawValue::Error(e) => DataRef::Error(e),
+        };
+        let style = cell.style.unwrap_or(0);
+        if let Err(e) = push_styled_cell(
+            grid,
+            &styles.looks,
+            date1904,
+            Cell::new((cell.row, cell.col), value),
+            style,
+        ) {
+            return Some(Err(e));
         }
     }
     Some(Ok(()))
@@ -269,36 +315,26 @@ impl<'t> CellAttrs<'t> {
     }
 }
 
-/// The shared-string index in a `<c>` element from `start` to `end`.
-pub(super) fn shared_index_of(text: &str, start: usize, end: usize) -> Option<u32> {
-    let cell = &text[start..end];
-    let v = cell.find("<v>")? + 3;
-    let close = v + cell[v..].find("</v>")?;
-    cell[v..close].trim().parse().ok()
-}
-
-/// The value of a cell whose start tag ends before `at`: the last of its `<v>`, `<f>` and
-/// `<is>` children decides (an `<f>` alone leaves it empty), as in calamine; and the byte after
-/// `</c>`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn cell_value<'s>(
+/// The value of a cell whose start tag ends before `at` (`None` when it has none): the last
+/// of its `<v>`, `<f>` and `<is>` children decides (an `<f>` alone leaves it empty), as in
+/// calamine; the index of a shared string for the strike scan (`addressed`: the cell has an
+/// `r`); and the byte after `</c>`.
+fn cell_value(
     text: &str,
     mut at: usize,
-    style: Option<&str>,
     typ: Option<&str>,
-    styles: &Styles,
-    strings: &'s SharedStrings,
-    date1904: bool,
-) -> Option<(DataRef<'s>, usize)> {
+    addressed: bool,
+) -> Option<(Option<RawValue>, Option<u32>, usize)> {
     let bytes = text.as_bytes();
-    let mut value = DataRef::Empty;
+    let mut value = None;
+    let mut struck_index = None;
     loop {
         let lt = at + memchr::memchr(b'<', &bytes[at..])?;
         let gt = lt + memchr::memchr(b'>', &bytes[lt..])?;
         let tag = &text[lt + 1..gt];
         at = gt + 1;
         if tag == "/c" {
-            return Some((value, at));
+            return Some((value, struck_index, at));
         }
         let empty = tag.ends_with('/');
         let name_end = tag
@@ -307,7 +343,7 @@ pub(super) fn cell_value<'s>(
         match &tag[..name_end] {
             "v" => {
                 if empty {
-                    value = DataRef::Empty;
+                    value = None;
                     continue;
                 }
                 // Text holds no `<`: the next one starts the end tag.
@@ -318,28 +354,31 @@ pub(super) fn cell_value<'s>(
                 let raw = &text[at..close];
                 at = close + 4;
                 value = match typ {
-                    Some("inlineStr" | "is") => DataRef::Empty,
+                    Some("inlineStr" | "is") => None,
                     Some("n" | "s" | "b" | "e") | None => {
                         if raw.contains('&') {
                             return None;
                         }
-                        plain_value(raw, style, typ, styles, strings, date1904)?
+                        if typ == Some("s") && addressed {
+                            struck_index = raw.trim().parse().ok();
+                        }
+                        plain_value(raw, typ)?
                     }
                     Some("str") => {
                         let mut v = String::with_capacity(raw.len());
                         push_unescaped(&mut v, raw)?;
-                        DataRef::String(decode_excel_escapes(v))
+                        Some(RawValue::String(decode_excel_escapes(v)))
                     }
                     Some("d") => {
                         let mut v = String::with_capacity(raw.len());
                         push_unescaped(&mut v, raw)?;
-                        DataRef::DateTimeIso(v)
+                        Some(RawValue::Iso(v))
                     }
                     Some(_) => return None,
                 };
             }
             "f" => {
-                value = DataRef::Empty;
+                value = None;
                 if !empty {
                     let close = at + memchr::memchr(b'<', &bytes[at..])?;
                     if !bytes[close..].starts_with(b"</f>") {
@@ -350,7 +389,7 @@ pub(super) fn cell_value<'s>(
             }
             "is" => {
                 let (s, end) = string_item(text, lt, "is")?;
-                value = DataRef::String(s);
+                value = Some(RawValue::Inline(s));
                 at = end;
             }
             n if n.starts_with('?') || n.starts_with('!') => {
@@ -364,57 +403,34 @@ pub(super) fn cell_value<'s>(
     }
 }
 
-/// A `<v>` of a number, shared string, boolean or error cell, as calamine reads it.
-pub(super) fn plain_value<'s>(
-    v: &str,
-    style: Option<&str>,
-    typ: Option<&str>,
-    styles: &Styles,
-    strings: &'s SharedStrings,
-    date1904: bool,
-) -> Option<DataRef<'s>> {
-    Some(match typ {
+/// A `<v>` of a number, shared string, boolean or error cell, as calamine reads it: `Some(None)`
+/// for an empty one, `None` for one calamine refuses.
+fn plain_value(v: &str, typ: Option<&str>) -> Option<Option<RawValue>> {
+    Some(Some(match typ {
         Some("s") => {
             if v.is_empty() {
-                return Some(DataRef::Empty);
+                return Some(None);
             }
-            let index = v.parse::<usize>().unwrap_or(0);
-            DataRef::SharedString(strings.strings.get(index)?)
+            RawValue::Shared(v.parse::<usize>().unwrap_or(0))
         }
         Some("b") => match v.trim() {
-            "" => DataRef::Empty,
-            "0" | "false" => DataRef::Bool(false),
-            "1" | "true" => DataRef::Bool(true),
+            "" => return Some(None),
+            "0" | "false" => RawValue::Bool(false),
+            "1" | "true" => RawValue::Bool(true),
             _ => return None,
         },
-        Some("e") => DataRef::Error(v.parse::<CellErrorType>().ok()?),
+        Some("e") => RawValue::Error(v.parse::<CellErrorType>().ok()?),
         _ => {
             if v.is_empty() {
-                return Some(DataRef::Empty);
+                return Some(None);
             }
-            let kind = match style {
-                Some(s) => styles.kinds.get(s.parse::<usize>().unwrap_or(0)).copied(),
-                None => Some(NumberKind::Plain),
-            };
             match v.parse::<f64>() {
-                Ok(n) => match kind {
-                    Some(NumberKind::Date) => DataRef::DateTime(ExcelDateTime::new(
-                        n,
-                        ExcelDateTimeType::DateTime,
-                        date1904,
-                    )),
-                    Some(NumberKind::Duration) => DataRef::DateTime(ExcelDateTime::new(
-                        n,
-                        ExcelDateTimeType::TimeDelta,
-                        date1904,
-                    )),
-                    _ => DataRef::Float(n),
-                },
-                Err(_) if typ.is_none() => DataRef::String(v.to_string()),
+                Ok(n) => RawValue::Number(n),
+                Err(_) if typ.is_none() => RawValue::String(v.to_string()),
                 Err(_) => return None,
             }
         }
-    })
+    }))
 }
 
 /// `B2` → (1, 1), 0-based; `None` for anything else.

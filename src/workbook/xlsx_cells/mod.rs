@@ -23,10 +23,11 @@ mod styles;
 #[cfg(test)]
 mod tests;
 
+use super::grid_builder::GridBuilder;
 use super::grid_builder::WorkbookCells;
 use super::xlsx_merges::part_paths;
 use super::{Limits, PartOutline, Sheet};
-use cells::{read_sheet, SheetRead};
+use cells::{place, RawCell, Scan, SheetEnd};
 use memchr::memmem;
 use parts::{Book, SheetMeta};
 use std::collections::HashMap;
@@ -55,21 +56,19 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
     let worksheets: Vec<&SheetMeta> = book.sheets.iter().filter(|s| s.worksheet).collect();
     let sheet_parts: Vec<String> = worksheets.iter().map(|s| s.part.clone()).collect();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Slice>>(4);
-        // Inflating on the other core; where no thread can start (a browser), each sheet is
-        // inflated here when it is read.
-        let inflating = std::thread::Builder::new()
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Scanned>(4);
+        // Inflating and scanning on the other core; where no thread can start (a browser),
+        // each sheet is scanned here when it is read.
+        let scanning = std::thread::Builder::new()
             .spawn_scoped(scope, move || {
                 let Ok(mut archive) = ZipArchive::new(Cursor::new(bytes)) else {
-                    let _ = tx.send(Some(Err(())));
+                    let _ = tx.send(Scanned::End(None));
                     return;
                 };
                 let paths = part_paths(&archive);
                 for part in &sheet_parts {
-                    let sent = inflate_sheet(&mut archive, &paths, part, &mut |slice| {
-                        tx.send(Some(slice)).is_ok()
-                    });
-                    if !sent || tx.send(None).is_err() {
+                    let mut send = |m| tx.send(m).is_ok();
+                    if !scan_sheet(&mut archive, &paths, part, &mut send) {
                         return;
                     }
                 }
@@ -87,56 +86,51 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
         let mut sheets = Vec::new();
         let mut outlines = Vec::new();
         for meta in worksheets {
-            let mut here: std::collections::VecDeque<Slice> = Default::default();
-            if !inflating {
-                inflate_sheet(&mut archive, &paths, &meta.part, &mut |slice| {
-                    here.push_back(slice);
+            let mut here: std::collections::VecDeque<Scanned> = Default::default();
+            if !scanning {
+                scan_sheet(&mut archive, &paths, &meta.part, &mut |m| {
+                    here.push_back(m);
                     true
                 });
             }
-            // The thread sends `None` after each sheet's last slice.
-            let mut sheet_ended = false;
-            let mut next_slice = || {
-                if sheet_ended {
-                    return None;
-                }
-                let slice = if inflating {
-                    rx.recv().ok().flatten()
+            let mut next = || {
+                if scanning {
+                    rx.recv().ok()
                 } else {
                     here.pop_front()
-                };
-                sheet_ended = slice.is_none();
-                slice
+                }
             };
-            let parsed = read_sheet(
-                &mut next_slice,
-                &meta.name,
-                &budget.sheet_limits(limits),
-                &looks,
-                &strings,
-                book.date1904,
-            );
-            // What is left of this sheet's slices (after a limit was reached) is passed over.
-            while next_slice().is_some() {}
-            let read = match parsed? {
-                Ok(read) => read,
-                Err(e) => return Some(Err(budget.explain(limits, e))),
+            let mut grid = GridBuilder::new(&meta.name, &budget.sheet_limits(limits));
+            let mut struck_cells = Vec::new();
+            let end = loop {
+                match next()? {
+                    Scanned::Cells(cells) => {
+                        let placed = place(
+                            cells,
+                            &mut grid,
+                            &looks,
+                            &strings,
+                            book.date1904,
+                            &mut struck_cells,
+                        )?;
+                        if let Err(e) = placed {
+                            return Some(Err(budget.explain(limits, e)));
+                        }
+                    }
+                    Scanned::End(end) => break end?,
+                }
             };
-            let SheetRead {
-                mut grid,
-                merges,
-                hidden_rows,
-                struck_cells,
-                outline,
-            } = read;
-            outlines.extend(outline.map(|o| PartOutline {
-                part: meta.part.clone(),
-                ..o
-            }));
+            let mut grid = grid.finish();
+            if let Some(outline) = end.outline {
+                outlines.push(PartOutline {
+                    part: meta.part.clone(),
+                    ..outline
+                });
+            }
             if let Err(e) = budget.add(&grid) {
                 return Some(Err(e));
             }
-            grid.mark_hidden(&hidden_rows);
+            grid.mark_hidden(&end.hidden_rows);
             for (row, col, struck) in struck_cells {
                 grid.set_struck(row, col, struck);
             }
@@ -144,11 +138,44 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
                 hidden: meta.hidden,
                 name: meta.name.clone(),
                 grid,
-                merges,
+                merges: end.merges,
             });
         }
         Some(Ok((sheets, Vec::new(), outlines)))
     })
+}
+
+/// What the scanning thread hands over: a slice's cells, then the end of each sheet (`None`:
+/// it could not be scanned).
+enum Scanned {
+    Cells(Vec<RawCell>),
+    End(Option<SheetEnd>),
+}
+
+/// Inflates and scans one sheet part into `send`: its cells slice by slice, then its end.
+/// False when `send` wants no more.
+fn scan_sheet(
+    archive: &mut Archive<'_>,
+    paths: &HashMap<String, String>,
+    part: &str,
+    send: &mut dyn FnMut(Scanned) -> bool,
+) -> bool {
+    let mut scan = Scan::default();
+    let mut failed = false;
+    let sent = inflate_sheet(archive, paths, part, &mut |slice| {
+        let mut cells = Vec::new();
+        match slice {
+            Ok(bytes) if scan.slice(&bytes, &mut cells).is_some() => send(Scanned::Cells(cells)),
+            _ => {
+                failed = true;
+                false
+            }
+        }
+    });
+    if !sent && !failed {
+        return false;
+    }
+    send(Scanned::End(if failed { None } else { scan.finish() }))
 }
 
 /// One slice of a sheet's XML, `Err` when the part cannot be inflated.
