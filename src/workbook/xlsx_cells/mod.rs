@@ -56,7 +56,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
     let worksheets: Vec<&SheetMeta> = book.sheets.iter().filter(|s| s.worksheet).collect();
     let sheet_parts: Vec<String> = worksheets.iter().map(|s| s.part.clone()).collect();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Scanned>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Scanned>(2);
         // Inflating and scanning on the other core; where no thread can start (a browser),
         // each sheet is scanned here when it is read.
         let scanning = std::thread::Builder::new()
