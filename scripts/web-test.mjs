@@ -70,15 +70,40 @@ function normalise(report) {
   return report;
 }
 // Every part of two workbooks, docProps/core.xml aside (it holds the time it was written);
-// then the page's workbook opened with openpyxl.
+// then the page's workbook opened with openpyxl. One difference is the platform's: natively,
+// a summary of more than ~600 findings is written in rust_xlsxwriter's constant-memory mode,
+// which a browser cannot use (it has no files); the same cells then differ in their XML (no
+// row spans, one more format). So the styles part and daicho's own sheets (its summary and
+// filled checklist) may differ in bytes, and are compared by what openpyxl reads of them: every
+// cell's value, number format, fill and font; the user's own parts must be byte-identical.
 const COMPARE_PY = `
-import sys, zipfile, openpyxl
+import re, sys, zipfile, openpyxl
 a, b = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2])
 names = lambda z: sorted(n for n in z.namelist() if n != "docProps/core.xml")
 if names(a) != names(b): sys.exit("parts differ: %s" % sorted(set(names(a)) ^ set(names(b))))
 diff = [n for n in names(a) if a.read(n) != b.read(n)]
-if diff: sys.exit("parts with other content: %s" % diff)
 wb = openpyxl.load_workbook(sys.argv[1])
+if diff:
+    wbx = a.read("xl/workbook.xml").decode()
+    rels = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', a.read("xl/_rels/workbook.xml.rels").decode()))
+    rels.update((i, t) for t, i in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', a.read("xl/_rels/workbook.xml.rels").decode()))
+    part_of = {}
+    for tag in re.findall(r"<sheet [^>]*>", wbx):
+        name = re.search(r'name="([^"]*)"', tag).group(1)
+        rid = re.search(r'r:id="([^"]*)"', tag).group(1)
+        part_of[name] = "xl/" + rels[rid].lstrip("/").replace("xl/", "", 1)
+    daicho = {part_of[n]: n for n in part_of if n.startswith("チェック結果") or n.startswith("チェックリスト")}
+    others = [n for n in diff if n != "xl/styles.xml" and n not in daicho]
+    if others: sys.exit("parts with other content: %s" % diff)
+    wn = openpyxl.load_workbook(sys.argv[2])
+    look = lambda c: (c.value, c.number_format, c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None, c.font.b, c.font.color.rgb if c.font.color else None)
+    # Cells with a value or a fill (the streamed summary ends with one empty cell more).
+    shown = lambda ws: {c.coordinate: look(c) for row in ws.iter_rows() for c in row if c.value is not None or (c.fill and c.fill.fill_type)}
+    for name in wb.sheetnames:
+        x, y = shown(wb[name]), shown(wn[name])
+        if x != y:
+            d = sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k))
+            sys.exit("%s: %d cells differ from the exe's, first %s: %r, natively %r" % (name, len(d), d[0], x.get(d[0]), y.get(d[0])))
 print("%d sheets: %s" % (len(wb.sheetnames), ", ".join(wb.sheetnames)))
 `;
 function sameWorkbook(web, nat) {
