@@ -114,10 +114,11 @@ impl<'a> LedgerSheet<'a> {
     pub fn field(&self, device: &Device<'a>, field: Field) -> Option<FieldValue<'a>> {
         let col = self.layout.col(field)?;
         let value = device.get(col)?;
-        Some(FieldValue {
-            value,
-            shown: device.shown(col),
-        })
+        let from = match device.row.get(col).filter(|v| !v.is_blank()) {
+            Some(_) => device.row,
+            None => device.inherited_from(col)?,
+        };
+        Some(FieldValue { value, from, col })
     }
 
     /// The text of a field as the user sees it: a number through its number format (`DC-025`,
@@ -131,8 +132,10 @@ impl<'a> LedgerSheet<'a> {
 #[derive(Debug, Clone)]
 pub struct FieldValue<'a> {
     value: &'a CellValue,
-    /// What the cell shows (through its number format: 令和6年4月1日, DC-025).
-    shown: Option<std::borrow::Cow<'a, str>>,
+    /// The row the value is in (the device's own, or the one of a merge above it) and its
+    /// column: what the cell shows is looked up only when asked for ([`FieldValue::display`]).
+    from: &'a Row,
+    col: u32,
 }
 
 impl<'a> FieldValue<'a> {
@@ -144,8 +147,8 @@ impl<'a> FieldValue<'a> {
     /// The value as the user sees it in the cell: a date through its era format, a number
     /// through its number format.
     pub fn display(&self) -> String {
-        match &self.shown {
-            Some(shown) => shown.to_string(),
+        match self.from.shown(self.col) {
+            Some(shown) => shown.into_owned(),
             None => self.value.display(),
         }
     }
