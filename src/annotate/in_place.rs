@@ -111,6 +111,8 @@ pub fn build(
             options,
         )
     };
+    // What the analysis freed is handed back before the copy is built (the peak is there).
+    crate::memory::give_back();
     let bytes = ooxml::patch_rendering(input, &plan, true, render)?;
     Ok((bytes, stats))
 }

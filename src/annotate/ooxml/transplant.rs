@@ -94,7 +94,13 @@ pub fn prepare(source: &[u8]) -> Result<Prepared, PatchError> {
             .ok_or_else(|| PatchError::MissingPart(format!("added sheet {}", sheet.name)))?;
         let src_part = package::resolve(src_wb_path, &rel.target);
         let doc = src.read_text(&src_part)?;
-        let doc = super::sheet::clear_tab_selected(&doc).unwrap_or(doc);
+        // The selection sits before the cells: only that head is rewritten (a copy of the
+        // whole summary would hold it twice while the user's sheets are marked).
+        let mut doc = doc;
+        let head_end = doc.find("<sheetData").unwrap_or(doc.len());
+        if let Some(head) = super::sheet::clear_tab_selected(&doc[..head_end]) {
+            doc.replace_range(..head_end, &head);
+        }
         let xml = rewrite_cells(&doc, &shared)?;
         let mut rels = Vec::new();
         for r in src.rels(&src_part)? {
