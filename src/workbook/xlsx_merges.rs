@@ -309,36 +309,13 @@ fn tag_start(bytes: &[u8], name: usize) -> Option<usize> {
     }
 }
 
-/// An attribute's raw value in a start tag's attribute text (`r="5" hidden="1"`).
+/// An attribute's raw value in a start tag's attribute text (`r="5" hidden="1"`), by its
+/// local name.
 fn row_attr<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let mut i = 0;
-    while i < tag.len() {
-        // Attribute name.
-        while i < tag.len() && tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let name_start = i;
-        while i < tag.len() && tag[i] != b'=' && !tag[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let key = &tag[name_start..i];
-        while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'=') {
-            i += 1;
-        }
-        let quote = *tag.get(i)?;
-        if quote != b'"' && quote != b'\'' {
-            return None;
-        }
-        let value_start = i + 1;
-        let value_len = tag[value_start..].iter().position(|&b| b == quote)?;
-        let value = &tag[value_start..value_start + value_len];
+    super::xlsx_cells::Attributes::of(tag).find_map(|(key, start, end)| {
         let local = key.rsplit(|&b| b == b':').next().unwrap_or(key);
-        if local == name && !key.starts_with(b"xmlns") {
-            return Some(value);
-        }
-        i = value_start + value_len + 1;
-    }
-    None
+        (local == name && !key.starts_with(b"xmlns")).then(|| &tag[start..end])
+    })
 }
 
 /// Index of the `<` of a `<mergeCells` (or `<x:mergeCells`) start tag.

@@ -2,7 +2,7 @@
 //! the inflating thread), and the placing of those cells into the grid with their values from
 //! the shared strings and styles (on the reading thread).
 
-use super::parts::{attr_raw, decode_excel_escapes, push_unescaped};
+use super::parts::{attr_raw, decode_excel_escapes, push_unescaped, Attributes};
 use super::strings::{string_item, SharedStrings};
 use super::styles::{NumberKind, Styles};
 use crate::workbook::grid_builder::GridBuilder;
@@ -279,30 +279,9 @@ pub(super) struct CellAttrs<'t> {
 impl<'t> CellAttrs<'t> {
     /// `None` when the attribute text is not well formed.
     fn of(attrs: &'t str) -> Option<CellAttrs<'t>> {
-        let b = attrs.as_bytes();
         let mut out = CellAttrs::default();
-        let mut i = 0;
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
-            }
-            if i >= b.len() {
-                return Some(out);
-            }
-            let key_start = i;
-            while i < b.len() && b[i] != b'=' && !b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let key = &b[key_start..i];
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'=') {
-                i += 1;
-            }
-            let quote = *b.get(i)?;
-            if quote != b'"' && quote != b'\'' {
-                return None;
-            }
-            let start = i + 1;
-            let end = start + memchr::memchr(quote, &b[start..])?;
+        let mut all = Attributes::of(attrs.as_bytes());
+        for (key, start, end) in all.by_ref() {
             let value = Some(&attrs[start..end]);
             match key {
                 b"r" => out.r = value,
@@ -310,8 +289,8 @@ impl<'t> CellAttrs<'t> {
                 b"t" => out.t = value,
                 _ => {}
             }
-            i = end + 1;
         }
+        (!all.broken).then_some(out)
     }
 }
 

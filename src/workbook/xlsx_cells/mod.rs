@@ -29,6 +29,7 @@ use super::xlsx_merges::part_paths;
 use super::{Limits, PartOutline, Sheet};
 use cells::{place, RawCell, Scan, SheetEnd};
 use memchr::memmem;
+pub(super) use parts::Attributes;
 use parts::{Book, SheetMeta};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};

@@ -146,10 +146,45 @@ pub(super) fn attr_local<'t>(tag: &'t str, local: &str) -> Option<&'t str> {
 
 /// (start, end) of attribute `name`'s value in the attribute text of a tag.
 pub(super) fn attr_span(tag: &[u8], name: &[u8], any_prefix: bool) -> Option<(usize, usize)> {
-    let mut i = 0;
-    while i < tag.len() {
+    Attributes::of(tag).find_map(|(key, start, end)| {
+        let matches = key == name
+            || (any_prefix
+                && key.len() > name.len()
+                && key.ends_with(name)
+                && key[key.len() - name.len() - 1] == b':');
+        matches.then_some((start, end))
+    })
+}
+
+/// The attributes in a start tag's attribute text (`r="5" hidden="1"`), as (name, start and
+/// end of the raw value), up to the first that is not well formed ([`Attributes::broken`]
+/// says whether one was).
+pub(in crate::workbook) struct Attributes<'t> {
+    tag: &'t [u8],
+    at: usize,
+    pub(in crate::workbook) broken: bool,
+}
+
+impl<'t> Attributes<'t> {
+    pub(in crate::workbook) fn of(tag: &'t [u8]) -> Attributes<'t> {
+        Attributes {
+            tag,
+            at: 0,
+            broken: false,
+        }
+    }
+}
+
+impl<'t> Iterator for Attributes<'t> {
+    type Item = (&'t [u8], usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (tag, mut i) = (self.tag, self.at);
         while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'/') {
             i += 1;
+        }
+        if i >= tag.len() || self.broken {
+            return None;
         }
         let key_start = i;
         while i < tag.len() && tag[i] != b'=' && !tag[i].is_ascii_whitespace() {
@@ -159,23 +194,19 @@ pub(super) fn attr_span(tag: &[u8], name: &[u8], any_prefix: bool) -> Option<(us
         while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'=') {
             i += 1;
         }
-        let quote = *tag.get(i)?;
-        if quote != b'"' && quote != b'\'' {
+        let value = match tag.get(i) {
+            Some(&quote) if quote == b'"' || quote == b'\'' => {
+                memchr::memchr(quote, &tag[i + 1..]).map(|len| (i + 1, i + 1 + len))
+            }
+            _ => None,
+        };
+        let Some((start, end)) = value else {
+            self.broken = true;
             return None;
-        }
-        let value_start = i + 1;
-        let value_end = value_start + memchr::memchr(quote, &tag[value_start..])?;
-        let matches = key == name
-            || (any_prefix
-                && key.len() > name.len()
-                && key.ends_with(name)
-                && key[key.len() - name.len() - 1] == b':');
-        if matches {
-            return Some((value_start, value_end));
-        }
-        i = value_end + 1;
+        };
+        self.at = end + 1;
+        Some((key, start, end))
     }
-    None
 }
 
 /// XML text with its entities decoded; `None` for an entity XML does not define.
