@@ -4,7 +4,7 @@
 
 use super::parts::{attr_raw, decode_excel_escapes, push_unescaped, Attributes};
 use super::strings::{string_item, SharedStrings};
-use super::styles::{NumberKind, Styles};
+use super::styles::{digits, NumberKind, Styles};
 use crate::workbook::grid_builder::GridBuilder;
 use crate::workbook::xlsx::push_styled_cell;
 use crate::workbook::{Merge, PartOutline, ReadError};
@@ -85,7 +85,21 @@ impl Scan {
         }
         if !self.started {
             let i = memmem::find(bytes, b"<sheetData")?;
-            let gt = i + memchr::memchr(b'>', &bytes[i..])?;
+            // Its end, past any `>` inside a quoted attribute value.
+            let mut quote = None;
+            let gt = i + bytes[i..].iter().position(|&b| match quote {
+                Some(q) => {
+                    if b == q {
+                        quote = None;
+                    }
+                    false
+                }
+                None if b == b'"' || b == b'\'' => {
+                    quote = Some(b);
+                    false
+                }
+                None => b == b'>',
+            })?;
             self.started = true;
             self.head = bytes[..i].to_vec();
             self.data_start = self.offset + i;
@@ -123,7 +137,7 @@ impl Scan {
                         cells.push(RawCell {
                             row,
                             col,
-                            style: s.map(|s| s.parse::<usize>().unwrap_or(0)),
+                            style: s.map(|s| digits(s).unwrap_or(0)),
                             value,
                             struck_index,
                         });
@@ -151,7 +165,7 @@ impl Scan {
                         self.col = 0;
                     }
                 }
-                b'/' if tag == "/row" => {
+                b'/' if tag.trim_end() == "/row" => {
                     self.row += 1;
                     self.col = 0;
                 }
@@ -161,8 +175,10 @@ impl Scan {
                     self.tail.extend_from_slice(&bytes[at..]);
                     return Some(());
                 }
-                b'!' if tag.starts_with("![CDATA[") => return None,
-                b'?' | b'!' | b'/' => {}
+                // A comment, CDATA or processing instruction among the cells may hold a `>` or a
+                // `</row>` of its own: such a part is calamine's to read.
+                b'?' | b'!' => return None,
+                b'/' => {}
                 // A prefixed element (`<x:row>`): a layout this reader leaves to calamine.
                 _ if tag
                     .split(|c: char| c.is_ascii_whitespace())
@@ -371,12 +387,8 @@ fn cell_value(
                 value = Some(RawValue::Inline(s));
                 at = end;
             }
-            n if n.starts_with('?') || n.starts_with('!') => {
-                if n.starts_with("![CDATA[") {
-                    return None;
-                }
-            }
-            // An end tag of a child is consumed with it; anything else is unknown here.
+            // An end tag of a child is consumed with it; anything else (a comment or processing
+            // instruction included) is unknown here.
             _ => return None,
         }
     }
@@ -390,7 +402,7 @@ fn plain_value(v: &str, typ: Option<&str>) -> Option<Option<RawValue>> {
             if v.is_empty() {
                 return Some(None);
             }
-            RawValue::Shared(v.parse::<usize>().unwrap_or(0))
+            RawValue::Shared(digits(v).unwrap_or(0))
         }
         Some("b") => match v.trim() {
             "" => return Some(None),

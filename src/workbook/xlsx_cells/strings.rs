@@ -14,6 +14,14 @@ pub(super) struct SharedStrings {
 impl SharedStrings {
     pub(super) fn parse(xml: &[u8]) -> Option<SharedStrings> {
         let text = utf8(xml)?;
+        // A comment or processing instruction past the declaration may hold a `<si>` or a `>`
+        // of its own: such a part is calamine's to read.
+        let declaration = usize::from(text.starts_with("<?xml"));
+        if memmem::find_iter(text.as_bytes(), b"<?").count() > declaration
+            || memmem::find(text.as_bytes(), b"<!").is_some()
+        {
+            return None;
+        }
         let mut strings = Vec::new();
         let mut at = 0;
         let bytes = text.as_bytes();

@@ -34,11 +34,13 @@ impl Styles {
             let end = start + memchr::memchr(b'>', &bytes[start..])?;
             let tag = &xml[start + 1..end];
             at = end + 1;
-            if tag.starts_with("![CDATA[") {
-                return None;
+            // The declaration before the style sheet; a comment or instruction inside it may
+            // hold a `>` of its own (calamine's to read).
+            if tag.starts_with('?') && !seen_root {
+                continue;
             }
             if tag.starts_with('?') || tag.starts_with('!') {
-                continue;
+                return None;
             }
             let closing = tag.starts_with('/');
             let body = tag.trim_start_matches('/');
@@ -73,10 +75,8 @@ impl Styles {
                 }
                 (true, "font") => in_font = false,
                 (false, "strike") if in_font => {
-                    let struck = match attr_raw(attrs, "val") {
-                        Some(v) => matches!(v, "1" | "true" | "on"),
-                        None => true,
-                    };
+                    // Struck unless it says 0 or false (as calamine reads it).
+                    let struck = !matches!(attr_raw(attrs, "val"), Some("0" | "false"));
                     if let Some(last) = fonts_struck.last_mut() {
                         *last = struck;
                     }
@@ -91,7 +91,7 @@ impl Styles {
                         },
                     };
                     let format = id.and_then(|raw| {
-                        let n = raw.parse::<u32>().ok()?;
+                        let n = u32::try_from(digits(raw)?).ok()?;
                         let code = codes
                             .get(raw)
                             .map(String::as_str)
@@ -100,7 +100,7 @@ impl Styles {
                         Some((n, code))
                     });
                     let struck = attr_raw(attrs, "fontId")
-                        .and_then(|f| f.parse::<usize>().ok())
+                        .and_then(digits)
                         .and_then(|f| fonts_struck.get(f).copied())
                         .unwrap_or(false);
                     styles.looks.push(Look::from_parts(format, struck));
@@ -113,48 +113,43 @@ impl Styles {
     }
 }
 
-/// Whether calamine reads the numbers under a custom format as dates or durations: by the
-/// first section of the code, outside quoted text, escaped characters and brackets (an elapsed
-/// `[h]`, `[mm]`, `[s]` makes it a duration); date and time letters, or AM/PM.
+/// Whether calamine reads the numbers under a custom format as dates or durations, decided as it
+/// decides (tested on the same cases): the first section only; `\`, `_` and `*` take the next
+/// character as a literal (inside quotes too); quoted text and bracketed parts say nothing,
+/// except an elapsed `[h]`, `[mm]`, `[ss]` (a duration); then a date or time letter makes a
+/// date, and after an `a` (AM/PM) only `m`, `p` or `/` do.
 pub(super) fn number_kind(code: &str) -> NumberKind {
-    let mut chars = code.chars().peekable();
-    let mut in_quotes = false;
-    let mut depth = 0u32;
-    let mut bracket = String::new();
-    let mut after_a = false;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            in_quotes = c != '"';
-            continue;
-        }
-        match c {
-            '\\' | '_' | '*' => {
-                chars.next();
-                continue;
-            }
-            '"' => in_quotes = true,
-            ';' => return NumberKind::Plain,
-            '[' => {
-                depth += 1;
-                bracket.clear();
-            }
-            ']' => {
-                let elapsed = depth == 1 && {
-                    let b = bracket.to_ascii_lowercase();
-                    let first = b.chars().next();
-                    matches!(first, Some('h' | 'm' | 's')) && b.chars().all(|x| Some(x) == first)
-                };
-                if elapsed {
-                    return NumberKind::Duration;
+    let (mut literal_next, mut quoted, mut after_a, mut elapsed) = (false, false, false, false);
+    let mut depth = 0u8;
+    let mut prev = ' ';
+    for c in code.chars() {
+        let outside = depth == 0;
+        if literal_next {
+            literal_next = false;
+        } else if matches!(c, '_' | '\\' | '*') {
+            literal_next = true;
+        } else if quoted {
+            quoted = c != '"';
+        } else {
+            match c {
+                '"' => quoted = true,
+                ';' => return NumberKind::Plain,
+                '[' => depth = depth.wrapping_add(1),
+                ']' if depth == 1 && elapsed => return NumberKind::Duration,
+                ']' => depth = depth.saturating_sub(1),
+                'a' | 'A' if !after_a && outside => after_a = true,
+                'p' | 'P' | 'm' | 'M' | '/' if after_a && outside => return NumberKind::Date,
+                'd' | 'D' | 'm' | 'M' | 'h' | 'H' | 'y' | 'Y' | 's' | 'S'
+                    if !after_a && outside =>
+                {
+                    return NumberKind::Date
                 }
-                depth = depth.saturating_sub(1);
+                // `[h]`, `[hh]`, `[mm]`: an elapsed unit opened by the bracket, its letter repeated.
+                _ if elapsed && c.eq_ignore_ascii_case(&prev) => {}
+                _ => elapsed = prev == '[' && matches!(c, 'h' | 'H' | 'm' | 'M' | 's' | 'S'),
             }
-            _ if depth > 0 => bracket.push(c),
-            'a' | 'A' if !after_a => after_a = true,
-            'p' | 'P' | 'm' | 'M' | '/' if after_a => return NumberKind::Date,
-            'd' | 'D' | 'm' | 'M' | 'h' | 'H' | 'y' | 'Y' | 's' | 'S' => return NumberKind::Date,
-            _ => {}
         }
+        prev = c;
     }
     NumberKind::Plain
 }
@@ -162,11 +157,20 @@ pub(super) fn number_kind(code: &str) -> NumberKind {
 /// The built-in number formats calamine takes as dates (including the East Asian ones) and
 /// as a duration (`[h]:mm:ss`).
 pub(super) fn builtin_kind(id: &str) -> NumberKind {
-    match id.parse::<u32>() {
-        Ok(14..=22 | 27..=36 | 45 | 47 | 50..=58) => NumberKind::Date,
-        Ok(46) => NumberKind::Duration,
+    // By the id as written (calamine matches the text: `046` is none of them).
+    match digits(id).filter(|n| n.to_string() == id) {
+        Some(14..=22 | 27..=36 | 45 | 47 | 50..=58) => NumberKind::Date,
+        Some(46) => NumberKind::Duration,
         _ => NumberKind::Plain,
     }
+}
+
+/// A number written with digits only (no sign), as calamine reads ids and indexes.
+pub(super) fn digits(s: &str) -> Option<usize> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// The codes of the built-in number formats (ECMA-376 Part 1, 18.8.30) that have one code in
