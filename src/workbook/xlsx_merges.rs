@@ -89,7 +89,7 @@ fn open_part<'a, 'b>(
     archive.by_name(actual).ok()
 }
 
-fn read_small_part(
+pub(super) fn read_small_part(
     archive: &mut Archive<'_>,
     paths: &HashMap<String, String>,
     path: &str,

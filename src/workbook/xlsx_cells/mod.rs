@@ -25,7 +25,7 @@ mod tests;
 
 use super::grid_builder::GridBuilder;
 use super::grid_builder::WorkbookCells;
-use super::xlsx_merges::part_paths;
+use super::xlsx_merges::{part_paths, read_small_part};
 use super::{Limits, PartOutline, Sheet};
 use cells::{place, RawCell, Scan, SheetEnd};
 use memchr::memmem;
@@ -49,7 +49,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
     let mut archive = ZipArchive::new(Cursor::new(bytes)).ok()?;
     let paths = part_paths(&archive);
     let book = Book::read(&mut archive, &paths)?;
-    let looks = match read_part(&mut archive, &paths, &format!("{}styles.xml", book.dir)) {
+    let looks = match read_small_part(&mut archive, &paths, &format!("{}styles.xml", book.dir)) {
         Some(xml) => Styles::parse(utf8(&xml)?)?,
         None => Styles::default(),
     };
@@ -75,7 +75,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Option<super::xlsx::Outline
                 }
             })
             .is_ok();
-        let strings = match read_part(
+        let strings = match read_small_part(
             &mut archive,
             &paths,
             &format!("{}sharedStrings.xml", book.dir),
@@ -217,18 +217,6 @@ fn inflate_sheet(
             }
         }
     }
-}
-
-fn read_part(
-    archive: &mut Archive<'_>,
-    paths: &HashMap<String, String>,
-    part: &str,
-) -> Option<Vec<u8>> {
-    let name = paths.get(&part.to_ascii_lowercase())?;
-    let mut entry = archive.by_name(name).ok()?;
-    let mut out = Vec::with_capacity(entry.size().min(64 << 20) as usize);
-    entry.read_to_end(&mut out).ok()?;
-    Some(out)
 }
 
 /// A part's text: UTF-8, a BOM dropped; `None` for UTF-16 and other encodings.

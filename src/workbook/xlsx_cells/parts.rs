@@ -1,7 +1,8 @@
 //! The small parts of an xlsx package this reader needs (the workbook and its relationships)
 //! and the decoding of XML attributes and text.
 
-use super::{read_part, utf8, Archive};
+use super::{utf8, Archive};
+use crate::workbook::xlsx_merges::{read_small_part, relationships};
 use std::collections::HashMap;
 
 pub(super) struct SheetMeta {
@@ -21,8 +22,8 @@ pub(super) struct Book {
 
 impl Book {
     pub(super) fn read(archive: &mut Archive<'_>, paths: &HashMap<String, String>) -> Option<Book> {
-        let root = read_part(archive, paths, "_rels/.rels")?;
-        let workbook_target = relationships(utf8(&root)?)?
+        let root = read_small_part(archive, paths, "_rels/.rels")?;
+        let workbook_target = relationships(&root)?
             .into_values()
             .find(|(kind, _)| kind.ends_with("/officeDocument"))
             .map(|(_, target)| target)?;
@@ -33,9 +34,9 @@ impl Book {
             Some(i) => workbook_target.split_at(i + 1),
             None => ("", workbook_target),
         };
-        let workbook = read_part(archive, paths, &format!("{dir}{file}"))?;
-        let rels = read_part(archive, paths, &format!("{dir}_rels/{file}.rels"))?;
-        let rels = relationships(utf8(&rels)?)?;
+        let workbook = read_small_part(archive, paths, &format!("{dir}{file}"))?;
+        let rels = read_small_part(archive, paths, &format!("{dir}_rels/{file}.rels"))?;
+        let rels = relationships(&rels)?;
         let xml = utf8(&workbook)?;
         let mut sheets = Vec::new();
         let mut date1904 = false;
@@ -84,19 +85,6 @@ impl Book {
             date1904,
         })
     }
-}
-
-/// `Id` → (`Type`, `Target`) of a relationships part.
-pub(super) fn relationships(xml: &str) -> Option<HashMap<String, (String, String)>> {
-    let mut rels = HashMap::new();
-    for (name, tag) in start_tags(xml)? {
-        if name == "Relationship" {
-            if let (Some(id), Some(target)) = (attr(tag, "Id"), attr(tag, "Target")) {
-                rels.insert(id, (attr(tag, "Type").unwrap_or_default(), target));
-            }
-        }
-    }
-    Some(rels)
 }
 
 /// Every start (or empty) element of a small part: (name, the tag's text); `None` when an
